@@ -1,0 +1,166 @@
+from django import forms
+from django.contrib.auth import password_validation
+from django.contrib.auth.forms import (
+    AuthenticationForm,
+    PasswordResetForm,
+    SetPasswordForm,
+)
+from django.core.exceptions import ValidationError
+
+from socialvalue.forms import GovFormMixin
+from socialvalue.http import client_ip
+
+from . import services
+from .models import Membership, Organisation
+
+
+class SignInForm(GovFormMixin, AuthenticationForm):
+    submit_label = "Sign in"
+
+    username = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Enter your password"},
+    )
+
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password",
+        "inactive": "This account has been switched off. Contact your organisation's admin",
+        "throttled": (
+            "There have been too many attempts to sign in. Wait 15 minutes, then try again"
+        ),
+    }
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        ip = client_ip(self.request) if self.request else None
+        if email and services.login_is_throttled(email=email, ip_address=ip):
+            raise ValidationError(self.error_messages["throttled"], code="throttled")
+        try:
+            cleaned = super().clean()
+        except ValidationError:
+            if email:
+                services.login_failure_record(email=email, ip_address=ip)
+            raise
+        services.login_failures_clear(email=email)
+        return cleaned
+
+
+class ResetPasswordForm(GovFormMixin, PasswordResetForm):
+    submit_label = "Send reset link"
+
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+
+
+class ChoosePasswordForm(GovFormMixin, SetPasswordForm):
+    """Set a password: after a reset link, or when accepting an invitation."""
+
+    submit_label = "Save password"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = (
+            "At least 12 characters. A few unrelated words make a strong password"
+        )
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the password again"
+        self.error_messages["password_mismatch"] = "The two passwords do not match"
+
+
+class AcceptInvitationForm(GovFormMixin, forms.Form):
+    """A newcomer's details when they accept an invitation."""
+
+    submit_label = "Create account"
+
+    full_name = forms.CharField(
+        label="Full name", max_length=200,
+        error_messages={"required": "Enter your full name"},
+    )
+    password1 = forms.CharField(
+        label="Choose a password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. A few unrelated words make a strong password",
+        error_messages={"required": "Enter a password"},
+    )
+    password2 = forms.CharField(
+        label="Confirm password", strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+
+    def __init__(self, *args, invitation, **kwargs):
+        self.invitation = invitation
+        super().__init__(*args, **kwargs)
+        self.fields["full_name"].initial = invitation.full_name
+
+    def clean(self):
+        cleaned = super().clean()
+        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
+        if p1 and p2 and p1 != p2:
+            self.add_error("password2", "The two passwords do not match")
+        if p1:
+            from .models import User
+
+            try:
+                password_validation.validate_password(
+                    p1, User(email=self.invitation.email, full_name=cleaned.get("full_name", ""))
+                )
+            except ValidationError as error:
+                self.add_error("password1", error)
+        return cleaned
+
+
+class InvitationForm(GovFormMixin, forms.Form):
+    submit_label = "Send invitation"
+
+    full_name = forms.CharField(
+        label="Their full name", max_length=200,
+        error_messages={"required": "Enter the full name of the person you are inviting"},
+    )
+    email = forms.EmailField(
+        label="Their email address", max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter the email address of the person you are inviting",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+        },
+    )
+    role = forms.ChoiceField(
+        label="Role", widget=forms.RadioSelect,
+        error_messages={"required": "Choose the role they will have"},
+    )
+
+    def __init__(self, *args, organisation: Organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = Membership.ROLES_FOR_KIND.get(organisation.kind, set())
+        self.fields["role"].choices = [
+            (value, label) for value, label in Membership.Role.choices if value in allowed
+        ]
+
+
+class ConfirmForm(GovFormMixin, forms.Form):
+    """A confirmation page's single button."""
+
+    def __init__(self, *args, submit_label: str = "Confirm", **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,98 @@
+"""Who may do what with people, organisations and memberships.
+
+Roles are held through current memberships. `roles(user)` reads them once per request and keeps
+them on the user object, so a page that asks many questions costs one query.
+"""
+
+from collections import defaultdict
+
+from socialvalue.rules import rule
+
+from .models import Membership, Organisation
+
+Role = Membership.Role
+
+
+def _role_map(user) -> dict[int, set[str]]:
+    cached = getattr(user, "_sv_roles", None)
+    if cached is None:
+        cached = defaultdict(set)
+        rows = Membership.objects.current().filter(
+            user=user, organisation__archived_at__isnull=True
+        ).values_list("organisation_id", "role", "organisation__kind", "organisation__place_id")
+        places: dict[int, set[str]] = defaultdict(set)
+        for org_id, role, kind, place_id in rows:
+            cached[org_id].add(role)
+            if kind in Organisation.PUBLIC_BODY_KINDS and place_id:
+                places[place_id].add(role)
+        user._sv_roles = cached
+        user._sv_place_roles = places
+    return cached
+
+
+def roles_in(user, organisation) -> set[str]:
+    if not user.is_authenticated:
+        return set()
+    return _role_map(user).get(organisation.pk, set())
+
+
+def organisation_ids(user, *roles: str) -> set[int]:
+    """The organisations where the user holds any of `roles` (any role when none given)."""
+    if not user.is_authenticated:
+        return set()
+    return {
+        org_id for org_id, held in _role_map(user).items() if not roles or held & set(roles)
+    }
+
+
+def place_roles(user, place_id: int | None) -> set[str]:
+    """Roles the user holds in public bodies serving the place."""
+    if not user.is_authenticated or place_id is None:
+        return set()
+    _role_map(user)
+    return user._sv_place_roles.get(place_id, set())
+
+
+def place_ids(user, *roles: str) -> set[int]:
+    if not user.is_authenticated:
+        return set()
+    _role_map(user)
+    return {pid for pid, held in user._sv_place_roles.items() if not roles or held & set(roles)}
+
+
+def forget_roles(user) -> None:
+    """Call after changing a user's memberships within one request."""
+    for attr in ("_sv_roles", "_sv_place_roles"):
+        if hasattr(user, attr):
+            delattr(user, attr)
+
+
+@rule("people.view_organisation")
+def can_view_organisation(user, organisation) -> bool:
+    return True
+
+
+@rule("people.view_members")
+def can_view_members(user, organisation) -> bool:
+    return bool(roles_in(user, organisation))
+
+
+@rule("people.change_organisation")
+def can_change_organisation(user, organisation) -> bool:
+    return Role.ORG_ADMIN in roles_in(user, organisation)
+
+
+@rule("people.invite_member")
+def can_invite_member(user, organisation) -> bool:
+    return organisation.archived_at is None and Role.ORG_ADMIN in roles_in(user, organisation)
+
+
+@rule("people.end_membership")
+def can_end_membership(user, membership) -> bool:
+    return membership.is_current and Role.ORG_ADMIN in roles_in(user, membership.organisation)
+
+
+@rule("people.register_organisation")
+def can_register_organisation(user, obj=None) -> bool:
+    """Officers of public bodies may add the community groups and suppliers they work with."""
+    return bool(place_ids(user, Role.OFFICER, Role.ORG_ADMIN))

@@ -1,0 +1,272 @@
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
+from django.views.generic import DetailView, FormView, ListView
+
+from socialvalue.forms import apply_validation_error
+from socialvalue.rules import allowed
+from socialvalue.views import RuleRequiredMixin
+
+from . import services
+from .filters import OrganisationFilterSet
+from .forms import (
+    AcceptInvitationForm,
+    ChoosePasswordForm,
+    ConfirmForm,
+    InvitationForm,
+    ResetPasswordForm,
+    SignInForm,
+)
+from .models import Invitation, Membership, Organisation
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "people/sign_in.html"
+    form_class = SignInForm
+    redirect_authenticated_user = True
+
+
+class SignOutView(auth_views.LogoutView):
+    pass
+
+
+class ResetPasswordView(auth_views.PasswordResetView):
+    template_name = "people/password_reset.html"
+    form_class = ResetPasswordForm
+    email_template_name = "people/email/password_reset.txt"
+    subject_template_name = "people/email/password_reset_subject.txt"
+    success_url = reverse_lazy("people:password_reset_done")
+
+
+class ResetPasswordDoneView(auth_views.PasswordResetDoneView):
+    template_name = "people/password_reset_done.html"
+
+
+class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "people/password_reset_confirm.html"
+    form_class = ChoosePasswordForm
+    success_url = reverse_lazy("people:password_reset_complete")
+
+
+class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "people/password_reset_complete.html"
+
+
+class OrganisationListView(ListView):
+    template_name = "people/organisation_list.html"
+    paginate_by = 25
+    context_object_name = "organisations"
+
+    def get_queryset(self):
+        base = Organisation.objects.visible_to(self.request.user).current().for_list()
+        self.filterset = OrganisationFilterSet(self.request.GET or None, queryset=base,
+                                               request=self.request)
+        return self.filterset.qs.order_by("name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["filter"] = self.filterset
+        return context
+
+
+class OrganisationDetailView(DetailView):
+    template_name = "people/organisation_detail.html"
+    context_object_name = "organisation"
+
+    def get_queryset(self):
+        return Organisation.objects.visible_to(self.request.user).select_related(
+            "place"
+        ).prefetch_related("areas")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        org, user = self.object, self.request.user
+        may_see_members = allowed(user, "people.view_members", org)
+        may_manage = allowed(user, "people.invite_member", org)
+        context.update(may_see_members=may_see_members, may_manage=may_manage)
+        if may_see_members:
+            context["memberships"] = (
+                Membership.objects.visible_to(user).current()
+                .filter(organisation=org).select_related("user")
+                .order_by("user__full_name", "role")
+            )
+        if may_manage:
+            context["invitations"] = [
+                invitation for invitation in Invitation.objects.filter(
+                    organisation=org, accepted_at__isnull=True, revoked_at__isnull=True
+                ).select_related("invited_by")
+                if invitation.is_pending
+            ]
+        return context
+
+
+class OrganisationScopedMixin(RuleRequiredMixin):
+    """Loads the organisation from the URL (404 if it cannot be seen), then checks the rule."""
+
+    def get_organisation(self) -> Organisation:
+        if not hasattr(self, "_organisation"):
+            self._organisation = get_object_or_404(
+                Organisation.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
+            )
+        return self._organisation
+
+    def get_permission_object(self):
+        return self.get_organisation()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["organisation"] = self.get_organisation()
+        return context
+
+
+class InvitationCreateView(OrganisationScopedMixin, FormView):
+    template_name = "people/invitation_form.html"
+    form_class = InvitationForm
+    permission_rule = "people.invite_member"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "organisation": self.get_organisation()}
+
+    def form_valid(self, form):
+        organisation = self.get_organisation()
+        try:
+            invitation = services.invitation_create(
+                organisation=organisation,
+                by=self.request.user,
+                accept_url_for=lambda token: self.request.build_absolute_uri(
+                    reverse("people:invitation_accept", kwargs={"token": token})
+                ),
+                **form.cleaned_data,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Invitation sent to {invitation.email}. It lasts 14 days."
+        )
+        return redirect(organisation)
+
+
+class MembershipEndView(OrganisationScopedMixin, FormView):
+    template_name = "people/membership_end.html"
+    permission_rule = "people.end_membership"
+
+    def get_membership(self) -> Membership:
+        if not hasattr(self, "_membership"):
+            self._membership = get_object_or_404(
+                Membership.objects.visible_to(self.request.user).current().select_related(
+                    "user", "organisation"
+                ),
+                pk=self.kwargs["pk"],
+                organisation=self.get_organisation(),
+            )
+        return self._membership
+
+    def get_permission_object(self):
+        return self.get_membership()
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Remove from organisation")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["membership"] = self.get_membership()
+        return context
+
+    def form_valid(self, form):
+        membership = self.get_membership()
+        try:
+            services.membership_end(membership=membership, by=self.request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{membership.user} is no longer {membership.get_role_display().lower()} "
+            f"at {membership.organisation}",
+        )
+        return redirect(membership.organisation)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InvitationAcceptView(FormView):
+    """The link in an invitation email. Newcomers choose a password; people who already have
+    an account sign in first, then confirm."""
+
+    template_name = "people/invitation_accept.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.invitation = services.invitation_for_token(kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def account_exists(self) -> bool:
+        from .models import User
+
+        return User.objects.filter(email__iexact=self.invitation.email).exists()
+
+    @property
+    def mode(self) -> str:
+        if self.invitation is None or not self.invitation.is_pending:
+            return "invalid"
+        user = self.request.user
+        if user.is_authenticated:
+            return "confirm" if user.email.lower() == self.invitation.email else "wrong_user"
+        return "sign_in" if self.account_exists else "new_account"
+
+    def get_form(self, form_class=None):
+        mode = self.mode
+        if mode == "new_account":
+            return AcceptInvitationForm(**self.get_form_kwargs(), invitation=self.invitation)
+        if mode == "confirm":
+            return ConfirmForm(**self.get_form_kwargs(), submit_label="Accept invitation")
+        return None
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.update(invitation=self.invitation, mode=self.mode)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        if self.mode == "invalid":
+            response.status_code = 404
+        return response
+
+    def post(self, request, *args, **kwargs):
+        form = self.get_form()
+        if form is None:
+            return self.render_to_response(self.get_context_data(), status=400)
+        if form.is_valid():
+            return self.form_valid(form)
+        return self.form_invalid(form)
+
+    def form_valid(self, form):
+        try:
+            if self.mode == "new_account":
+                membership = services.invitation_accept(
+                    invitation=self.invitation,
+                    full_name=form.cleaned_data["full_name"],
+                    password=form.cleaned_data["password1"],
+                )
+                login(self.request, membership.user,
+                      backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = services.invitation_accept(
+                    invitation=self.invitation, user=self.request.user
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"You are now {membership.get_role_display().lower()} at {membership.organisation}",
+        )
+        return redirect("home")
+
+

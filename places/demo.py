@@ -1,0 +1,81 @@
+"""Demo data for places: a fictional borough. Codes are in the E0599…/E0199… ranges, which ONS
+has never issued, so nothing here can be mistaken for a real council's geography."""
+
+from django.db import transaction
+
+from .models import Area, Place
+
+PLACE = {
+    "slug": "wrenford",
+    "name": "Wrenford (fictional borough)",
+    "gss_code": "E09999901",
+    "gss_year": 2024,
+    "description": (
+        "A made-up borough for trying the service. Its wards, neighbourhoods and codes are "
+        "fictional and do not describe any real place."
+    ),
+}
+
+# ward name -> its neighbourhoods (30 in all across 12 wards)
+WARDS = {
+    "Abbey Mills": ["Abbey Green", "Millrace", "Tanners Yard"],
+    "Brookside": ["Brookside Estate", "Willow Bank", "Kingfisher Walk"],
+    "Castle Hill": ["Castle Hill North", "Castle Hill South", "Keep Lane"],
+    "Dunmore": ["Dunmore Village", "Dunmore Heath"],
+    "Eastgate": ["Eastgate Centre", "Railway Triangle", "Station Quarter"],
+    "Fernlea": ["Fernlea Park", "Orchard Rise"],
+    "Greystones": ["Greystones", "Quarry Fields", "Slate Row"],
+    "Harbour": ["Harbour Front", "Netmakers"],
+    "Ivybridge": ["Ivybridge", "Canal Side"],
+    "Kingsmead": ["Kingsmead", "Meadow Vale", "Jubilee Estate"],
+    "Longford": ["Longford", "Ferry Lane"],
+    "Marshfield": ["Marshfield", "Saltings"],
+}
+
+GROUPINGS = {
+    "North Wrenford Community Partnership": ["Abbey Mills", "Brookside", "Castle Hill", "Dunmore"],
+    "Central Wrenford Community Partnership": ["Eastgate", "Fernlea", "Greystones", "Harbour"],
+    "South Wrenford Community Partnership": ["Ivybridge", "Kingsmead", "Longford", "Marshfield"],
+}
+
+
+def _get_or_create_area(place, kind, name, **fields):
+    area = Area.objects.filter(place=place, kind=kind, name=name).first()
+    if area is None:
+        area = Area(place=place, kind=kind, name=name, **fields)
+        area.full_clean()
+        area.save()
+    return area
+
+
+@transaction.atomic
+def load(stdout=None) -> Place:
+    place = Place.objects.filter(slug=PLACE["slug"]).first()
+    if place is None:
+        place = Place(**PLACE)
+        place.full_clean()
+        place.save()
+    wards = {}
+    for number, (ward_name, neighbourhoods) in enumerate(WARDS.items(), start=1):
+        ward = _get_or_create_area(
+            place, Area.Kind.WARD, ward_name,
+            gss_code=f"E05999{number:03d}", gss_year=2024,
+        )
+        wards[ward_name] = ward
+        for n_number, name in enumerate(neighbourhoods, start=1):
+            neighbourhood = _get_or_create_area(
+                place, Area.Kind.NEIGHBOURHOOD, name, parent=ward
+            )
+            # Two LSOAs per neighbourhood, named as ONS does (ward-less, numbered).
+            for lsoa_number in (1, 2):
+                code = f"E0199{number:02d}{n_number}{lsoa_number}"
+                _get_or_create_area(
+                    place, Area.Kind.LSOA, f"Wrenford {number:03d}{chr(64 + n_number)}{lsoa_number}",
+                    parent=neighbourhood, gss_code=code, gss_year=2021,
+                )
+    for name, ward_names in GROUPINGS.items():
+        grouping = _get_or_create_area(place, Area.Kind.GROUPING, name)
+        wanted = {wards[w].pk for w in ward_names}
+        if set(grouping.wards.values_list("pk", flat=True)) != wanted:
+            grouping.wards.set(wanted)
+    return place

@@ -1,0 +1,55 @@
+"""Writes to places and areas. Each runs in one transaction and validates with full_clean()."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from .models import Area, Place
+
+
+@transaction.atomic
+def area_create(
+    *, place: Place, kind: str, name: str, parent: Area | None = None,
+    gss_code: str = "", gss_year: int | None = None, wards=(),
+) -> Area:
+    area = Area(place=place, kind=kind, name=name, parent=parent, gss_code=gss_code,
+                gss_year=gss_year)
+    area.full_clean()
+    area.save()
+    if wards:
+        area_set_wards(area=area, wards=wards)
+    return area
+
+
+@transaction.atomic
+def area_update(*, area: Area, **fields) -> Area:
+    wards = fields.pop("wards", None)
+    for name, value in fields.items():
+        setattr(area, name, value)
+    area.full_clean()
+    area.save()
+    if wards is not None:
+        area_set_wards(area=area, wards=wards)
+    return area
+
+
+def area_set_wards(*, area: Area, wards) -> None:
+    from django.core.exceptions import ValidationError
+
+    wards = list(wards)
+    if wards and area.kind != Area.Kind.GROUPING:
+        raise ValidationError({"wards": "Only a council grouping is made of wards"})
+    for ward in wards:
+        if ward.kind != Area.Kind.WARD:
+            raise ValidationError({"wards": f"{ward.name} is not a ward"})
+        if ward.place_id != area.place_id:
+            raise ValidationError({"wards": f"{ward.name} is not in {area.place.name}"})
+    area.wards.set(wards)
+
+
+@transaction.atomic
+def area_archive(*, area: Area) -> Area:
+    """Areas are archived, never deleted: objectives and contracts keep pointing at them."""
+    if area.archived_at is None:
+        area.archived_at = timezone.now()
+        area.save(update_fields=["archived_at"])
+    return area

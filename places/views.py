@@ -1,0 +1,144 @@
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, FormView, ListView
+
+from people.forms import ConfirmForm
+from socialvalue.forms import apply_validation_error
+from socialvalue.rules import allowed
+from socialvalue.views import RuleRequiredMixin
+
+from . import services
+from .forms import AreaForm
+from .models import Area, Place
+
+
+class PlaceListView(ListView):
+    template_name = "places/place_list.html"
+    context_object_name = "places"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return Place.objects.annotate(
+            area_count=Count("areas", filter=Q(areas__archived_at__isnull=True))
+        ).order_by("name")
+
+
+class PlaceDetailView(DetailView):
+    template_name = "places/place_detail.html"
+    context_object_name = "place"
+
+    def get_queryset(self):
+        return Place.objects.all()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        areas = list(Area.objects.filter(place=self.object).current().for_tree())
+        context.update(
+            areas=areas,
+            groupings=[a for a in areas if a.kind == Area.Kind.GROUPING],
+            tree=[a for a in areas if a.kind != Area.Kind.GROUPING],
+            organisations=self.object.organisations.current().order_by("name"),
+            may_manage=allowed(self.request.user, "places.manage_areas", self.object),
+        )
+        return context
+
+
+class AreaDetailView(DetailView):
+    template_name = "places/area_detail.html"
+    context_object_name = "area"
+
+    def get_queryset(self):
+        return Area.objects.select_related("place", "parent")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        area = self.object
+        ancestor_ids = [
+            int(area.path[i : i + Area.PATH_STEP])
+            for i in range(0, len(area.path) - Area.PATH_STEP, Area.PATH_STEP)
+        ]
+        context.update(
+            ancestors=list(Area.objects.filter(pk__in=ancestor_ids).order_by("path")),
+            children=list(area.children.current().order_by("name")),
+            wards=list(area.wards.order_by("name")) if area.kind == Area.Kind.GROUPING else [],
+            groupings=list(area.groupings.current().order_by("name")),
+            organisations=list(area.organisations.current().order_by("name")),
+            may_manage=allowed(self.request.user, "places.manage_areas", area.place),
+        )
+        return context
+
+
+class PlaceScopedMixin(RuleRequiredMixin):
+    permission_rule = "places.manage_areas"
+
+    def get_place(self) -> Place:
+        if not hasattr(self, "_place"):
+            self._place = get_object_or_404(Place, slug=self.kwargs["slug"])
+        return self._place
+
+    def get_permission_object(self):
+        return self.get_place()
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "place": self.get_place()}
+
+
+class AreaCreateView(PlaceScopedMixin, FormView):
+    template_name = "places/area_form.html"
+    form_class = AreaForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "place": self.get_place()}
+
+    def form_valid(self, form):
+        try:
+            area = services.area_create(place=self.get_place(), **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{area.name} added")
+        return redirect(area)
+
+
+class AreaUpdateView(PlaceScopedMixin, FormView):
+    template_name = "places/area_form.html"
+    form_class = AreaForm
+
+    def get_area(self) -> Area:
+        if not hasattr(self, "_area"):
+            self._area = get_object_or_404(
+                Area.objects.select_related("place"), pk=self.kwargs["pk"],
+                place__slug=self.kwargs["slug"],
+            )
+        return self._area
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "place": self.get_place(), "instance": self.get_area()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "area": self.get_area()}
+
+    def form_valid(self, form):
+        try:
+            area = services.area_update(area=self.get_area(), **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{area.name} updated")
+        return redirect(area)
+
+
+class AreaArchiveView(AreaUpdateView):
+    template_name = "places/area_archive.html"
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**FormView.get_form_kwargs(self), submit_label="Archive area")
+
+    def form_valid(self, form):
+        area = services.area_archive(area=self.get_area())
+        messages.success(
+            self.request, f"{area.name} archived. Records that point to it keep it in history."
+        )
+        return redirect(area.place)

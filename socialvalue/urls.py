@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from . import views
+
+admin.site.site_header = "Social value administration"
+admin.site.site_title = "Social value admin"
+
+urlpatterns = [
+    path("", views.HomeView.as_view(), name="home"),
+    path("healthz", views.HealthView.as_view(), name="healthz"),
+    path("accessibility/", views.InformationPageView.as_view(
+        template_name="pages/accessibility.html"), name="accessibility"),
+    path("privacy/", views.InformationPageView.as_view(
+        template_name="pages/privacy.html"), name="privacy"),
+    path("admin/", admin.site.urls),
+    path("", include("people.urls")),
+    path("", include("places.urls")),
+]
+
+handler403 = "socialvalue.views.error_403"
+handler404 = "socialvalue.views.error_404"
+handler500 = "socialvalue.views.error_500"

@@ -1,0 +1,115 @@
+"""Cross-cutting views: home, health check, static information pages and error pages."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.utils import DatabaseError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import TemplateView
+
+from people.models import Invitation, Membership, Organisation
+from people.permissions import organisation_ids
+from socialvalue.rules import allowed
+
+
+class RuleRequiredMixin:
+    """Refuse the request (403) unless the user passes `permission_rule` for the object.
+
+    Objects the user may not even see are already a 404, because views fetch them through
+    `visible_to(user)` querysets; this mixin handles "may see, but may not do".
+    """
+
+    permission_rule: str = ""
+
+    def get_permission_object(self):
+        return None
+
+    def check_permission(self):
+        if not allowed(self.request.user, self.permission_rule, self.get_permission_object()):
+            raise PermissionDenied
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.permission_rule:
+            raise PermissionDenied  # deny by default: a view must name its rule
+        self.request = request
+        self.args, self.kwargs = args, kwargs
+        self.check_permission()
+        return super().dispatch(request, *args, **kwargs)
+
+
+class HomeView(TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        memberships = list(
+            Membership.objects.current()
+            .filter(user=user, organisation__archived_at__isnull=True)
+            .select_related("organisation", "organisation__place")
+            .prefetch_related("organisation__areas")
+            .order_by("organisation__name", "role")
+        )
+        organisations: dict[int, dict] = {}
+        for membership in memberships:
+            entry = organisations.setdefault(
+                membership.organisation_id,
+                {"organisation": membership.organisation, "roles": []},
+            )
+            entry["roles"].append(membership.get_role_display())
+        admin_org_ids = organisation_ids(user, Membership.Role.ORG_ADMIN)
+        context.update(
+            organisations=list(organisations.values()),
+            pending_invitations=Invitation.objects.filter(
+                organisation_id__in=admin_org_ids,
+                accepted_at__isnull=True,
+                revoked_at__isnull=True,
+            ).count()
+            if admin_org_ids
+            else 0,
+            admin_organisations=Organisation.objects.filter(pk__in=admin_org_ids),
+        )
+        return context
+
+
+@method_decorator(login_not_required, name="dispatch")
+class HealthView(View):
+    """200 with a database round trip; 503 when the database cannot be reached."""
+
+    def get(self, request):
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT 1")
+                cursor.fetchone()
+        except DatabaseError:
+            return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+        return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@method_decorator(login_not_required, name="dispatch")
+class InformationPageView(TemplateView):
+    """Accessibility statement, privacy notice and the like: public, static pages."""
+
+
+@login_not_required
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+@login_not_required
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+@login_not_required
+def error_500(request):
+    # No context processors that touch the database: the database may be why we are here.
+    from django.template import loader
+
+    from django.http import HttpResponseServerError
+
+    template = loader.get_template("errors/500.html")
+    return HttpResponseServerError(template.render({}))

@@ -54,7 +54,8 @@ format: install
 check: install
 	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
-	  DJANGO_ALLOWED_HOSTS=socialvalue.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+	  DJANGO_ALLOWED_HOSTS=socialvalue.example.org SOCIALVALUE_OPERATOR_NAME='Example Council' EMAIL_HOST=smtp.example.org \
+	  $(BIN)/python manage.py check --deploy --fail-level WARNING
 
 ## Production-style serving: gunicorn + WhiteNoise. Needs DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 serve: install

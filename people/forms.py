@@ -78,9 +78,9 @@ class ChoosePasswordForm(GovFormMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].help_text = (
-            "At least 12 characters. A few unrelated words make a strong password"
-        )
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 12 characters. A few unrelated words make a strong password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the password again"
@@ -93,17 +93,20 @@ class AcceptInvitationForm(GovFormMixin, forms.Form):
     submit_label = "Create account"
 
     full_name = forms.CharField(
-        label="Full name", max_length=200,
+        label="Full name",
+        max_length=200,
         error_messages={"required": "Enter your full name"},
     )
     password1 = forms.CharField(
-        label="Choose a password", strip=False,
+        label="Choose a password",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text="At least 12 characters. A few unrelated words make a strong password",
         error_messages={"required": "Enter a password"},
     )
     password2 = forms.CharField(
-        label="Confirm password", strip=False,
+        label="Confirm password",
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         error_messages={"required": "Enter the password again"},
     )
@@ -134,11 +137,13 @@ class InvitationForm(GovFormMixin, forms.Form):
     submit_label = "Send invitation"
 
     full_name = forms.CharField(
-        label="Their full name", max_length=200,
+        label="Their full name",
+        max_length=200,
         error_messages={"required": "Enter the full name of the person you are inviting"},
     )
     email = forms.EmailField(
-        label="Their email address", max_length=254,
+        label="Their email address",
+        max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={
             "required": "Enter the email address of the person you are inviting",
@@ -146,7 +151,8 @@ class InvitationForm(GovFormMixin, forms.Form):
         },
     )
     role = forms.ChoiceField(
-        label="Role", widget=forms.RadioSelect,
+        label="Role",
+        widget=forms.RadioSelect,
         error_messages={"required": "Choose the role they will have"},
     )
 

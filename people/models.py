@@ -110,11 +110,17 @@ class Organisation(models.Model):
     slug = models.SlugField(max_length=80, unique=True)
     kind = models.CharField(max_length=30, choices=Kind.choices)
     place = models.ForeignKey(
-        Place, on_delete=models.PROTECT, null=True, blank=True, related_name="organisations",
+        Place,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="organisations",
         help_text="The place a public body serves",
     )
     areas = models.ManyToManyField(
-        Area, blank=True, related_name="organisations",
+        Area,
+        blank=True,
+        related_name="organisations",
         help_text="The areas a community group works in",
     )
     size = models.CharField(max_length=10, choices=Size.choices, blank=True, default="")
@@ -122,7 +128,8 @@ class Organisation(models.Model):
         "VCSE", default=False, help_text="A voluntary, community or social enterprise"
     )
     identifier = models.CharField(
-        max_length=60, blank=True,
+        max_length=60,
+        blank=True,
         help_text="An organisation identifier such as GB-COH-01234567 or GB-PPON-…",
     )
     website = models.URLField(blank=True)
@@ -180,7 +187,10 @@ class Membership(models.Model):
     started_at = models.DateTimeField(default=timezone.now)
     ended_at = models.DateTimeField(null=True, blank=True)
     ended_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="+",
     )
     history = HistoricalRecords()
@@ -205,21 +215,29 @@ class Membership(models.Model):
         return self.ended_at is None
 
     def clean(self) -> None:
-        allowed = self.ROLES_FOR_KIND.get(self.organisation.kind, set()) if self.organisation_id else set()
+        allowed = (
+            self.ROLES_FOR_KIND.get(self.organisation.kind, set())
+            if self.organisation_id
+            else set()
+        )
         if self.organisation_id and self.role and self.role not in allowed:
             raise ValidationError(
-                {"role": f"A {self.organisation.get_kind_display().lower()} cannot have "
-                         f"the role {self.get_role_display().lower()}"}
+                {
+                    "role": f"A {self.organisation.get_kind_display().lower()} cannot have "
+                    f"the role {self.get_role_display().lower()}"
+                }
             )
 
 
 _public_roles = {Membership.Role.OFFICER, Membership.Role.LEADER, Membership.Role.ORG_ADMIN}
 Membership.ROLES_FOR_KIND.update(
-    {kind: _public_roles for kind in Organisation.PUBLIC_BODY_KINDS}
+    dict.fromkeys(Organisation.PUBLIC_BODY_KINDS, _public_roles)
     | {
         Organisation.Kind.VCS: {Membership.Role.MEMBER, Membership.Role.ORG_ADMIN},
         Organisation.Kind.SOCIAL_ENTERPRISE: {
-            Membership.Role.MEMBER, Membership.Role.SUPPLIER_CONTACT, Membership.Role.ORG_ADMIN
+            Membership.Role.MEMBER,
+            Membership.Role.SUPPLIER_CONTACT,
+            Membership.Role.ORG_ADMIN,
         },
         Organisation.Kind.SUPPLIER: {Membership.Role.SUPPLIER_CONTACT, Membership.Role.ORG_ADMIN},
     }
@@ -247,7 +265,10 @@ class Invitation(models.Model):
     expires_at = models.DateTimeField()
     accepted_at = models.DateTimeField(null=True, blank=True)
     accepted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="invitations_accepted",
     )
     revoked_at = models.DateTimeField(null=True, blank=True)

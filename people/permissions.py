@@ -17,9 +17,11 @@ def _role_map(user) -> dict[int, set[str]]:
     cached = getattr(user, "_sv_roles", None)
     if cached is None:
         cached = defaultdict(set)
-        rows = Membership.objects.current().filter(
-            user=user, organisation__archived_at__isnull=True
-        ).values_list("organisation_id", "role", "organisation__kind", "organisation__place_id")
+        rows = (
+            Membership.objects.current()
+            .filter(user=user, organisation__archived_at__isnull=True)
+            .values_list("organisation_id", "role", "organisation__kind", "organisation__place_id")
+        )
         places: dict[int, set[str]] = defaultdict(set)
         for org_id, role, kind, place_id in rows:
             cached[org_id].add(role)
@@ -40,9 +42,7 @@ def organisation_ids(user, *roles: str) -> set[int]:
     """The organisations where the user holds any of `roles` (any role when none given)."""
     if not user.is_authenticated:
         return set()
-    return {
-        org_id for org_id, held in _role_map(user).items() if not roles or held & set(roles)
-    }
+    return {org_id for org_id, held in _role_map(user).items() if not roles or held & set(roles)}
 
 
 def place_roles(user, place_id: int | None) -> set[str]:

@@ -37,7 +37,5 @@ class MembershipQuerySet(models.QuerySet):
         if user.is_superuser:
             return self
         return self.filter(
-            organisation__in=self.model.objects.current()
-            .filter(user=user)
-            .values("organisation")
+            organisation__in=self.model.objects.current().filter(user=user).values("organisation")
         )

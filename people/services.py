@@ -18,9 +18,9 @@ Role = Membership.Role
 def membership_create(
     *, user: User, organisation: Organisation, role: str, job_title: str = ""
 ) -> Membership:
-    existing = Membership.objects.current().filter(
-        user=user, organisation=organisation, role=role
-    ).first()
+    existing = (
+        Membership.objects.current().filter(user=user, organisation=organisation, role=role).first()
+    )
     if existing:
         return existing
     membership = Membership(user=user, organisation=organisation, role=role, job_title=job_title)
@@ -59,31 +59,48 @@ def membership_end(*, membership: Membership, by: User) -> Membership:
 
 @transaction.atomic
 def invitation_create(
-    *, organisation: Organisation, email: str, full_name: str, role: str, by: User,
+    *,
+    organisation: Organisation,
+    email: str,
+    full_name: str,
+    role: str,
+    by: User,
     accept_url_for,
 ) -> Invitation:
     """Invite someone by email. `accept_url_for(token)` builds the absolute link to send."""
     email = User.objects.normalize_email(email).strip().lower()
     if role not in Membership.ROLES_FOR_KIND.get(organisation.kind, set()):
         raise ValidationError(
-            {"role": f"A {organisation.get_kind_display().lower()} cannot have the role "
-                     f"{Role(role).label.lower()}"}
+            {
+                "role": f"A {organisation.get_kind_display().lower()} cannot have the role "
+                f"{Role(role).label.lower()}"
+            }
         )
-    if Membership.objects.current().filter(
-        user__email__iexact=email, organisation=organisation, role=role
-    ).exists():
+    if (
+        Membership.objects.current()
+        .filter(user__email__iexact=email, organisation=organisation, role=role)
+        .exists()
+    ):
         raise ValidationError(
             {"email": f"{email} is already {Role(role).label.lower()} at {organisation}"}
         )
     # A new invitation replaces any still pending for the same person and role.
     Invitation.objects.filter(
-        email=email, organisation=organisation, role=role,
-        accepted_at__isnull=True, revoked_at__isnull=True,
+        email=email,
+        organisation=organisation,
+        role=role,
+        accepted_at__isnull=True,
+        revoked_at__isnull=True,
     ).update(revoked_at=timezone.now())
     token, token_hash = Invitation.new_token()
     invitation = Invitation(
-        email=email, full_name=full_name.strip(), organisation=organisation, role=role,
-        token_hash=token_hash, invited_by=by, expires_at=Invitation.default_expiry(),
+        email=email,
+        full_name=full_name.strip(),
+        organisation=organisation,
+        role=role,
+        token_hash=token_hash,
+        invited_by=by,
+        expires_at=Invitation.default_expiry(),
     )
     invitation.full_clean()
     invitation.save()
@@ -115,7 +132,10 @@ def invitation_for_token(token: str) -> Invitation | None:
 
 @transaction.atomic
 def invitation_accept(
-    *, invitation: Invitation, user: User | None = None, full_name: str = "",
+    *,
+    invitation: Invitation,
+    user: User | None = None,
+    full_name: str = "",
     password: str = "",
 ) -> Membership:
     """Accept an invitation: as a signed-in user with the invited email, or as a new person

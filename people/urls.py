@@ -8,19 +8,34 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("password-reset/", views.ResetPasswordView.as_view(), name="password_reset"),
-    path("password-reset/sent/", views.ResetPasswordDoneView.as_view(),
-         name="password_reset_done"),
-    path("password-reset/<uidb64>/<token>/", views.ResetPasswordConfirmView.as_view(),
-         name="password_reset_confirm"),
-    path("password-reset/complete/", views.ResetPasswordCompleteView.as_view(),
-         name="password_reset_complete"),
-    path("invitations/<str:token>/", views.InvitationAcceptView.as_view(),
-         name="invitation_accept"),
+    path("password-reset/sent/", views.ResetPasswordDoneView.as_view(), name="password_reset_done"),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.ResetPasswordConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/complete/",
+        views.ResetPasswordCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path(
+        "invitations/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation_accept"
+    ),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
-    path("organisations/<slug:slug>/", views.OrganisationDetailView.as_view(),
-         name="organisation_detail"),
-    path("organisations/<slug:slug>/invite/", views.InvitationCreateView.as_view(),
-         name="invitation_create"),
-    path("organisations/<slug:slug>/members/<int:pk>/remove/", views.MembershipEndView.as_view(),
-         name="membership_end"),
+    path(
+        "organisations/<slug:slug>/",
+        views.OrganisationDetailView.as_view(),
+        name="organisation_detail",
+    ),
+    path(
+        "organisations/<slug:slug>/invite/",
+        views.InvitationCreateView.as_view(),
+        name="invitation_create",
+    ),
+    path(
+        "organisations/<slug:slug>/members/<int:pk>/remove/",
+        views.MembershipEndView.as_view(),
+        name="membership_end",
+    ),
 ]

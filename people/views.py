@@ -64,8 +64,9 @@ class OrganisationListView(ListView):
 
     def get_queryset(self):
         base = Organisation.objects.visible_to(self.request.user).current().for_list()
-        self.filterset = OrganisationFilterSet(self.request.GET or None, queryset=base,
-                                               request=self.request)
+        self.filterset = OrganisationFilterSet(
+            self.request.GET or None, queryset=base, request=self.request
+        )
         return self.filterset.qs.order_by("name")
 
     def get_context_data(self, **kwargs):
@@ -79,9 +80,11 @@ class OrganisationDetailView(DetailView):
     context_object_name = "organisation"
 
     def get_queryset(self):
-        return Organisation.objects.visible_to(self.request.user).select_related(
-            "place"
-        ).prefetch_related("areas")
+        return (
+            Organisation.objects.visible_to(self.request.user)
+            .select_related("place")
+            .prefetch_related("areas")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,13 +94,16 @@ class OrganisationDetailView(DetailView):
         context.update(may_see_members=may_see_members, may_manage=may_manage)
         if may_see_members:
             context["memberships"] = (
-                Membership.objects.visible_to(user).current()
-                .filter(organisation=org).select_related("user")
+                Membership.objects.visible_to(user)
+                .current()
+                .filter(organisation=org)
+                .select_related("user")
                 .order_by("user__full_name", "role")
             )
         if may_manage:
             context["invitations"] = [
-                invitation for invitation in Invitation.objects.filter(
+                invitation
+                for invitation in Invitation.objects.filter(
                     organisation=org, accepted_at__isnull=True, revoked_at__isnull=True
                 ).select_related("invited_by")
                 if invitation.is_pending
@@ -146,9 +152,7 @@ class InvitationCreateView(OrganisationScopedMixin, FormView):
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
-        messages.success(
-            self.request, f"Invitation sent to {invitation.email}. It lasts 14 days."
-        )
+        messages.success(self.request, f"Invitation sent to {invitation.email}. It lasts 14 days.")
         return redirect(organisation)
 
 
@@ -159,9 +163,9 @@ class MembershipEndView(OrganisationScopedMixin, FormView):
     def get_membership(self) -> Membership:
         if not hasattr(self, "_membership"):
             self._membership = get_object_or_404(
-                Membership.objects.visible_to(self.request.user).current().select_related(
-                    "user", "organisation"
-                ),
+                Membership.objects.visible_to(self.request.user)
+                .current()
+                .select_related("user", "organisation"),
                 pk=self.kwargs["pk"],
                 organisation=self.get_organisation(),
             )
@@ -254,8 +258,11 @@ class InvitationAcceptView(FormView):
                     full_name=form.cleaned_data["full_name"],
                     password=form.cleaned_data["password1"],
                 )
-                login(self.request, membership.user,
-                      backend="django.contrib.auth.backends.ModelBackend")
+                login(
+                    self.request,
+                    membership.user,
+                    backend="django.contrib.auth.backends.ModelBackend",
+                )
             else:
                 membership = services.invitation_accept(
                     invitation=self.invitation, user=self.request.user
@@ -268,5 +275,3 @@ class InvitationAcceptView(FormView):
             f"You are now {membership.get_role_display().lower()} at {membership.organisation}",
         )
         return redirect("home")
-
-

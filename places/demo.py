@@ -58,20 +58,25 @@ def load(stdout=None) -> Place:
     wards = {}
     for number, (ward_name, neighbourhoods) in enumerate(WARDS.items(), start=1):
         ward = _get_or_create_area(
-            place, Area.Kind.WARD, ward_name,
-            gss_code=f"E05999{number:03d}", gss_year=2024,
+            place,
+            Area.Kind.WARD,
+            ward_name,
+            gss_code=f"E05999{number:03d}",
+            gss_year=2024,
         )
         wards[ward_name] = ward
         for n_number, name in enumerate(neighbourhoods, start=1):
-            neighbourhood = _get_or_create_area(
-                place, Area.Kind.NEIGHBOURHOOD, name, parent=ward
-            )
+            neighbourhood = _get_or_create_area(place, Area.Kind.NEIGHBOURHOOD, name, parent=ward)
             # Two LSOAs per neighbourhood, named as ONS does (ward-less, numbered).
             for lsoa_number in (1, 2):
                 code = f"E0199{number:02d}{n_number}{lsoa_number}"
                 _get_or_create_area(
-                    place, Area.Kind.LSOA, f"Wrenford {number:03d}{chr(64 + n_number)}{lsoa_number}",
-                    parent=neighbourhood, gss_code=code, gss_year=2021,
+                    place,
+                    Area.Kind.LSOA,
+                    f"Wrenford {number:03d}{chr(64 + n_number)}{lsoa_number}",
+                    parent=neighbourhood,
+                    gss_code=code,
+                    gss_year=2021,
                 )
     for name, ward_names in GROUPINGS.items():
         grouping = _get_or_create_area(place, Area.Kind.GROUPING, name)

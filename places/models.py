@@ -20,7 +20,10 @@ class Place(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
     gss_code = models.CharField(
-        "GSS code", max_length=9, blank=True, validators=[gss_code_validator],
+        "GSS code",
+        max_length=9,
+        blank=True,
+        validators=[gss_code_validator],
         help_text="The local authority's ONS code, such as E09000033",
     )
     gss_year = models.PositiveSmallIntegerField("GSS code year", null=True, blank=True)
@@ -79,7 +82,10 @@ class Area(models.Model):
     )
     gss_year = models.PositiveSmallIntegerField("GSS code year", null=True, blank=True)
     wards = models.ManyToManyField(
-        "self", symmetrical=False, blank=True, related_name="groupings",
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="groupings",
         limit_choices_to={"kind": Kind.WARD},
         help_text="For a council grouping: the wards it is made of",
     )

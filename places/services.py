@@ -8,11 +8,18 @@ from .models import Area, Place
 
 @transaction.atomic
 def area_create(
-    *, place: Place, kind: str, name: str, parent: Area | None = None,
-    gss_code: str = "", gss_year: int | None = None, wards=(),
+    *,
+    place: Place,
+    kind: str,
+    name: str,
+    parent: Area | None = None,
+    gss_code: str = "",
+    gss_year: int | None = None,
+    wards=(),
 ) -> Area:
-    area = Area(place=place, kind=kind, name=name, parent=parent, gss_code=gss_code,
-                gss_year=gss_year)
+    area = Area(
+        place=place, kind=kind, name=name, parent=parent, gss_code=gss_code, gss_year=gss_year
+    )
     area.full_clean()
     area.save()
     if wards:

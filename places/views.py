@@ -109,7 +109,8 @@ class AreaUpdateView(PlaceScopedMixin, FormView):
     def get_area(self) -> Area:
         if not hasattr(self, "_area"):
             self._area = get_object_or_404(
-                Area.objects.select_related("place"), pk=self.kwargs["pk"],
+                Area.objects.select_related("place"),
+                pk=self.kwargs["pk"],
                 place__slug=self.kwargs["slug"],
             )
         return self._area

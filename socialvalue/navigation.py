@@ -1,7 +1,7 @@
 """The service navigation: each entry says who sees it, so every role sees only what it can use."""
 
-from dataclasses import dataclass
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.urls import reverse
 

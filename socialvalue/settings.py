@@ -11,6 +11,8 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
+from socialvalue.branding import checked_brand_colour
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 # pytest sets PYTEST_VERSION for the duration of a test session.
@@ -125,8 +127,10 @@ LOGOUT_REDIRECT_URL = "people:login"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-     "OPTIONS": {"min_length": 12}},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -165,24 +169,38 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
-# Email: the console by default; SMTP when EMAIL_HOST is set.
+# Email: the console by default; SMTP when EMAIL_HOST is set (Django 6.1's MAILERS setting).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "587"))
-    EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-    EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
-    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": EMAIL_HOST,
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+            },
+        }
+    }
 else:
-    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+del EMAIL_HOST
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Social value <no-reply@localhost>")
 
 # Branding: a council's own name and colour, never the GOV.UK crown, logotype or font.
 SOCIALVALUE_SERVICE_NAME = os.environ.get("SOCIALVALUE_SERVICE_NAME", "Social value")
-SOCIALVALUE_OPERATOR_NAME = os.environ.get(
-    "SOCIALVALUE_OPERATOR_NAME", "Demo Borough Council (fictional)"
+# The organisation that runs the service, shown in the header. A real deployment must name itself.
+SOCIALVALUE_OPERATOR_NAME = os.environ.get("SOCIALVALUE_OPERATOR_NAME", "") or (
+    "Wrenford Borough Council (demo)" if DEBUG or TESTING else ""
 )
-SOCIALVALUE_BRAND_COLOUR = os.environ.get("SOCIALVALUE_BRAND_COLOUR", "#0b4f6c")
+if not SOCIALVALUE_OPERATOR_NAME:
+    raise ImproperlyConfigured("Set SOCIALVALUE_OPERATOR_NAME to the council's name.")
+try:
+    SOCIALVALUE_BRAND_COLOUR = checked_brand_colour(os.environ.get("SOCIALVALUE_BRAND_COLOUR"))
+except ValueError as error:
+    raise ImproperlyConfigured(f"SOCIALVALUE_BRAND_COLOUR: {error}") from None
 SOCIALVALUE_CONTACT_EMAIL = os.environ.get("SOCIALVALUE_CONTACT_EMAIL", "socialvalue@example.org")
 
 # HTTPS and cookies: on unless developing locally or under test.
@@ -192,7 +210,8 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = int(os.environ.get("DJANGO_HSTS_SECONDS", "31536000")) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
-SECURE_HSTS_PRELOAD = False
+# Preloading is a promise that the domain (and its subdomains) will only ever use HTTPS.
+SECURE_HSTS_PRELOAD = HTTPS and env_bool("DJANGO_HSTS_PRELOAD", True)
 if env_bool("DJANGO_BEHIND_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
@@ -232,3 +251,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "socialvalue.rules.RulesBackend",
 ]
+
+if TESTING:
+    # Hashing with a million PBKDF2 rounds per login is the point in production and a waste of
+    # minutes in a test suite that signs in hundreds of times.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -9,10 +9,16 @@ admin.site.site_title = "Social value admin"
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.HealthView.as_view(), name="healthz"),
-    path("accessibility/", views.InformationPageView.as_view(
-        template_name="pages/accessibility.html"), name="accessibility"),
-    path("privacy/", views.InformationPageView.as_view(
-        template_name="pages/privacy.html"), name="privacy"),
+    path(
+        "accessibility/",
+        views.InformationPageView.as_view(template_name="pages/accessibility.html"),
+        name="accessibility",
+    ),
+    path(
+        "privacy/",
+        views.InformationPageView.as_view(template_name="pages/privacy.html"),
+        name="privacy",
+    ),
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
     path("", include("places.urls")),

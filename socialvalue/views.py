@@ -107,9 +107,8 @@ def error_404(request, exception=None):
 @login_not_required
 def error_500(request):
     # No context processors that touch the database: the database may be why we are here.
-    from django.template import loader
-
     from django.http import HttpResponseServerError
+    from django.template import loader
 
     template = loader.get_template("errors/500.html")
     return HttpResponseServerError(template.render({}))

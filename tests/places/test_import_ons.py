@@ -48,12 +48,17 @@ def test_valid_file_creates_places_and_wards():
     assert report.places_created == 3
     testborough = Place.objects.get(gss_code="E09099001")
     assert (testborough.name, testborough.slug, testborough.gss_year) == (
-        "Testborough", "testborough", 2024,
+        "Testborough",
+        "testborough",
+        2024,
     )
     assert Place.objects.get(gss_code="W06099003").name == "Sir Ffug"
     abbey = ward("E05099001")
     assert (abbey.name, abbey.kind, abbey.place, abbey.gss_year) == (
-        "Abbey Fields", Area.Kind.WARD, testborough, 2024,
+        "Abbey Fields",
+        Area.Kind.WARD,
+        testborough,
+        2024,
     )
     assert abbey.path  # saved through the model, so the tree path is set
     assert abbey.history.count() == 1
@@ -72,7 +77,9 @@ def test_year_comes_from_the_column_names(name, year):
 
 @pytest.mark.django_db
 def test_column_names_are_read_whatever_their_case_and_order():
-    report = run_text("lad24nm,wd24nm,lad24cd,wd24cd\nTestborough,Abbey Fields,E09099001,E05099001\n")
+    report = run_text(
+        "lad24nm,wd24nm,lad24cd,wd24cd\nTestborough,Abbey Fields,E09099001,E05099001\n"
+    )
 
     assert report.errors == []
     assert ward("E05099001").name == "Abbey Fields"
@@ -137,12 +144,18 @@ def test_line_numbers_count_physical_lines():
     ("row", "message"),
     [
         (",Abbey Fields,E09099001,Testborough", "ward code is missing"),
-        ("E01099001,Abbey Fields,E09099001,Testborough",
-         'ward code "E01099001" is not a GSS ward code (like E05012345)'),
-        ("E05099001,Abbey Fields,E02099001,Testborough",
-         'local authority code "E02099001" is not a GSS local authority code (like E09000033)'),
-        ("E05099001," + "x" * 201 + ",E09099001,Testborough",
-         "ward name is longer than 200 characters"),
+        (
+            "E01099001,Abbey Fields,E09099001,Testborough",
+            'ward code "E01099001" is not a GSS ward code (like E05012345)',
+        ),
+        (
+            "E05099001,Abbey Fields,E02099001,Testborough",
+            'local authority code "E02099001" is not a GSS local authority code (like E09000033)',
+        ),
+        (
+            "E05099001," + "x" * 201 + ",E09099001,Testborough",
+            "ward name is longer than 200 characters",
+        ),
         ("E05099001,Abbey Fields,E09099001,", "local authority name is missing"),
         ("E05099001,Abbey Fields,E09099001", "the row has 3 values but the header has 4 columns"),
     ],
@@ -197,9 +210,7 @@ def test_missing_column_is_named():
 def test_several_missing_columns_are_named():
     report = run_text("WD24CD,LAD24CD\nE05099001,E09099001\n")
 
-    assert [str(e) for e in report.errors] == [
-        "Line 1: the file has no WD24NM or LAD24NM columns"
-    ]
+    assert [str(e) for e in report.errors] == ["Line 1: the file has no WD24NM or LAD24NM columns"]
 
 
 @pytest.mark.django_db
@@ -219,8 +230,11 @@ def test_columns_for_different_years_are_refused():
         ("", "The file is empty"),
         ("\n\n", "The file is empty"),
         (HEADER, "The file has a header but no rows"),
-        ("FID,Name\n1,Somewhere\n", "Line 1: the file has no WDyyCD, WDyyNM, LADyyCD or LADyyNM "
-         "columns, so it is not an ONS ward to local authority lookup"),
+        (
+            "FID,Name\n1,Somewhere\n",
+            "Line 1: the file has no WDyyCD, WDyyNM, LADyyCD or LADyyNM "
+            "columns, so it is not an ONS ward to local authority lookup",
+        ),
     ],
 )
 def test_files_that_are_not_lookups(text, message):
@@ -231,8 +245,9 @@ def test_files_that_are_not_lookups(text, message):
 
 @pytest.mark.django_db
 def test_file_that_is_not_utf8():
-    report = import_ward_lookup(io.BytesIO(HEADER.encode() + "E05099001,Ynys Môn,E09099001,T\n"
-                                           .encode("latin-1")))
+    report = import_ward_lookup(
+        io.BytesIO(HEADER.encode() + "E05099001,Ynys Môn,E09099001,T\n".encode("latin-1"))
+    )
 
     assert [str(e) for e in report.errors] == [
         "The file is not UTF-8 text. Save it as ‘CSV UTF-8’ and try again"
@@ -289,8 +304,9 @@ def test_earlier_year_than_the_place_already_has_is_refused():
 
 @pytest.mark.django_db
 def test_place_name_change_is_taken_from_the_file():
-    PlaceFactory(name="Old Testborough", slug="old-testborough", gss_code="E09099001",
-                 gss_year=2023)
+    PlaceFactory(
+        name="Old Testborough", slug="old-testborough", gss_code="E09099001", gss_year=2023
+    )
 
     report = run_text(HEADER + "E05099001,Abbey Fields,E09099001,Testborough\n")
 
@@ -353,8 +369,10 @@ def test_ward_name_used_by_a_ward_with_another_code_is_rejected(place):
     AreaFactory(place=place, name="Abbey Fields", gss_code="E05099901", gss_year=2023)
     before = counts()
 
-    report = run_text(HEADER + "E05099001,Abbey Fields,E09099001,Testborough\n"
-                      "E05099002,Brook Green,E09099001,Testborough\n")
+    report = run_text(
+        HEADER + "E05099001,Abbey Fields,E09099001,Testborough\n"
+        "E05099002,Brook Green,E09099001,Testborough\n"
+    )
 
     assert [str(e) for e in report.errors] == [
         'Line 2: ward name "Abbey Fields" is already used by ward E05099901 from 2023 in '
@@ -365,10 +383,12 @@ def test_ward_name_used_by_a_ward_with_another_code_is_rejected(place):
 
 @pytest.mark.django_db
 def test_ward_names_can_move_between_wards_in_one_file():
-    run_text(HEADER + "E05099001,North,E09099001,Testborough\n"
-             "E05099002,North East,E09099001,Testborough\n"
-             "E05099003,East,E09099001,Testborough\n"
-             "E05099004,West,E09099001,Testborough\n")
+    run_text(
+        HEADER + "E05099001,North,E09099001,Testborough\n"
+        "E05099002,North East,E09099001,Testborough\n"
+        "E05099003,East,E09099001,Testborough\n"
+        "E05099004,West,E09099001,Testborough\n"
+    )
 
     report = run_text(
         "WD25CD,WD25NM,LAD25CD,LAD25NM\n"
@@ -383,8 +403,11 @@ def test_ward_names_can_move_between_wards_in_one_file():
     assert (report.created, report.updated) == (1, 4)
     names = dict(Area.objects.values_list("gss_code", "name"))
     assert names == {
-        "E05099001": "North West", "E05099002": "North", "E05099003": "West",
-        "E05099004": "East", "E05099005": "North East",
+        "E05099001": "North West",
+        "E05099002": "North",
+        "E05099003": "West",
+        "E05099004": "East",
+        "E05099005": "North East",
     }
     assert ward("E05099003").history.first().name == "West"
 
@@ -406,8 +429,9 @@ def test_ward_code_used_in_another_place_is_rejected():
 
 @pytest.mark.django_db
 def test_place_option_imports_only_that_places_wards():
-    testborough = PlaceFactory(name="Testborough", slug="testborough", gss_code="E09099001",
-                               gss_year=2024)
+    testborough = PlaceFactory(
+        name="Testborough", slug="testborough", gss_code="E09099001", gss_year=2024
+    )
 
     report = run("wards_2024.csv", place=testborough)
 
@@ -422,8 +446,9 @@ def test_place_option_does_not_check_other_authorities_rows(place):
     place.gss_code = "E09099001"
     place.save()
 
-    report = run_text(HEADER + "E05099001,Abbey Fields,E09099001,Whatever\n"
-                      "BAD,,E07099002,\n", place=place)
+    report = run_text(
+        HEADER + "E05099001,Abbey Fields,E09099001,Whatever\nBAD,,E07099002,\n", place=place
+    )
 
     assert report.errors == []
     assert (report.created, report.skipped) == (1, 1)
@@ -431,8 +456,9 @@ def test_place_option_does_not_check_other_authorities_rows(place):
 
 @pytest.mark.django_db
 def test_place_without_a_code_takes_the_code_of_a_one_authority_file(place):
-    report = run_text(HEADER + "E05099001,Abbey Fields,E09099001,Testborough Council\n",
-                      place=place)
+    report = run_text(
+        HEADER + "E05099001,Abbey Fields,E09099001,Testborough Council\n", place=place
+    )
 
     assert report.errors == []
     place.refresh_from_db()
@@ -469,8 +495,7 @@ def test_dry_run_counts_but_saves_nothing(place):
 
 @pytest.mark.django_db
 def test_dry_run_leaves_the_callers_place_alone(place):
-    run_text(HEADER + "E05099001,Abbey Fields,E09099001,Testborough\n", place=place,
-             dry_run=True)
+    run_text(HEADER + "E05099001,Abbey Fields,E09099001,Testborough\n", place=place, dry_run=True)
 
     assert place.gss_code == ""
     place.refresh_from_db()
@@ -516,9 +541,10 @@ def test_command_with_place_and_dry_run():
 def test_command_fails_on_bad_rows_and_prints_each():
     stdout, stderr = io.StringIO(), io.StringIO()
 
-    with pytest.raises(CommandError, match="Nothing was imported: 4 rows were rejected"):
-        call_command("import_ons_wards", str(DATA / "bad_rows_2024.csv"), stdout=stdout,
-                     stderr=stderr)
+    with pytest.raises(CommandError, match="Nothing was imported: 4 of 6 rows were rejected"):
+        call_command(
+            "import_ons_wards", str(DATA / "bad_rows_2024.csv"), stdout=stdout, stderr=stderr
+        )
 
     lines = stderr.getvalue().splitlines()
     assert lines[0] == 'Line 3: ward code "X123" is not a GSS ward code (like E05012345)'
@@ -532,6 +558,8 @@ def test_command_unknown_place_and_missing_file(tmp_path):
         command(str(DATA / "wards_2024.csv"), "--place", "nowhere")
     with pytest.raises(CommandError, match="Cannot read"):
         command(str(tmp_path / "missing.csv"))
+    with pytest.raises(CommandError, match=r"^Nothing was imported\. Fix the file"):
+        command(str(DATA / "missing_column_2024.csv"))
 
 
 @pytest.mark.django_db

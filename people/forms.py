@@ -170,3 +170,78 @@ class ConfirmForm(GovFormMixin, forms.Form):
     def __init__(self, *args, submit_label: str = "Confirm", **kwargs):
         self.submit_label = submit_label
         super().__init__(*args, **kwargs)
+
+
+class AreasChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, area):
+        return f"{area.name} ({area.get_kind_display().lower()})"
+
+
+class OrganisationForm(GovFormMixin, forms.ModelForm):
+    """An organisation's own details. Public bodies' kind and place are set by a superuser."""
+
+    submit_label = "Save"
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "name",
+            "kind",
+            "description",
+            "website",
+            "identifier",
+            "size",
+            "is_vcse",
+            "areas",
+        ]
+        labels = {
+            "kind": "Kind of organisation",
+            "is_vcse": "This is a VCSE",
+            "areas": "Areas you work in",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "size": forms.RadioSelect,
+            "areas": forms.CheckboxSelectMultiple,
+            "description": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the organisation's name",
+                "unique": "An organisation with this name is already registered",
+            },
+            "kind": {"required": "Choose the kind of organisation"},
+            "website": {"invalid": "Enter a web address, like https://example.org"},
+        }
+
+    REGISTERABLE_KINDS = [
+        Organisation.Kind.VCS,
+        Organisation.Kind.SOCIAL_ENTERPRISE,
+        Organisation.Kind.SUPPLIER,
+    ]
+
+    def __init__(self, *args, place=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from places.models import Area
+
+        org = self.instance
+        if org.pk:
+            # The kind of an existing organisation does not change here.
+            del self.fields["kind"]
+        else:
+            self.fields["kind"].choices = [(k.value, k.label) for k in self.REGISTERABLE_KINDS]
+        areas = Area.objects.current().exclude(kind__in=[Area.Kind.LSOA, Area.Kind.MSOA])
+        if place is not None:
+            areas = areas.filter(place=place)
+        self.fields["areas"].queryset = areas.order_by("path")
+        self.fields["areas"].required = False
+        if org.pk and org.is_public_body:
+            for name in ("areas", "size", "is_vcse"):
+                del self.fields[name]
+        if "size" in self.fields:
+            self.fields["size"].required = False
+            self.fields["size"].choices = Organisation.Size.choices
+
+
+class OrganisationRegisterForm(OrganisationForm):
+    submit_label = "Register organisation"

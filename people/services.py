@@ -193,3 +193,34 @@ def login_failure_record(*, email: str, ip_address: str | None) -> None:
 
 def login_failures_clear(*, email: str) -> None:
     LoginFailure.objects.filter(email=email.strip().lower()).delete()
+
+
+@transaction.atomic
+def organisation_register(*, by: User, areas=(), **fields) -> Organisation:
+    """An officer registers a community group or supplier the place works with."""
+    from django.utils.text import slugify
+
+    organisation = Organisation(**fields)
+    base = slugify(organisation.name)[:70] or "organisation"
+    slug, n = base, 1
+    while Organisation.objects.filter(slug=slug).exists():
+        n += 1
+        slug = f"{base}-{n}"
+    organisation.slug = slug
+    organisation.full_clean()
+    organisation._history_user = by
+    organisation.save()
+    organisation.areas.set(areas)
+    return organisation
+
+
+@transaction.atomic
+def organisation_update(*, organisation: Organisation, by: User, areas=None, **fields):
+    for name, value in fields.items():
+        setattr(organisation, name, value)
+    organisation.full_clean()
+    organisation._history_user = by
+    organisation.save()
+    if areas is not None:
+        organisation.areas.set(areas)
+    return organisation

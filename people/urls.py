@@ -24,6 +24,16 @@ urlpatterns = [
     ),
     path("organisations/", views.OrganisationListView.as_view(), name="organisation_list"),
     path(
+        "organisations/new/",
+        views.OrganisationRegisterView.as_view(),
+        name="organisation_register",
+    ),
+    path(
+        "organisations/<slug:slug>/edit/",
+        views.OrganisationUpdateView.as_view(),
+        name="organisation_update",
+    ),
+    path(
         "organisations/<slug:slug>/",
         views.OrganisationDetailView.as_view(),
         name="organisation_detail",

@@ -19,6 +19,8 @@ from .forms import (
     ChoosePasswordForm,
     ConfirmForm,
     InvitationForm,
+    OrganisationForm,
+    OrganisationRegisterForm,
     ResetPasswordForm,
     SignInForm,
 )
@@ -72,6 +74,7 @@ class OrganisationListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["filter"] = self.filterset
+        context["may_register"] = allowed(self.request.user, "people.register_organisation")
         return context
 
 
@@ -91,7 +94,11 @@ class OrganisationDetailView(DetailView):
         org, user = self.object, self.request.user
         may_see_members = allowed(user, "people.view_members", org)
         may_manage = allowed(user, "people.invite_member", org)
-        context.update(may_see_members=may_see_members, may_manage=may_manage)
+        context.update(
+            may_see_members=may_see_members,
+            may_manage=may_manage,
+            may_change=allowed(user, "people.change_organisation", org),
+        )
         if may_see_members:
             context["memberships"] = (
                 Membership.objects.visible_to(user)
@@ -128,6 +135,50 @@ class OrganisationScopedMixin(RuleRequiredMixin):
         context = super().get_context_data(**kwargs)
         context["organisation"] = self.get_organisation()
         return context
+
+
+class OrganisationUpdateView(OrganisationScopedMixin, FormView):
+    template_name = "people/organisation_form.html"
+    permission_rule = "people.change_organisation"
+
+    def get_form(self, form_class=None):
+        org = self.get_organisation()
+        return OrganisationForm(**self.get_form_kwargs(), instance=org, place=org.place)
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        try:
+            organisation = services.organisation_update(
+                organisation=self.get_organisation(), by=self.request.user, **data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{organisation} updated")
+        return redirect(organisation)
+
+
+class OrganisationRegisterView(RuleRequiredMixin, FormView):
+    """Officers of public bodies register the community groups and suppliers they work with."""
+
+    template_name = "people/organisation_form.html"
+    permission_rule = "people.register_organisation"
+
+    def get_form(self, form_class=None):
+        return OrganisationRegisterForm(**self.get_form_kwargs())
+
+    def form_valid(self, form):
+        try:
+            organisation = services.organisation_register(by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"{organisation} registered. Invite its first admin from its page, or ask a "
+            "superuser to",
+        )
+        return redirect(organisation)
 
 
 class InvitationCreateView(OrganisationScopedMixin, FormView):

@@ -109,6 +109,7 @@ class Area(models.Model):
             models.CheckConstraint(
                 condition=~models.Q(gss_code="") | models.Q(gss_year__isnull=True),
                 name="area_gss_year_needs_code",
+                violation_error_message="Enter the GSS code the year belongs to, or leave the year blank",
             ),
         ]
         indexes = [models.Index(fields=["place", "kind"])]
@@ -139,6 +140,8 @@ class Area(models.Model):
             errors["parent"] = "An area cannot sit inside itself"
         if self.gss_code and not self.gss_year:
             errors["gss_year"] = "Enter the year of the GSS code, like 2024"
+        if self.gss_year and not self.gss_code:
+            errors["gss_code"] = "Enter the GSS code the year belongs to, or leave the year blank"
         if errors:
             raise ValidationError(errors)
 

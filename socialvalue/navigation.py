@@ -23,8 +23,14 @@ def _staff(user) -> bool:
     return user.is_authenticated and user.is_staff
 
 
+def _anyone(user) -> bool:
+    return True
+
+
 ITEMS: list[NavItem] = [
     NavItem("Home", "home", _signed_in),
+    NavItem("Objectives", "objectives:objective_list", _anyone, "/objectives/"),
+    NavItem("Frameworks", "objectives:framework_list", _signed_in, "/frameworks/"),
     NavItem("Organisations", "people:organisation_list", _signed_in, "/organisations/"),
     NavItem("Places and areas", "places:place_list", _signed_in, "/places/"),
     NavItem("Django admin", "admin:index", _staff, "/admin/"),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "socialvalue",
     "places",
     "people",
+    "objectives",
 ]
 
 MIDDLEWARE = [

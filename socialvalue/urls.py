@@ -22,6 +22,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("people.urls")),
     path("", include("places.urls")),
+    path("", include("objectives.urls")),
 ]
 
 handler403 = "socialvalue.views.error_403"

@@ -6,6 +6,7 @@ from django.db import connection
 from django.db.utils import DatabaseError
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import TemplateView
@@ -67,6 +68,7 @@ class HomeView(TemplateView):
                 organisation_id__in=admin_org_ids,
                 accepted_at__isnull=True,
                 revoked_at__isnull=True,
+                expires_at__gt=timezone.now(),
             ).count()
             if admin_org_ids
             else 0,

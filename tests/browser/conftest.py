@@ -75,12 +75,23 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def demo(transactional_db):
     """The demo borough, organisations and accounts (password "demo")."""
+    from objectives import demo as objectives_demo
     from people import demo as people_demo
     from places import demo as places_demo
 
     place = places_demo.load()
     people_demo.load(place)
+    objectives_demo.load(place)
     return place
+
+
+@pytest.fixture(autouse=True)
+def _short_timeouts(request):
+    """Fail in seconds, not the default 30: a missing element is a failure, not a slow page."""
+    if "page" in request.fixturenames:
+        page = request.getfixturevalue("page")
+        page.set_default_timeout(8000)
+        page.set_default_navigation_timeout(15000)
 
 
 @pytest.fixture

@@ -25,7 +25,7 @@ def test_each_demo_role_signs_in_and_out(
     sign_in(page, email)
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Welcome, {first_name}")
     if organisation:
-        expect(page.get_by_role("link", name=organisation)).to_be_visible()
+        expect(page.locator("#main-content").get_by_role("link", name=organisation)).to_be_visible()
     axe_check(page)
 
     page.get_by_role("button", name="Sign out").click()

@@ -41,9 +41,7 @@ def world(place, council):
         "A": council,
         "B": OrganisationFactory(name="Group B", kind=Kind.VCS),
         "C": OrganisationFactory(name="Supplier C", kind=Kind.SUPPLIER),
-        "D": OrganisationFactory(
-            name="Council D", kind=Kind.LOCAL_AUTHORITY, place=other_place
-        ),
+        "D": OrganisationFactory(name="Council D", kind=Kind.LOCAL_AUTHORITY, place=other_place),
     }
 
     def member(org, role, **user_fields):
@@ -168,10 +166,16 @@ def test_admins_of_group_and_supplier_may_invite_to_their_own_only(world, make_m
     orgs = [world.orgs[k] for k in "ABCD"]
 
     assert tuple(allowed(vcs_admin, "people.invite_member", o) for o in orgs) == (
-        False, True, False, False,
+        False,
+        True,
+        False,
+        False,
     )
     assert tuple(allowed(supplier_admin, "people.invite_member", o) for o in orgs) == (
-        False, False, True, False,
+        False,
+        False,
+        True,
+        False,
     )
 
 
@@ -308,7 +312,7 @@ def test_officer_of_an_archived_council_may_not_manage_its_areas(world):
 
 @pytest.mark.parametrize("role", ["anonymous", "superuser", "officer_a"])
 def test_an_unregistered_rule_raises_rather_than_answering(world, role):
-    with pytest.raises(UnknownRule, match="people.invite_membre"):
+    with pytest.raises(UnknownRule, match=r"people\.invite_membre"):
         allowed(world.users[role], "people.invite_membre", world.orgs["A"])
 
 

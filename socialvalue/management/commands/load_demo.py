@@ -33,11 +33,13 @@ class Command(BaseCommand):
                 "Demo data is only loaded with DJANGO_DEBUG=true. It creates accounts whose "
                 "password is 'demo'. Use --force only on a throwaway database."
             )
+        from objectives import demo as objectives_demo
         from people import demo as people_demo
         from places import demo as places_demo
 
         place = places_demo.load()
         people_demo.load(place)
+        objectives_demo.load(place)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with password 'demo' as:"))
         for email, what in DEMO_LOGINS:
             self.stdout.write(f"  {email:22} {what}")

@@ -1,0 +1,2 @@
+from .frameworks import *  # noqa: F403
+from .objectives import *  # noqa: F403

@@ -1,0 +1,260 @@
+from decimal import Decimal
+
+from django import forms
+from django.db.models import Q
+
+from people.models import Organisation
+from places.models import Area
+from socialvalue.forms import GovDateField, GovFormMixin
+
+from ..models import Dimension, Measure, Objective, Outcome
+
+__all__ = ["ObjectiveForm", "ObjectiveStatusForm", "TargetForm"]
+
+LINK_SLOTS = 3
+
+
+class OutcomeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, outcome):
+        return f"{outcome.theme.name}: {outcome.name} ({outcome.framework})"
+
+
+class AreaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, area):
+        if area.kind == Area.Kind.NEIGHBOURHOOD and area.parent_id:
+            return f"{area.name} (neighbourhood in {area.parent.name})"
+        return f"{area.name} ({area.get_kind_display().lower()})"
+
+
+class OrganisationChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, org):
+        return f"{org.name} ({org.get_kind_display().lower()})"
+
+
+class ObjectiveForm(GovFormMixin, forms.Form):
+    submit_label = "Save objective"
+
+    title = forms.CharField(
+        label="Title",
+        max_length=200,
+        help_text="Say what should change, like ‘More young people from Eastgate in work’",
+        error_messages={
+            "required": "Enter a title for the objective",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    description = forms.CharField(
+        label="What should change, and for whom",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Describe what should change, and for whom"},
+    )
+    outcome = OutcomeChoiceField(
+        label="Outcome",
+        queryset=Outcome.objects.none(),
+        help_text="From one of the place's outcomes frameworks",
+        error_messages={"required": "Choose the outcome this objective contributes to"},
+    )
+    dimensions = forms.MultipleChoiceField(
+        label="Well-being dimensions",
+        choices=Dimension.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Section 1(3)(a) of the Social Value Act: economic, social, environmental",
+        error_messages={"required": "Choose at least one well-being dimension"},
+    )
+    areas = AreaChoiceField(
+        label="Areas",
+        queryset=Area.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose every ward, neighbourhood or grouping the objective is for",
+        error_messages={"required": "Choose at least one area the objective is for"},
+    )
+    lead_organisation = forms.ModelChoiceField(
+        label="Lead organisation",
+        queryset=Organisation.objects.none(),
+        error_messages={"required": "Choose the lead organisation"},
+    )
+    partners = OrganisationChoiceField(
+        label="Partner organisations (optional)",
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    priority = forms.ChoiceField(
+        label="Priority",
+        choices=Objective.Priority.choices,
+        widget=forms.RadioSelect,
+        initial=Objective.Priority.MEDIUM,
+        error_messages={"required": "Choose a priority"},
+    )
+    evidence_of_need = forms.CharField(
+        label="Evidence of need (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="What shows this matters here: local data, what residents have said",
+    )
+
+    def __init__(self, *args, place, user, objective: Objective | None = None, **kwargs):
+        self.place = place
+        super().__init__(*args, **kwargs)
+        self.fields["outcome"].queryset = (
+            Outcome.objects.filter(framework__place=place, framework__status="active")
+            .select_related("theme", "framework")
+            .order_by("framework__name", "theme__position", "theme__name", "position", "name")
+        )
+        self.fields["areas"].queryset = (
+            Area.objects.filter(place=place)
+            .current()
+            .exclude(kind__in=[Area.Kind.LSOA, Area.Kind.MSOA])
+            .select_related("parent")
+            .order_by("path")
+        )
+        from people.models import Membership
+        from people.permissions import organisation_ids
+
+        public_bodies = Organisation.objects.current().filter(place=place)
+        if not user.is_superuser:
+            mine = organisation_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
+            leads = public_bodies.filter(pk__in=mine)
+            if objective is not None:
+                leads = leads | public_bodies.filter(pk=objective.lead_organisation_id)
+        else:
+            leads = public_bodies
+        self.fields["lead_organisation"].queryset = leads.distinct().order_by("name")
+        self.fields["partners"].queryset = (
+            Organisation.objects.current()
+            .filter(Q(place=place) | Q(areas__place=place, kind__in=Organisation.COMMUNITY_KINDS))
+            .distinct()
+            .order_by("name")
+        )
+        for slot in range(1, LINK_SLOTS + 1):
+            self.fields[f"link_{slot}_title"] = forms.CharField(
+                label=f"Link {slot}: title (optional)", required=False, max_length=200
+            )
+            self.fields[f"link_{slot}_url"] = forms.URLField(
+                label=f"Link {slot}: web address (optional)",
+                required=False,
+                max_length=500,
+                assume_scheme="https",
+                error_messages={"invalid": "Enter a web address, like https://example.org/report"},
+            )
+        if objective is not None:
+            self.initial.update(
+                title=objective.title,
+                description=objective.description,
+                outcome=objective.outcome_id,
+                dimensions=objective.dimensions,
+                areas=[a.pk for a in objective.areas.all()],
+                lead_organisation=objective.lead_organisation_id,
+                partners=[p.pk for p in objective.partners.all()],
+                priority=objective.priority,
+                evidence_of_need=objective.evidence_of_need,
+            )
+            for slot, link in enumerate(objective.links.all()[:LINK_SLOTS], start=1):
+                self.initial[f"link_{slot}_title"] = link.title
+                self.initial[f"link_{slot}_url"] = link.url
+
+    def clean(self):
+        cleaned = super().clean()
+        for slot in range(1, LINK_SLOTS + 1):
+            title, url = cleaned.get(f"link_{slot}_title"), cleaned.get(f"link_{slot}_url")
+            if title and not url and f"link_{slot}_url" not in self.errors:
+                self.add_error(f"link_{slot}_url", f"Enter the web address for link {slot}")
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        links = []
+        for slot in range(1, LINK_SLOTS + 1):
+            title, url = data.pop(f"link_{slot}_title", ""), data.pop(f"link_{slot}_url", "")
+            if url:
+                links.append((title, url))
+        data["links"] = links
+        return data
+
+
+class ObjectiveStatusForm(GovFormMixin, forms.Form):
+    submit_label = "Change status"
+
+    status = forms.ChoiceField(
+        label="New status",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the new status"},
+    )
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Needed when an objective is achieved or retired. It is shown publicly",
+    )
+
+    def __init__(self, *args, objective: Objective, **kwargs):
+        super().__init__(*args, **kwargs)
+        allowed = Objective.TRANSITIONS.get(objective.status, set())
+        self.fields["status"].choices = [
+            (value, label) for value, label in Objective.Status.choices if value in allowed
+        ]
+
+
+class MeasureChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, measure):
+        return f"{measure.code} {measure.name} ({measure.unit}) – {measure.outcome.name}"
+
+
+class TargetForm(GovFormMixin, forms.Form):
+    submit_label = "Save target"
+
+    measure = MeasureChoiceField(
+        label="Measure",
+        queryset=Measure.objects.none(),
+        error_messages={"required": "Choose the measure this target counts"},
+    )
+    baseline = forms.DecimalField(
+        label="Baseline",
+        min_value=Decimal("0"),
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        initial=Decimal("0"),
+        help_text="Where things stand now, in the measure's unit. 0 if nothing yet",
+        error_messages={
+            "required": "Enter the baseline, or 0",
+            "invalid": "The baseline must be a number, like 12 or 3.5",
+            "min_value": "The baseline cannot be negative",
+            "max_decimal_places": "The baseline can have at most 2 decimal places",
+        },
+    )
+    baseline_date = GovDateField(label="Baseline date", label_text="Baseline date")
+    target_quantity = forms.DecimalField(
+        label="Target quantity",
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        help_text="How much to deliver by the target date, in the measure's unit",
+        error_messages={
+            "required": "Enter the target quantity",
+            "invalid": "The target quantity must be a number, like 12 or 3.5",
+            "max_decimal_places": "The target quantity can have at most 2 decimal places",
+        },
+    )
+    target_date = GovDateField(label="Target date", label_text="Target date")
+    notes = forms.CharField(
+        label="Notes (optional)", required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, objective: Objective, target=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        usable = Measure.objects.usable().filter(framework__place=objective.place)
+        if target is not None:
+            usable = usable | Measure.objects.filter(pk=target.measure_id)
+        self.fields["measure"].queryset = usable.select_related("outcome").order_by(
+            "framework__name", "code"
+        )
+        if target is not None:
+            self.initial.update(
+                measure=target.measure_id,
+                baseline=target.baseline,
+                baseline_date=target.baseline_date,
+                target_quantity=target.target_quantity,
+                target_date=target.target_date,
+                notes=target.notes,
+            )

@@ -1,0 +1,420 @@
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+
+from people.forms import ConfirmForm
+from places.models import Area, Place
+from socialvalue.csv import safe_csv_cell
+from socialvalue.forms import apply_validation_error
+from socialvalue.history import Source, timeline
+from socialvalue.rules import allowed
+
+from .. import services
+from ..filters import ObjectiveFilterSet
+from ..forms import ObjectiveForm, ObjectiveStatusForm, TargetForm
+from ..models import EvidenceLink, Objective, Target
+from ..origins import origins_of
+from ..progress import delivery_for, percent
+
+__all__ = [
+    "ObjectiveCreateView",
+    "ObjectiveDetailView",
+    "ObjectiveExportView",
+    "ObjectiveListView",
+    "ObjectiveStatusView",
+    "ObjectiveUpdateView",
+    "TargetArchiveView",
+    "TargetCreateView",
+    "TargetUpdateView",
+]
+
+
+class Echo:
+    """A file-like object whose write() returns the line, so csv.writer can feed a stream."""
+
+    def write(self, value):
+        return value
+
+
+def _visible(user):
+    return Objective.objects.visible_to(user)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ObjectiveListView(FilterView):
+    """The register: public for active and achieved objectives, more for those involved."""
+
+    template_name = "objectives/objective_list.html"
+    filterset_class = ObjectiveFilterSet
+    paginate_by = 25
+    context_object_name = "objectives"
+
+    def get_queryset(self):
+        return _visible(self.request.user).for_list().order_by("-updated_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_add"] = allowed(self.request.user, "objectives.add_objective")
+        context["export_query"] = self.request.GET.urlencode()
+        return context
+
+
+EXPORT_COLUMNS = [
+    "reference",
+    "title",
+    "status",
+    "priority",
+    "dimensions",
+    "theme",
+    "outcome",
+    "lead_organisation",
+    "partners",
+    "areas",
+    "area_gss_codes",
+    "targets",
+    "url",
+]
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ObjectiveExportView(View):
+    """CSV of exactly the rows the register shows for the same filters, streamed."""
+
+    def get(self, request):
+        queryset = _visible(request.user).for_export().order_by("-updated_at", "-pk")
+        filterset = ObjectiveFilterSet(request.GET or None, queryset=queryset, request=request)
+        if filterset.is_bound and not filterset.is_valid():
+            raise Http404("Those filters are not valid")
+        rows = filterset.qs
+
+        def lines():
+            writer = csv.writer(Echo())
+            yield writer.writerow(EXPORT_COLUMNS)
+            for objective in rows.iterator(chunk_size=500):
+                areas = list(objective.areas.all())
+                yield writer.writerow(
+                    [
+                        safe_csv_cell(v)
+                        for v in [
+                            objective.reference,
+                            objective.title,
+                            objective.get_status_display(),
+                            objective.get_priority_display(),
+                            "; ".join(objective.dimension_labels),
+                            objective.outcome.theme.name,
+                            objective.outcome.name,
+                            objective.lead_organisation.name,
+                            "; ".join(p.name for p in objective.partners.all()),
+                            "; ".join(a.name for a in areas),
+                            "; ".join(a.gss_code for a in areas if a.gss_code),
+                            "; ".join(
+                                f"{t.target_quantity.normalize():f} {t.measure.unit} ({t.measure.code}) "
+                                f"by {t.target_date:%Y-%m-%d}"
+                                for t in objective.targets.all()
+                            ),
+                            request.build_absolute_uri(objective.get_absolute_url()),
+                        ]
+                    ]
+                )
+
+        stamp = timezone.localdate().isoformat()
+        response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="objectives-{stamp}.csv"'
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ObjectiveDetailView(DetailView):
+    template_name = "objectives/objective_detail.html"
+    context_object_name = "objective"
+
+    def get_queryset(self):
+        return (
+            _visible(self.request.user)
+            .select_related(
+                "place",
+                "lead_organisation",
+                "outcome",
+                "outcome__theme",
+                "outcome__framework",
+                "created_by",
+            )
+            .prefetch_related(
+                Prefetch("areas", queryset=Area.objects.select_related("parent").order_by("path")),
+                "partners",
+                "links",
+                Prefetch("targets", queryset=Target.objects.current().select_related("measure")),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        objective, user = self.object, self.request.user
+        targets = list(objective.targets.all())
+        delivery = delivery_for(t.pk for t in targets)
+        rows = []
+        for target in targets:
+            d = delivery[target.pk]
+            rows.append(
+                {
+                    "target": target,
+                    "verified": d.verified,
+                    "claimed": d.claimed_unverified,
+                    "percent": percent(d.verified, target.target_quantity),
+                }
+            )
+        may_edit = allowed(user, "objectives.change_objective", objective)
+        context.update(
+            target_rows=rows,
+            may_edit=may_edit,
+            origins=origins_of(objective, user),
+            next_statuses=Objective.TRANSITIONS.get(objective.status, set()),
+        )
+        if user.is_authenticated:
+            # The change history names the officers who made changes: for signed-in users.
+            context["history"] = timeline(
+                [
+                    Source(
+                        Objective.history.filter(id=objective.pk),
+                        lambda r: "Objective",
+                        m2m=_objective_m2m(),
+                    ),
+                    Source(
+                        Target.history.filter(objective_id=objective.pk),
+                        lambda r: (
+                            f"Target of {r.target_quantity.normalize():f} by {r.target_date:%-d %B %Y}"
+                        ),
+                    ),
+                    Source(
+                        EvidenceLink.history.filter(objective_id=objective.pk),
+                        lambda r: f"Link ‘{r.title}’",
+                    ),
+                ]
+            )
+        return context
+
+
+def _objective_m2m():
+    """The historical through models simple-history keeps for the objective's m2m fields."""
+    from django.apps import apps
+
+    from people.models import Organisation
+
+    return {
+        "areas": (apps.get_model("objectives", "HistoricalObjective_areas"), Area),
+        "partners": (apps.get_model("objectives", "HistoricalObjective_partners"), Organisation),
+    }
+
+
+class PlaceForNewObjectiveMixin:
+    def get_place(self) -> Place:
+        if hasattr(self, "_place"):
+            return self._place
+        user = self.request.user
+        from people.models import Membership
+        from people.permissions import place_ids
+
+        if user.is_superuser:
+            candidates = Place.objects.all()
+        else:
+            candidates = Place.objects.filter(
+                pk__in=place_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
+            )
+        slug = self.request.GET.get("place")
+        if slug:
+            place = candidates.filter(slug=slug).first()
+        else:
+            place = candidates.first() if candidates.count() == 1 else None
+        if place is None:
+            raise Http404("Choose a place you work in")
+        self._place = place
+        return place
+
+
+class ObjectiveCreateView(PlaceForNewObjectiveMixin, FormView):
+    template_name = "objectives/objective_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request = request
+        if not allowed(request.user, "objectives.add_objective"):
+            raise PermissionDenied
+        if not allowed(request.user, "objectives.add_objective", self.get_place()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return ObjectiveForm(
+            **self.get_form_kwargs(), place=self.get_place(), user=self.request.user
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "place": self.get_place()}
+
+    def form_valid(self, form):
+        try:
+            objective = services.objective_create(
+                place=self.get_place(), by=self.request.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Objective {objective.reference} saved as a draft. Add a target, then make it active",
+        )
+        return redirect(objective)
+
+
+class ObjectiveScopedMixin:
+    """Loads the objective through `visible_to` (404 if hidden), then checks `permission_rule`."""
+
+    permission_rule = "objectives.change_objective"
+
+    def get_objective(self) -> Objective:
+        if not hasattr(self, "_objective"):
+            self._objective = get_object_or_404(
+                _visible(self.request.user)
+                .select_related("place", "lead_organisation")
+                .prefetch_related("partners", "areas", "links"),
+                pk=self.kwargs["pk"],
+            )
+        return self._objective
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request, self.kwargs = request, kwargs
+        if not allowed(request.user, self.permission_rule, self.get_objective()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "objective": self.get_objective()}
+
+
+class ObjectiveUpdateView(ObjectiveScopedMixin, FormView):
+    template_name = "objectives/objective_form.html"
+
+    def get_form(self, form_class=None):
+        objective = self.get_objective()
+        return ObjectiveForm(
+            **self.get_form_kwargs(),
+            place=objective.place,
+            user=self.request.user,
+            objective=objective,
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "place": self.get_objective().place}
+
+    def form_valid(self, form):
+        try:
+            objective = services.objective_update(
+                objective=self.get_objective(), by=self.request.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Objective {objective.reference} updated")
+        return redirect(objective)
+
+
+class ObjectiveStatusView(ObjectiveScopedMixin, FormView):
+    template_name = "objectives/objective_status.html"
+    permission_rule = "objectives.change_status"
+
+    def get_form(self, form_class=None):
+        return ObjectiveStatusForm(**self.get_form_kwargs(), objective=self.get_objective())
+
+    def form_valid(self, form):
+        try:
+            objective = services.objective_change_status(
+                objective=self.get_objective(),
+                to=form.cleaned_data["status"],
+                reason=form.cleaned_data["reason"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Objective {objective.reference} is now {objective.get_status_display().lower()}",
+        )
+        return redirect(objective)
+
+
+class TargetCreateView(ObjectiveScopedMixin, FormView):
+    template_name = "objectives/target_form.html"
+
+    def get_form(self, form_class=None):
+        return TargetForm(**self.get_form_kwargs(), objective=self.get_objective())
+
+    def form_valid(self, form):
+        try:
+            services.target_add(
+                objective=self.get_objective(), by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Target added")
+        return redirect(self.get_objective())
+
+
+class TargetScopedMixin(ObjectiveScopedMixin):
+    def get_target(self) -> Target:
+        if not hasattr(self, "_target"):
+            self._target = get_object_or_404(
+                Target.objects.current().select_related("measure"),
+                pk=self.kwargs["target_pk"],
+                objective=self.get_objective(),
+            )
+        return self._target
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "target": self.get_target()}
+
+
+class TargetUpdateView(TargetScopedMixin, FormView):
+    template_name = "objectives/target_form.html"
+
+    def get_form(self, form_class=None):
+        return TargetForm(
+            **self.get_form_kwargs(), objective=self.get_objective(), target=self.get_target()
+        )
+
+    def form_valid(self, form):
+        try:
+            services.target_update(
+                target=self.get_target(), by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Target updated")
+        return redirect(self.get_objective())
+
+
+class TargetArchiveView(TargetScopedMixin, FormView):
+    template_name = "objectives/target_archive.html"
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Remove target")
+
+    def form_valid(self, form):
+        try:
+            services.target_archive(target=self.get_target(), by=self.request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Target removed. It stays in the objective's history")
+        return redirect(self.get_objective())

@@ -25,6 +25,7 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 install: $(STAMP)
+	@mkdir -p var
 
 ## Run the service on http://$(HOST):$(PORT) with demo data (SQLite unless DATABASE_URL is set).
 run: install

@@ -27,12 +27,38 @@ def _anyone(user) -> bool:
     return True
 
 
+def _works_with_contracts(user) -> bool:
+    """Officers and leaders of public bodies, and suppliers' contacts."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    from people.models import Membership
+    from people.permissions import organisation_ids
+
+    Role = Membership.Role
+    return bool(organisation_ids(user, Role.OFFICER, Role.LEADER, Role.SUPPLIER_CONTACT))
+
+
+def _makes_returns(user) -> bool:
+    """Suppliers' contacts report delivery; officers verify it."""
+    if not user.is_authenticated:
+        return False
+    from people.models import Membership
+    from people.permissions import organisation_ids
+
+    Role = Membership.Role
+    return user.is_superuser or bool(organisation_ids(user, Role.SUPPLIER_CONTACT, Role.OFFICER))
+
+
 ITEMS: list[NavItem] = [
     NavItem("Home", "home", _signed_in),
     NavItem("Objectives", "objectives:objective_list", _anyone, "/objectives/"),
+    NavItem("Proposals", "consultations:proposal_list", _anyone, "/proposals/"),
+    NavItem("Consultations", "consultations:consultation_list", _anyone, "/consultations/"),
+    NavItem("Contracts", "contracts:contract_list", _works_with_contracts, "/contracts/"),
+    NavItem("Returns", "contracts:return_list", _makes_returns, "/returns/"),
     NavItem("Frameworks", "objectives:framework_list", _signed_in, "/frameworks/"),
-    NavItem("Organisations", "people:organisation_list", _signed_in, "/organisations/"),
-    NavItem("Places and areas", "places:place_list", _signed_in, "/places/"),
     NavItem("Django admin", "admin:index", _staff, "/admin/"),
 ]
 

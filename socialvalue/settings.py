@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "places",
     "people",
     "objectives",
+    "consultations",
+    "contracts",
 ]
 
 MIDDLEWARE = [
@@ -203,6 +205,11 @@ try:
 except ValueError as error:
     raise ImproperlyConfigured(f"SOCIALVALUE_BRAND_COLOUR: {error}") from None
 SOCIALVALUE_CONTACT_EMAIL = os.environ.get("SOCIALVALUE_CONTACT_EMAIL", "socialvalue@example.org")
+# The service's public address, for links in emails sent outside a request.
+SOCIALVALUE_SITE_URL = os.environ.get("SOCIALVALUE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# OCDS ids for contracts that have none of their own: register a prefix with the Open
+# Contracting Partnership before publishing; the default is clearly local.
+SOCIALVALUE_OCID_PREFIX = os.environ.get("SOCIALVALUE_OCID_PREFIX", "ocds-local")
 
 # HTTPS and cookies: on unless developing locally or under test.
 HTTPS = env_bool("DJANGO_HTTPS", not (DEBUG or TESTING))

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("people.urls")),
     path("", include("places.urls")),
     path("", include("objectives.urls")),
+    path("", include("consultations.urls")),
+    path("", include("contracts.urls")),
 ]
 
 handler403 = "socialvalue.views.error_403"

@@ -75,6 +75,7 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture
 def demo(transactional_db):
     """The demo borough, organisations and accounts (password "demo")."""
+    from consultations import demo as consultations_demo
     from objectives import demo as objectives_demo
     from people import demo as people_demo
     from places import demo as places_demo
@@ -82,6 +83,7 @@ def demo(transactional_db):
     place = places_demo.load()
     people_demo.load(place)
     objectives_demo.load(place)
+    consultations_demo.load(place)
     return place
 
 

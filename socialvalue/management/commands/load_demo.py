@@ -33,6 +33,8 @@ class Command(BaseCommand):
                 "Demo data is only loaded with DJANGO_DEBUG=true. It creates accounts whose "
                 "password is 'demo'. Use --force only on a throwaway database."
             )
+        from consultations import demo as consultations_demo
+        from contracts import demo as contracts_demo
         from objectives import demo as objectives_demo
         from people import demo as people_demo
         from places import demo as places_demo
@@ -40,6 +42,8 @@ class Command(BaseCommand):
         place = places_demo.load()
         people_demo.load(place)
         objectives_demo.load(place)
+        consultations_demo.load(place)
+        contracts_demo.load(place)
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with password 'demo' as:"))
         for email, what in DEMO_LOGINS:
             self.stdout.write(f"  {email:22} {what}")

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ConsultationsConfig(AppConfig):
+    name = "consultations"
+    verbose_name = "Community voice"
+
+    def ready(self):
+        # Objectives must not import this app, so it asks us where an objective came from.
+        from objectives.origins import register_origin_provider
+
+        from .origins import objective_origins
+
+        register_origin_provider(objective_origins)

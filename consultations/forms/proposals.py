@@ -1,0 +1,409 @@
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import HTML, Layout, Submit
+from django import forms
+from django.db import models
+
+from objectives.models import Objective, Outcome
+from people.models import Organisation
+from places.models import Area
+from socialvalue.forms import GovFormMixin
+from socialvalue.uploads import EvidenceFileField
+
+from ..models import Proposal
+from ..models.proposals import TEXT_LIMIT
+
+__all__ = [
+    "AttachForm",
+    "CommentForm",
+    "HideCommentForm",
+    "MergeForm",
+    "NoteForm",
+    "ProposalForm",
+    "ReasonForm",
+    "SupportForm",
+]
+
+
+def _text(label, *, required=True, help_text="", rows=5, missing="", limit=TEXT_LIMIT):
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=limit,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={
+            "required": missing or f"Enter {label.lower()}",
+            "max_length": f"{label} must be {limit:,} characters or fewer",
+        },
+    )
+
+
+class AreaChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, area):
+        if area.kind == Area.Kind.NEIGHBOURHOOD and area.parent_id:
+            return f"{area.name} (neighbourhood in {area.parent.name})"
+        return f"{area.name} ({area.get_kind_display().lower()})"
+
+
+class OutcomeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, outcome):
+        return f"{outcome.theme.name}: {outcome.name}"
+
+
+def _heading(text: str, intro: str = "") -> HTML:
+    html = f'<h2 class="govuk-heading-m govuk-!-margin-top-6">{text}</h2>'
+    if intro:
+        html += f'<p class="govuk-body">{intro}</p>'
+    return HTML(html)
+
+
+class ProposalForm(forms.Form):
+    """The whole proposal on one page, in short sections, with two ways to save."""
+
+    organisation = forms.ModelChoiceField(
+        label="Who is making this proposal?",
+        queryset=Organisation.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={"required": "Choose the organisation you are proposing for"},
+    )
+    title = forms.CharField(
+        label="Give your proposal a short title",
+        max_length=200,
+        help_text="For example, ‘Free bike repair sessions for young people in Keep Lane’",
+        error_messages={
+            "required": "Enter a title for your proposal",
+            "max_length": "The title must be 200 characters or fewer",
+        },
+    )
+    areas = AreaChoiceField(
+        label="Which neighbourhoods or wards is it for?",
+        queryset=Area.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Choose all that apply",
+        error_messages={"required": "Choose at least one neighbourhood or ward"},
+    )
+    problem = _text(
+        "What is the problem?",
+        help_text="Tell us in your own words what is happening now",
+        missing="Describe the problem",
+    )
+    affected = _text(
+        "Who is affected?",
+        required=False,
+        rows=3,
+        help_text="For example, older people living alone, or young people leaving care",
+    )
+    change = _text(
+        "What should change?",
+        required=False,
+        help_text="What would be different if this worked",
+    )
+    measurement = _text(
+        "How could we tell it is working? (optional)",
+        required=False,
+        rows=3,
+        help_text="Something that could be counted, like ‘20 young people trained each year’",
+    )
+    suggested_outcome = OutcomeChoiceField(
+        label="Which outcome does it fit best? (optional)",
+        queryset=Outcome.objects.none(),
+        required=False,
+        empty_label="Not sure",
+        help_text="From the place's outcomes framework. Officers can change this",
+    )
+    evidence = _text(
+        "What shows this is needed? (optional)",
+        required=False,
+        rows=4,
+        help_text="What residents have told you, numbers you know, photos or reports",
+    )
+
+    def __init__(self, *args, place, user, proposal: Proposal | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place, self.proposal = place, proposal
+        from people.permissions import organisation_ids
+
+        if proposal is None:
+            ids = organisation_ids(user) if not user.is_superuser else None
+            orgs = Organisation.objects.current()
+            if ids is not None:
+                orgs = orgs.filter(pk__in=ids)
+            self.fields["organisation"].queryset = orgs.order_by("name")
+            if self.fields["organisation"].queryset.count() == 1:
+                self.initial.setdefault("organisation", self.fields["organisation"].queryset.get())
+        else:
+            del self.fields["organisation"]
+        # The areas the user's groups work in come first, so a volunteer on a phone finds
+        # their own neighbourhood without scrolling through the whole borough.
+        own_areas = Area.objects.filter(organisations__pk__in=organisation_ids(user)).values("pk")
+        self.fields["areas"].queryset = (
+            Area.objects.filter(place=place, kind__in=[Area.Kind.WARD, Area.Kind.NEIGHBOURHOOD])
+            .current()
+            .select_related("parent")
+            .annotate(
+                theirs=models.Case(
+                    models.When(pk__in=own_areas, then=0),
+                    default=1,
+                    output_field=models.IntegerField(),
+                )
+            )
+            .order_by("theirs", "path")
+        )
+        self.fields["suggested_outcome"].queryset = (
+            Outcome.objects.filter(framework__place=place, framework__status="active")
+            .select_related("theme")
+            .order_by("framework__name", "theme__position", "position", "name")
+        )
+        for slot in range(1, Proposal.MAX_LINKS + 1):
+            self.fields[f"link_{slot}_title"] = forms.CharField(
+                label=f"Link {slot}: what it is (optional)", required=False, max_length=200
+            )
+            self.fields[f"link_{slot}_url"] = forms.URLField(
+                label=f"Link {slot}: web address (optional)",
+                required=False,
+                max_length=500,
+                assume_scheme="https",
+                error_messages={"invalid": "Enter a web address, like https://example.org/report"},
+            )
+        existing = proposal.files.filter(removed_at__isnull=True).count() if proposal else 0
+        self.free_file_slots = max(Proposal.MAX_FILES - existing, 0)
+        for slot in range(1, self.free_file_slots + 1):
+            self.fields[f"file_{slot}"] = EvidenceFileField(
+                label=f"File {slot} (optional)", required=False
+            )
+        if proposal is not None:
+            self.initial.update(
+                title=proposal.title,
+                areas=[a.pk for a in proposal.areas.all()],
+                problem=proposal.problem,
+                affected=proposal.affected,
+                change=proposal.change,
+                measurement=proposal.measurement,
+                suggested_outcome=proposal.suggested_outcome_id,
+                evidence=proposal.evidence,
+            )
+            for slot, link in enumerate(proposal.links.all()[: Proposal.MAX_LINKS], start=1):
+                self.initial[f"link_{slot}_title"] = link.title
+                self.initial[f"link_{slot}_url"] = link.url
+        self.helper = self._helper()
+
+    def _helper(self) -> FormHelper:
+        helper = FormHelper()
+        helper.form_tag = True
+        helper.form_method = "post"
+        helper.attrs = {"novalidate": ""}
+        helper.label_size = "s"
+        links = [
+            f"link_{s}_{part}"
+            for s in range(1, Proposal.MAX_LINKS + 1)
+            for part in ("title", "url")
+        ]
+        files = [f"file_{s}" for s in range(1, self.free_file_slots + 1)]
+        file_intro = (
+            f"Up to {Proposal.MAX_FILES} files. Only people who can see the proposal can open them."
+            if self.free_file_slots
+            else f"This proposal already has {Proposal.MAX_FILES} files."
+        )
+        helper.layout = Layout(
+            *(["organisation"] if "organisation" in self.fields else []),
+            _heading("About your proposal"),
+            "title",
+            "areas",
+            _heading("The problem"),
+            "problem",
+            "affected",
+            _heading("What should change"),
+            "change",
+            "measurement",
+            "suggested_outcome",
+            _heading("Evidence", file_intro),
+            "evidence",
+            *links,
+            *files,
+            HTML('<div class="govuk-button-group">'),
+            Submit("action", "Submit proposal"),
+            Submit("action", "Save as draft", css_class="govuk-button--secondary"),
+            HTML("</div>"),
+        )
+        return helper
+
+    def clean(self):
+        cleaned = super().clean()
+        for slot in range(1, Proposal.MAX_LINKS + 1):
+            title, url = cleaned.get(f"link_{slot}_title"), cleaned.get(f"link_{slot}_url")
+            if title and not url and f"link_{slot}_url" not in self.errors:
+                self.add_error(f"link_{slot}_url", f"Enter the web address for link {slot}")
+        return cleaned
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        links = []
+        for slot in range(1, Proposal.MAX_LINKS + 1):
+            title, url = data.pop(f"link_{slot}_title", ""), data.pop(f"link_{slot}_url", "")
+            if url:
+                links.append((title, url))
+        data["links"] = links
+        data["files"] = [data.pop(f"file_{s}", None) for s in range(1, self.free_file_slots + 1)]
+        return data
+
+
+class ReasonForm(GovFormMixin, forms.Form):
+    """A step in the review: a public answer (required or not) and an optional private note."""
+
+    reason = forms.CharField(
+        label="Public answer",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        help_text="Shown on the proposal's public page and emailed to the proposer",
+    )
+    note = forms.CharField(
+        label="Private note (optional)",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_LIMIT,
+        help_text="Only officers reviewing proposals see this",
+    )
+
+    def __init__(
+        self,
+        *args,
+        submit_label: str,
+        reason_required: bool = False,
+        reason_label: str = "Public answer",
+        missing: str = "Enter the public answer",
+        with_note: bool = True,
+        **kwargs,
+    ):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required
+        self.fields["reason"].label = reason_label + ("" if reason_required else " (optional)")
+        self.fields["reason"].error_messages["required"] = missing
+        self.fields["reason"].error_messages["max_length"] = (
+            f"The answer must be {TEXT_LIMIT:,} characters or fewer"
+        )
+        if not with_note:
+            del self.fields["note"]
+
+
+class ProposalChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, proposal):
+        return f"{proposal.reference}: {proposal.title} ({proposal.organisation.name})"
+
+
+class MergeForm(ReasonForm):
+    merged_into = ProposalChoiceField(
+        label="Which proposal does this one join?",
+        queryset=Proposal.objects.none(),
+        error_messages={"required": "Choose the proposal this one joins"},
+    )
+    field_order = ["merged_into", "reason", "note"]
+
+    def __init__(self, *args, proposal: Proposal, **kwargs):
+        super().__init__(*args, submit_label="Merge proposal", **kwargs)
+        self.fields["merged_into"].queryset = (
+            Proposal.objects.public()
+            .filter(place=proposal.place)
+            .exclude(pk=proposal.pk)
+            .exclude(status__in=[Proposal.Status.WITHDRAWN, Proposal.Status.MERGED])
+            .select_related("organisation")
+            .order_by("-submitted_at")
+        )
+
+
+class ObjectiveChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, objective):
+        return (
+            f"{objective.reference}: {objective.title} ({objective.get_status_display().lower()})"
+        )
+
+
+class AttachForm(ReasonForm):
+    objective = ObjectiveChoiceField(
+        label="Which objective does this proposal become part of?",
+        queryset=Objective.objects.none(),
+        error_messages={"required": "Choose the objective"},
+    )
+    field_order = ["objective", "reason", "note"]
+
+    def __init__(self, *args, proposal: Proposal, user, **kwargs):
+        super().__init__(*args, submit_label="Accept into this objective", **kwargs)
+        self.fields["objective"].queryset = (
+            Objective.objects.editable_by(user)
+            .filter(place=proposal.place)
+            .exclude(status__in=[Objective.Status.ACHIEVED, Objective.Status.RETIRED])
+            .order_by("title")
+        )
+
+
+class NoteForm(GovFormMixin, forms.Form):
+    submit_label = "Save private note"
+
+    note = forms.CharField(
+        label="Private note",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=TEXT_LIMIT,
+        help_text="Only officers reviewing proposals see this. The proposer does not",
+        error_messages={"required": "Enter the note"},
+    )
+
+
+class SupportForm(GovFormMixin, forms.Form):
+    submit_label = "Support this proposal"
+
+    organisation = forms.ModelChoiceField(
+        label="Support as",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="Myself",
+        blank=True,
+        widget=forms.RadioSelect,
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        from people.permissions import organisation_ids
+
+        orgs = Organisation.objects.current().filter(pk__in=organisation_ids(user)).order_by("name")
+        self.fields["organisation"].queryset = orgs
+        self.helper.label_size = "s"
+
+
+class CommentForm(GovFormMixin, forms.Form):
+    submit_label = "Post question"
+
+    body = forms.CharField(
+        label="Your question",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="Everyone can read questions and answers. Your name is not shown",
+        error_messages={
+            "required": "Enter your question",
+            "max_length": "Your question must be 2,000 characters or fewer",
+        },
+    )
+
+    def __init__(self, *args, answering: bool = False, **kwargs):
+        if answering:
+            self.submit_label = "Post answer"
+        super().__init__(*args, **kwargs)
+        if answering:
+            self.fields["body"].label = "Your answer"
+            self.fields["body"].error_messages.update(
+                required="Enter your answer",
+                max_length="Your answer must be 2,000 characters or fewer",
+            )
+        self.helper.label_size = "s"
+
+
+class HideCommentForm(GovFormMixin, forms.Form):
+    submit_label = "Hide comment"
+
+    reason = forms.CharField(
+        label="Why is it being hidden?",
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown publicly in place of the comment, and emailed to its author",
+        error_messages={"required": "Explain why the comment is hidden"},
+    )

@@ -1,0 +1,659 @@
+"""Objective proposals: the public list and page, the proposer's form, the review steps, and
+supports and questions."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+
+from objectives.forms import ObjectiveForm
+from objectives.models import Objective, Target
+from objectives.progress import delivery_for, percent
+from people.models import Membership
+from people.permissions import organisation_ids, place_roles
+from places.models import Place
+from socialvalue.files import serve_private_file
+from socialvalue.forms import apply_validation_error
+from socialvalue.rules import allowed
+
+from .. import services
+from ..filters import ProposalFilterSet
+from ..forms import (
+    AttachForm,
+    CommentForm,
+    HideCommentForm,
+    MergeForm,
+    NoteForm,
+    ProposalForm,
+    ReasonForm,
+    SupportForm,
+)
+from ..models import Comment, Proposal, ProposalFile, Support
+from ..permissions import OWN_ORGANISATION, review_error, support_error
+
+Status = Proposal.Status
+
+
+def _visible(user):
+    return Proposal.objects.visible_to(user)
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ProposalListView(FilterView):
+    """Submitted proposals are public; an organisation also sees its own drafts."""
+
+    template_name = "consultations/proposal_list.html"
+    filterset_class = ProposalFilterSet
+    paginate_by = 25
+    context_object_name = "proposals"
+
+    def get_queryset(self):
+        return _visible(self.request.user).for_list().order_by("-updated_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_add"] = allowed(self.request.user, "consultations.add_proposal")
+        return context
+
+
+class ProposalMixin:
+    """Loads the proposal through `visible_to` (404 if hidden), then checks the rule."""
+
+    permission_rule = ""
+
+    def get_proposal(self) -> Proposal:
+        if not hasattr(self, "_proposal"):
+            self._proposal = get_object_or_404(
+                _visible(self.request.user).select_related("organisation", "place"),
+                pk=self.kwargs["pk"],
+            )
+        return self._proposal
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request, self.kwargs = request, kwargs
+        if not self.permission_rule:
+            raise PermissionDenied
+        if not allowed(request.user, self.permission_rule, self.get_proposal()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "proposal": self.get_proposal()}
+
+
+def _thread(proposal):
+    """Questions, each with its answers, oldest first (one query)."""
+    questions, replies = [], {}
+    for comment in Comment.objects.filter(proposal=proposal).for_thread():
+        if comment.reply_to_id:
+            replies.setdefault(comment.reply_to_id, []).append(comment)
+        else:
+            questions.append(comment)
+    return [{"question": q, "replies": replies.get(q.pk, [])} for q in questions]
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ProposalDetailView(DetailView):
+    template_name = "consultations/proposal_detail.html"
+    context_object_name = "proposal"
+
+    def get_queryset(self):
+        return _visible(self.request.user).for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        proposal, user = self.object, self.request.user
+        may_review = allowed(user, "consultations.review_proposal", proposal)
+        events = proposal.events.select_related("by_organisation", "by")
+        if not may_review:
+            events = events.filter(is_private=False)
+        supports = list(Support.objects.filter(proposal=proposal).select_related("organisation"))
+        context.update(
+            events=list(events),
+            thread=_thread(proposal),
+            supporting_organisations=sorted(
+                {s.organisation.name for s in supports if s.organisation_id}
+            ),
+            supporting_people=sum(1 for s in supports if not s.organisation_id),
+            my_support=next((s for s in supports if s.user_id == user.pk), None),
+            may_edit=allowed(user, "consultations.change_proposal", proposal),
+            may_submit=allowed(user, "consultations.submit_proposal", proposal),
+            may_withdraw=allowed(user, "consultations.withdraw_proposal", proposal),
+            may_review=may_review,
+            may_start_review=allowed(user, "consultations.start_review", proposal),
+            may_decide=allowed(user, "consultations.decide_proposal", proposal),
+            may_comment=user.is_authenticated
+            and allowed(user, "consultations.comment_proposal", proposal),
+            may_answer=allowed(user, "consultations.answer_question", proposal),
+            may_support=allowed(user, "consultations.support_proposal", proposal),
+            support_problem=support_error(user, proposal) if user.is_authenticated else None,
+            review_problem=review_error(user, proposal) if user.is_authenticated else None,
+        )
+        if context["may_support"] and context["my_support"] is None:
+            form = SupportForm(user=user)
+            form.helper.form_action = reverse("consultations:proposal_support", args=[proposal.pk])
+            context["support_form"] = form
+        if context["may_comment"]:
+            form = CommentForm()
+            form.helper.form_action = reverse("consultations:comment_create", args=[proposal.pk])
+            context["comment_form"] = form
+        context["show_review_problem"] = (
+            proposal.status in Proposal.OPEN_STATUSES
+            and context["review_problem"] == OWN_ORGANISATION
+            and Membership.Role.OFFICER in place_roles(user, proposal.place_id)
+        )
+        context.update(self._outcome(proposal, user))
+        return context
+
+    def _outcome(self, proposal, user) -> dict:
+        """The objective it became, and what is being delivered against its targets."""
+        if proposal.objective_id is None:
+            return {}
+        objective = proposal.objective
+        if not Objective.objects.visible_to(user).filter(pk=objective.pk).exists():
+            return {"objective": objective, "objective_visible": False}
+        targets = list(
+            Target.objects.current().filter(objective=objective).select_related("measure")
+        )
+        delivery = delivery_for(t.pk for t in targets)
+        rows = [
+            {
+                "target": t,
+                "verified": delivery[t.pk].verified,
+                "percent": percent(delivery[t.pk].verified, t.target_quantity),
+            }
+            for t in targets
+        ]
+        return {"objective": objective, "objective_visible": True, "delivery_rows": rows}
+
+
+def _place_for_new_proposal(request) -> Place:
+    """The place the proposer works in: from their organisations, or ?place=."""
+    ids = organisation_ids(request.user)
+    places = Place.objects.filter(
+        Q(organisations__pk__in=ids) | Q(areas__organisations__pk__in=ids)
+    ).distinct()
+    if not places.exists():
+        places = Place.objects.all()
+    slug = request.GET.get("place")
+    place = places.filter(slug=slug).first() if slug else places.order_by("name").first()
+    if place is None:
+        raise Http404("Choose a place")
+    return place
+
+
+def _submitting(request) -> bool:
+    return request.POST.get("action") == "Submit proposal"
+
+
+class ProposalCreateView(FormView):
+    template_name = "consultations/proposal_form.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not allowed(request.user, "consultations.add_proposal"):
+            raise PermissionDenied
+        self.place = _place_for_new_proposal(request)
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return ProposalForm(**self.get_form_kwargs(), place=self.place, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "place": self.place}
+
+    def form_valid(self, form):
+        submit = _submitting(self.request)
+        try:
+            proposal = services.proposal_create(
+                by=self.request.user, place=self.place, submit=submit, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        if submit:
+            messages.success(
+                self.request,
+                f"Thank you. Proposal {proposal.reference} has been submitted. "
+                "Officers will review it, and we will email you when its status changes",
+            )
+        else:
+            messages.success(
+                self.request,
+                f"Proposal {proposal.reference} saved as a draft. Only people in "
+                f"{proposal.organisation} can see it until you submit it",
+            )
+        return redirect(proposal)
+
+
+class ProposalUpdateView(ProposalMixin, FormView):
+    template_name = "consultations/proposal_form.html"
+    permission_rule = "consultations.change_proposal"
+
+    def get_form(self, form_class=None):
+        proposal = self.get_proposal()
+        return ProposalForm(
+            **self.get_form_kwargs(),
+            place=proposal.place,
+            user=self.request.user,
+            proposal=proposal,
+        )
+
+    def get_context_data(self, **kwargs):
+        proposal = self.get_proposal()
+        return {
+            **super().get_context_data(**kwargs),
+            "place": proposal.place,
+            "files": proposal.files.filter(removed_at__isnull=True),
+        }
+
+    def form_valid(self, form):
+        submit = _submitting(self.request)
+        try:
+            proposal = services.proposal_update(
+                proposal=self.get_proposal(),
+                by=self.request.user,
+                submit=submit,
+                **form.service_kwargs(),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Proposal {proposal.reference} has been submitted"
+            if submit
+            else f"Proposal {proposal.reference} saved",
+        )
+        return redirect(proposal)
+
+
+class TransitionView(ProposalMixin, FormView):
+    """One step of the life cycle, with a public answer and (for officers) a private note."""
+
+    template_name = "consultations/proposal_transition.html"
+    to: str = ""
+    heading = ""
+    intro = ""
+    form_options: dict = {}
+
+    def get_form(self, form_class=None):
+        return ReasonForm(**self.get_form_kwargs(), **self.form_options)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "heading": self.heading, "intro": self.intro}
+
+    def service(self, form):
+        return services.proposal_transition(
+            proposal=self.get_proposal(),
+            to=self.to,
+            by=self.request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            note=form.cleaned_data.get("note", ""),
+        )
+
+    def form_valid(self, form):
+        try:
+            proposal = self.service(form)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Proposal {proposal.reference} is now {proposal.get_status_display().lower()}",
+        )
+        return redirect(proposal)
+
+
+class ProposalSubmitView(TransitionView):
+    permission_rule = "consultations.submit_proposal"
+    to = Status.SUBMITTED
+    heading = "Submit your proposal"
+    intro = (
+        "Once submitted, anyone can read your proposal, and officers of the public bodies "
+        "here will review it. Your organisation's name is shown; your own name is not."
+    )
+    form_options = {"submit_label": "Submit proposal", "with_note": False}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        del form.fields["reason"]
+        return form
+
+
+class ProposalWithdrawView(TransitionView):
+    permission_rule = "consultations.withdraw_proposal"
+    to = Status.WITHDRAWN
+    heading = "Withdraw your proposal"
+    intro = "A withdrawn proposal stays on record but can no longer be reviewed or supported."
+    form_options = {
+        "submit_label": "Withdraw proposal",
+        "reason_label": "Why are you withdrawing it?",
+        "with_note": False,
+    }
+
+
+class ProposalStartReviewView(TransitionView):
+    permission_rule = "consultations.start_review"
+    to = Status.UNDER_REVIEW
+    heading = "Start reviewing this proposal"
+    intro = "The proposer and supporters are told the proposal is under review."
+    form_options = {"submit_label": "Start review", "reason_label": "Message to the proposer"}
+
+
+class ProposalDeclineView(TransitionView):
+    permission_rule = "consultations.decide_proposal"
+    to = Status.DECLINED
+    heading = "Decline this proposal"
+    intro = "The proposer can revise a declined proposal and submit it again."
+    form_options = {
+        "submit_label": "Decline proposal",
+        "reason_required": True,
+        "reason_label": "Why is it declined?",
+        "missing": "Explain why the proposal is declined: this is shown publicly",
+    }
+
+
+class ProposalMergeView(TransitionView):
+    permission_rule = "consultations.decide_proposal"
+    to = Status.MERGED
+    heading = "Merge into another proposal"
+    intro = "Use this when two groups have proposed the same thing."
+
+    def get_form(self, form_class=None):
+        return MergeForm(**self.get_form_kwargs(), proposal=self.get_proposal())
+
+    def service(self, form):
+        return services.proposal_transition(
+            proposal=self.get_proposal(),
+            to=Status.MERGED,
+            by=self.request.user,
+            reason=form.cleaned_data.get("reason", ""),
+            note=form.cleaned_data.get("note", ""),
+            merged_into=form.cleaned_data["merged_into"],
+        )
+
+
+class ProposalAttachView(TransitionView):
+    permission_rule = "consultations.decide_proposal"
+    heading = "Accept into an existing objective"
+
+    def get_form(self, form_class=None):
+        return AttachForm(
+            **self.get_form_kwargs(), proposal=self.get_proposal(), user=self.request.user
+        )
+
+    def service(self, form):
+        proposal = services.proposal_accept_into_objective(
+            proposal=self.get_proposal(),
+            by=self.request.user,
+            objective=form.cleaned_data["objective"],
+            reason=form.cleaned_data.get("reason", ""),
+        )
+        if form.cleaned_data.get("note"):
+            services.proposal_note(
+                proposal=proposal, by=self.request.user, note=form.cleaned_data["note"]
+            )
+        return proposal
+
+
+class ProposalAcceptView(ProposalMixin, TemplateView):
+    """Accepting: adopt as a new objective, or attach to one that exists."""
+
+    template_name = "consultations/proposal_accept.html"
+    permission_rule = "consultations.decide_proposal"
+
+
+class ProposalAdoptView(ProposalMixin, FormView):
+    """The objective form, filled in from the proposal; saving also accepts the proposal."""
+
+    template_name = "consultations/proposal_adopt.html"
+    permission_rule = "consultations.decide_proposal"
+
+    def dispatch(self, request, *args, **kwargs):
+        if not allowed(request.user, "objectives.add_objective"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        proposal = self.get_proposal()
+        description = "\n\n".join(
+            part
+            for part in (
+                proposal.change,
+                f"Who is affected: {proposal.affected}" if proposal.affected else "",
+                f"How it could be measured: {proposal.measurement}" if proposal.measurement else "",
+            )
+            if part
+        )
+        evidence = "\n\n".join(
+            part
+            for part in (
+                f"The problem, as {proposal.organisation} put it: {proposal.problem}",
+                proposal.evidence,
+            )
+            if part
+        )
+        initial = {
+            "title": proposal.title,
+            "description": description or proposal.problem,
+            "areas": [a.pk for a in proposal.areas.all()],
+            "partners": [proposal.organisation_id],
+            "evidence_of_need": evidence,
+        }
+        if proposal.suggested_outcome_id:
+            initial["outcome"] = proposal.suggested_outcome_id
+            initial["dimensions"] = proposal.suggested_outcome.dimensions
+        for slot, link in enumerate(proposal.links.all()[:3], start=1):
+            initial[f"link_{slot}_title"] = link.title
+            initial[f"link_{slot}_url"] = link.url
+        return initial
+
+    def get_form(self, form_class=None):
+        form = ObjectiveForm(
+            **self.get_form_kwargs(), place=self.get_proposal().place, user=self.request.user
+        )
+        form.helper.inputs[0].value = "Create objective and accept proposal"
+        return form
+
+    def form_valid(self, form):
+        try:
+            proposal, objective = services.proposal_accept_as_new_objective(
+                proposal=self.get_proposal(), by=self.request.user, **form.service_kwargs()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Proposal {proposal.reference} accepted. Objective {objective.reference} was "
+            "created as a draft: add a target, then make it active",
+        )
+        return redirect(objective)
+
+
+class ProposalNoteView(ProposalMixin, FormView):
+    template_name = "consultations/proposal_transition.html"
+    permission_rule = "consultations.review_proposal"
+    form_class = NoteForm
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "heading": "Add a private note",
+            "intro": "Notes help officers review together. They are never shown to the proposer or the public.",
+        }
+
+    def form_valid(self, form):
+        try:
+            services.proposal_note(
+                proposal=self.get_proposal(), by=self.request.user, note=form.cleaned_data["note"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Private note saved")
+        return redirect(self.get_proposal())
+
+
+class SupportView(ProposalMixin, View):
+    """Support (POST from the proposal page). Refusals come back as a message on the page."""
+
+    permission_rule = "consultations.view_proposal"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        proposal = self.get_proposal()
+        form = SupportForm(request.POST, user=request.user)
+        try:
+            if not form.is_valid():
+                raise ValidationError("Choose who you are supporting as")
+            services.support_add(
+                proposal=proposal, by=request.user, organisation=form.cleaned_data["organisation"]
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Thank you for supporting this proposal")
+        return redirect(proposal)
+
+
+class SupportWithdrawView(ProposalMixin, View):
+    permission_rule = "consultations.view_proposal"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        proposal = self.get_proposal()
+        try:
+            services.support_withdraw(proposal=proposal, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "You no longer support this proposal")
+        return redirect(proposal)
+
+
+class CommentCreateView(ProposalMixin, FormView):
+    """Ask a question, or (with comment_pk) answer one."""
+
+    template_name = "consultations/comment_form.html"
+    permission_rule = "consultations.comment_proposal"
+
+    def get_reply_to(self) -> Comment | None:
+        if "comment_pk" not in self.kwargs:
+            return None
+        return get_object_or_404(
+            Comment.objects.filter(proposal=self.get_proposal()), pk=self.kwargs["comment_pk"]
+        )
+
+    def get_form(self, form_class=None):
+        return CommentForm(**self.get_form_kwargs(), answering=self.get_reply_to() is not None)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "reply_to": self.get_reply_to()}
+
+    def form_valid(self, form):
+        try:
+            comment = services.comment_add(
+                proposal=self.get_proposal(),
+                by=self.request.user,
+                body=form.cleaned_data["body"],
+                reply_to=self.get_reply_to(),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            "Your answer has been posted"
+            if comment.reply_to_id
+            else "Your question has been posted",
+        )
+        return redirect(f"{self.get_proposal().get_absolute_url()}#comment-{comment.pk}")
+
+
+class CommentHideView(ProposalMixin, FormView):
+    template_name = "consultations/comment_hide.html"
+    permission_rule = "consultations.review_proposal"
+    form_class = HideCommentForm
+
+    def get_comment(self) -> Comment:
+        return get_object_or_404(
+            Comment.objects.filter(proposal=self.get_proposal(), hidden_at__isnull=True),
+            pk=self.kwargs["comment_pk"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "comment": self.get_comment()}
+
+    def form_valid(self, form):
+        try:
+            services.comment_hide(
+                comment=self.get_comment(), by=self.request.user, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The comment is hidden. Its author has been told why")
+        return redirect(self.get_proposal())
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ProposalFileView(ProposalMixin, View):
+    """An evidence file, to people who may see the proposal (so drafts' files stay private)."""
+
+    permission_rule = "consultations.view_evidence_file"
+
+    def get(self, request, pk, file_pk):
+        record = get_object_or_404(
+            ProposalFile.objects.filter(proposal=self.get_proposal(), removed_at__isnull=True),
+            pk=file_pk,
+        )
+        return serve_private_file(record.file, download_name=record.original_name)
+
+
+class ProposalFileRemoveView(ProposalMixin, View):
+    permission_rule = "consultations.change_proposal"
+    http_method_names = ["post"]
+
+    def post(self, request, pk, file_pk):
+        proposal = self.get_proposal()
+        record = get_object_or_404(
+            ProposalFile.objects.filter(proposal=proposal, removed_at__isnull=True), pk=file_pk
+        )
+        try:
+            services.proposal_remove_file(file=record, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"{record.original_name} removed")
+        return redirect("consultations:proposal_update", pk=proposal.pk)
+
+
+__all__ = [
+    "CommentCreateView",
+    "CommentHideView",
+    "ProposalAcceptView",
+    "ProposalAdoptView",
+    "ProposalAttachView",
+    "ProposalCreateView",
+    "ProposalDeclineView",
+    "ProposalDetailView",
+    "ProposalFileRemoveView",
+    "ProposalFileView",
+    "ProposalListView",
+    "ProposalMergeView",
+    "ProposalNoteView",
+    "ProposalStartReviewView",
+    "ProposalSubmitView",
+    "ProposalUpdateView",
+    "ProposalWithdrawView",
+    "SupportView",
+    "SupportWithdrawView",
+]

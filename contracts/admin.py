@@ -1,0 +1,58 @@
+from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
+
+from .models import (
+    Assessment,
+    Commitment,
+    Contract,
+    DeliveryReturn,
+    KeyPerformanceIndicator,
+    PerformanceAssessment,
+    ReportingPeriod,
+)
+
+
+class NoDeleteAdmin(SimpleHistoryAdmin):
+    """Records that matter are closed, cancelled, withdrawn or superseded; never deleted."""
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Contract)
+class ContractAdmin(NoDeleteAdmin):
+    list_display = ["reference", "title", "buyer", "stage", "s1_compliance", "estimated_value"]
+    list_filter = ["stage", "s1_compliance", "category", "place"]
+    search_fields = ["reference", "title", "ocid"]
+    readonly_fields = ["s1_compliance", "stage"]
+    filter_horizontal = ["joint_buyers", "areas", "subcontractors"]
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(NoDeleteAdmin):
+    list_display = ["contract", "version", "status", "author", "approved_by", "approved_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "submitted_at", "submitted_by", "approved_at", "approved_by"]
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.status in ("approved", "superseded"):
+            return False  # the approved record is immutable
+        return super().has_change_permission(request, obj)
+
+
+@admin.register(Commitment)
+class CommitmentAdmin(NoDeleteAdmin):
+    list_display = ["contract", "delivered_by", "measure", "quantity", "area", "due_date"]
+    readonly_fields = ["proxy_value", "proxy_source", "proxy_year"]
+
+
+@admin.register(DeliveryReturn)
+class DeliveryReturnAdmin(NoDeleteAdmin):
+    list_display = ["commitment", "period", "quantity", "status", "submitted_at"]
+    list_filter = ["status"]
+    readonly_fields = ["status", "decided_by", "decided_at", "version"]
+
+
+admin.site.register(ReportingPeriod, NoDeleteAdmin)
+admin.site.register(KeyPerformanceIndicator, NoDeleteAdmin)
+admin.site.register(PerformanceAssessment, NoDeleteAdmin)

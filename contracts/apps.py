@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class ContractsConfig(AppConfig):
+    name = "contracts"
+    verbose_name = "Contracts, assessments and delivery"
+
+    def ready(self):
+        # Verified delivery feeds objectives' progress; objectives do not import contracts.
+        from objectives.progress import register_delivery_source
+
+        from .progress import verified_delivery_by_target
+
+        register_delivery_source(verified_delivery_by_target)

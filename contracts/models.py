@@ -1,0 +1,676 @@
+"""Contracts: the pipeline, the section 1 social impact assessment, award commitments and
+verified delivery.
+
+Section 1 of the Public Services (Social Value) Act 2012 requires the authority to *consider*
+well-being, how to secure it, and whether to consult, *before* procurement starts. The legal
+evidence is a dated, approved assessment made before the start date. Contracts record both, and
+whether the order was right, in `s1_compliance`.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.urls import reverse
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from objectives.models import Measure, Objective
+from people.models import Organisation
+from places.models import Area, Place
+from socialvalue.uploads import stored_name
+
+from .querysets import CommitmentQuerySet, ContractQuerySet, DeliveryReturnQuerySet
+
+FIVE_MILLION = Decimal("5000000")
+CENTRAL_GOVERNMENT_MINIMUM_WEIGHTING = Decimal("10")
+
+cpv_validator = RegexValidator(
+    r"^\d{8}(-\d)?$",
+    "Enter a CPV code as 8 digits, with or without its check digit, like 45000000-7",
+)
+
+
+class Contract(models.Model):
+    class Stage(models.TextChoices):
+        PLANNING = "planning", "Planning"
+        ASSESSING = "assessing", "Assessing social value"
+        APPROVED = "approved", "Approved to procure"
+        PROCUREMENT_STARTED = "procurement_started", "Procurement started"
+        AWARDED = "awarded", "Awarded"
+        IN_DELIVERY = "in_delivery", "In delivery"
+        CLOSED = "closed", "Closed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    ORDER = [
+        Stage.PLANNING,
+        Stage.ASSESSING,
+        Stage.APPROVED,
+        Stage.PROCUREMENT_STARTED,
+        Stage.AWARDED,
+        Stage.IN_DELIVERY,
+        Stage.CLOSED,
+    ]
+
+    class Category(models.TextChoices):
+        SERVICES = "services", "Services"
+        GOODS = "goods", "Goods"
+        WORKS = "works", "Works"
+        MIXED = "mixed", "Mixed (services with goods or works)"
+
+    class Procedure(models.TextChoices):
+        OPEN = "open", "Open procedure"
+        COMPETITIVE_FLEXIBLE = "competitive_flexible", "Competitive flexible procedure"
+        FRAMEWORK = "framework", "Call-off from a framework"
+        DIRECT_AWARD = "direct_award", "Direct award"
+        BELOW_THRESHOLD = "below_threshold", "Below-threshold procurement"
+        OTHER = "other", "Other"
+
+    class Compliance(models.TextChoices):
+        """Was section 1 considered before procurement started? Kept by the services."""
+
+        NOT_STARTED = "not_started", "Procurement not started"
+        COMPLIANT = "compliant", "Assessment approved before procurement started"
+        NON_COMPLIANT = "non_compliant", "Procurement started before an approved assessment"
+        EXEMPT = "exempt", "Not in scope of the Act"
+
+    class Rating(models.TextChoices):
+        """Procurement Act 2023 s.71 performance ratings."""
+
+        GOOD = "good", "Good"
+        APPROACHING = "approaching", "Approaching target"
+        REQUIRES_IMPROVEMENT = "requires_improvement", "Requires improvement"
+        INADEQUATE = "inadequate", "Inadequate"
+        OTHER = "other", "Other"
+
+    reference = models.CharField(max_length=60)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    buyer = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="contracts_bought"
+    )
+    joint_buyers = models.ManyToManyField(
+        Organisation,
+        blank=True,
+        related_name="contracts_bought_jointly",
+        help_text="Partner bodies buying jointly",
+    )
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="contracts")
+    areas = models.ManyToManyField(
+        Area,
+        blank=True,
+        related_name="contracts",
+        help_text="The relevant area within the place; none means the whole place",
+    )
+    category = models.CharField(max_length=20, choices=Category.choices)
+    estimated_value = models.DecimalField(
+        "estimated value (£)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    cpv_code = models.CharField("CPV code", max_length=10, blank=True, validators=[cpv_validator])
+    procedure = models.CharField(max_length=30, choices=Procedure.choices, default=Procedure.OPEN)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="contracts_owned"
+    )
+    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.PLANNING)
+    stage_changed_at = models.DateTimeField(default=timezone.now)
+    cancelled_reason = models.TextField(blank=True)
+    # Key dates
+    planned_procurement_start = models.DateField(null=True, blank=True)
+    procurement_started_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="The first of: a notice, an advert, asking a supplier for an offer, answering "
+        "an unsolicited offer, or entering into the contract",
+    )
+    awarded_on = models.DateField(null=True, blank=True)
+    contract_start = models.DateField(null=True, blank=True)
+    contract_end = models.DateField(null=True, blank=True)
+    # Section 1 scope
+    not_in_scope = models.BooleanField(
+        "not in scope of the Social Value Act",
+        default=False,
+        help_text="For example, a contract for goods or works only",
+    )
+    not_in_scope_reason = models.TextField(blank=True)
+    s1_compliance = models.CharField(
+        max_length=20, choices=Compliance.choices, default=Compliance.NOT_STARTED, editable=False
+    )
+    # Award
+    supplier = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="contracts_won",
+    )
+    award_value = models.DecimalField(
+        "award value (£)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    subcontractors = models.ManyToManyField(
+        Organisation, blank=True, related_name="contracts_subcontracted"
+    )
+    ocid = models.CharField("OCDS id", max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords(m2m_fields=[joint_buyers, areas, subcontractors])
+
+    objects = ContractQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["buyer", "reference"],
+                name="contract_reference_unique_per_buyer",
+                violation_error_message="This organisation already has a contract with that "
+                "reference",
+            ),
+            models.UniqueConstraint(
+                fields=["ocid"],
+                condition=~Q(ocid=""),
+                name="contract_ocid_unique",
+                violation_error_message="A contract with this OCDS id has already been imported",
+            ),
+            models.CheckConstraint(
+                condition=Q(contract_end__isnull=True)
+                | Q(contract_start__isnull=True)
+                | Q(contract_end__gt=F("contract_start")),
+                name="contract_period_in_order",
+                violation_error_message="The contract end date must be after its start date",
+            ),
+            models.CheckConstraint(
+                condition=Q(not_in_scope=False) | ~Q(not_in_scope_reason=""),
+                name="contract_exemption_has_reason",
+                violation_error_message="Explain why the contract is not in scope of the Act",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["place", "stage"]),
+            models.Index(fields=["buyer", "stage"]),
+            models.Index(fields=["supplier", "stage"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("contracts:contract_detail", kwargs={"pk": self.pk})
+
+    @property
+    def value(self) -> Decimal:
+        return self.award_value if self.award_value is not None else self.estimated_value
+
+    @property
+    def needs_kpis(self) -> bool:
+        """Procurement Act 2023 s.52: contracts above £5m need at least three KPIs."""
+        return self.value > FIVE_MILLION
+
+    @property
+    def stage_index(self) -> int:
+        return self.ORDER.index(self.stage) if self.stage in self.ORDER else -1
+
+    def clean(self) -> None:
+        errors = {}
+        if self.buyer_id and not self.buyer.is_public_body:
+            errors["buyer"] = "The buyer must be a public body"
+        elif self.buyer_id and self.place_id and self.buyer.place_id != self.place_id:
+            errors["buyer"] = f"{self.buyer} does not serve {self.place}"
+        if self.supplier_id and self.supplier.kind not in (
+            Organisation.Kind.SUPPLIER,
+            Organisation.Kind.SOCIAL_ENTERPRISE,
+            Organisation.Kind.VCS,
+        ):
+            errors["supplier"] = "Choose a supplier, social enterprise or VCS organisation"
+        if self.not_in_scope and not self.not_in_scope_reason.strip():
+            errors["not_in_scope_reason"] = "Explain why the contract is not in scope of the Act"
+        if self.contract_start and self.contract_end and self.contract_end <= self.contract_start:
+            errors["contract_end"] = "The contract end date must be after its start date"
+        if errors:
+            raise ValidationError(errors)
+
+
+class KeyPerformanceIndicator(models.Model):
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="kpis")
+    name = models.CharField(max_length=300)
+    target = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PerformanceAssessment(models.Model):
+    """An annual contract performance assessment on the Procurement Act scale (s.71)."""
+
+    contract = models.ForeignKey(
+        Contract, on_delete=models.PROTECT, related_name="performance_assessments"
+    )
+    period_end = models.DateField()
+    rating = models.CharField(max_length=30, choices=Contract.Rating.choices)
+    explanation = models.TextField(blank=True)
+    assessed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    assessed_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-period_end"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "period_end"],
+                name="one_rating_per_contract_year",
+                violation_error_message="This contract already has a rating for that year",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_rating_display()} ({self.period_end:%Y})"
+
+
+class Assessment(models.Model):
+    """The pre-procurement social impact assessment (section 1 of the Act), versioned.
+
+    Sections are saved separately, in any order. Once approved it is immutable: reopening
+    makes a new version and marks this one superseded, so the dated record survives.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "In progress"
+        SUBMITTED = "submitted", "Waiting for sign-off"
+        APPROVED = "approved", "Approved"
+        SUPERSEDED = "superseded", "Superseded by a later version"
+
+    SECTIONS = [
+        ("wellbeing", "Well-being of the relevant area", "Section 1(3)(a)"),
+        ("securing", "Securing the improvement", "Section 1(3)(b)"),
+        ("proportionality", "Relevance and proportionality", "Section 1(6)"),
+        ("consultation", "Consultation", "Section 1(7)"),
+        ("evaluation", "Evaluation", "Award criteria and weighting"),
+        ("urgency", "Urgency", "Section 1(8), only if urgency is claimed"),
+    ]
+    SECTION_KEYS = [key for key, _label, _law in SECTIONS]
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="assessments")
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+    # 1. Well-being: each dimension considered, or marked not relevant with why.
+    economic_relevant = models.BooleanField(null=True, blank=True)
+    economic_how = models.TextField(blank=True)
+    social_relevant = models.BooleanField(null=True, blank=True)
+    social_how = models.TextField(blank=True)
+    environmental_relevant = models.BooleanField(null=True, blank=True)
+    environmental_how = models.TextField(blank=True)
+    # 2. Securing the improvement
+    objectives = models.ManyToManyField(Objective, blank=True, related_name="assessments")
+    lever_award_criteria = models.TextField(blank=True)
+    lever_contract_conditions = models.TextField(blank=True)
+    lever_lotting_reservation = models.TextField(blank=True)
+    lever_supply_chain = models.TextField(blank=True)
+    # 3. Relevance and proportionality
+    relevance = models.TextField(blank=True)
+    proportionality = models.TextField(blank=True)
+    # 4. Consultation
+    will_consult = models.BooleanField(null=True, blank=True)
+    consultation_reason = models.TextField(blank=True)
+    consultation_link = models.URLField(blank=True)
+    # 5. Evaluation
+    weighting_percent = models.DecimalField(
+        "social value weighting (%)",
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(Decimal("100"))],
+    )
+    evaluation_questions = models.TextField(blank=True)
+    evaluation_measures = models.ManyToManyField(Measure, blank=True, related_name="+")
+    # 6. Urgency
+    urgency_claimed = models.BooleanField(null=True, blank=True)
+    urgency_reason = models.TextField(blank=True)
+    urgency_caused_by_authority = models.BooleanField(null=True, blank=True)
+    # Progress and sign-off
+    completed_sections = models.JSONField(default=list, blank=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    approved_at = models.DateTimeField(null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    returned_reason = models.TextField(blank=True)
+    history = HistoricalRecords(m2m_fields=[objectives, evaluation_measures])
+
+    class Meta:
+        ordering = ["contract", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract", "version"], name="assessment_version_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status__in=["draft", "submitted"]),
+                name="one_open_assessment_per_contract",
+                violation_error_message="This contract already has an assessment in progress",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted"]) | Q(approved_at__isnull=False),
+                name="approved_assessment_has_date",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
+                name="assessment_not_approved_by_author",
+                violation_error_message="The author cannot sign off their own assessment",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Assessment v{self.version} of {self.contract.reference}"
+
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "contracts:assessment_detail", kwargs={"pk": self.contract_id, "version": self.version}
+        )
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def weighting_below_central_minimum(self) -> bool:
+        return (
+            self.weighting_percent is not None
+            and self.weighting_percent < CENTRAL_GOVERNMENT_MINIMUM_WEIGHTING
+        )
+
+    @property
+    def urgency_does_not_qualify(self) -> bool:
+        """s.1(8): urgency caused by the authority's own delay does not excuse the duties."""
+        return bool(self.urgency_claimed and self.urgency_caused_by_authority)
+
+    def save(self, *args, **kwargs):
+        """An approved assessment is a dated legal record: nothing about it may change, except
+        being marked superseded when a new version is opened."""
+        loaded = getattr(self, "_loaded_status", None)
+        if self.pk and loaded in (self.Status.APPROVED, self.Status.SUPERSEDED):
+            stored = type(self).objects.get(pk=self.pk)
+            changed = [
+                f.name
+                for f in self._meta.concrete_fields
+                if f.name != "status" and getattr(stored, f.attname) != getattr(self, f.attname)
+            ]
+            superseding = loaded == self.Status.APPROVED and self.status == self.Status.SUPERSEDED
+            if changed or (self.status != loaded and not superseding):
+                raise ValidationError(
+                    "An approved assessment cannot be changed. Reopen it to make a new version"
+                )
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status
+
+
+def _freeze_approved_assessment_links(sender, instance, action, **kwargs):
+    if action in ("pre_add", "pre_remove", "pre_clear") and isinstance(instance, Assessment):
+        status = Assessment.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
+        if status in (Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED):
+            raise ValidationError(
+                "An approved assessment cannot be changed. Reopen it to make a new version"
+            )
+
+
+for _field in ("objectives", "evaluation_measures"):
+    models.signals.m2m_changed.connect(
+        _freeze_approved_assessment_links,
+        sender=getattr(Assessment, _field).through,
+        dispatch_uid=f"freeze_assessment_{_field}",
+    )
+
+
+class Commitment(models.Model):
+    """What a supplier (or a subcontractor) commits to, counted in a framework measure's unit.
+
+    The £ value is derived from the proxy value per unit copied here when the commitment was
+    made, so later framework changes do not rewrite history.
+    """
+
+    class Schedule(models.TextChoices):
+        ONE_OFF = "one_off", "Once, by the due date"
+        QUARTERLY = "quarterly", "Spread evenly, reported quarterly"
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="commitments")
+    delivered_by = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="commitments",
+        help_text="The supplier, or one of its subcontractors on this contract",
+    )
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="commitments")
+    quantity = models.DecimalField(max_digits=14, decimal_places=2)
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="commitments")
+    objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="commitments")
+    start_date = models.DateField()
+    due_date = models.DateField()
+    schedule = models.CharField(max_length=12, choices=Schedule.choices, default=Schedule.QUARTERLY)
+    proxy_value = models.DecimalField(
+        "proxy value (£ per unit, as committed)",
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        editable=False,
+    )
+    proxy_source = models.CharField(max_length=500, blank=True, editable=False)
+    proxy_year = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    recovery_action = models.TextField(blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["contract", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(quantity__gt=0),
+                name="commitment_quantity_positive",
+                violation_error_message="The quantity must be more than 0",
+            ),
+            models.CheckConstraint(
+                condition=Q(due_date__gt=F("start_date")),
+                name="commitment_dates_in_order",
+                violation_error_message="The due date must be after the start date",
+            ),
+        ]
+        indexes = [models.Index(fields=["objective", "measure"])]
+
+    def __str__(self) -> str:
+        return f"{self.quantity.normalize():f} {self.measure.unit}: {self.measure.name}"
+
+    @property
+    def committed_value(self) -> Decimal | None:
+        if self.proxy_value is None:
+            return None
+        return (self.quantity * self.proxy_value).quantize(Decimal("0.01"))
+
+    def clean(self) -> None:
+        errors = {}
+        if self.quantity is not None and self.quantity <= 0:
+            errors["quantity"] = "The quantity must be more than 0"
+        if self.start_date and self.due_date and self.due_date <= self.start_date:
+            errors["due_date"] = "The due date must be after the start date"
+        if self.contract_id:
+            contract = self.contract
+            if self.area_id and self.area.place_id != contract.place_id:
+                errors["area"] = "Choose an area in the contract's place"
+            if self.objective_id and self.objective.place_id != contract.place_id:
+                errors["objective"] = "Choose an objective of the contract's place"
+            if (
+                self.objective_id
+                and self.objective.status != Objective.Status.ACTIVE
+                and self._state.adding
+            ):
+                errors["objective"] = "Choose an active objective"
+            if self.measure_id and self._state.adding and not self.measure.usable_for_new_targets():
+                errors["measure"] = f"{self.measure.code} has been retired. Choose a measure in use"
+        if errors:
+            raise ValidationError(errors)
+
+
+class ReportingPeriod(models.Model):
+    """A quarter (by default) of a contract's delivery, for which returns are made."""
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="periods")
+    start = models.DateField()
+    end = models.DateField()
+
+    class Meta:
+        ordering = ["contract", "start"]
+        constraints = [
+            models.UniqueConstraint(fields=["contract", "start"], name="period_unique_start"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="period_in_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start:%-d %b %Y} to {self.end:%-d %b %Y}"
+
+
+class DeliveryReturn(models.Model):
+    """Quantity delivered against one commitment in one reporting period, with evidence.
+
+    Only verified returns count as delivered anywhere in the product.
+    """
+
+    class Status(models.TextChoices):
+        SUBMITTED = "submitted", "Waiting for verification"
+        QUERIED = "queried", "Queried"
+        VERIFIED = "verified", "Verified"
+        REJECTED = "rejected", "Rejected"
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="returns")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="returns")
+    quantity = models.DecimalField(max_digits=14, decimal_places=2)
+    evidence_text = models.TextField()
+    beneficiary_references = models.TextField(
+        blank=True,
+        help_text="Identifiers of what was delivered, one per line (an apprentice's reference, "
+        "a certificate number). The same identifier cannot be claimed twice for one measure",
+    )
+    supported_group = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="support_received",
+        help_text="For support given to a VCS group: the group, which can confirm it",
+    )
+    group_confirmed_at = models.DateTimeField(null=True, blank=True)
+    group_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    attested = models.BooleanField(
+        default=False,
+        help_text="Relates only to this contract and period, and is not claimed elsewhere",
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(default=timezone.now)
+    query = models.TextField(blank=True)
+    answer = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    rejection_reason = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1, help_text="Bumped on every change")
+    history = HistoricalRecords()
+
+    objects = DeliveryReturnQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period__start", "commitment"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commitment", "period"],
+                condition=~Q(status="rejected"),
+                name="one_return_per_commitment_period",
+                violation_error_message="A return for this commitment and period already exists",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__gte=0),
+                name="return_quantity_not_negative",
+                violation_error_message="The quantity delivered cannot be negative",
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "commitment"])]
+
+    def __str__(self) -> str:
+        return f"{self.quantity.normalize():f} for {self.commitment} ({self.period})"
+
+
+class EvidenceFile(models.Model):
+    delivery_return = models.ForeignKey(
+        DeliveryReturn, on_delete=models.PROTECT, related_name="files"
+    )
+    file = models.FileField(upload_to=stored_name("return-evidence"), max_length=200)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ClaimKey(models.Model):
+    """One identified unit claimed against a measure. Unique per measure across every contract
+    and subcontractor, so the same apprentice (say) cannot be counted twice."""
+
+    delivery_return = models.ForeignKey(
+        DeliveryReturn, on_delete=models.CASCADE, related_name="claim_keys"
+    )
+    measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="+")
+    key = models.CharField(max_length=120)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["measure", "key"],
+                name="claim_key_once_per_measure",
+                violation_error_message="This identifier has already been claimed for this measure",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.key

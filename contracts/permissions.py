@@ -1,0 +1,94 @@
+"""Who may do what with contracts, assessments, commitments and returns."""
+
+from people.models import Membership
+from people.permissions import organisation_ids, place_ids
+from socialvalue.rules import rule
+
+Role = Membership.Role
+
+
+def _buying_orgs(contract) -> set[int]:
+    return {contract.buyer_id, *(o.pk for o in contract.joint_buyers.all())}
+
+
+def _supplier_orgs(contract) -> set[int]:
+    orgs = {o.pk for o in contract.subcontractors.all()}
+    if contract.supplier_id:
+        orgs.add(contract.supplier_id)
+    return orgs
+
+
+@rule("contracts.view_contract")
+def can_view_contract(user, contract) -> bool:
+    from .models import Contract
+
+    return Contract.objects.visible_to(user).filter(pk=contract.pk).exists()
+
+
+@rule("contracts.add_contract")
+def can_add_contract(user, place=None) -> bool:
+    if place is None:
+        return bool(place_ids(user, Role.OFFICER))
+    return place.pk in place_ids(user, Role.OFFICER)
+
+
+@rule("contracts.manage_contract")
+def can_manage_contract(user, contract) -> bool:
+    """Officers of the buyer or a joint buyer run the contract's record."""
+    return bool(_buying_orgs(contract) & organisation_ids(user, Role.OFFICER))
+
+
+@rule("contracts.edit_assessment")
+def can_edit_assessment(user, assessment) -> bool:
+    return assessment.is_editable and can_manage_contract(user, assessment.contract)
+
+
+@rule("contracts.approve_assessment")
+def can_approve_assessment(user, assessment) -> bool:
+    """A second person with authority signs off: an officer or leader of a buying organisation,
+    never the author."""
+    if assessment.author_id == user.pk or assessment.status != "submitted":
+        return False
+    return bool(
+        _buying_orgs(assessment.contract) & organisation_ids(user, Role.OFFICER, Role.LEADER)
+    )
+
+
+@rule("contracts.submit_return")
+def can_submit_return(user, commitment) -> bool:
+    """The delivering organisation's contacts, the main supplier's contacts (who report for
+    their subcontractors), or an officer running the contract."""
+    contract = commitment.contract
+    if contract.stage not in ("awarded", "in_delivery"):
+        return False
+    supplier_contacts = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
+    if {commitment.delivered_by_id, contract.supplier_id} & supplier_contacts:
+        return True
+    return can_manage_contract(user, contract)
+
+
+@rule("contracts.verify_return")
+def can_verify_return(user, delivery_return) -> bool:
+    """An officer of a buying organisation, who did not submit the return themselves."""
+    if delivery_return.submitted_by_id == user.pk:
+        return False
+    return can_manage_contract(user, delivery_return.commitment.contract)
+
+
+@rule("contracts.answer_query")
+def can_answer_query(user, delivery_return) -> bool:
+    return delivery_return.status == "queried" and can_submit_return(
+        user, delivery_return.commitment
+    )
+
+
+@rule("contracts.confirm_support")
+def can_confirm_support(user, delivery_return) -> bool:
+    """A VCS group that received support confirms it."""
+    group = delivery_return.supported_group_id
+    return bool(group) and group in organisation_ids(user)
+
+
+@rule("contracts.view_supplier_side")
+def is_supplier_side(user, contract) -> bool:
+    return bool(_supplier_orgs(contract) & organisation_ids(user))

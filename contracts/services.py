@@ -1,0 +1,925 @@
+"""Writes to contracts, assessments, commitments and returns.
+
+Each function is keyword-only, runs in one transaction, validates with the models' rules, and
+records who acted in the history. The named business rules are functions with docstrings:
+`procurement_start_gate`, `compliance_for`, `commitment_status`, `possible_double_counts`.
+"""
+
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from objectives.models import Measure, Objective
+from people.models import Organisation, User
+from places.models import Area, Place
+
+from .models import (
+    Assessment,
+    ClaimKey,
+    Commitment,
+    Contract,
+    DeliveryReturn,
+    EvidenceFile,
+    KeyPerformanceIndicator,
+    PerformanceAssessment,
+    ReportingPeriod,
+)
+
+Stage = Contract.Stage
+
+
+def _by(instance, user):
+    instance._history_user = user
+    return instance
+
+
+def _set_stage(contract: Contract, stage: str, by: User) -> None:
+    contract.stage = stage
+    contract.stage_changed_at = timezone.now()
+    contract.full_clean()
+    _by(contract, by).save()
+
+
+# Contracts ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def contract_create(
+    *,
+    by: User,
+    buyer: Organisation,
+    place: Place,
+    reference: str,
+    title: str,
+    category: str,
+    estimated_value: Decimal,
+    owner: User | None = None,
+    description: str = "",
+    cpv_code: str = "",
+    procedure: str = Contract.Procedure.OPEN,
+    planned_procurement_start: datetime.date | None = None,
+    areas=(),
+    joint_buyers=(),
+    ocid: str = "",
+) -> Contract:
+    contract = Contract(
+        buyer=buyer,
+        place=place,
+        reference=reference.strip(),
+        title=title.strip(),
+        category=category,
+        estimated_value=estimated_value,
+        owner=owner or by,
+        description=description.strip(),
+        cpv_code=cpv_code.strip(),
+        procedure=procedure,
+        planned_procurement_start=planned_procurement_start,
+        ocid=ocid,
+    )
+    contract.full_clean()
+    _by(contract, by).save()
+    _set_areas(contract, areas)
+    contract.joint_buyers.set([o for o in joint_buyers if o.pk != buyer.pk])
+    return contract
+
+
+def _set_areas(contract: Contract, areas) -> None:
+    areas = list(areas)
+    outside = [a.name for a in areas if a.place_id != contract.place_id]
+    if outside:
+        raise ValidationError({"areas": f"{', '.join(outside)} not in {contract.place}"})
+    contract.areas.set(areas)
+
+
+@transaction.atomic
+def contract_update(*, contract: Contract, by: User, **fields) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.stage in (Stage.CLOSED, Stage.CANCELLED):
+        raise ValidationError(f"This contract is {contract.get_stage_display().lower()}")
+    areas = fields.pop("areas", None)
+    joint_buyers = fields.pop("joint_buyers", None)
+    for name, value in fields.items():
+        setattr(contract, name, value.strip() if isinstance(value, str) else value)
+    contract.full_clean()
+    _by(contract, by).save()
+    if areas is not None:
+        _set_areas(contract, areas)
+    if joint_buyers is not None:
+        contract.joint_buyers.set([o for o in joint_buyers if o.pk != contract.buyer_id])
+    return contract
+
+
+@transaction.atomic
+def contract_record_exemption(*, contract: Contract, reason: str, by: User) -> Contract:
+    """Record that the Act does not apply (for example, goods or works only). The gate then
+    lets procurement start without an assessment, and the record says why."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.stage_index > Contract.ORDER.index(Stage.APPROVED):
+        raise ValidationError("Procurement has started: the exemption must be decided before")
+    if not reason.strip():
+        raise ValidationError({"reason": "Explain why the contract is not in scope of the Act"})
+    contract.not_in_scope = True
+    contract.not_in_scope_reason = reason.strip()
+    contract.s1_compliance = Contract.Compliance.EXEMPT
+    if contract.stage in (Stage.PLANNING, Stage.ASSESSING):
+        contract.stage = Stage.APPROVED
+        contract.stage_changed_at = timezone.now()
+    contract.full_clean()
+    _by(contract, by).save()
+    return contract
+
+
+def approved_assessment(contract: Contract) -> Assessment | None:
+    """The earliest approved version: the dated record that section 1 was considered."""
+    return (
+        contract.assessments.filter(
+            status__in=[Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED],
+            approved_at__isnull=False,
+        )
+        .order_by("approved_at")
+        .first()
+    )
+
+
+def compliance_for(contract: Contract, started_on: datetime.date | None) -> str:
+    """A named rule: section 1 is met when an assessment was approved on or before the day
+    procurement started, or the contract is out of the Act's scope. A start recorded before any
+    approval is non-compliant: the record says so, and dashboards count it."""
+    if contract.not_in_scope:
+        return Contract.Compliance.EXEMPT
+    if started_on is None:
+        return Contract.Compliance.NOT_STARTED
+    assessment = approved_assessment(contract)
+    if assessment is None:
+        return Contract.Compliance.NON_COMPLIANT
+    approved_on = timezone.localtime(assessment.approved_at).date()
+    return (
+        Contract.Compliance.COMPLIANT
+        if approved_on <= started_on
+        else Contract.Compliance.NON_COMPLIANT
+    )
+
+
+def procurement_start_gate(contract: Contract) -> str | None:
+    """A named rule: a contract cannot move to "procurement started" without an approved
+    assessment, or a recorded exemption. Returns why not, or None."""
+    if contract.stage != Stage.APPROVED:
+        return (
+            f"The contract is {contract.get_stage_display().lower()}. It must be approved to "
+            "procure first"
+        )
+    if contract.not_in_scope:
+        return None
+    if approved_assessment(contract) is None:
+        return "Approve the social value assessment, or record why the Act does not apply"
+    return None
+
+
+@transaction.atomic
+def contract_start_procurement(
+    *, contract: Contract, started_on: datetime.date, by: User
+) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    problem = procurement_start_gate(contract)
+    if problem:
+        raise ValidationError({"stage": problem})
+    if started_on > timezone.localdate():
+        raise ValidationError({"started_on": "The start date cannot be in the future"})
+    contract.procurement_started_on = started_on
+    contract.s1_compliance = compliance_for(contract, started_on)
+    _set_stage(contract, Stage.PROCUREMENT_STARTED, by)
+    return contract
+
+
+def quarters(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
+    """Consecutive three-month periods from `start`, the last one ending at `end`."""
+    periods = []
+    current = start
+    while current < end:
+        month = current.month + 3
+        year = current.year + (month - 1) // 12
+        month = (month - 1) % 12 + 1
+        day = min(current.day, 28)
+        following = datetime.date(year, month, day)
+        periods.append((current, min(following, end)))
+        current = following
+    return periods
+
+
+@transaction.atomic
+def contract_award(
+    *,
+    contract: Contract,
+    by: User,
+    supplier: Organisation,
+    award_value: Decimal,
+    awarded_on: datetime.date,
+    contract_start: datetime.date,
+    contract_end: datetime.date,
+) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.stage != Stage.PROCUREMENT_STARTED:
+        raise ValidationError(
+            {"stage": "Only a contract whose procurement has started can be awarded"}
+        )
+    if awarded_on > timezone.localdate():
+        raise ValidationError({"awarded_on": "The award date cannot be in the future"})
+    if contract.procurement_started_on and awarded_on < contract.procurement_started_on:
+        raise ValidationError(
+            {"awarded_on": "The award date must be on or after the date procurement started"}
+        )
+    contract.supplier = supplier
+    contract.award_value = award_value
+    contract.awarded_on = awarded_on
+    contract.contract_start = contract_start
+    contract.contract_end = contract_end
+    _set_stage(contract, Stage.AWARDED, by)
+    for start, end in quarters(contract_start, contract_end):
+        ReportingPeriod.objects.get_or_create(contract=contract, start=start, defaults={"end": end})
+    return contract
+
+
+TRANSITIONS = {
+    Stage.AWARDED: Stage.IN_DELIVERY,
+    Stage.IN_DELIVERY: Stage.CLOSED,
+}
+
+
+@transaction.atomic
+def contract_advance(*, contract: Contract, to: str, by: User) -> Contract:
+    """Awarded → in delivery → closed. Other moves have their own services; backwards never."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if TRANSITIONS.get(contract.stage) != to:
+        raise ValidationError(
+            {
+                "stage": (
+                    f"A contract that is {contract.get_stage_display().lower()} cannot move to "
+                    f"{Stage(to).label.lower()}"
+                )
+            }
+        )
+    _set_stage(contract, to, by)
+    return contract
+
+
+@transaction.atomic
+def contract_cancel(*, contract: Contract, reason: str, by: User) -> Contract:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.stage in (Stage.CLOSED, Stage.CANCELLED):
+        raise ValidationError(
+            {"stage": f"The contract is already {contract.get_stage_display().lower()}"}
+        )
+    if not reason.strip():
+        raise ValidationError({"reason": "Explain why the contract is cancelled"})
+    contract.cancelled_reason = reason.strip()
+    _set_stage(contract, Stage.CANCELLED, by)
+    return contract
+
+
+# Assessments ----------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def assessment_start(*, contract: Contract, by: User) -> Assessment:
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.stage not in (Stage.PLANNING, Stage.ASSESSING):
+        raise ValidationError("An assessment is started while the contract is being planned")
+    existing = contract.assessments.filter(status__in=["draft", "submitted"]).first()
+    if existing:
+        return existing
+    version = (
+        contract.assessments.order_by("-version").values_list("version", flat=True).first() or 0
+    ) + 1
+    assessment = Assessment(contract=contract, version=version, author=by)
+    assessment.full_clean()
+    _by(assessment, by).save()
+    if contract.stage == Stage.PLANNING:
+        _set_stage(contract, Stage.ASSESSING, by)
+    return assessment
+
+
+def section_problems(assessment: Assessment, section: str) -> dict[str, str]:
+    """What is missing for a section to count as complete (field -> message)."""
+    a = assessment
+    problems = {}
+    if section == "wellbeing":
+        for dim in ("economic", "social", "environmental"):
+            relevant, how = getattr(a, f"{dim}_relevant"), getattr(a, f"{dim}_how").strip()
+            if relevant is None:
+                problems[f"{dim}_relevant"] = (
+                    f"Say whether the contract could improve {dim} well-being"
+                )
+            elif not how:
+                problems[f"{dim}_how"] = (
+                    f"Explain how it could improve {dim} well-being"
+                    if relevant
+                    else f"Explain why {dim} well-being is not relevant"
+                )
+    elif section == "securing":
+        levers = [
+            a.lever_award_criteria,
+            a.lever_contract_conditions,
+            a.lever_lotting_reservation,
+            a.lever_supply_chain,
+        ]
+        if not any(text.strip() for text in levers):
+            problems["lever_award_criteria"] = (
+                "Describe at least one way the procurement will secure the improvement"
+            )
+    elif section == "proportionality":
+        if not a.relevance.strip():
+            problems["relevance"] = "Explain how the social value sought relates to what is bought"
+        if not a.proportionality.strip():
+            problems["proportionality"] = "Explain why the approach is proportionate"
+    elif section == "consultation":
+        if a.will_consult is None:
+            problems["will_consult"] = "Say whether you will consult"
+        if not a.consultation_reason.strip():
+            problems["consultation_reason"] = "Explain why you will or will not consult"
+    elif section == "evaluation":
+        if a.weighting_percent is None:
+            problems["weighting_percent"] = "Enter the social value weighting as a percentage"
+        if not a.evaluation_questions.strip():
+            problems["evaluation_questions"] = "Enter the questions bidders will be asked"
+    elif section == "urgency":
+        if a.urgency_claimed is None:
+            problems["urgency_claimed"] = "Say whether urgency is claimed"
+        elif a.urgency_claimed:
+            if not a.urgency_reason.strip():
+                problems["urgency_reason"] = "Explain the urgency"
+            if a.urgency_caused_by_authority is None:
+                problems["urgency_caused_by_authority"] = (
+                    "Say whether the urgency was caused by the authority's own delay"
+                )
+    return problems
+
+
+SECTION_FIELDS = {
+    "wellbeing": [
+        "economic_relevant",
+        "economic_how",
+        "social_relevant",
+        "social_how",
+        "environmental_relevant",
+        "environmental_how",
+    ],
+    "securing": [
+        "lever_award_criteria",
+        "lever_contract_conditions",
+        "lever_lotting_reservation",
+        "lever_supply_chain",
+    ],
+    "proportionality": ["relevance", "proportionality"],
+    "consultation": ["will_consult", "consultation_reason", "consultation_link"],
+    "evaluation": ["weighting_percent", "evaluation_questions"],
+    "urgency": ["urgency_claimed", "urgency_reason", "urgency_caused_by_authority"],
+}
+
+
+@transaction.atomic
+def assessment_save_section(
+    *, assessment: Assessment, section: str, by: User, objectives=None, measures=None, **fields
+) -> Assessment:
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if not assessment.is_editable:
+        raise ValidationError(
+            "This assessment is "
+            f"{assessment.get_status_display().lower()}: it can no longer be changed"
+        )
+    allowed = set(SECTION_FIELDS[section])
+    unknown = set(fields) - allowed
+    if unknown:
+        raise ValueError(f"Not fields of {section}: {sorted(unknown)}")
+    for name, value in fields.items():
+        setattr(assessment, name, value.strip() if isinstance(value, str) else value)
+    if section == "securing" and objectives is not None:
+        objectives = list(objectives)
+        outside = [o.title for o in objectives if o.place_id != assessment.contract.place_id]
+        if outside:
+            raise ValidationError({"objectives": "Choose objectives of the contract's place"})
+        assessment.objectives.set(objectives)
+    if section == "evaluation" and measures is not None:
+        assessment.evaluation_measures.set(measures)
+    problems = section_problems(assessment, section)
+    if problems:
+        raise ValidationError(problems)
+    completed = set(assessment.completed_sections)
+    completed.add(section)
+    assessment.completed_sections = [k for k in Assessment.SECTION_KEYS if k in completed]
+    assessment.full_clean()
+    _by(assessment, by).save()
+    return assessment
+
+
+def submission_problems(assessment: Assessment) -> list[str]:
+    missing = [
+        label
+        for key, label, _law in Assessment.SECTIONS
+        if key not in assessment.completed_sections
+    ]
+    return [f"Complete ‘{label}’" for label in missing]
+
+
+@transaction.atomic
+def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.DRAFT:
+        raise ValidationError("Only an assessment in progress can be submitted")
+    problems = submission_problems(assessment)
+    if problems:
+        raise ValidationError(problems)
+    assessment.status = Assessment.Status.SUBMITTED
+    assessment.submitted_at = timezone.now()
+    assessment.submitted_by = by
+    assessment.returned_reason = ""
+    _by(assessment, by).save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_return(*, assessment: Assessment, by: User, reason: str) -> Assessment:
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise ValidationError("Only a submitted assessment can be sent back")
+    if not reason.strip():
+        raise ValidationError({"reason": "Explain what needs to change"})
+    assessment.status = Assessment.Status.DRAFT
+    assessment.returned_reason = reason.strip()
+    _by(assessment, by).save()
+    return assessment
+
+
+@transaction.atomic
+def assessment_approve(*, assessment: Assessment, by: User) -> Assessment:
+    """Sign-off by a second person: never the author. The approval is timestamped and the
+    assessment becomes immutable."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.SUBMITTED:
+        raise ValidationError("Only a submitted assessment can be signed off")
+    if assessment.author_id == by.pk:
+        raise ValidationError("The author cannot sign off their own assessment. Ask a colleague")
+    assessment.status = Assessment.Status.APPROVED
+    assessment.approved_at = timezone.now()
+    assessment.approved_by = by
+    assessment.full_clean()
+    _by(assessment, by).save()
+    contract = Contract.objects.select_for_update().get(pk=assessment.contract_id)
+    if contract.stage == Stage.ASSESSING:
+        _set_stage(contract, Stage.APPROVED, by)
+    return assessment
+
+
+_COPIED = [f for fields in SECTION_FIELDS.values() for f in fields] + ["completed_sections"]
+
+
+@transaction.atomic
+def assessment_reopen(*, assessment: Assessment, by: User) -> Assessment:
+    """Reopen an approved assessment as a new version. The approved one is kept, superseded,
+    with its date: the record of when section 1 was first considered survives."""
+    assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if assessment.status != Assessment.Status.APPROVED:
+        raise ValidationError("Only the approved assessment can be reopened")
+    contract = Contract.objects.select_for_update().get(pk=assessment.contract_id)
+    new = Assessment(
+        contract=contract,
+        version=assessment.version + 1,
+        author=by,
+        **{f: getattr(assessment, f) for f in _COPIED},
+    )
+    assessment.status = Assessment.Status.SUPERSEDED
+    _by(assessment, by).save()
+    new.full_clean()
+    _by(new, by).save()
+    new.objectives.set(assessment.objectives.all())
+    new.evaluation_measures.set(assessment.evaluation_measures.all())
+    return new
+
+
+# Award: suppliers, subcontractors, KPIs and commitments --------------------------------------
+
+
+@transaction.atomic
+def supplier_create(
+    *, by: User, name: str, size: str, is_vcse: bool, identifier: str = ""
+) -> Organisation:
+    from people.services import organisation_register
+
+    return organisation_register(
+        by=by,
+        name=name,
+        kind=Organisation.Kind.SUPPLIER,
+        size=size,
+        is_vcse=is_vcse,
+        identifier=identifier,
+    )
+
+
+@transaction.atomic
+def subcontractor_add(*, contract: Contract, organisation: Organisation, by: User) -> None:
+    if contract.stage not in (Stage.AWARDED, Stage.IN_DELIVERY):
+        raise ValidationError("Subcontractors are added once the contract is awarded")
+    if organisation.pk == contract.supplier_id:
+        raise ValidationError({"organisation": "That is the main supplier"})
+    _by(contract, by)
+    contract.subcontractors.add(organisation)
+
+
+@transaction.atomic
+def kpi_add(
+    *, contract: Contract, by: User, name: str, target: str = ""
+) -> KeyPerformanceIndicator:
+    if contract.stage in (Stage.CLOSED, Stage.CANCELLED):
+        raise ValidationError(f"The contract is {contract.get_stage_display().lower()}")
+    kpi = KeyPerformanceIndicator(contract=contract, name=name.strip(), target=target.strip())
+    kpi.full_clean()
+    _by(kpi, by).save()
+    return kpi
+
+
+@transaction.atomic
+def performance_rate(
+    *, contract: Contract, by: User, period_end: datetime.date, rating: str, explanation: str = ""
+) -> PerformanceAssessment:
+    if contract.stage not in (Stage.IN_DELIVERY, Stage.CLOSED, Stage.AWARDED):
+        raise ValidationError("A contract is rated once it is awarded")
+    if period_end > timezone.localdate():
+        raise ValidationError({"period_end": "The year being rated must have ended"})
+    record = PerformanceAssessment(
+        contract=contract,
+        assessed_by=by,
+        period_end=period_end,
+        rating=rating,
+        explanation=explanation.strip(),
+    )
+    record.full_clean()
+    _by(record, by).save()
+    return record
+
+
+@transaction.atomic
+def commitment_add(
+    *,
+    contract: Contract,
+    by: User,
+    measure: Measure,
+    quantity: Decimal,
+    area: Area,
+    objective: Objective,
+    start_date: datetime.date,
+    due_date: datetime.date,
+    delivered_by: Organisation | None = None,
+    schedule: str = Commitment.Schedule.QUARTERLY,
+) -> Commitment:
+    """Counts first: a quantity of a measure, where, for which objective, by when. The proxy £
+    per unit is copied now, so later framework changes do not rewrite history."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.stage not in (Stage.AWARDED, Stage.IN_DELIVERY):
+        raise ValidationError("Commitments are recorded once the contract is awarded")
+    delivered_by = delivered_by or contract.supplier
+    if (
+        delivered_by.pk != contract.supplier_id
+        and not contract.subcontractors.filter(pk=delivered_by.pk).exists()
+    ):
+        raise ValidationError(
+            {"delivered_by": "Choose the supplier or one of its subcontractors on this contract"}
+        )
+    commitment = Commitment(
+        contract=contract,
+        delivered_by=delivered_by,
+        measure=measure,
+        quantity=quantity,
+        area=area,
+        objective=objective,
+        start_date=start_date,
+        due_date=due_date,
+        schedule=schedule,
+        proxy_value=measure.proxy_value,
+        proxy_source=measure.proxy_source,
+        proxy_year=measure.proxy_year,
+    )
+    commitment.full_clean()
+    _by(commitment, by).save()
+    return commitment
+
+
+@dataclass(frozen=True)
+class DoubleCountWarning:
+    commitment: Commitment
+    reason: str
+
+
+def possible_double_counts(commitment: Commitment) -> list[DoubleCountWarning]:
+    """A named rule: flag other commitments that may claim the same outcome — the same measure
+    in the same area with overlapping dates, by the same organisation on another contract, or
+    by the contractor and its subcontractor on this one. Identified units (claim keys) make a
+    true double claim impossible; this catches the unidentified ones for an officer to check."""
+    overlapping = (
+        Commitment.objects.current()
+        .filter(
+            measure=commitment.measure,
+            area=commitment.area,
+            start_date__lt=commitment.due_date,
+            due_date__gt=commitment.start_date,
+        )
+        .exclude(pk=commitment.pk)
+        .select_related("contract", "delivered_by")
+    )
+    warnings = []
+    for other in overlapping.filter(
+        Q(delivered_by=commitment.delivered_by) & ~Q(contract=commitment.contract)
+        | Q(contract=commitment.contract) & ~Q(delivered_by=commitment.delivered_by)
+    ):
+        if other.contract_id == commitment.contract_id:
+            reason = (
+                f"{other.delivered_by} also committed to {other.measure.code} in "
+                f"{other.area} on this contract: make sure the main supplier and the "
+                "subcontractor do not both claim the same delivery"
+            )
+        else:
+            reason = (
+                f"{other.delivered_by} also committed to {other.measure.code} in "
+                f"{other.area} on {other.contract.reference}: the same delivery must not "
+                "be claimed on both contracts"
+            )
+        warnings.append(DoubleCountWarning(other, reason))
+    return warnings
+
+
+def expected_by(commitment: Commitment, on: datetime.date) -> Decimal:
+    """Pro-rata expectation: how much should have been delivered by `on`."""
+    if commitment.schedule == Commitment.Schedule.ONE_OFF:
+        return commitment.quantity if on >= commitment.due_date else Decimal("0")
+    if on <= commitment.start_date:
+        return Decimal("0")
+    if on >= commitment.due_date:
+        return commitment.quantity
+    elapsed = (on - commitment.start_date).days
+    total = (commitment.due_date - commitment.start_date).days
+    return (commitment.quantity * elapsed / total).quantize(Decimal("0.01"))
+
+
+def commitment_status(commitment: Commitment, verified: Decimal, on: datetime.date) -> str:
+    """A named rule: complete when verified delivery meets the quantity; on track when it meets
+    the pro-rata expectation; behind when it is at least 75% of it; at risk below that."""
+    if verified >= commitment.quantity:
+        return "complete"
+    expected = expected_by(commitment, on)
+    if verified >= expected:
+        return "on_track"
+    if verified >= expected * Decimal("0.75"):
+        return "behind"
+    return "at_risk"
+
+
+STATUS_LABELS = {
+    "complete": "Complete",
+    "on_track": "On track",
+    "behind": "Behind",
+    "at_risk": "At risk",
+}
+
+
+@transaction.atomic
+def commitment_set_recovery_action(*, commitment: Commitment, by: User, action: str) -> Commitment:
+    commitment.recovery_action = action.strip()
+    _by(commitment, by).save()
+    return commitment
+
+
+# Delivery returns -----------------------------------------------------------------------------
+
+
+def _references(text: str) -> list[str]:
+    keys = []
+    for line in (text or "").replace(",", "\n").splitlines():
+        key = line.strip()
+        if key and key not in keys:
+            keys.append(key[:120])
+    return keys
+
+
+def _save_claim_keys(delivery_return: DeliveryReturn) -> None:
+    delivery_return.claim_keys.all().delete()
+    keys = _references(delivery_return.beneficiary_references)
+    measure = delivery_return.commitment.measure
+    taken = set(
+        ClaimKey.objects.filter(measure=measure, key__in=keys)
+        .exclude(delivery_return=delivery_return)
+        .values_list("key", flat=True)
+    )
+    if taken:
+        raise ValidationError(
+            {
+                "beneficiary_references": (
+                    f"Already claimed for {measure.code}: {', '.join(sorted(taken))}. The same delivery "
+                    "cannot be counted twice"
+                )
+            }
+        )
+    try:
+        with transaction.atomic():
+            ClaimKey.objects.bulk_create(
+                [ClaimKey(delivery_return=delivery_return, measure=measure, key=k) for k in keys]
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {
+                "beneficiary_references": "Some of these identifiers were just "
+                "claimed elsewhere. Check and try again"
+            }
+        ) from None
+
+
+@transaction.atomic
+def return_submit(
+    *,
+    commitment: Commitment,
+    period: ReportingPeriod,
+    by: User,
+    quantity: Decimal,
+    evidence_text: str,
+    attested: bool,
+    beneficiary_references: str = "",
+    supported_group: Organisation | None = None,
+    files=(),
+) -> DeliveryReturn:
+    contract = commitment.contract
+    if contract.stage not in (Stage.AWARDED, Stage.IN_DELIVERY):
+        raise ValidationError(
+            f"The contract is {contract.get_stage_display().lower()}: returns are no longer taken"
+        )
+    if period.contract_id != contract.pk:
+        raise ValidationError({"period": "Choose a reporting period of this contract"})
+    if period.start > timezone.localdate():
+        raise ValidationError({"period": "You cannot report for a period that has not started"})
+    if quantity is None or quantity < 0:
+        raise ValidationError({"quantity": "The quantity delivered cannot be negative"})
+    if not evidence_text.strip():
+        raise ValidationError({"evidence_text": "Describe the evidence for what was delivered"})
+    if not attested:
+        raise ValidationError(
+            {
+                "attested": "Confirm the delivery relates only to this contract "
+                "and period, and is not claimed elsewhere"
+            }
+        )
+    if (
+        DeliveryReturn.objects.filter(commitment=commitment, period=period)
+        .exclude(status=DeliveryReturn.Status.REJECTED)
+        .exists()
+    ):
+        raise ValidationError(
+            {
+                "period": "A return for this commitment and period already "
+                "exists. Change that one instead"
+            }
+        )
+    delivery_return = DeliveryReturn(
+        commitment=commitment,
+        period=period,
+        quantity=quantity,
+        evidence_text=evidence_text.strip(),
+        attested=True,
+        beneficiary_references=beneficiary_references.strip(),
+        supported_group=supported_group,
+        submitted_by=by,
+    )
+    delivery_return.full_clean()
+    _by(delivery_return, by).save()
+    _save_claim_keys(delivery_return)
+    _attach_files(delivery_return, files, by)
+    if contract.stage == Stage.AWARDED:
+        _set_stage(contract, Stage.IN_DELIVERY, by)
+    return delivery_return
+
+
+def _attach_files(delivery_return: DeliveryReturn, files, by: User) -> None:
+    for upload in files:
+        kind = getattr(upload, "detected_type", None)
+        if kind is None:
+            from socialvalue.uploads import validate_evidence_file
+
+            kind = validate_evidence_file(upload)
+        EvidenceFile.objects.create(
+            delivery_return=delivery_return,
+            file=upload,
+            original_name=upload.name[:200],
+            content_type=kind.content_type,
+            size=upload.size,
+            uploaded_by=by,
+        )
+
+
+def _locked_return(delivery_return: DeliveryReturn, expected_version: int | None):
+    current = (
+        DeliveryReturn.objects.select_for_update()
+        .select_related("commitment", "commitment__contract")
+        .get(pk=delivery_return.pk)
+    )
+    if expected_version is not None and current.version != expected_version:
+        raise ValidationError(
+            "Someone else changed this return while you were looking at it. Check their "
+            "change, then try again"
+        )
+    return current
+
+
+def _decide(delivery_return, by, status, **fields):
+    delivery_return.status = status
+    delivery_return.decided_by = by
+    delivery_return.decided_at = timezone.now()
+    for name, value in fields.items():
+        setattr(delivery_return, name, value)
+    delivery_return.version += 1
+    _by(delivery_return, by).save()
+    return delivery_return
+
+
+@transaction.atomic
+def return_verify(
+    *, delivery_return: DeliveryReturn, by: User, expected_version: int | None = None
+) -> DeliveryReturn:
+    r = _locked_return(delivery_return, expected_version)
+    if r.status not in (DeliveryReturn.Status.SUBMITTED, DeliveryReturn.Status.QUERIED):
+        raise ValidationError(f"This return is already {r.get_status_display().lower()}")
+    if r.submitted_by_id == by.pk:
+        raise ValidationError("You cannot verify a return you submitted. Ask a colleague")
+    if r.status == DeliveryReturn.Status.QUERIED and not r.answer.strip():
+        raise ValidationError("Wait for the supplier to answer the query before verifying")
+    return _decide(r, by, DeliveryReturn.Status.VERIFIED)
+
+
+@transaction.atomic
+def return_query(
+    *, delivery_return: DeliveryReturn, by: User, question: str, expected_version: int | None = None
+) -> DeliveryReturn:
+    r = _locked_return(delivery_return, expected_version)
+    if r.status != DeliveryReturn.Status.SUBMITTED:
+        raise ValidationError(
+            f"This return is {r.get_status_display().lower()}: it cannot be queried"
+        )
+    if not question.strip():
+        raise ValidationError({"question": "Enter the question for the supplier"})
+    return _decide(r, by, DeliveryReturn.Status.QUERIED, query=question.strip(), answer="")
+
+
+@transaction.atomic
+def return_answer(
+    *,
+    delivery_return: DeliveryReturn,
+    by: User,
+    answer: str,
+    quantity: Decimal | None = None,
+    files=(),
+    expected_version: int | None = None,
+) -> DeliveryReturn:
+    r = _locked_return(delivery_return, expected_version)
+    if r.status != DeliveryReturn.Status.QUERIED:
+        raise ValidationError("Only a queried return can be answered")
+    if not answer.strip():
+        raise ValidationError({"answer": "Enter your answer to the query"})
+    r.answer = answer.strip()
+    if quantity is not None:
+        if quantity < 0:
+            raise ValidationError({"quantity": "The quantity delivered cannot be negative"})
+        r.quantity = quantity
+    r.status = DeliveryReturn.Status.SUBMITTED
+    r.version += 1
+    r.full_clean()
+    _by(r, by).save()
+    _attach_files(r, files, by)
+    return r
+
+
+@transaction.atomic
+def return_reject(
+    *, delivery_return: DeliveryReturn, by: User, reason: str, expected_version: int | None = None
+) -> DeliveryReturn:
+    r = _locked_return(delivery_return, expected_version)
+    if r.status not in (DeliveryReturn.Status.SUBMITTED, DeliveryReturn.Status.QUERIED):
+        raise ValidationError(f"This return is already {r.get_status_display().lower()}")
+    if not reason.strip():
+        raise ValidationError({"reason": "Explain why the return is rejected"})
+    r = _decide(r, by, DeliveryReturn.Status.REJECTED, rejection_reason=reason.strip())
+    # Rejected claims free their identifiers for a corrected return.
+    r.claim_keys.all().delete()
+    return r
+
+
+@transaction.atomic
+def return_confirm_support(*, delivery_return: DeliveryReturn, by: User) -> DeliveryReturn:
+    r = DeliveryReturn.objects.select_for_update().get(pk=delivery_return.pk)
+    if not r.supported_group_id:
+        raise ValidationError("This return does not name a group that received support")
+    if r.group_confirmed_at:
+        raise ValidationError("The group has already confirmed this support")
+    r.group_confirmed_at = timezone.now()
+    r.group_confirmed_by = by
+    r.version += 1
+    _by(r, by).save()
+    return r

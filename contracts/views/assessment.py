@@ -1,0 +1,260 @@
+"""The pre-procurement social impact assessment: a GOV.UK task list, check your answers,
+submission, and sign-off by a second person."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import FormView, TemplateView
+
+from people.forms import ConfirmForm
+from socialvalue.forms import apply_validation_error
+from socialvalue.rules import allowed
+
+from .. import services
+from ..forms import SECTION_FORMS, ReasonForm
+from ..models import Assessment
+from .pipeline import ContractScopedMixin
+
+SECTION_INFO = {key: (label, law) for key, label, law in Assessment.SECTIONS}
+
+
+def task_list(assessment: Assessment) -> list[dict]:
+    """The task list's rows: each section's label, the law it answers, and its status."""
+    rows = []
+    for key, label, law in Assessment.SECTIONS:
+        done = key in assessment.completed_sections
+        started = any(
+            getattr(assessment, f) not in (None, "") for f in services.SECTION_FIELDS[key]
+        )
+        rows.append(
+            {
+                "key": key,
+                "label": label,
+                "law": law,
+                "status": "Completed"
+                if done
+                else ("In progress" if started else "Not yet started"),
+            }
+        )
+    return rows
+
+
+class AssessmentMixin(ContractScopedMixin):
+    permission_rule = "contracts.view_contract"
+
+    def get_assessment(self) -> Assessment:
+        if not hasattr(self, "_assessment"):
+            self._assessment = get_object_or_404(
+                Assessment.objects.select_related(
+                    "author", "approved_by", "submitted_by", "contract"
+                ).prefetch_related("objectives", "evaluation_measures"),
+                contract=self.get_contract(),
+                version=self.kwargs["version"],
+            )
+        return self._assessment
+
+    def get_context_data(self, **kwargs):
+        assessment = self.get_assessment()
+        return {
+            **super().get_context_data(**kwargs),
+            "assessment": assessment,
+            "tasks": task_list(assessment),
+            "may_edit": allowed(self.request.user, "contracts.edit_assessment", assessment),
+            "may_approve": allowed(self.request.user, "contracts.approve_assessment", assessment),
+            "may_manage": allowed(
+                self.request.user, "contracts.manage_contract", self.get_contract()
+            ),
+        }
+
+
+class AssessmentStartView(ContractScopedMixin, FormView):
+    """Start (or continue) the assessment of a contract being planned."""
+
+    template_name = "contracts/assessment_start.html"
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Start the assessment")
+
+    def get(self, request, *args, **kwargs):
+        current = self.get_contract().assessments.filter(status__in=["draft", "submitted"]).first()
+        if current:
+            return redirect(current)
+        return super().get(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            assessment = services.assessment_start(
+                contract=self.get_contract(), by=self.request.user
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        return redirect(assessment)
+
+
+class AssessmentDetailView(AssessmentMixin, TemplateView):
+    """The task list while in progress; the full record once submitted or approved."""
+
+    template_name = "contracts/assessment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        assessment = context["assessment"]
+        context["completed_count"] = len(assessment.completed_sections)
+        context["versions"] = list(
+            self.get_contract()
+            .assessments.order_by("-version")
+            .values("version", "status", "approved_at")
+        )
+        return context
+
+
+class AssessmentSectionView(AssessmentMixin, FormView):
+    template_name = "contracts/assessment_section.html"
+    permission_rule = "contracts.manage_contract"
+
+    def dispatch(self, request, *args, **kwargs):
+        if kwargs["section"] not in SECTION_FORMS:
+            raise Http404("No such section")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        assessment = self.get_assessment()
+        if not allowed(self.request.user, "contracts.edit_assessment", assessment):
+            raise PermissionDenied
+        return SECTION_FORMS[self.kwargs["section"]](
+            **self.get_form_kwargs(), assessment=assessment
+        )
+
+    def get_context_data(self, **kwargs):
+        label, law = SECTION_INFO[self.kwargs["section"]]
+        return {
+            **super().get_context_data(**kwargs),
+            "section_label": label,
+            "law": law,
+            "section": self.kwargs["section"],
+        }
+
+    def form_valid(self, form):
+        data = dict(form.cleaned_data)
+        extra = {}
+        if "objectives" in data:
+            extra["objectives"] = data.pop("objectives")
+        if "measures" in data:
+            extra["measures"] = data.pop("measures")
+        try:
+            services.assessment_save_section(
+                assessment=self.get_assessment(),
+                section=self.kwargs["section"],
+                by=self.request.user,
+                **data,
+                **extra,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"‘{SECTION_INFO[self.kwargs['section']][0]}’ saved")
+        return redirect(self.get_assessment())
+
+
+class AssessmentCheckView(AssessmentMixin, FormView):
+    """Check your answers, then submit for sign-off."""
+
+    template_name = "contracts/assessment_check.html"
+    permission_rule = "contracts.manage_contract"
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Submit for sign-off")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "problems": services.submission_problems(self.get_assessment()),
+        }
+
+    def form_valid(self, form):
+        if not allowed(self.request.user, "contracts.edit_assessment", self.get_assessment()):
+            raise PermissionDenied
+        try:
+            services.assessment_submit(assessment=self.get_assessment(), by=self.request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, "Submitted. A colleague with authority to approve must now sign it off"
+        )
+        return redirect(self.get_assessment())
+
+
+class AssessmentSignOffView(AssessmentMixin, FormView):
+    """Approve, or send back with a reason. Never by the author."""
+
+    template_name = "contracts/assessment_sign_off.html"
+    permission_rule = "contracts.approve_assessment"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request, self.kwargs = request, kwargs
+        if not allowed(request.user, "contracts.approve_assessment", self.get_assessment()):
+            raise PermissionDenied
+        return FormView.dispatch(self, request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        form = ReasonForm(
+            **self.get_form_kwargs(),
+            label="If sending it back: what needs to change?",
+            submit_label="Confirm",
+        )
+        form.fields["reason"].required = False
+        from django import forms
+
+        form.fields["decision"] = forms.ChoiceField(
+            label="Your decision",
+            widget=forms.RadioSelect,
+            choices=[
+                ("approve", "Approve: section 1 has been properly considered"),
+                ("return", "Send it back to the author"),
+            ],
+            error_messages={"required": "Choose whether to approve or send it back"},
+        )
+        form.order_fields(["decision", "reason"])
+        return form
+
+    def form_valid(self, form):
+        assessment = self.get_assessment()
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                services.assessment_approve(assessment=assessment, by=self.request.user)
+                messages.success(
+                    self.request, "Assessment approved. The contract is approved to procure"
+                )
+            else:
+                services.assessment_return(
+                    assessment=assessment, by=self.request.user, reason=form.cleaned_data["reason"]
+                )
+                messages.success(self.request, "Sent back to the author")
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        return redirect(assessment.contract)
+
+
+class AssessmentReopenView(AssessmentMixin, FormView):
+    template_name = "contracts/assessment_reopen.html"
+    permission_rule = "contracts.manage_contract"
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Reopen as a new version")
+
+    def form_valid(self, form):
+        try:
+            new = services.assessment_reopen(assessment=self.get_assessment(), by=self.request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Version {new.version} opened. Version "
+            f"{new.version - 1} is kept, with its approval date",
+        )
+        return redirect(new)

@@ -1,0 +1,876 @@
+"""Award, commitments and delivery returns.
+
+Every object is fetched through `Contract.objects.visible_to(user)`, so what a user may not see
+is a 404; what they may see but not do is a 403 from the named rule in `contracts.permissions`.
+Each form hands its values to one service in `contracts.services` and redirects.
+
+`delivery_context(contract, user)` feeds the delivery section of the contract page
+(`contracts/_delivery.html`) at a fixed number of queries, however many commitments there are.
+"""
+
+import datetime
+from collections import defaultdict
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.views import View
+from django.views.generic import DetailView, FormView, TemplateView
+
+from people.models import Membership, Organisation, User
+from people.permissions import organisation_ids
+from socialvalue.files import serve_private_file
+from socialvalue.forms import apply_validation_error
+from socialvalue.notify import notify
+from socialvalue.rules import allowed
+
+from .. import services
+from ..forms_delivery import (
+    AnswerForm,
+    AwardForm,
+    CommitmentForm,
+    ConfirmSupportForm,
+    KpiForm,
+    QueryForm,
+    RatingForm,
+    RecoveryActionForm,
+    RejectForm,
+    ReturnForm,
+    SubcontractorForm,
+    VerifyForm,
+)
+from ..models import Commitment, Contract, DeliveryReturn, EvidenceFile, ReportingPeriod
+
+__all__ = [
+    "AwardView",
+    "CommitmentCreateView",
+    "CommitmentDetailView",
+    "CommitmentRecoveryView",
+    "EvidenceDownloadView",
+    "KpiCreateView",
+    "RatingCreateView",
+    "ReturnAnswerView",
+    "ReturnConfirmSupportView",
+    "ReturnCreateView",
+    "ReturnDetailView",
+    "ReturnListView",
+    "ReturnQueryView",
+    "ReturnRejectView",
+    "ReturnVerifyView",
+    "SubcontractorCreateView",
+    "delivery_context",
+    "double_counts_by_commitment",
+]
+
+Stage = Contract.Stage
+Status = DeliveryReturn.Status
+OPEN_STAGES = (Stage.AWARDED, Stage.IN_DELIVERY)
+STATUS_TAG_CLASSES = {
+    "complete": "govuk-tag--green",
+    "on_track": "govuk-tag--blue",
+    "behind": "govuk-tag--yellow",
+    "at_risk": "govuk-tag--red",
+}
+RETURN_TAG_CLASSES = {
+    Status.SUBMITTED: "govuk-tag--blue",
+    Status.QUERIED: "govuk-tag--yellow",
+    Status.VERIFIED: "govuk-tag--green",
+    Status.REJECTED: "govuk-tag--red",
+}
+
+
+# Scoped querysets: what the user may see, and nothing else --------------------------------------
+
+
+def _contracts(user):
+    return Contract.objects.visible_to(user)
+
+
+def _commitments(user):
+    return Commitment.objects.filter(contract__in=_contracts(user))
+
+
+def _returns(user):
+    return DeliveryReturn.objects.filter(commitment__contract__in=_contracts(user))
+
+
+def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
+    """A service's field names, translated to the form's."""
+    if not hasattr(error, "error_dict"):
+        return error
+    return ValidationError({names.get(field, field): e for field, e in error.error_dict.items()})
+
+
+def _members(organisation: Organisation):
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation=organisation,
+        memberships__ended_at__isnull=True,
+    ).distinct()
+
+
+# Named read rules -----------------------------------------------------------------------------
+
+
+def double_counts_by_commitment(
+    commitments: list[Commitment],
+) -> dict[int, list[services.DoubleCountWarning]]:
+    """`services.possible_double_counts` for many commitments in one query: the same rule
+    (same measure and area, overlapping dates, and either the same organisation on another
+    contract or another organisation on the same contract), with the same wording. A test holds
+    the two to the same answers."""
+    commitments = [c for c in commitments if c.withdrawn_at is None]
+    if not commitments:
+        return {}
+    pairs = Q()
+    for c in {(c.measure_id, c.area_id) for c in commitments}:
+        pairs |= Q(measure_id=c[0], area_id=c[1])
+    candidates = list(
+        Commitment.objects.current()
+        .filter(pairs)
+        .select_related("contract", "delivered_by", "measure", "area")
+        .order_by("pk")
+    )
+    by_pair = defaultdict(list)
+    for other in candidates:
+        by_pair[(other.measure_id, other.area_id)].append(other)
+    found: dict[int, list[services.DoubleCountWarning]] = {}
+    for c in commitments:
+        warnings = []
+        for other in by_pair[(c.measure_id, c.area_id)]:
+            if other.pk == c.pk:
+                continue
+            if not (other.start_date < c.due_date and other.due_date > c.start_date):
+                continue
+            same_contract = other.contract_id == c.contract_id
+            same_org = other.delivered_by_id == c.delivered_by_id
+            if same_contract and not same_org:
+                reason = (
+                    f"{other.delivered_by} also committed to {other.measure.code} in "
+                    f"{other.area} on this contract: make sure the main supplier and the "
+                    "subcontractor do not both claim the same delivery"
+                )
+            elif same_org and not same_contract:
+                reason = (
+                    f"{other.delivered_by} also committed to {other.measure.code} in "
+                    f"{other.area} on {other.contract.reference}: the same delivery must not "
+                    "be claimed on both contracts"
+                )
+            else:
+                continue
+            warnings.append(services.DoubleCountWarning(other, reason))
+        if warnings:
+            found[c.pk] = warnings
+    return found
+
+
+def _commitment_row(commitment: Commitment, today: datetime.date) -> dict:
+    """What a table row or the commitment page shows: counts first, £ beside them."""
+    verified = commitment.verified_quantity
+    status = services.commitment_status(commitment, verified, today)
+    proxy = commitment.proxy_value
+    return {
+        "commitment": commitment,
+        "verified": verified,
+        "claimed": commitment.claimed_quantity,
+        "expected": services.expected_by(commitment, today),
+        "status": status,
+        "status_label": services.STATUS_LABELS[status],
+        "status_class": STATUS_TAG_CLASSES[status],
+        "needs_recovery": status in ("behind", "at_risk"),
+        "value": commitment.committed_value,
+        "verified_value": (verified * proxy).quantize(Decimal("0.01"))
+        if proxy is not None
+        else None,
+    }
+
+
+def delivery_context(contract: Contract, user) -> dict:
+    """The delivery section of the contract page: award, supply chain, KPIs, rating,
+    commitments with verified and claimed delivery, and possible double counting.
+
+    Returns {"delivery_template": "contracts/_delivery.html", "delivery": {...}}: the page
+    includes the template, which reads only `delivery`. Costs the same number of queries for 1
+    commitment or 100."""
+    prefetch_related_objects([contract], "joint_buyers", "subcontractors")
+    today = timezone.localdate()
+    may_manage = allowed(user, "contracts.manage_contract", contract)
+    commitments = list(
+        Commitment.objects.current()
+        .filter(contract=contract)
+        .with_delivery()
+        .select_related("measure", "area", "area__parent", "objective", "delivered_by")
+        .order_by("pk")
+    )
+    for commitment in commitments:
+        commitment.contract = contract  # the rules below read it: no query per row
+    rows = [_commitment_row(c, today) for c in commitments]
+    for row in rows:
+        row["may_submit"] = allowed(user, "contracts.submit_return", row["commitment"])
+    warnings = double_counts_by_commitment(commitments) if may_manage else {}
+    for row in rows:
+        row["warnings"] = warnings.get(row["commitment"].pk, [])
+    kpis = list(contract.kpis.all())
+    is_open = contract.stage in OPEN_STAGES
+    total_value = sum((r["value"] for r in rows if r["value"] is not None), Decimal("0"))
+    return {
+        "delivery_template": "contracts/_delivery.html",
+        "delivery": {
+            "contract": contract,
+            "supplier": contract.supplier,
+            "subcontractors": list(contract.subcontractors.all()),
+            "kpis": kpis,
+            "needs_kpis": contract.needs_kpis,
+            "kpis_missing": max(0, 3 - len(kpis)) if contract.needs_kpis else 0,
+            "latest_rating": contract.performance_assessments.select_related("assessed_by")
+            .order_by("-period_end")
+            .first(),
+            "rows": rows,
+            "warning_rows": [r for r in rows if r["warnings"]],
+            "total_value": total_value,
+            "has_values": any(r["value"] is not None for r in rows),
+            "may_manage": may_manage,
+            "may_award": may_manage and contract.stage == Stage.PROCUREMENT_STARTED,
+            "may_change_supply_chain": may_manage and is_open,
+            "may_rate": may_manage and contract.stage in (*OPEN_STAGES, Stage.CLOSED),
+            "may_submit_any": any(r["may_submit"] for r in rows),
+        },
+    }
+
+
+# Mixins ---------------------------------------------------------------------------------------
+
+
+class ContractActionMixin:
+    """Loads the contract through `visible_to` (404 when hidden), then checks the rule (403)."""
+
+    permission_rule = "contracts.manage_contract"
+
+    def get_contract(self) -> Contract:
+        if not hasattr(self, "_contract"):
+            self._contract = get_object_or_404(
+                _contracts(self.request.user)
+                .select_related("buyer", "place", "supplier")
+                .prefetch_related("joint_buyers", "subcontractors"),
+                pk=self.kwargs["pk"],
+            )
+        return self._contract
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request, self.kwargs = request, kwargs
+        if not allowed(request.user, self.permission_rule, self.get_contract()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "contract": self.get_contract()}
+
+
+def _supplier_from(form, by) -> Organisation:
+    """The chosen organisation, or a new supplier registered from the form's inline fields."""
+    new = form.new_supplier_kwargs()
+    if new is None:
+        return form.cleaned_data["existing"]
+    return services.supplier_create(by=by, **new)
+
+
+SUPPLIER_FIELDS = {"name": "new_name", "size": "new_size", "identifier": "new_identifier"}
+
+
+class AwardView(ContractActionMixin, FormView):
+    template_name = "contracts/award_form.html"
+
+    def get_form(self, form_class=None):
+        return AwardForm(**self.get_form_kwargs(), contract=self.get_contract())
+
+    def form_valid(self, form):
+        contract, data = self.get_contract(), form.cleaned_data
+        try:
+            with transaction.atomic():  # a new supplier is kept only if the award succeeds
+                supplier = _supplier_from(form, self.request.user)
+                services.contract_award(
+                    contract=contract,
+                    by=self.request.user,
+                    supplier=supplier,
+                    award_value=data["award_value"],
+                    awarded_on=data["awarded_on"],
+                    contract_start=data["contract_start"],
+                    contract_end=data["contract_end"],
+                )
+        except ValidationError as error:
+            apply_validation_error(form, _renamed(error, SUPPLIER_FIELDS))
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"{contract.reference} awarded to {supplier}. Now add its commitments"
+        )
+        return redirect(contract)
+
+
+class SubcontractorCreateView(ContractActionMixin, FormView):
+    template_name = "contracts/subcontractor_form.html"
+
+    def get_form(self, form_class=None):
+        return SubcontractorForm(**self.get_form_kwargs(), contract=self.get_contract())
+
+    def form_valid(self, form):
+        contract = self.get_contract()
+        try:
+            with transaction.atomic():
+                organisation = _supplier_from(form, self.request.user)
+                services.subcontractor_add(
+                    contract=contract, organisation=organisation, by=self.request.user
+                )
+        except ValidationError as error:
+            apply_validation_error(
+                form, _renamed(error, {**SUPPLIER_FIELDS, "organisation": "existing"})
+            )
+            return self.form_invalid(form)
+        messages.success(self.request, f"{organisation} added as a subcontractor")
+        return redirect(contract)
+
+
+class KpiCreateView(ContractActionMixin, FormView):
+    template_name = "contracts/kpi_form.html"
+    form_class = KpiForm
+
+    def form_valid(self, form):
+        contract = self.get_contract()
+        try:
+            services.kpi_add(contract=contract, by=self.request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Key performance indicator added")
+        return redirect(contract)
+
+
+class RatingCreateView(ContractActionMixin, FormView):
+    template_name = "contracts/rating_form.html"
+    form_class = RatingForm
+
+    def form_valid(self, form):
+        contract = self.get_contract()
+        try:
+            record = services.performance_rate(
+                contract=contract, by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Performance rated {record.get_rating_display()}")
+        return redirect(contract)
+
+
+class CommitmentCreateView(ContractActionMixin, FormView):
+    template_name = "contracts/commitment_form.html"
+
+    def get_form(self, form_class=None):
+        return CommitmentForm(**self.get_form_kwargs(), contract=self.get_contract())
+
+    def form_valid(self, form):
+        try:
+            commitment = services.commitment_add(
+                contract=self.get_contract(), by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        text = "Commitment saved"
+        if services.possible_double_counts(commitment):
+            text += ". It may overlap with another commitment: check the warning below"
+        messages.success(self.request, text)
+        return redirect("contracts:commitment_detail", pk=commitment.pk)
+
+
+# Commitment page ------------------------------------------------------------------------------
+
+
+class CommitmentDetailView(DetailView):
+    """Counts first: the commitment, its derived £ (with source and year), verified and claimed
+    delivery, status against the pro-rata expectation, and its returns."""
+
+    template_name = "contracts/commitment_detail.html"
+    context_object_name = "commitment"
+
+    def get_queryset(self):
+        return (
+            _commitments(self.request.user)
+            .with_delivery()
+            .select_related(
+                "contract",
+                "contract__supplier",
+                "measure",
+                "area",
+                "area__parent",
+                "objective",
+                "delivered_by",
+            )
+            .prefetch_related(
+                "contract__joint_buyers",
+                "contract__subcontractors",
+                Prefetch(
+                    "returns",
+                    queryset=DeliveryReturn.objects.select_related(
+                        "period", "submitted_by"
+                    ).order_by("-period__start"),
+                ),
+            )
+        )
+
+    def recovery_form(self, data=None):
+        return RecoveryActionForm(data, commitment=self.object)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        commitment, user = self.object, self.request.user
+        row = _commitment_row(commitment, timezone.localdate())
+        may_manage = allowed(user, "contracts.manage_contract", commitment.contract)
+        may_submit = allowed(user, "contracts.submit_return", commitment)
+        may_recover = may_submit and (row["needs_recovery"] or bool(commitment.recovery_action))
+        context.update(
+            row=row,
+            contract=commitment.contract,
+            returns=[
+                {"r": r, "tag": RETURN_TAG_CLASSES[r.status]} for r in commitment.returns.all()
+            ],
+            may_submit=may_submit,
+            warnings=double_counts_by_commitment([commitment]).get(commitment.pk, [])
+            if may_manage
+            else [],
+            recovery_form=kwargs.get("recovery_form")
+            or (self.recovery_form() if may_recover else None),
+        )
+        return context
+
+
+class CommitmentRecoveryView(CommitmentDetailView):
+    """Record what will be done when a commitment is behind or at risk."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not allowed(request.user, "contracts.submit_return", self.object):
+            raise PermissionDenied
+        form = self.recovery_form(request.POST)
+        if form.is_valid():
+            services.commitment_set_recovery_action(
+                commitment=self.object, by=request.user, action=form.cleaned_data["action"]
+            )
+            messages.success(request, "Recovery action saved")
+            return redirect("contracts:commitment_detail", pk=self.object.pk)
+        return self.render_to_response(self.get_context_data(recovery_form=form, form=form))
+
+
+# Returns --------------------------------------------------------------------------------------
+
+
+class ReturnCreateView(FormView):
+    """A supplier contact (or an officer) reports the quantity delivered in one period."""
+
+    template_name = "contracts/return_form.html"
+
+    def get_commitment(self) -> Commitment:
+        if not hasattr(self, "_commitment"):
+            self._commitment = get_object_or_404(
+                _commitments(self.request.user)
+                .current()
+                .select_related(
+                    "contract", "contract__place", "measure", "area", "objective", "delivered_by"
+                )
+                .prefetch_related("contract__joint_buyers"),
+                pk=self.kwargs["pk"],
+            )
+        return self._commitment
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request, self.kwargs = request, kwargs
+        commitment = self.get_commitment()
+        contract = commitment.contract
+        if contract.stage not in OPEN_STAGES:
+            messages.error(
+                request,
+                f"The contract is {contract.get_stage_display().lower()}: returns are no "
+                "longer taken",
+            )
+            return redirect("contracts:commitment_detail", pk=commitment.pk)
+        if not allowed(request.user, "contracts.submit_return", commitment):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_initial(self):
+        initial = super().get_initial()
+        if self.request.GET.get("period", "").isdigit():
+            initial["period"] = int(self.request.GET["period"])
+        return initial
+
+    def get_form(self, form_class=None):
+        return ReturnForm(**self.get_form_kwargs(), commitment=self.get_commitment())
+
+    def get_context_data(self, **kwargs):
+        commitment = self.get_commitment()
+        return {
+            **super().get_context_data(**kwargs),
+            "commitment": commitment,
+            "contract": commitment.contract,
+        }
+
+    def form_valid(self, form):
+        data = form.cleaned_data
+        try:
+            delivery_return = services.return_submit(
+                commitment=self.get_commitment(),
+                by=self.request.user,
+                period=data["period"],
+                quantity=data["quantity"],
+                evidence_text=data["evidence_text"],
+                attested=data["attested"],
+                beneficiary_references=data["beneficiary_references"],
+                supported_group=data["supported_group"],
+                files=form.evidence_files(),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        if delivery_return.supported_group_id:
+            notify(
+                recipients=_members(delivery_return.supported_group),
+                subject="Please confirm the support you received",
+                template="contracts/email/confirm_support.txt",
+                context={
+                    "delivery_return": delivery_return,
+                    "url": self.request.build_absolute_uri(
+                        reverse("contracts:return_confirm", kwargs={"pk": delivery_return.pk})
+                    ),
+                },
+            )
+        messages.success(
+            self.request,
+            f"Return submitted for {delivery_return.period}. An officer will verify it",
+        )
+        return redirect("contracts:return_detail", pk=delivery_return.pk)
+
+
+class ReturnDetailView(DetailView):
+    """A return with its evidence, the query and answer, and the actions the user may take."""
+
+    template_name = "contracts/return_detail.html"
+    context_object_name = "delivery_return"
+
+    def get_queryset(self):
+        return (
+            _returns(self.request.user)
+            .select_related(
+                "commitment",
+                "commitment__contract",
+                "commitment__contract__supplier",
+                "commitment__measure",
+                "commitment__area",
+                "commitment__objective",
+                "commitment__delivered_by",
+                "period",
+                "submitted_by",
+                "decided_by",
+                "supported_group",
+                "group_confirmed_by",
+            )
+            .prefetch_related("commitment__contract__joint_buyers", "files")
+        )
+
+    def action_forms(self) -> dict:
+        r, user = self.object, self.request.user
+        forms = {}
+        if allowed(user, "contracts.verify_return", r):
+            if r.status == Status.SUBMITTED:
+                forms["verify"] = VerifyForm(delivery_return=r)
+                forms["query"] = QueryForm(delivery_return=r)
+            if r.status in (Status.SUBMITTED, Status.QUERIED):
+                forms["reject"] = RejectForm(delivery_return=r)
+        if allowed(user, "contracts.answer_query", r):
+            forms["answer"] = AnswerForm(delivery_return=r)
+        return forms
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        r = self.object
+        forms = self.action_forms()
+        bound = kwargs.get("bound_form")
+        if bound is not None:
+            forms[bound.prefix] = bound
+        context.update(
+            commitment=r.commitment,
+            contract=r.commitment.contract,
+            tag=RETURN_TAG_CLASSES[r.status],
+            action_forms=forms,
+            form=bound,  # for the error summary
+            is_own=r.submitted_by_id == self.request.user.pk,
+        )
+        return context
+
+
+class ReturnActionView(ReturnDetailView):
+    """POST one action on a return; on a refusal, show the return again with the message."""
+
+    http_method_names = ["post"]
+    permission_rule = ""
+    form_class = None
+    success_message = ""
+
+    def act(self, form):
+        raise NotImplementedError
+
+    def after(self, delivery_return):
+        pass
+
+    def post(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if not allowed(request.user, self.permission_rule, self.object):
+            raise PermissionDenied
+        form = self.form_class(request.POST, request.FILES, delivery_return=self.object)
+        if form.is_valid():
+            try:
+                updated = self.act(form)
+            except ValidationError as error:
+                apply_validation_error(form, error)
+            else:
+                self.after(updated)
+                messages.success(request, self.success_message)
+                return redirect("contracts:return_detail", pk=updated.pk)
+        return self.render_to_response(self.get_context_data(bound_form=form))
+
+    def notify_submitter(self, delivery_return, subject: str, template: str):
+        notify(
+            recipients=[delivery_return.submitted_by],
+            subject=subject,
+            template=template,
+            context={
+                "delivery_return": delivery_return,
+                "commitment": self.object.commitment,
+                "url": self.request.build_absolute_uri(
+                    reverse("contracts:return_detail", kwargs={"pk": delivery_return.pk})
+                ),
+            },
+        )
+
+
+class ReturnVerifyView(ReturnActionView):
+    permission_rule = "contracts.verify_return"
+    form_class = VerifyForm
+    success_message = "Return verified. Its quantity now counts as delivered"
+
+    def act(self, form):
+        return services.return_verify(
+            delivery_return=self.object,
+            by=self.request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def after(self, r):
+        self.notify_submitter(r, "Your return was verified", "contracts/email/return_verified.txt")
+
+
+class ReturnQueryView(ReturnActionView):
+    permission_rule = "contracts.verify_return"
+    form_class = QueryForm
+    success_message = "Question sent to the supplier"
+
+    def act(self, form):
+        return services.return_query(
+            delivery_return=self.object,
+            by=self.request.user,
+            question=form.cleaned_data["question"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def after(self, r):
+        self.notify_submitter(
+            r, "A question about your return", "contracts/email/return_queried.txt"
+        )
+
+
+class ReturnRejectView(ReturnActionView):
+    permission_rule = "contracts.verify_return"
+    form_class = RejectForm
+    success_message = "Return rejected. The supplier has been told why"
+
+    def act(self, form):
+        return services.return_reject(
+            delivery_return=self.object,
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def after(self, r):
+        self.notify_submitter(r, "Your return was rejected", "contracts/email/return_rejected.txt")
+
+
+class ReturnAnswerView(ReturnActionView):
+    permission_rule = "contracts.answer_query"
+    form_class = AnswerForm
+    success_message = "Answer sent. An officer will look at the return again"
+
+    def act(self, form):
+        return services.return_answer(
+            delivery_return=self.object,
+            by=self.request.user,
+            answer=form.cleaned_data["answer"],
+            quantity=form.cleaned_data["quantity"],
+            files=form.evidence_files(),
+            expected_version=form.cleaned_data["version"],
+        )
+
+    def after(self, r):
+        if r.decided_by_id:
+            notify(
+                recipients=[r.decided_by],
+                subject="Your question about a return was answered",
+                template="contracts/email/return_answered.txt",
+                context={
+                    "delivery_return": r,
+                    "commitment": self.object.commitment,
+                    "url": self.request.build_absolute_uri(
+                        reverse("contracts:return_detail", kwargs={"pk": r.pk})
+                    ),
+                },
+            )
+
+
+class ReturnConfirmSupportView(FormView):
+    """The community group named as supported confirms it received the support. Its members
+    cannot see the contract, so this page shows only what they need to confirm."""
+
+    template_name = "contracts/return_confirm.html"
+    form_class = ConfirmSupportForm
+
+    def get_return(self) -> DeliveryReturn:
+        if not hasattr(self, "_return"):
+            user = self.request.user
+            self._return = get_object_or_404(
+                DeliveryReturn.objects.filter(
+                    Q(commitment__contract__in=_contracts(user))
+                    | Q(supported_group_id__in=organisation_ids(user))
+                ).select_related(
+                    "commitment__measure",
+                    "commitment__delivered_by",
+                    "commitment__area",
+                    "period",
+                    "supported_group",
+                    "group_confirmed_by",
+                ),
+                pk=self.kwargs["pk"],
+            )
+        return self._return
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request, self.kwargs = request, kwargs
+        if not allowed(request.user, "contracts.confirm_support", self.get_return()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "delivery_return": self.get_return()}
+
+    def form_valid(self, form):
+        try:
+            services.return_confirm_support(delivery_return=self.get_return(), by=self.request.user)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Thank you. You have confirmed you received this support")
+        return redirect("contracts:return_confirm", pk=self.get_return().pk)
+
+
+class EvidenceDownloadView(View):
+    """An evidence file, to those who may see the return's contract; 404 to everyone else."""
+
+    def get(self, request, pk):
+        evidence = get_object_or_404(
+            EvidenceFile.objects.filter(
+                delivery_return__commitment__contract__in=_contracts(request.user)
+            ),
+            pk=pk,
+        )
+        return serve_private_file(evidence.file, download_name=evidence.original_name)
+
+
+class ReturnListView(TemplateView):
+    """My returns to make: for each commitment the user may report on, the periods that have
+    started with no return yet, and open questions to answer. Officers also see the returns
+    waiting for them to verify. A fixed number of queries whatever the number of rows."""
+
+    template_name = "contracts/return_list.html"
+
+    def commitments(self):
+        user = self.request.user
+        if not user.is_authenticated:
+            raise Http404
+        today = timezone.localdate()
+        supplier_orgs = organisation_ids(
+            user, Membership.Role.SUPPLIER_CONTACT, Membership.Role.ORG_ADMIN
+        )
+        mine = Q(delivered_by_id__in=supplier_orgs) | Q(contract__supplier_id__in=supplier_orgs)
+        mine |= Q(contract__in=Contract.objects.managed_by(user))
+        return (
+            Commitment.objects.current()
+            .filter(mine, contract__stage__in=OPEN_STAGES)
+            .select_related("contract", "measure", "area", "delivered_by")
+            .prefetch_related(
+                Prefetch(
+                    "contract__periods",
+                    queryset=ReportingPeriod.objects.filter(start__lte=today).order_by("start"),
+                    to_attr="started_periods",
+                ),
+                Prefetch(
+                    "returns",
+                    queryset=DeliveryReturn.objects.only(
+                        "pk", "commitment_id", "period_id", "status"
+                    ),
+                ),
+            )
+            .order_by("contract__reference", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = self.request.user
+        rows = []
+        for commitment in self.commitments():
+            reported = {r.period_id for r in commitment.returns.all()}
+            due = [p for p in commitment.contract.started_periods if p.pk not in reported]
+            rows.append({"commitment": commitment, "due": due})
+        commitment_ids = [row["commitment"].pk for row in rows]
+        context.update(
+            rows=rows,
+            due_count=sum(len(row["due"]) for row in rows),
+            queried=list(
+                DeliveryReturn.objects.filter(
+                    status=Status.QUERIED, commitment_id__in=commitment_ids
+                )
+                .select_related("commitment__measure", "commitment__contract", "period")
+                .order_by("period__start")
+            )
+            if commitment_ids
+            else [],
+            to_verify=list(
+                DeliveryReturn.objects.filter(
+                    status=Status.SUBMITTED,
+                    commitment__contract__in=Contract.objects.managed_by(user),
+                )
+                .exclude(submitted_by=user)
+                .select_related(
+                    "commitment__measure",
+                    "commitment__contract",
+                    "commitment__delivered_by",
+                    "period",
+                )
+                .order_by("submitted_at")
+            ),
+        )
+        return context

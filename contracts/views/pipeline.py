@@ -1,0 +1,307 @@
+"""The contract pipeline: list, create, change, and the moves between stages."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.views.generic import DetailView, FormView
+from django_filters.views import FilterView
+
+from places.models import Area, Place
+from socialvalue.forms import apply_validation_error
+from socialvalue.rules import allowed
+
+from .. import services
+from ..filters import ContractFilterSet
+from ..forms import AdvanceForm, ContractForm, ProcurementStartForm, ReasonForm
+from ..models import Assessment, Contract
+
+Stage = Contract.Stage
+
+
+class ContractListView(FilterView):
+    template_name = "contracts/contract_list.html"
+    filterset_class = ContractFilterSet
+    paginate_by = 25
+    context_object_name = "contracts"
+
+    def get_queryset(self):
+        return (
+            Contract.objects.visible_to(self.request.user).for_list().order_by("-updated_at", "-pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["may_add"] = allowed(self.request.user, "contracts.add_contract")
+        return context
+
+
+class ContractScopedMixin:
+    """Loads the contract through `visible_to` (404 when hidden), then checks the rule."""
+
+    permission_rule = "contracts.manage_contract"
+
+    def get_contract(self) -> Contract:
+        if not hasattr(self, "_contract"):
+            self._contract = get_object_or_404(
+                Contract.objects.visible_to(self.request.user)
+                .select_related("buyer", "place", "supplier", "owner")
+                .prefetch_related("joint_buyers", "areas", "subcontractors"),
+                pk=self.kwargs["pk"],
+            )
+        return self._contract
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request, self.kwargs = request, kwargs
+        if not request.user.is_authenticated:
+            return super().dispatch(request, *args, **kwargs)
+        if not allowed(request.user, self.permission_rule, self.get_contract()):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "contract": self.get_contract()}
+
+
+class ContractDetailView(DetailView):
+    template_name = "contracts/contract_detail.html"
+    context_object_name = "contract"
+
+    def get_queryset(self):
+        return (
+            Contract.objects.visible_to(self.request.user)
+            .select_related("buyer", "place", "supplier", "owner")
+            .prefetch_related(
+                "joint_buyers",
+                "subcontractors",
+                Prefetch("areas", queryset=Area.objects.order_by("path")),
+                Prefetch(
+                    "assessments",
+                    queryset=Assessment.objects.select_related("author", "approved_by").order_by(
+                        "-version"
+                    ),
+                ),
+            )
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        contract, user = self.object, self.request.user
+        assessments = list(contract.assessments.all())
+        may_manage = allowed(user, "contracts.manage_contract", contract)
+        context.update(
+            assessments=assessments,
+            current_assessment=next(
+                (a for a in assessments if a.status in ("draft", "submitted")), None
+            ),
+            approved=services.approved_assessment(contract) if assessments else None,
+            may_manage=may_manage,
+            gate_problem=services.procurement_start_gate(contract)
+            if contract.stage == Stage.APPROVED
+            else None,
+            next_stage=services.TRANSITIONS.get(contract.stage),
+            stages=[(s, Stage(s).label) for s in Contract.ORDER],
+        )
+        try:
+            from .delivery import delivery_context
+        except ImportError:  # the delivery pages are optional at this layer
+            delivery_context = None
+        if delivery_context and contract.stage_index >= Contract.ORDER.index(Stage.AWARDED):
+            context.update(delivery_context(contract, user))
+            context["delivery_template"] = "contracts/_delivery.html"
+        return context
+
+
+def _places_for_new_contract(user):
+    from people.models import Membership
+    from people.permissions import place_ids
+
+    if user.is_superuser:
+        return Place.objects.all()
+    return Place.objects.filter(pk__in=place_ids(user, Membership.Role.OFFICER))
+
+
+class ContractCreateView(FormView):
+    template_name = "contracts/contract_form.html"
+
+    def get_place(self) -> Place:
+        places = _places_for_new_contract(self.request.user)
+        slug = self.request.GET.get("place")
+        place = (
+            places.filter(slug=slug).first()
+            if slug
+            else (places.first() if places.count() == 1 else None)
+        )
+        if place is None:
+            raise Http404("Choose a place you work in")
+        return place
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not allowed(request.user, "contracts.add_contract"):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        self.place = self.get_place()
+        return ContractForm(**self.get_form_kwargs(), place=self.place, user=self.request.user)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "place": self.place}
+
+    def form_valid(self, form):
+        try:
+            contract = services.contract_create(
+                by=self.request.user, place=self.place, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Contract {contract.reference} added. Start the social "
+            "value assessment before procurement starts",
+        )
+        return redirect(contract)
+
+
+class ContractUpdateView(ContractScopedMixin, FormView):
+    template_name = "contracts/contract_form.html"
+
+    def get_form(self, form_class=None):
+        contract = self.get_contract()
+        return ContractForm(
+            **self.get_form_kwargs(),
+            place=contract.place,
+            user=self.request.user,
+            contract=contract,
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "place": self.get_contract().place}
+
+    def form_valid(self, form):
+        try:
+            contract = services.contract_update(
+                contract=self.get_contract(), by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Contract {contract.reference} updated")
+        return redirect(contract)
+
+
+class ContractExemptionView(ContractScopedMixin, FormView):
+    template_name = "contracts/contract_exemption.html"
+
+    def get_form(self, form_class=None):
+        return ReasonForm(
+            **self.get_form_kwargs(),
+            label="Why is this contract not in scope of the Act?",
+            submit_label="Record the exemption",
+            required_message="Explain why the contract is not in scope of the Act",
+        )
+
+    def form_valid(self, form):
+        try:
+            contract = services.contract_record_exemption(
+                contract=self.get_contract(),
+                reason=form.cleaned_data["reason"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "Exemption recorded")
+        return redirect(contract)
+
+
+class ProcurementStartView(ContractScopedMixin, FormView):
+    template_name = "contracts/procurement_start.html"
+    form_class = ProcurementStartForm
+
+    def get_context_data(self, **kwargs):
+        contract = self.get_contract()
+        return {
+            **super().get_context_data(**kwargs),
+            "gate_problem": services.procurement_start_gate(contract),
+            "approved": services.approved_assessment(contract),
+        }
+
+    def form_valid(self, form):
+        try:
+            contract = services.contract_start_procurement(
+                contract=self.get_contract(),
+                started_on=form.cleaned_data["started_on"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        if contract.s1_compliance == Contract.Compliance.NON_COMPLIANT:
+            messages.warning(
+                self.request,
+                "Procurement start recorded. It is before the "
+                "assessment was approved, so the record shows it as "
+                "not compliant with section 1",
+            )
+        else:
+            messages.success(self.request, "Procurement start recorded")
+        return redirect(contract)
+
+
+class ContractAdvanceView(ContractScopedMixin, FormView):
+    template_name = "contracts/contract_advance.html"
+
+    def get_next(self):
+        to = services.TRANSITIONS.get(self.get_contract().stage)
+        if to is None:
+            raise Http404("No next stage from here")
+        return to
+
+    def get_form(self, form_class=None):
+        return AdvanceForm(
+            **self.get_form_kwargs(), submit_label=f"Move to ‘{Stage(self.get_next()).label}’"
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "to": Stage(self.get_next())}
+
+    def form_valid(self, form):
+        try:
+            contract = services.contract_advance(
+                contract=self.get_contract(), to=self.get_next(), by=self.request.user
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"The contract is now {contract.get_stage_display().lower()}"
+        )
+        return redirect(contract)
+
+
+class ContractCancelView(ContractScopedMixin, FormView):
+    template_name = "contracts/contract_cancel.html"
+
+    def get_form(self, form_class=None):
+        return ReasonForm(
+            **self.get_form_kwargs(),
+            label="Why is the contract cancelled?",
+            submit_label="Cancel the contract",
+            required_message="Explain why the contract is cancelled",
+        )
+
+    def form_valid(self, form):
+        try:
+            contract = services.contract_cancel(
+                contract=self.get_contract(),
+                reason=form.cleaned_data["reason"],
+                by=self.request.user,
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, "The contract is cancelled. Its record is kept")
+        return redirect(contract)

@@ -12,3 +12,9 @@ class ConsultationsConfig(AppConfig):
         from .origins import objective_origins
 
         register_origin_provider(objective_origins)
+
+        from socialvalue.attention import register_attention_provider
+
+        from .attention import community_attention
+
+        register_attention_provider(community_attention)

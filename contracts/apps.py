@@ -12,3 +12,9 @@ class ContractsConfig(AppConfig):
         from .progress import verified_delivery_by_target
 
         register_delivery_source(verified_delivery_by_target)
+
+        from socialvalue.attention import register_attention_provider
+
+        from .attention import contract_attention
+
+        register_attention_provider(contract_attention)

@@ -51,14 +51,28 @@ def _makes_returns(user) -> bool:
     return user.is_superuser or bool(organisation_ids(user, Role.SUPPLIER_CONTACT, Role.OFFICER))
 
 
+def _leads_or_officers(user) -> bool:
+    """Leaders and officers of a place's public bodies see its dashboard."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    from people.models import Membership
+    from people.permissions import place_ids
+
+    return bool(place_ids(user, Membership.Role.LEADER, Membership.Role.OFFICER))
+
+
 ITEMS: list[NavItem] = [
     NavItem("Home", "home", _signed_in),
+    NavItem("Dashboard", "dashboards:dashboard", _leads_or_officers, "/dashboard/"),
     NavItem("Objectives", "objectives:objective_list", _anyone, "/objectives/"),
     NavItem("Proposals", "consultations:proposal_list", _anyone, "/proposals/"),
     NavItem("Consultations", "consultations:consultation_list", _anyone, "/consultations/"),
     NavItem("Contracts", "contracts:contract_list", _works_with_contracts, "/contracts/"),
     NavItem("Returns", "contracts:return_list", _makes_returns, "/returns/"),
     NavItem("Frameworks", "objectives:framework_list", _signed_in, "/frameworks/"),
+    NavItem("Transparency", "dashboards:transparency_index", _anyone, "/transparency/"),
     NavItem("Django admin", "admin:index", _staff, "/admin/"),
 ]
 

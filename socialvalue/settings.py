@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "objectives",
     "consultations",
     "contracts",
+    "dashboards",
 ]
 
 MIDDLEWARE = [

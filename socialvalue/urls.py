@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("objectives.urls")),
     path("", include("consultations.urls")),
     path("", include("contracts.urls")),
+    path("", include("dashboards.urls")),
 ]
 
 handler403 = "socialvalue.views.error_403"

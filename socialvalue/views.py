@@ -13,6 +13,7 @@ from django.views.generic import TemplateView
 
 from people.models import Invitation, Membership, Organisation
 from people.permissions import organisation_ids
+from socialvalue.attention import attention_for
 from socialvalue.rules import allowed
 
 
@@ -73,6 +74,7 @@ class HomeView(TemplateView):
             if admin_org_ids
             else 0,
             admin_organisations=Organisation.objects.filter(pk__in=admin_org_ids),
+            attention=attention_for(user),
         )
         return context
 

@@ -65,7 +65,7 @@ def test_contract_from_assessment_to_verified_delivery(
     page.get_by_label(re.compile("Why is this approach proportionate")).fill("Sized to value")
     page.get_by_role("button", name="Save and return to the task list").click()
 
-    page.get_by_role("link", name="Consultation").click()
+    page.get_by_role("link", name="Consultation", exact=True).click()
     page.get_by_role("group", name="Will you consult on these matters?").get_by_label("No").check()
     page.get_by_label("Why, or why not?").fill("Residents were consulted on home care in 2025")
     axe_check(page)

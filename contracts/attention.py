@@ -1,0 +1,79 @@
+"""The contract work waiting for a person: sign-offs, returns to verify, queries to answer."""
+
+from django.db.models import Exists, OuterRef, Q
+from django.urls import reverse
+
+from people.models import Membership
+from people.permissions import organisation_ids
+from socialvalue.attention import Attention
+
+from .models import Assessment, Contract, DeliveryReturn
+
+Role = Membership.Role
+
+
+def _bought_by(orgs):
+    return Q(buyer_id__in=orgs) | Q(
+        Exists(
+            Contract.joint_buyers.through.objects.filter(
+                contract_id=OuterRef("pk"), organisation_id__in=orgs
+            )
+        )
+    )
+
+
+def contract_attention(user) -> list[Attention]:
+    items = []
+    approvers = organisation_ids(user, Role.OFFICER, Role.LEADER)
+    officers = organisation_ids(user, Role.OFFICER)
+    suppliers = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
+    if approvers:
+        count = (
+            Assessment.objects.filter(status="submitted")
+            .exclude(author=user)
+            .filter(contract__in=Contract.objects.filter(_bought_by(approvers)))
+            .count()
+        )
+        items.append(
+            Attention(
+                count,
+                "social value assessment is waiting for your sign-off",
+                "social value assessments are waiting for your sign-off",
+                reverse("contracts:contract_list") + "?stage=assessing",
+            )
+        )
+    if officers:
+        count = (
+            DeliveryReturn.objects.filter(status="submitted")
+            .exclude(submitted_by=user)
+            .filter(commitment__contract__in=Contract.objects.filter(_bought_by(officers)))
+            .count()
+        )
+        items.append(
+            Attention(
+                count,
+                "delivery return is waiting to be verified",
+                "delivery returns are waiting to be verified",
+                reverse("contracts:return_list"),
+            )
+        )
+    if suppliers:
+        count = (
+            DeliveryReturn.objects.filter(
+                status="queried",
+            )
+            .filter(
+                Q(commitment__delivered_by_id__in=suppliers)
+                | Q(commitment__contract__supplier_id__in=suppliers)
+            )
+            .count()
+        )
+        items.append(
+            Attention(
+                count,
+                "query about a return needs your answer",
+                "queries about returns need your answer",
+                reverse("contracts:return_list"),
+            )
+        )
+    return items

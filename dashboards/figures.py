@@ -1,0 +1,1237 @@
+"""The leaders' dashboard and the transparency page's figures, as pure query functions.
+
+Every figure is a named function taking a `Scope` and returning plain data (dicts, lists,
+numbers). Each computes in SQL with `aggregate()`, `values().annotate()` and conditional
+aggregation, so the number of queries does not depend on the number of contracts, commitments
+or returns. Python only merges a handful of already-aggregated rows (one per measure, area,
+organisation or quarter).
+
+Each function carries its definition (`DEFINITIONS[name]`), shown beside the figure in the
+"Definition" details component, so a reader can see exactly what is counted.
+
+Honesty rules, applied everywhere:
+
+- Counts come before £. A £ figure is quantity × the proxy value copied on the commitment when
+  it was made; it is an estimate, shown with the distinct proxy sources and years it rests on.
+- Only verified returns count as delivered; claimed but unverified quantities are shown apart.
+- Nothing is double counted: a return belongs to one commitment, so totals are sums over
+  returns or commitments, never over targets or objectives.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Avg as _Avg
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    FloatField,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, TruncQuarter
+from django.utils import timezone
+
+from consultations.models import Consultation, Proposal, RespondentType, Response
+from contracts.models import Assessment, Commitment, Contract, DeliveryReturn
+from contracts.services import STATUS_LABELS
+from objectives.models import Dimension, Objective, Outcome, Target, Theme
+from people.models import Organisation
+from places.models import Area, Place
+
+from . import periods
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+Stage = Contract.Stage
+Compliance = Contract.Compliance
+ReturnStatus = DeliveryReturn.Status
+CLAIMED = (ReturnStatus.SUBMITTED, ReturnStatus.QUERIED)
+SPEND_STAGES = (Stage.AWARDED, Stage.IN_DELIVERY)
+CENTRAL_MINIMUM = Decimal("10")
+
+DEFINITIONS: dict[str, str] = {}
+
+
+def definition(text: str):
+    """Attach a figure's definition to its function, for the UI's "Definition" component."""
+
+    def register(func):
+        func.definition = " ".join(text.split())
+        DEFINITIONS[func.__name__] = func.definition
+        return func
+
+    return register
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are about: one place, and optionally a period, a partner organisation,
+    an area (with everything inside it), a theme or outcome, and a well-being dimension.
+
+    `public` narrows to what the transparency page may show: published objectives and
+    consultations, no lists naming suppliers' shortfalls or non-compliant contracts."""
+
+    place: Place
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    organisation: Organisation | None = None
+    area: Area | None = None
+    theme: Theme | None = None
+    outcome: Outcome | None = None
+    dimension: str = ""
+    public: bool = False
+    today: datetime.date = field(default_factory=timezone.localdate)
+
+    @property
+    def as_at(self) -> datetime.date:
+        """Progress is judged as at the end of the period, or today if that is earlier."""
+        return min(self.end, self.today) if self.end else self.today
+
+    @property
+    def has_commitment_filters(self) -> bool:
+        return bool(self.area or self.theme or self.outcome or self.dimension)
+
+    def in_period(self, field_name: str) -> Q:
+        condition = Q()
+        if self.start:
+            condition &= Q(**{f"{field_name}__gte": self.start})
+        if self.end:
+            condition &= Q(**{f"{field_name}__lte": self.end})
+        return condition
+
+
+# SQL helpers ----------------------------------------------------------------------------------
+
+
+class DaysBetween(Func):
+    """Days from `start` to `end` (two dates), on SQLite and PostgreSQL."""
+
+    output_field = FloatField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, connection, **extra_context):
+        end_sql, end_params = compiler.compile(self.source_expressions[0])
+        start_sql, start_params = compiler.compile(self.source_expressions[1])
+        if connection.vendor == "sqlite":
+            sql = f"(julianday({end_sql}) - julianday({start_sql}))"
+        else:
+            sql = f"CAST((CAST({end_sql} AS date) - CAST({start_sql} AS date)) AS double precision)"
+        return sql, (*end_params, *start_params)
+
+
+def _date(day: datetime.date) -> Value:
+    from django.db.models import DateField
+
+    return Value(day, output_field=DateField())
+
+
+def _share_elapsed(start_field: str, end_field: str, on: datetime.date):
+    """How much of the time from `start_field` to `end_field` has passed by `on`, 0 to 1."""
+    return Case(
+        When(**{f"{start_field}__gte": on}, then=Value(0.0)),
+        When(**{f"{end_field}__lte": on}, then=Value(1.0)),
+        default=ExpressionWrapper(
+            DaysBetween(_date(on), F(start_field)) / DaysBetween(F(end_field), F(start_field)),
+            output_field=FloatField(),
+        ),
+        output_field=FloatField(),
+    )
+
+
+def _sum_money(expression, **filter_kwargs):
+    return Coalesce(
+        Sum(ExpressionWrapper(expression, output_field=MONEY), **filter_kwargs),
+        Value(ZERO),
+        output_field=MONEY,
+    )
+
+
+def _sum(field_name: str, **filter_kwargs):
+    return Coalesce(Sum(field_name, **filter_kwargs), Value(ZERO), output_field=MONEY)
+
+
+def _percent(part, whole) -> int | None:
+    if not whole:
+        return None
+    return int(Decimal(part) * 100 / Decimal(whole))
+
+
+# The scoped querysets -------------------------------------------------------------------------
+
+
+def _areas_within(scope: Scope):
+    return Area.objects.within(scope.area).values("pk")
+
+
+def _objective_condition(scope: Scope, prefix: str = "") -> Q:
+    """Filters on an objective (reached through `prefix`) for theme, outcome and dimension."""
+    condition = Q()
+    if scope.outcome:
+        condition &= Q(**{f"{prefix}outcome": scope.outcome})
+    if scope.theme:
+        condition &= Q(**{f"{prefix}outcome__theme": scope.theme})
+    if scope.dimension in Dimension.values:
+        condition &= Q(**{f"{prefix}{scope.dimension}": True})
+    return condition
+
+
+def _buyer_condition(scope: Scope, prefix: str = "") -> Q:
+    if not scope.organisation:
+        return Q()
+    return Q(**{f"{prefix}buyer": scope.organisation}) | Q(
+        **{f"{prefix}joint_buyers": scope.organisation}
+    )
+
+
+def contracts(scope: Scope):
+    """The place's contracts bought by the organisation (as buyer or joint buyer), which serve
+    the area, theme, outcome and dimension: through a current commitment that matches, through
+    their relevant areas (for the area), or through the objectives named in their assessment
+    (for theme, outcome and dimension)."""
+    qs = Contract.objects.filter(place=scope.place)
+    if scope.organisation:
+        joint = Contract.joint_buyers.through.objects.filter(
+            contract_id=OuterRef("pk"), organisation=scope.organisation
+        )
+        qs = qs.filter(Q(buyer=scope.organisation) | Q(Exists(joint)))
+    if scope.has_commitment_filters:
+        commitment = Commitment.objects.current().filter(
+            _objective_condition(scope, "objective__"), contract_id=OuterRef("pk")
+        )
+        if scope.area:
+            commitment = commitment.filter(area_id__in=_areas_within(scope))
+        condition = Q(Exists(commitment))
+        if scope.area:
+            areas = Contract.areas.through.objects.filter(
+                contract_id=OuterRef("pk"), area_id__in=_areas_within(scope)
+            )
+            area_ok = Q(Exists(areas))
+        else:
+            area_ok = Q()
+        if scope.theme or scope.outcome or scope.dimension:
+            named = Assessment.objectives.through.objects.filter(
+                _objective_condition(scope, "objective__"),
+                assessment__contract_id=OuterRef("pk"),
+            )
+            objective_ok = Q(Exists(named))
+        else:
+            objective_ok = Q()
+        if area_ok and objective_ok:
+            condition |= area_ok & objective_ok
+        elif area_ok or objective_ok:
+            condition |= area_ok | objective_ok
+        qs = qs.filter(condition)
+    return qs
+
+
+def commitments(scope: Scope, *, use_period: bool = True):
+    """Current (not withdrawn) commitments on the place's contracts, in the area or below it,
+    serving an objective of the theme, outcome and dimension, on contracts the organisation
+    buys; with a period, those whose delivery window overlaps it."""
+    qs = Commitment.objects.current().filter(
+        _objective_condition(scope, "objective__"), contract__place=scope.place
+    )
+    if scope.organisation:
+        joint = Contract.joint_buyers.through.objects.filter(
+            contract_id=OuterRef("contract_id"), organisation=scope.organisation
+        )
+        qs = qs.filter(Q(contract__buyer=scope.organisation) | Q(Exists(joint)))
+    if scope.area:
+        qs = qs.filter(area_id__in=_areas_within(scope))
+    if use_period:
+        if scope.end:
+            qs = qs.filter(start_date__lte=scope.end)
+        if scope.start:
+            qs = qs.filter(due_date__gte=scope.start)
+    return qs
+
+
+def returns(scope: Scope):
+    """Returns against those commitments whose reporting period ends within the period."""
+    return DeliveryReturn.objects.filter(
+        scope.in_period("period__end"),
+        commitment__in=commitments(scope, use_period=False),
+    )
+
+
+def objectives(scope: Scope):
+    """The place's objectives (published ones only on the public page) led or partnered by the
+    organisation, naming the area or an area inside it, of the theme, outcome and dimension."""
+    qs = Objective.objects.filter(_objective_condition(scope), place=scope.place)
+    if scope.public:
+        qs = qs.public()
+    if scope.organisation:
+        qs = qs.involving_organisation(scope.organisation)
+    if scope.area:
+        qs = qs.within_area(scope.area)
+    return qs
+
+
+def _verified_by(on: datetime.date, **match):
+    """Verified quantity of the returns matching `match` whose period started by `on`."""
+    rows = (
+        DeliveryReturn.objects.filter(status=ReturnStatus.VERIFIED, period__start__lte=on, **match)
+        .order_by()
+        .values("status")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
+
+
+def with_progress(qs, on: datetime.date):
+    """Commitments annotated with verified delivery, the pro-rata expectation and the status of
+    `contracts.services.commitment_status`, computed in SQL as at `on`."""
+    verified = _verified_by(on, commitment_id=OuterRef("pk"))
+    share = Case(
+        When(schedule=Commitment.Schedule.ONE_OFF, due_date__lte=on, then=Value(1.0)),
+        When(schedule=Commitment.Schedule.ONE_OFF, then=Value(0.0)),
+        default=_share_elapsed("start_date", "due_date", on),
+        output_field=FloatField(),
+    )
+    expected = ExpressionWrapper(F("quantity") * F("share"), output_field=FloatField())
+    return qs.annotate(
+        verified=verified,
+        claimed=Coalesce(
+            Subquery(
+                DeliveryReturn.objects.filter(commitment_id=OuterRef("pk"), status__in=CLAIMED)
+                .order_by()
+                .values("commitment_id")
+                .annotate(total=Sum("quantity"))
+                .values("total"),
+                output_field=MONEY,
+            ),
+            Value(ZERO),
+            output_field=MONEY,
+        ),
+        share=share,
+        expected=expected,
+        status=Case(
+            When(verified__gte=F("quantity"), then=Value("complete")),
+            When(verified__gte=F("expected"), then=Value("on_track")),
+            When(
+                verified__gte=ExpressionWrapper(F("expected") * 0.75, output_field=FloatField()),
+                then=Value("behind"),
+            ),
+            default=Value("at_risk"),
+        ),
+        # Delivery against what was due by `on`, capped at 1; null when nothing was due yet.
+        due_ratio=Case(
+            When(expected__lte=0, then=Value(None, output_field=FloatField())),
+            When(
+                verified__gte=F("expected"),
+                then=Value(1.0),
+            ),
+            default=ExpressionWrapper(F("verified") / F("expected"), output_field=FloatField()),
+            output_field=FloatField(),
+        ),
+    )
+
+
+# Headline figures -----------------------------------------------------------------------------
+
+
+@definition(
+    """Contracts at the "awarded" or "in delivery" stage, and the sum of their award values.
+    With a period, only contracts awarded within it (by award date). Contracts recorded as not
+    in scope of the Social Value Act are counted apart, not in the total. Closed and cancelled
+    contracts are not included."""
+)
+def spend_in_scope(scope: Scope) -> dict:
+    qs = contracts(scope).filter(scope.in_period("awarded_on"), stage__in=SPEND_STAGES)
+    in_scope = Q(not_in_scope=False)
+    return qs.aggregate(
+        count=Count("pk", filter=in_scope),
+        total=_sum("award_value", filter=in_scope),
+        exempt_count=Count("pk", filter=~in_scope),
+        exempt_total=_sum("award_value", filter=~in_scope),
+    )
+
+
+@definition(
+    """Of the contracts whose procurement started (by the recorded start date, within the
+    period if one is chosen), the share where an assessment of social value under section 1 of
+    the Act was approved on or before the day procurement started. A contract with no approved
+    assessment, or one approved after the start, is not compliant and is listed. Contracts
+    recorded as not in scope of the Act are counted apart and left out of the share."""
+)
+def compliance(scope: Scope) -> dict:
+    qs = contracts(scope).filter(
+        scope.in_period("procurement_started_on"), procurement_started_on__isnull=False
+    )
+    counts = qs.aggregate(
+        compliant=Count("pk", filter=Q(s1_compliance=Compliance.COMPLIANT)),
+        non_compliant=Count("pk", filter=Q(s1_compliance=Compliance.NON_COMPLIANT)),
+        exempt=Count("pk", filter=Q(s1_compliance=Compliance.EXEMPT)),
+    )
+    counted = counts["compliant"] + counts["non_compliant"]
+    counts["counted"] = counted
+    counts["share"] = _percent(counts["compliant"], counted)
+    counts["not_compliant"] = []
+    if not scope.public:
+        first_approval = (
+            Assessment.objects.filter(
+                contract_id=OuterRef("pk"),
+                status__in=[Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED],
+            )
+            .order_by("approved_at")
+            .values("approved_at")[:1]
+        )
+        rows = (
+            qs.filter(s1_compliance=Compliance.NON_COMPLIANT)
+            .annotate(first_approved_at=Subquery(first_approval))
+            .order_by("procurement_started_on", "reference")
+            .values(
+                "pk",
+                "reference",
+                "title",
+                "buyer__name",
+                "procurement_started_on",
+                "first_approved_at",
+            )
+        )
+        for row in rows:
+            approved = row["first_approved_at"]
+            row["reason"] = (
+                "No approved assessment"
+                if approved is None
+                else f"Assessment approved {timezone.localtime(approved):%-d %B %Y}, after "
+                "procurement started"
+            )
+            counts["not_compliant"].append(row)
+    return counts
+
+
+@definition(
+    """The mean social value weighting (% of the total evaluation score) in the approved
+    assessments of contracts whose procurement started (within the period if one is chosen),
+    excluding contracts not in scope of the Act. Each contract counts once, with its current
+    approved assessment. Contracts with no weighting recorded are counted apart. Central
+    government's minimum is 10%."""
+)
+def average_weighting(scope: Scope) -> dict:
+    started = contracts(scope).filter(
+        scope.in_period("procurement_started_on"),
+        procurement_started_on__isnull=False,
+        not_in_scope=False,
+    )
+    result = Assessment.objects.filter(
+        contract__in=started, status=Assessment.Status.APPROVED, weighting_percent__isnull=False
+    ).aggregate(
+        average=_Avg("weighting_percent"),
+        count=Count("contract", distinct=True),
+        lowest=Min("weighting_percent"),
+        highest=Max("weighting_percent"),
+        below_minimum=Count("pk", filter=Q(weighting_percent__lt=CENTRAL_MINIMUM)),
+    )
+    result["started"] = started.count()
+    result["without_weighting"] = result["started"] - result["count"]
+    if result["average"] is not None:
+        result["average"] = Decimal(result["average"]).quantize(Decimal("0.1"))
+    return result
+
+
+@definition(
+    """Per framework measure, in its own unit: the quantity committed by current (not
+    withdrawn) commitments whose delivery window overlaps the period, and the quantity in
+    returns whose reporting period ends in the period — verified by an officer, and, shown
+    apart, claimed but not yet verified (submitted or queried). Rejected returns are not
+    counted. Retired measures are marked; their commitments still count. The £ figures are
+    estimates: each return's or commitment's quantity × the proxy value per unit copied onto
+    the commitment when it was made, listed with their sources and years. Commitments with no
+    proxy value add to the counts but not to the £."""
+)
+def delivery_by_measure(scope: Scope) -> dict:
+    measure_fields = (
+        "measure_id",
+        "measure__code",
+        "measure__name",
+        "measure__unit",
+        "measure__retired_at",
+    )
+    committed = (
+        commitments(scope)
+        .order_by()
+        .values(*measure_fields)
+        .annotate(
+            commitments=Count("pk"),
+            committed=_sum("quantity"),
+            committed_value=_sum_money(
+                F("quantity") * F("proxy_value"), filter=Q(proxy_value__isnull=False)
+            ),
+            without_proxy=Count("pk", filter=Q(proxy_value__isnull=True)),
+        )
+    )
+    delivered = (
+        returns(scope)
+        .order_by()
+        .values(*(f"commitment__{name}" for name in measure_fields))
+        .annotate(
+            verified=_sum("quantity", filter=Q(status=ReturnStatus.VERIFIED)),
+            claimed=_sum("quantity", filter=Q(status__in=CLAIMED)),
+            verified_value=_sum_money(
+                F("quantity") * F("commitment__proxy_value"),
+                filter=Q(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False),
+            ),
+        )
+    )
+    rows: dict[int, dict] = {}
+
+    def row_for(values: dict, prefix: str = "") -> dict:
+        measure_id = values[f"{prefix}measure_id"]
+        if measure_id not in rows:
+            rows[measure_id] = {
+                "measure_id": measure_id,
+                "code": values[f"{prefix}measure__code"],
+                "name": values[f"{prefix}measure__name"],
+                "unit": values[f"{prefix}measure__unit"],
+                "retired": values[f"{prefix}measure__retired_at"] is not None,
+                "commitments": 0,
+                "committed": ZERO,
+                "committed_value": ZERO,
+                "without_proxy": 0,
+                "verified": ZERO,
+                "claimed": ZERO,
+                "verified_value": ZERO,
+            }
+        return rows[measure_id]
+
+    for values in committed:
+        row = row_for(values)
+        for key in ("commitments", "committed", "committed_value", "without_proxy"):
+            row[key] = values[key]
+    for values in delivered:
+        row = row_for(values, "commitment__")
+        for key in ("verified", "claimed", "verified_value"):
+            row[key] = values[key]
+    ordered = sorted(rows.values(), key=lambda r: (r["code"], r["measure_id"]))
+    for row in ordered:
+        row["verified_percent"] = _percent(row["verified"], row["committed"])
+    sources = list(
+        commitments(scope)
+        .filter(proxy_value__isnull=False)
+        .order_by("proxy_source", "proxy_year")
+        .values("proxy_source", "proxy_year")
+        .distinct()
+    )
+    return {
+        "rows": ordered,
+        "verified_value": sum((r["verified_value"] for r in ordered), ZERO),
+        "committed_value": sum((r["committed_value"] for r in ordered), ZERO),
+        "commitments": sum(r["commitments"] for r in ordered),
+        "without_proxy": sum(r["without_proxy"] for r in ordered),
+        "sources": sources,
+    }
+
+
+def _targets_with_progress(scope: Scope, **filters):
+    on = scope.as_at
+    verified = _verified_by(
+        on,
+        commitment__objective_id=OuterRef("objective_id"),
+        commitment__measure_id=OuterRef("measure_id"),
+        commitment__withdrawn_at__isnull=True,
+    )
+    claimed = (
+        DeliveryReturn.objects.filter(
+            status__in=CLAIMED,
+            commitment__objective_id=OuterRef("objective_id"),
+            commitment__measure_id=OuterRef("measure_id"),
+            commitment__withdrawn_at__isnull=True,
+        )
+        .order_by()
+        .values("commitment__objective_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    return (
+        Target.objects.current()
+        .filter(**filters)
+        .annotate(
+            verified=verified,
+            claimed=Coalesce(
+                Subquery(claimed, output_field=MONEY), Value(ZERO), output_field=MONEY
+            ),
+            share=_share_elapsed("baseline_date", "target_date", on),
+            expected=ExpressionWrapper(
+                F("target_quantity") * F("share"), output_field=FloatField()
+            ),
+        )
+    )
+
+
+@definition(
+    """Objectives of the place in the filters, by status. An active objective is on track when
+    every current target's verified delivery (from verified returns of commitments serving the
+    objective with the target's measure) is at least the pro-rata share of the target due by
+    the end of the period (or today), counted from the baseline date to the target date; it is
+    behind when any target falls short. Active objectives with no targets are counted apart.
+    Drafts are never shown on the public page."""
+)
+def objectives_summary(scope: Scope) -> dict:
+    behind_target = _targets_with_progress(scope, objective_id=OuterRef("pk")).filter(
+        verified__lt=F("expected")
+    )
+    any_target = Target.objects.current().filter(objective_id=OuterRef("pk"))
+    qs = objectives(scope).annotate(is_behind=Exists(behind_target), has_targets=Exists(any_target))
+    active = Q(status=Objective.Status.ACTIVE)
+    counts = qs.aggregate(
+        active=Count("pk", filter=active),
+        on_track=Count("pk", filter=active & Q(has_targets=True, is_behind=False)),
+        behind=Count("pk", filter=active & Q(is_behind=True)),
+        no_targets=Count("pk", filter=active & Q(has_targets=False)),
+        achieved=Count("pk", filter=Q(status=Objective.Status.ACHIEVED)),
+        draft=Count("pk", filter=Q(status=Objective.Status.DRAFT)),
+    )
+    if scope.public:
+        counts["draft"] = None
+    return counts
+
+
+@definition(
+    """Each current target of the active and achieved objectives in the filters: the target
+    quantity, the verified delivery counted towards it (verified returns of current commitments
+    serving the objective with the target's measure, for reporting periods started by the end of
+    the period), claimed but unverified quantities apart, and the share due by then. A return
+    counts towards a target only through its own commitment, so nothing is counted twice."""
+)
+def targets_progress(scope: Scope) -> list[dict]:
+    ids = objectives(scope).filter(status__in=Objective.PUBLIC_STATUSES).values("pk")
+    rows = list(
+        _targets_with_progress(scope, objective_id__in=ids)
+        .order_by("objective__title", "measure__code", "pk")
+        .values(
+            "pk",
+            "objective_id",
+            "objective__title",
+            "objective__status",
+            "measure__code",
+            "measure__name",
+            "measure__unit",
+            "target_quantity",
+            "target_date",
+            "verified",
+            "claimed",
+            "expected",
+        )
+    )
+    for row in rows:
+        row["percent"] = _percent(row["verified"], row["target_quantity"])
+        row["on_track"] = row["verified"] >= Decimal(str(round(row["expected"] or 0, 2)))
+        row["bar"] = min(row["percent"] or 0, 100)
+    return rows
+
+
+@definition(
+    """Current commitments (see "committed") by status as at the end of the period or today,
+    using the rule of the contracts register: complete when verified delivery meets the
+    quantity; on track when it meets the share expected by then (pro rata from start to due
+    date, or all of it at the due date for one-off commitments); behind when it is at least 75%
+    of that; at risk below that. Only verified returns count."""
+)
+def commitment_statuses(scope: Scope) -> dict:
+    qs = with_progress(commitments(scope), scope.as_at)
+    counts = qs.aggregate(
+        **{key: Count("pk", filter=Q(status=key)) for key in STATUS_LABELS}, total=Count("pk")
+    )
+    return counts
+
+
+@definition(
+    """Current commitments that are behind or at risk (see "commitments by status"), with the
+    recovery action the buyer recorded, worst first."""
+)
+def commitments_at_risk(scope: Scope) -> list[dict]:
+    qs = (
+        with_progress(commitments(scope), scope.as_at)
+        .filter(status__in=["behind", "at_risk"])
+        .order_by("status", "contract__reference", "pk")
+        .values(
+            "pk",
+            "contract_id",
+            "contract__reference",
+            "contract__title",
+            "delivered_by__name",
+            "measure__code",
+            "measure__name",
+            "measure__unit",
+            "area__name",
+            "objective__title",
+            "quantity",
+            "verified",
+            "expected",
+            "status",
+            "recovery_action",
+        )
+    )
+    rows = list(qs)
+    for row in rows:
+        row["status_label"] = STATUS_LABELS[row["status"]]
+        row["expected"] = Decimal(str(round(row["expected"], 2)))
+    return rows
+
+
+@definition(
+    """Community proposals made for the place (submitted at any time, or within the period by
+    submission date), in the area or naming an area inside it, suggesting an outcome of the
+    theme or outcome. Drafts are not counted. The funnel: submitted → reviewed (under review or
+    decided) → accepted (adopted as or attached to an objective). The organisation filter does
+    not apply: proposals come from community groups."""
+)
+def proposals_summary(scope: Scope) -> dict:
+    qs = Proposal.objects.filter(
+        scope.in_period("submitted_at__date"), place=scope.place, submitted_at__isnull=False
+    ).exclude(status=Proposal.Status.DRAFT)
+    if scope.area:
+        through = Proposal.areas.through.objects.filter(
+            proposal_id=OuterRef("pk"), area_id__in=_areas_within(scope)
+        )
+        qs = qs.filter(Exists(through))
+    if scope.outcome:
+        qs = qs.filter(Q(suggested_outcome=scope.outcome) | Q(objective__outcome=scope.outcome))
+    if scope.theme:
+        qs = qs.filter(
+            Q(suggested_outcome__theme=scope.theme) | Q(objective__outcome__theme=scope.theme)
+        )
+    statuses = [s for s in Proposal.Status if s != Proposal.Status.DRAFT]
+    counts = qs.aggregate(
+        total=Count("pk"), **{s.value: Count("pk", filter=Q(status=s.value)) for s in statuses}
+    )
+    S = Proposal.Status
+    reviewed = sum(counts[s] for s in (S.UNDER_REVIEW, S.ACCEPTED, S.MERGED, S.DECLINED))
+    return {
+        "by_status": [
+            {"status": s.value, "label": s.label, "count": counts[s.value]} for s in statuses
+        ],
+        "funnel": [
+            {"label": "Submitted", "count": counts["total"]},
+            {"label": "Reviewed (under review or decided)", "count": reviewed},
+            {"label": "Accepted as an objective", "count": counts[S.ACCEPTED]},
+        ],
+        "total": counts["total"],
+    }
+
+
+@definition(
+    """Published consultations of the place run by the organisation, covering the area or an
+    area inside it, linked to an objective of the theme or outcome (opening within the period,
+    if one is chosen), by stage; and their responses by the type of respondent each chose.
+    Only counts are shown: responses themselves are never published."""
+)
+def consultations_summary(scope: Scope) -> dict:
+    today = scope.today
+    qs = Consultation.objects.filter(
+        scope.in_period("opens_on"), place=scope.place, published_at__isnull=False
+    )
+    if scope.organisation:
+        qs = qs.filter(owner=scope.organisation)
+    if scope.area:
+        through = Consultation.areas.through.objects.filter(
+            consultation_id=OuterRef("pk"), area_id__in=_areas_within(scope)
+        )
+        qs = qs.filter(Exists(through))
+    if scope.theme or scope.outcome or scope.dimension:
+        through = Consultation.objectives.through.objects.filter(
+            _objective_condition(scope, "objective__"), consultation_id=OuterRef("pk")
+        )
+        qs = qs.filter(Exists(through))
+    S = Consultation.Stage
+    counts = qs.aggregate(
+        total=Count("pk"),
+        upcoming=Count(
+            "pk",
+            filter=Q(summary_published_at__isnull=True, closed_at__isnull=True, opens_on__gt=today),
+        ),
+        open=Count(
+            "pk",
+            filter=Q(
+                summary_published_at__isnull=True,
+                closed_at__isnull=True,
+                opens_on__lte=today,
+                closes_on__gte=today,
+            ),
+        ),
+        closed=Count(
+            "pk",
+            filter=Q(summary_published_at__isnull=True)
+            & (Q(closed_at__isnull=False) | Q(closes_on__lt=today)),
+        ),
+        summary=Count("pk", filter=Q(summary_published_at__isnull=False)),
+    )
+    by_type = dict(
+        Response.objects.filter(consultation__in=qs)
+        .order_by()
+        .values_list("respondent_type")
+        .annotate(n=Count("pk"))
+    )
+    responses = [
+        {"type": t.value, "label": t.label, "count": by_type.get(t.value, 0)}
+        for t in RespondentType
+    ]
+    return {
+        "total": counts["total"],
+        "by_stage": [
+            {"stage": s.value, "label": s.label, "count": counts[s.value]}
+            for s in (S.UPCOMING, S.OPEN, S.CLOSED, S.SUMMARY)
+        ],
+        "responses": responses,
+        "response_total": sum(r["count"] for r in responses),
+    }
+
+
+# Breakdowns -----------------------------------------------------------------------------------
+
+
+BANDS = [
+    (0, "No delivery due yet"),
+    (1, "Under 25% of what was due"),
+    (2, "25% to 49% of what was due"),
+    (3, "50% to 74% of what was due"),
+    (4, "75% or more of what was due"),
+]
+
+
+def band_for(percent: int | None) -> int:
+    if percent is None:
+        return 0
+    if percent < 25:
+        return 1
+    if percent < 50:
+        return 2
+    if percent < 75:
+        return 3
+    return 4
+
+
+def _tile_areas(scope: Scope):
+    """Neighbourhoods in the area (or the place); wards if the place has no neighbourhoods."""
+    base = Area.objects.current().filter(place=scope.place)
+    if scope.area:
+        base = base.filter(pk__in=_areas_within(scope))
+    for kind in (Area.Kind.NEIGHBOURHOOD, Area.Kind.WARD):
+        tiles = list(
+            base.filter(kind=kind).order_by("name").values("pk", "name", "path", "kind", "gss_code")
+        )
+        if tiles:
+            return tiles
+    return []
+
+
+@definition(
+    """Per neighbourhood (or ward, where the place has no neighbourhoods), counting everything
+    in it and below it: current commitments and their verified delivery against what was due by
+    the end of the period or today (each commitment's verified quantity as a share of its
+    pro-rata expectation, capped at 100%, averaged over the commitments with something due — so
+    units are never added together); active objectives naming it or an area inside it; and the
+    verified £ estimate. Commitments for a whole ward (or a wider area) are shown on their own
+    rows, not shared out between neighbourhoods. Ranked from the least delivered."""
+)
+def by_area(scope: Scope) -> list[dict]:
+    tiles = _tile_areas(scope)
+    if not tiles:
+        return []
+    grouped = (
+        with_progress(commitments(scope), scope.as_at)
+        .order_by()
+        .values("area__path")
+        .annotate(
+            n=Count("pk"),
+            due=Count("pk", filter=Q(due_ratio__isnull=False)),
+            ratio_sum=Coalesce(Sum("due_ratio"), Value(0.0), output_field=FloatField()),
+            at_risk=Count("pk", filter=Q(status__in=["behind", "at_risk"])),
+        )
+    )
+    value_rows = (
+        returns(scope)
+        .filter(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False)
+        .order_by()
+        .values("commitment__area__path")
+        .annotate(value=_sum_money(F("quantity") * F("commitment__proxy_value")))
+    )
+    objective_rows = (
+        Objective.areas.through.objects.filter(
+            objective__in=objectives(scope).filter(status=Objective.Status.ACTIVE)
+        )
+        .order_by()
+        .values("area__path")
+        .annotate(n=Count("objective_id", distinct=True))
+    )
+    by_path = {
+        t["path"]: dict(
+            t,
+            commitments=0,
+            due=0,
+            ratio_sum=0.0,
+            at_risk=0,
+            verified_value=ZERO,
+            objective_links=0,
+        )
+        for t in tiles
+    }
+    step = Area.PATH_STEP
+
+    def tile_for(path: str):
+        for end in range(len(path), 0, -step):
+            tile = by_path.get(path[:end])
+            if tile is not None:
+                return tile
+        return None
+
+    wider: dict[str, dict] = {}  # commitments for a whole ward (or wider), above every tile
+    names = {}
+    if grouped:
+        paths = [row["area__path"] for row in grouped if tile_for(row["area__path"]) is None]
+        names = {
+            a["path"]: a
+            for a in Area.objects.filter(path__in=paths).values(
+                "pk", "path", "name", "kind", "gss_code"
+            )
+        }
+
+    def wider_for(path: str):
+        area = names.get(path)
+        if area is None:
+            return None
+        return wider.setdefault(
+            path,
+            dict(
+                area,
+                name=f"{area['name']} (whole {Area.Kind(area['kind']).label.lower()})",
+                commitments=0,
+                due=0,
+                ratio_sum=0.0,
+                at_risk=0,
+                verified_value=ZERO,
+                objective_links=0,
+                wider=True,
+            ),
+        )
+
+    for row in grouped:
+        tile = tile_for(row["area__path"]) or wider_for(row["area__path"])
+        if tile:
+            tile["commitments"] += row["n"]
+            tile["due"] += row["due"]
+            tile["ratio_sum"] += row["ratio_sum"]
+            tile["at_risk"] += row["at_risk"]
+    for row in value_rows:
+        tile = tile_for(row["commitment__area__path"]) or wider.get(row["commitment__area__path"])
+        if tile:
+            tile["verified_value"] += row["value"]
+    for row in objective_rows:
+        tile = tile_for(row["area__path"])
+        if tile:
+            tile["objective_links"] += row["n"]
+    result = []
+    for tile in [*by_path.values(), *wider.values()]:
+        percent = int(tile["ratio_sum"] * 100 / tile["due"]) if tile["due"] else None
+        band = band_for(percent)
+        result.append(
+            {
+                "area_id": tile["pk"],
+                "name": tile["name"],
+                "gss_code": tile["gss_code"],
+                "commitments": tile["commitments"],
+                "at_risk": tile["at_risk"],
+                "percent": percent,
+                "band": band,
+                "band_label": BANDS[band][1] if tile["commitments"] else "No commitments",
+                "verified_value": tile["verified_value"],
+                "has_objectives": tile["objective_links"] > 0,
+                "bar": min(percent or 0, 100),
+                "wider": tile.get("wider", False),
+            }
+        )
+    result.sort(key=lambda r: (r["percent"] is None, r["percent"] or 0, r["name"]))
+    return result
+
+
+@definition(
+    """Per outcome of the outcomes framework (with its theme): active objectives in the filters,
+    current commitments serving them, how many of those are behind or at risk, and the
+    verified and committed £ estimates (quantity × the proxy copied on each commitment)."""
+)
+def by_outcome(scope: Scope) -> list[dict]:
+    fields = (
+        "objective__outcome_id",
+        "objective__outcome__name",
+        "objective__outcome__theme__name",
+    )
+    committed = (
+        with_progress(commitments(scope), scope.as_at)
+        .order_by()
+        .values(*fields)
+        .annotate(
+            n=Count("pk"),
+            at_risk=Count("pk", filter=Q(status__in=["behind", "at_risk"])),
+            committed_value=_sum_money(
+                F("quantity") * F("proxy_value"), filter=Q(proxy_value__isnull=False)
+            ),
+        )
+    )
+    verified = dict(
+        returns(scope)
+        .filter(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False)
+        .order_by()
+        .values_list("commitment__objective__outcome_id")
+        .annotate(value=_sum_money(F("quantity") * F("commitment__proxy_value")))
+    )
+    active = (
+        objectives(scope)
+        .filter(status=Objective.Status.ACTIVE)
+        .order_by()
+        .values("outcome_id", "outcome__name", "outcome__theme__name")
+        .annotate(n=Count("pk"))
+    )
+    rows: dict[int, dict] = {}
+    for row in active:
+        rows[row["outcome_id"]] = {
+            "outcome": row["outcome__name"],
+            "theme": row["outcome__theme__name"],
+            "objectives": row["n"],
+            "commitments": 0,
+            "at_risk": 0,
+            "committed_value": ZERO,
+        }
+    for row in committed:
+        entry = rows.setdefault(
+            row["objective__outcome_id"],
+            {
+                "outcome": row["objective__outcome__name"],
+                "theme": row["objective__outcome__theme__name"],
+                "objectives": 0,
+            },
+        )
+        entry.update(
+            commitments=row["n"], at_risk=row["at_risk"], committed_value=row["committed_value"]
+        )
+    for outcome_id, entry in rows.items():
+        entry["verified_value"] = verified.get(outcome_id, ZERO)
+        entry.setdefault("commitments", 0)
+        entry.setdefault("at_risk", 0)
+        entry.setdefault("committed_value", ZERO)
+    return sorted(rows.values(), key=lambda r: (r["theme"], r["outcome"]))
+
+
+@definition(
+    """Per public body buying for the place (the lead buyer only, so a jointly bought contract
+    is counted once): contracts awarded or in delivery and their award value (awarded within the
+    period, if one is chosen), contracts whose procurement started and how many of those were
+    not compliant with section 1, current commitments, and the verified £ estimate."""
+)
+def by_organisation(scope: Scope) -> list[dict]:
+    qs = contracts(scope)
+    awarded = Q(stage__in=SPEND_STAGES, not_in_scope=False) & scope.in_period("awarded_on")
+    started = Q(procurement_started_on__isnull=False) & scope.in_period("procurement_started_on")
+    rows = {
+        r["buyer_id"]: r
+        for r in qs.order_by()
+        .values("buyer_id", "buyer__name")
+        .annotate(
+            awarded=Count("pk", filter=awarded),
+            spend=_sum("award_value", filter=awarded),
+            started=Count("pk", filter=started),
+            non_compliant=Count("pk", filter=started & Q(s1_compliance=Compliance.NON_COMPLIANT)),
+        )
+    }
+    commitment_counts = dict(
+        commitments(scope).order_by().values_list("contract__buyer_id").annotate(n=Count("pk"))
+    )
+    values = dict(
+        returns(scope)
+        .filter(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False)
+        .order_by()
+        .values_list("commitment__contract__buyer_id")
+        .annotate(value=_sum_money(F("quantity") * F("commitment__proxy_value")))
+    )
+    result = []
+    for buyer_id, row in rows.items():
+        row["commitments"] = commitment_counts.get(buyer_id, 0)
+        row["verified_value"] = values.get(buyer_id, ZERO)
+        if row["awarded"] or row["started"] or row["commitments"]:
+            result.append(row)
+    return sorted(result, key=lambda r: r["buyer__name"])
+
+
+@definition(
+    """Per financial-year quarter (Q1 is April to June): contracts awarded (by award date) and
+    their award value; and returns by the quarter in which their reporting period ends — how
+    many were verified, with their £ estimate, and how many are still claimed but unverified."""
+)
+def by_quarter(scope: Scope) -> list[dict]:
+    awarded = (
+        contracts(scope)
+        .filter(scope.in_period("awarded_on"), awarded_on__isnull=False, not_in_scope=False)
+        .exclude(stage=Stage.CANCELLED)
+        .annotate(quarter=TruncQuarter("awarded_on"))
+        .order_by()
+        .values("quarter")
+        .annotate(n=Count("pk"), value=_sum("award_value"))
+    )
+    delivered = (
+        returns(scope)
+        .annotate(quarter=TruncQuarter("period__end"))
+        .order_by()
+        .values("quarter")
+        .annotate(
+            verified=Count("pk", filter=Q(status=ReturnStatus.VERIFIED)),
+            claimed=Count("pk", filter=Q(status__in=CLAIMED)),
+            verified_value=_sum_money(
+                F("quantity") * F("commitment__proxy_value"),
+                filter=Q(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False),
+            ),
+        )
+    )
+    rows: dict[datetime.date, dict] = {}
+
+    def entry(quarter) -> dict:
+        if isinstance(quarter, datetime.datetime):
+            quarter = quarter.date()
+        return rows.setdefault(
+            quarter,
+            {
+                "quarter": quarter,
+                "label": periods.quarter_label(quarter),
+                "awarded": 0,
+                "awarded_value": ZERO,
+                "verified": 0,
+                "claimed": 0,
+                "verified_value": ZERO,
+            },
+        )
+
+    for row in awarded:
+        entry(row["quarter"]).update(awarded=row["n"], awarded_value=row["value"])
+    for row in delivered:
+        entry(row["quarter"]).update(
+            verified=row["verified"],
+            claimed=row["claimed"] if not scope.public else 0,
+            verified_value=row["verified_value"],
+        )
+    ordered = [rows[k] for k in sorted(rows)]
+    top = max((r["verified_value"] for r in ordered), default=ZERO)
+    for row in ordered:
+        row["bar"] = int(row["verified_value"] * 100 / top) if top else 0
+    return ordered
+
+
+@definition(
+    """Gaps: neighbourhoods (or wards) with at least one active objective naming them or an area
+    inside them but no current commitment there; and active objectives that no contract serves
+    — no current commitment and not named in any contract's assessment (cancelled contracts
+    aside)."""
+)
+def gaps(scope: Scope, areas: list[dict] | None = None) -> dict:
+    areas = by_area(scope) if areas is None else areas
+    unserved_areas = [
+        a for a in areas if a["has_objectives"] and not a["commitments"] and not a["wider"]
+    ]
+    commitment = Commitment.objects.current().filter(objective_id=OuterRef("pk"))
+    named = Assessment.objects.filter(objectives=OuterRef("pk")).exclude(
+        contract__stage=Stage.CANCELLED
+    )
+    unserved = list(
+        objectives(scope)
+        .filter(status=Objective.Status.ACTIVE)
+        .filter(~Exists(commitment), ~Exists(named))
+        .order_by("title")
+        .values("pk", "title", "lead_organisation__name")
+    )
+    return {"areas": unserved_areas, "objectives": unserved}
+
+
+# The public page's lists ----------------------------------------------------------------------
+
+
+@definition(
+    """Contracts of the place awarded, in delivery or closed that carry at least one current
+    social value commitment: reference, title, buyer, supplier, award value and date, the number
+    of commitments and the verified £ estimate. Nothing commercially confidential (no evaluation
+    scores, no contacts) and no personal data."""
+)
+def contracts_with_commitments(scope: Scope) -> list[dict]:
+    current = commitments(scope, use_period=False)
+    value = (
+        DeliveryReturn.objects.filter(
+            status=ReturnStatus.VERIFIED,
+            commitment__in=current,
+            commitment__contract_id=OuterRef("pk"),
+            commitment__proxy_value__isnull=False,
+        )
+        .order_by()
+        .values("commitment__contract_id")
+        .annotate(
+            v=Sum(
+                ExpressionWrapper(F("quantity") * F("commitment__proxy_value"), output_field=MONEY)
+            )
+        )
+        .values("v")
+    )
+    count = (
+        current.filter(contract_id=OuterRef("pk"))
+        .order_by()
+        .values("contract_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    return list(
+        contracts(scope)
+        .filter(
+            scope.in_period("awarded_on"),
+            stage__in=[Stage.AWARDED, Stage.IN_DELIVERY, Stage.CLOSED],
+        )
+        .annotate(
+            commitment_count=Coalesce(Subquery(count, output_field=IntegerField()), 0),
+            verified_value=Coalesce(
+                Subquery(value, output_field=MONEY), Value(ZERO), output_field=MONEY
+            ),
+        )
+        .filter(commitment_count__gt=0)
+        .order_by("-awarded_on", "reference")
+        .values(
+            "pk",
+            "reference",
+            "title",
+            "buyer__name",
+            "supplier__name",
+            "award_value",
+            "awarded_on",
+            "stage",
+            "commitment_count",
+            "verified_value",
+        )
+    )
+
+
+@definition(
+    """Community proposals accepted as (or attached to) a published objective of the place,
+    with the group that proposed them."""
+)
+def proposals_adopted(scope: Scope) -> list[dict]:
+    return list(
+        Proposal.objects.filter(
+            place=scope.place,
+            status=Proposal.Status.ACCEPTED,
+            objective__status__in=Objective.PUBLIC_STATUSES,
+        )
+        .order_by("objective__title", "title")
+        .values("pk", "title", "organisation__name", "objective_id", "objective__title")
+    )

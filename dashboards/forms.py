@@ -1,0 +1,91 @@
+"""The dashboard's filter form: place, period, organisation, area, theme, outcome, dimension."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.utils import timezone
+
+from objectives.models import Dimension, Outcome, Theme
+from people.models import Organisation
+from places.models import Area, Place
+
+from . import periods
+
+
+class AreaChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, area):
+        indent = "\u2003" * area.depth
+        code = f" ({area.gss_code})" if area.gss_code else ""
+        return f"{indent}{area.name}{code} – {area.get_kind_display().lower()}"
+
+
+class OutcomeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, outcome):
+        return f"{outcome.theme.name}: {outcome.name}"
+
+
+class DashboardFilterForm(forms.Form):
+    place = forms.ModelChoiceField(
+        queryset=Place.objects.none(), required=False, empty_label=None, to_field_name="slug"
+    )
+    period = forms.ChoiceField(
+        required=False, label="Period", help_text="UK financial years run from 1 April to 31 March"
+    )
+    organisation = forms.ModelChoiceField(
+        queryset=Organisation.objects.none(),
+        required=False,
+        label="Organisation",
+        empty_label="The whole place (all partners)",
+        to_field_name="slug",
+    )
+    area = AreaChoiceField(
+        queryset=Area.objects.none(),
+        required=False,
+        label="Area",
+        empty_label="The whole place",
+        help_text="Includes every area inside the one you choose",
+    )
+    theme = forms.ModelChoiceField(
+        queryset=Theme.objects.none(), required=False, label="Theme", empty_label="All themes"
+    )
+    outcome = OutcomeChoiceField(
+        queryset=Outcome.objects.none(), required=False, label="Outcome", empty_label="All outcomes"
+    )
+    dimension = forms.ChoiceField(
+        required=False,
+        label="Well-being dimension",
+        choices=[("", "All dimensions"), *Dimension.choices],
+    )
+
+    def __init__(self, *args, place: Place, places, public: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place = place
+        self.fields["place"].queryset = places
+        self.fields["place"].initial = place.slug
+        if places.count() < 2:
+            del self.fields["place"]
+        self.fields["period"].choices = [("", "All time")] + [
+            (p.key, p.label) for p in periods.choices(timezone.localdate())
+        ]
+        self.fields["organisation"].queryset = Organisation.objects.filter(
+            place=place, kind__in=Organisation.PUBLIC_BODY_KINDS, archived_at__isnull=True
+        ).order_by("name")
+        self.fields["area"].queryset = Area.objects.current().filter(place=place).order_by("path")
+        self.fields["theme"].queryset = (
+            Theme.objects.filter(framework__place=place, framework__status="active")
+            .select_related("framework")
+            .order_by("framework__name", "position", "name")
+        )
+        self.fields["outcome"].queryset = (
+            Outcome.objects.filter(framework__place=place, framework__status="active")
+            .select_related("theme")
+            .order_by("framework__name", "theme__position", "position", "name")
+        )
+        if public:
+            del self.fields["organisation"]
+        self.helper = FormHelper(self)
+        self.helper.form_method = "get"
+        self.helper.form_tag = True
+        self.helper.disable_csrf = True
+        self.helper.label_size = "s"
+        self.helper.add_input(Submit("", "Apply filters", css_class="govuk-button--secondary"))

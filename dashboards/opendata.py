@@ -1,0 +1,211 @@
+"""Open data: commitments and their verified delivery as CSV, one row per commitment per
+reporting period.
+
+Streamed from the database with `.iterator(chunk_size=...)` and `socialvalue.csv.csv_lines`, so
+memory stays constant however many rows there are. Verified delivery only: claimed but
+unverified quantities are not published. No personal data: organisations are named, people are
+not.
+"""
+
+from decimal import Decimal
+
+from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum
+
+from contracts.models import Commitment, DeliveryReturn, ReportingPeriod
+from places.models import Area
+
+from .figures import Scope, commitments
+
+CHUNK_SIZE = 2000
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+
+# (column name, description): the documentation shown on the transparency page.
+COLUMNS = [
+    ("place", "The place (borough or county) the contract is for"),
+    ("place_gss_code", "ONS GSS code of the place's local authority, if recorded"),
+    ("commitment_id", "This service's identifier of the commitment"),
+    ("contract_reference", "The buyer's reference for the contract"),
+    ("contract_ocid", "The contract's Open Contracting id (as in the OCDS export)"),
+    ("contract_title", "The contract's title"),
+    ("buyer", "The public body that bought the contract (the lead buyer)"),
+    ("buyer_identifier", "The buyer's organisation identifier, such as GB-PPON-…, if recorded"),
+    ("delivered_by", "The supplier or subcontractor that made the commitment"),
+    ("delivered_by_role", "supplier or subcontractor"),
+    ("framework", "The outcomes framework the measure belongs to, with its version"),
+    ("measure_code", "The measure's code in that framework"),
+    ("measure_name", "What is counted"),
+    ("unit", "The unit quantities are counted in"),
+    ("measure_retired", "yes if the measure has since been retired (the commitment still counts)"),
+    ("objective_reference", "The local objective the commitment serves (OBJ-nnnnn)"),
+    ("objective_title", "The objective's title"),
+    ("area_name", "The area the commitment is for"),
+    ("area_type", "ward, neighbourhood, LSOA, MSOA or council grouping"),
+    ("area_gss_code", "The area's ONS GSS code (E05 ward, E01 LSOA, E02 MSOA), if it has one"),
+    ("area_gss_year", "The year of that GSS code (wards change yearly)"),
+    ("committed_quantity", "The whole quantity committed, in the unit"),
+    ("commitment_start", "When delivery of the commitment starts (YYYY-MM-DD)"),
+    ("commitment_due", "When the whole quantity is due (YYYY-MM-DD)"),
+    ("period_start", "First day of the reporting period (YYYY-MM-DD)"),
+    ("period_end", "Last day of the reporting period (YYYY-MM-DD)"),
+    (
+        "verified_quantity",
+        "Quantity delivered in the period and verified by an officer; empty "
+        "when no verified return exists for the period",
+    ),
+    ("proxy_value_gbp", "£ per unit copied onto the commitment when it was made, if any"),
+    ("proxy_source", "Where that proxy value comes from"),
+    ("proxy_year", "The year the proxy value applies to"),
+    (
+        "verified_value_gbp_estimate",
+        "verified_quantity × proxy_value_gbp: an estimate, not money spent",
+    ),
+]
+HEADER = [name for name, _description in COLUMNS]
+AREA_TYPES = {k.value: k.label for k in Area.Kind}
+
+
+def rows(scope: Scope):
+    """Rows for every started reporting period of every current commitment in the scope (a
+    period filter keeps periods ending within it)."""
+    current = commitments(scope, use_period=False)
+    verified = (
+        DeliveryReturn.objects.filter(
+            commitment_id=OuterRef("contract__commitments__id"),
+            period_id=OuterRef("pk"),
+            status=DeliveryReturn.Status.VERIFIED,
+        )
+        .order_by()
+        .values("commitment_id")
+        .annotate(total=Sum("quantity"))
+        .values("total")
+    )
+    periods = (
+        ReportingPeriod.objects.filter(
+            scope.in_period("end"),
+            contract__commitments__in=current,
+            start__lte=scope.today,
+        )
+        .annotate(verified=Subquery(verified, output_field=MONEY))
+        .annotate(
+            value=ExpressionWrapper(
+                F("verified") * F("contract__commitments__proxy_value"),
+                output_field=MONEY,
+            )
+        )
+        .order_by("contract__reference", "contract__commitments__id", "start")
+        .values_list(
+            "contract__commitments__id",
+            "contract__reference",
+            "contract__ocid",
+            "contract__title",
+            "contract__buyer__name",
+            "contract__buyer__identifier",
+            "contract__commitments__delivered_by__name",
+            "contract__commitments__delivered_by_id",
+            "contract__supplier_id",
+            "contract__commitments__measure__framework__name",
+            "contract__commitments__measure__framework__version",
+            "contract__commitments__measure__code",
+            "contract__commitments__measure__name",
+            "contract__commitments__measure__unit",
+            "contract__commitments__measure__retired_at",
+            "contract__commitments__objective_id",
+            "contract__commitments__objective__title",
+            "contract__commitments__area__name",
+            "contract__commitments__area__kind",
+            "contract__commitments__area__gss_code",
+            "contract__commitments__area__gss_year",
+            "contract__commitments__quantity",
+            "contract__commitments__start_date",
+            "contract__commitments__due_date",
+            "start",
+            "end",
+            "verified",
+            "contract__commitments__proxy_value",
+            "contract__commitments__proxy_source",
+            "contract__commitments__proxy_year",
+            "value",
+        )
+    )
+    from .ocds import ocid_for
+
+    for (
+        commitment_id,
+        reference,
+        ocid,
+        title,
+        buyer,
+        buyer_identifier,
+        delivered_by,
+        delivered_by_id,
+        supplier_id,
+        framework,
+        version,
+        code,
+        name,
+        unit,
+        retired_at,
+        objective_id,
+        objective_title,
+        area_name,
+        area_kind,
+        gss_code,
+        gss_year,
+        quantity,
+        start_date,
+        due_date,
+        start,
+        end,
+        verified_quantity,
+        proxy_value,
+        proxy_source,
+        proxy_year,
+        value,
+    ) in periods.iterator(chunk_size=CHUNK_SIZE):
+        yield [
+            scope.place.name,
+            scope.place.gss_code,
+            commitment_id,
+            reference,
+            ocid or ocid_for(reference=reference, ocid=""),
+            title,
+            buyer,
+            buyer_identifier,
+            delivered_by,
+            "supplier" if delivered_by_id == supplier_id else "subcontractor",
+            f"{framework} ({version})",
+            code,
+            name,
+            unit,
+            retired_at is not None,
+            f"OBJ-{objective_id:05d}",
+            objective_title,
+            area_name,
+            AREA_TYPES.get(area_kind, area_kind),
+            gss_code,
+            gss_year,
+            _plain(quantity),
+            start_date.isoformat(),
+            due_date.isoformat(),
+            start.isoformat(),
+            end.isoformat(),
+            _plain(verified_quantity),
+            _plain(proxy_value),
+            proxy_source,
+            proxy_year,
+            _plain(value, places=2) if value is not None else None,
+        ]
+
+
+def _plain(value, places: int | None = None):
+    if value is None:
+        return None
+    value = Decimal(value)
+    if places is not None:
+        return value.quantize(Decimal(1).scaleb(-places))
+    normalised = value.normalize()
+    return normalised.quantize(Decimal(1)) if normalised == normalised.to_integral() else normalised
+
+
+def commitment_count(scope: Scope) -> int:
+    return Commitment.objects.filter(pk__in=commitments(scope, use_period=False)).count()

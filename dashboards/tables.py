@@ -1,0 +1,391 @@
+"""The dashboard's figures as tables: one definition drives the HTML table and its CSV download,
+so what a leader reads and what they download are the same numbers."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.contrib.humanize.templatetags.humanize import intcomma
+
+from . import figures
+
+
+@dataclass
+class Column:
+    label: str
+    numeric: bool = False
+
+
+@dataclass
+class Table:
+    name: str
+    caption: str
+    columns: list[Column]
+    rows: list[list] = field(default_factory=list)
+    definition: str = ""
+    empty: str = "Nothing to show for these filters."
+
+    @property
+    def headers(self) -> list[str]:
+        return [c.label for c in self.columns]
+
+    @property
+    def display_rows(self) -> list[list[tuple[str, bool]]]:
+        """Each cell as (text, numeric) for the HTML table; the CSV keeps the raw values."""
+        return [
+            [
+                (display(value), column.numeric)
+                for value, column in zip(row, self.columns, strict=True)
+            ]
+            for row in self.rows
+        ]
+
+
+def display(value) -> str:
+    if value is None or value == "":
+        return "–"
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, datetime.date):
+        return f"{value:%-d %b %Y}"
+    if isinstance(value, int | Decimal | float):
+        return intcomma(value)
+    return str(value)
+
+
+def _n(value) -> Decimal | int:
+    """A quantity without trailing zeros, for display and CSV alike."""
+    if isinstance(value, Decimal):
+        normalised = value.normalize()
+        return (
+            normalised.quantize(Decimal(1))
+            if normalised == normalised.to_integral()
+            else normalised
+        )
+    if isinstance(value, float):
+        return Decimal(str(round(value, 2))).normalize()
+    return value
+
+
+def _whole(value) -> Decimal:
+    """An expectation, rounded to one decimal place: it is pro rata, not a count."""
+    return _n(Decimal(str(round(float(value or 0), 1))))
+
+
+def _money(value) -> Decimal:
+    return Decimal(value or 0).quantize(Decimal("1"))
+
+
+def measures_table(data: dict, *, public: bool = False) -> Table:
+    columns = [
+        Column("Measure"),
+        Column("Unit"),
+        Column("Commitments", True),
+        Column("Committed", True),
+        Column("Verified delivered", True),
+    ]
+    if not public:
+        columns.append(Column("Claimed, not yet verified", True))
+    columns += [Column("Verified as % of committed", True), Column("Verified £ (estimate)", True)]
+    table = Table(
+        "measures",
+        "Committed and delivered quantities per measure",
+        columns,
+        definition=figures.delivery_by_measure.definition,
+    )
+    for r in data["rows"]:
+        row = [
+            f"{r['code']} {r['name']}" + (" (retired measure)" if r["retired"] else ""),
+            r["unit"],
+            r["commitments"],
+            _n(r["committed"]),
+            _n(r["verified"]),
+        ]
+        if not public:
+            row.append(_n(r["claimed"]))
+        row += [r["verified_percent"], _money(r["verified_value"])]
+        table.rows.append(row)
+    return table
+
+
+def non_compliant_table(data: dict) -> Table:
+    table = Table(
+        "non_compliant",
+        "Contracts whose procurement started without an assessment approved first",
+        [
+            Column("Reference"),
+            Column("Title"),
+            Column("Buyer"),
+            Column("Procurement started"),
+            Column("Why"),
+        ],
+        definition=figures.compliance.definition,
+        empty="None: every contract in these filters had its assessment approved first.",
+    )
+    for r in data["not_compliant"]:
+        table.rows.append(
+            [r["reference"], r["title"], r["buyer__name"], r["procurement_started_on"], r["reason"]]
+        )
+    return table
+
+
+def targets_table(rows: list[dict], *, public: bool = False) -> Table:
+    columns = [
+        Column("Objective"),
+        Column("Measure (unit)"),
+        Column("Target", True),
+        Column("By"),
+        Column("Verified", True),
+    ]
+    if not public:
+        columns.append(Column("Claimed, unverified", True))
+    columns += [Column("Due by now", True), Column("% of target", True), Column("Status")]
+    table = Table(
+        "targets",
+        "Targets against verified delivery",
+        columns,
+        definition=figures.targets_progress.definition,
+    )
+    for r in rows:
+        row = [
+            r["objective__title"],
+            f"{r['measure__code']} {r['measure__name']} ({r['measure__unit']})",
+            _n(r["target_quantity"]),
+            r["target_date"],
+            _n(r["verified"]),
+        ]
+        if not public:
+            row.append(_n(r["claimed"]))
+        row += [_whole(r["expected"]), r["percent"], "On track" if r["on_track"] else "Behind"]
+        table.rows.append(row)
+    return table
+
+
+def at_risk_table(rows: list[dict]) -> Table:
+    table = Table(
+        "at_risk",
+        "Commitments behind or at risk, with recovery actions",
+        [
+            Column("Status"),
+            Column("Contract"),
+            Column("Delivered by"),
+            Column("Measure"),
+            Column("Area"),
+            Column("Committed", True),
+            Column("Due by now", True),
+            Column("Verified", True),
+            Column("Recovery action"),
+        ],
+        definition=figures.commitments_at_risk.definition,
+        empty="No commitment is behind or at risk.",
+    )
+    for r in rows:
+        table.rows.append(
+            [
+                r["status_label"],
+                f"{r['contract__reference']} {r['contract__title']}",
+                r["delivered_by__name"],
+                f"{r['measure__code']} {r['measure__name']} ({r['measure__unit']})",
+                r["area__name"],
+                _n(r["quantity"]),
+                _whole(r["expected"]),
+                _n(r["verified"]),
+                r["recovery_action"] or "None recorded",
+            ]
+        )
+    return table
+
+
+def areas_table(rows: list[dict]) -> Table:
+    table = Table(
+        "areas",
+        "Neighbourhoods ranked by verified delivery against what was due",
+        [
+            Column("Rank", True),
+            Column("Area"),
+            Column("GSS code"),
+            Column("Commitments", True),
+            Column("Behind or at risk", True),
+            Column("Delivered against due (%)", True),
+            Column("Band"),
+            Column("Verified £ (estimate)", True),
+            Column("Active objectives"),
+        ],
+        definition=figures.by_area.definition,
+    )
+    for rank, r in enumerate(rows, start=1):
+        table.rows.append(
+            [
+                rank,
+                r["name"],
+                r["gss_code"],
+                r["commitments"],
+                r["at_risk"],
+                r["percent"],
+                r["band_label"],
+                _money(r["verified_value"]),
+                "Yes" if r["has_objectives"] else "No",
+            ]
+        )
+    return table
+
+
+def outcomes_table(rows: list[dict]) -> Table:
+    table = Table(
+        "outcomes",
+        "By theme and outcome",
+        [
+            Column("Theme"),
+            Column("Outcome"),
+            Column("Active objectives", True),
+            Column("Commitments", True),
+            Column("Behind or at risk", True),
+            Column("Committed £ (estimate)", True),
+            Column("Verified £ (estimate)", True),
+        ],
+        definition=figures.by_outcome.definition,
+    )
+    for r in rows:
+        table.rows.append(
+            [
+                r["theme"],
+                r["outcome"],
+                r["objectives"],
+                r["commitments"],
+                r["at_risk"],
+                _money(r["committed_value"]),
+                _money(r["verified_value"]),
+            ]
+        )
+    return table
+
+
+def organisations_table(rows: list[dict]) -> Table:
+    table = Table(
+        "organisations",
+        "By partner organisation (lead buyer)",
+        [
+            Column("Organisation"),
+            Column("Contracts awarded or in delivery", True),
+            Column("Award value (£)", True),
+            Column("Procurements started", True),
+            Column("Not compliant", True),
+            Column("Commitments", True),
+            Column("Verified £ (estimate)", True),
+        ],
+        definition=figures.by_organisation.definition,
+    )
+    for r in rows:
+        table.rows.append(
+            [
+                r["buyer__name"],
+                r["awarded"],
+                _money(r["spend"]),
+                r["started"],
+                r["non_compliant"],
+                r["commitments"],
+                _money(r["verified_value"]),
+            ]
+        )
+    return table
+
+
+def quarters_table(rows: list[dict], *, public: bool = False) -> Table:
+    columns = [
+        Column("Quarter"),
+        Column("Contracts awarded", True),
+        Column("Award value (£)", True),
+        Column("Returns verified", True),
+    ]
+    if not public:
+        columns.append(Column("Returns claimed, not yet verified", True))
+    columns.append(Column("Verified £ (estimate)", True))
+    table = Table(
+        "quarters",
+        "Over time, by financial-year quarter",
+        columns,
+        definition=figures.by_quarter.definition,
+    )
+    for r in rows:
+        row = [r["label"], r["awarded"], _money(r["awarded_value"]), r["verified"]]
+        if not public:
+            row.append(r["claimed"])
+        row.append(_money(r["verified_value"]))
+        table.rows.append(row)
+    return table
+
+
+def gaps_tables(data: dict) -> tuple[Table, Table]:
+    areas = Table(
+        "gap_areas",
+        "Neighbourhoods with active objectives but no commitments",
+        [Column("Area"), Column("GSS code")],
+        definition=figures.gaps.definition,
+        empty="None: every neighbourhood with an active objective has a commitment.",
+    )
+    areas.rows = [[a["name"], a["gss_code"]] for a in data["areas"]]
+    objectives = Table(
+        "gap_objectives",
+        "Active objectives that no contract serves",
+        [Column("Objective"), Column("Lead organisation")],
+        definition=figures.gaps.definition,
+        empty="None: every active objective is served by a contract.",
+    )
+    objectives.rows = [[o["title"], o["lead_organisation__name"]] for o in data["objectives"]]
+    return areas, objectives
+
+
+def proposals_table(data: dict) -> Table:
+    table = Table(
+        "proposals",
+        "Community proposals by state",
+        [Column("State"), Column("Proposals", True)],
+        definition=figures.proposals_summary.definition,
+    )
+    table.rows = [[r["label"], r["count"]] for r in data["by_status"]]
+    return table
+
+
+def responses_table(data: dict) -> Table:
+    table = Table(
+        "responses",
+        "Consultation responses by type of respondent",
+        [Column("Respondent type"), Column("Responses", True)],
+        definition=figures.consultations_summary.definition,
+    )
+    table.rows = [[r["label"], r["count"]] for r in data["responses"]]
+    return table
+
+
+def contracts_table(rows: list[dict]) -> Table:
+    table = Table(
+        "contracts",
+        "Contracts with social value commitments",
+        [
+            Column("Reference"),
+            Column("Title"),
+            Column("Buyer"),
+            Column("Supplier"),
+            Column("Awarded"),
+            Column("Award value (£)", True),
+            Column("Commitments", True),
+            Column("Verified £ (estimate)", True),
+        ],
+        definition=figures.contracts_with_commitments.definition,
+    )
+    for r in rows:
+        table.rows.append(
+            [
+                r["reference"],
+                r["title"],
+                r["buyer__name"],
+                r["supplier__name"],
+                r["awarded_on"],
+                _money(r["award_value"]),
+                r["commitment_count"],
+                _money(r["verified_value"]),
+            ]
+        )
+    return table

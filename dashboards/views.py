@@ -1,0 +1,227 @@
+"""The leaders' dashboard, the public transparency page and the open data downloads."""
+
+import json
+
+from django.contrib.auth.decorators import login_not_required
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.generic import TemplateView
+
+from people.models import Membership
+from people.permissions import place_ids
+from places.models import Place
+from socialvalue.csv import csv_lines
+from socialvalue.views import RuleRequiredMixin
+
+from . import figures, ocds, opendata, tables
+from .filters import describe, scope_from
+from .forms import DashboardFilterForm
+
+Role = Membership.Role
+
+
+def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
+    response = StreamingHttpResponse(
+        csv_lines([table.headers, *table.rows]), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+class FiguresMixin:
+    """Builds the filter form, the scope, every figure and every table for a place."""
+
+    public = False
+
+    def build(self, place: Place, places) -> dict:
+        form = DashboardFilterForm(
+            self.request.GET or None, place=place, places=places, public=self.public
+        )
+        scope = scope_from(form, public=self.public)
+        spend = figures.spend_in_scope(scope)
+        compliance = figures.compliance(scope)
+        measures = figures.delivery_by_measure(scope)
+        targets = figures.targets_progress(scope)
+        areas = figures.by_area(scope)
+        gap_data = figures.gaps(scope, areas)
+        proposals = figures.proposals_summary(scope)
+        consultations = figures.consultations_summary(scope)
+        outcomes = figures.by_outcome(scope)
+        quarters = figures.by_quarter(scope)
+        gap_areas, gap_objectives = tables.gaps_tables(gap_data)
+        context = {
+            "place": place,
+            "form": form,
+            "scope": scope,
+            "filters_described": describe(scope),
+            "spend": spend,
+            "compliance": compliance,
+            "weighting": figures.average_weighting(scope),
+            "measures": measures,
+            "objectives": figures.objectives_summary(scope),
+            "statuses": figures.commitment_statuses(scope),
+            "proposals": proposals,
+            "consultations": consultations,
+            "areas": areas,
+            "quarters": quarters,
+            "definitions": figures.DEFINITIONS,
+            "bands": figures.BANDS,
+            "generated_at": timezone.now(),
+            "tables": {
+                "measures": tables.measures_table(measures, public=self.public),
+                "targets": tables.targets_table(targets, public=self.public),
+                "areas": tables.areas_table(areas),
+                "outcomes": tables.outcomes_table(outcomes),
+                "quarters": tables.quarters_table(quarters, public=self.public),
+                "gap_areas": gap_areas,
+                "gap_objectives": gap_objectives,
+                "proposals": tables.proposals_table(proposals),
+                "responses": tables.responses_table(consultations),
+            },
+        }
+        if self.public:
+            context["tables"]["contracts"] = tables.contracts_table(
+                figures.contracts_with_commitments(scope)
+            )
+            context["adopted"] = figures.proposals_adopted(scope)
+        else:
+            context["tables"]["non_compliant"] = tables.non_compliant_table(compliance)
+            context["tables"]["at_risk"] = tables.at_risk_table(figures.commitments_at_risk(scope))
+            context["tables"]["organisations"] = tables.organisations_table(
+                figures.by_organisation(scope)
+            )
+        query = self.request.GET.copy()
+        query.pop("format", None)
+        query.pop("table", None)
+        context["csv_query"] = query.urlencode()
+        return context
+
+    def render_or_download(self, context, prefix: str):
+        if self.request.GET.get("format") == "csv":
+            table = context["tables"].get(self.request.GET.get("table", ""))
+            if table is None:
+                raise Http404("No such table")
+            stamp = timezone.localdate().isoformat()
+            return _csv_response(table, f"{prefix}-{table.name}-{stamp}.csv")
+        return self.render_to_response(context)
+
+
+class DashboardView(RuleRequiredMixin, FiguresMixin, TemplateView):
+    """/dashboard/: for leaders and officers of a public body serving the place."""
+
+    permission_rule = "dashboards.view_dashboard"
+    template_name = "dashboards/dashboard.html"
+
+    def places(self):
+        user = self.request.user
+        qs = Place.objects.order_by("name")
+        if user.is_superuser:
+            return qs
+        return qs.filter(pk__in=place_ids(user, Role.LEADER, Role.OFFICER))
+
+    def get_permission_object(self):
+        """The place asked for (any place: the rule refuses those the user does not serve), or
+        the user's first place."""
+        slug = self.request.GET.get("place")
+        if slug:
+            return Place.objects.filter(slug=slug).first()
+        return self.places().first()
+
+    def get(self, request, *args, **kwargs):
+        place = self.get_permission_object()
+        context = self.get_context_data(**kwargs)
+        context.update(self.build(place, self.places()))
+        return self.render_or_download(context, f"dashboard-{place.slug}")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class TransparencyIndexView(TemplateView):
+    """/transparency/: the place's page, or a choice of places when there are several."""
+
+    template_name = "dashboards/transparency_index.html"
+
+    def get(self, request, *args, **kwargs):
+        places = list(Place.objects.order_by("name"))
+        if len(places) == 1:
+            return redirect("dashboards:transparency", slug=places[0].slug)
+        return self.render_to_response(self.get_context_data(places=places))
+
+
+@method_decorator(login_not_required, name="dispatch")
+class TransparencyView(RuleRequiredMixin, FiguresMixin, TemplateView):
+    """The same figures for the public: verified data and published objectives only."""
+
+    permission_rule = "dashboards.view_transparency"
+    template_name = "dashboards/transparency.html"
+    public = True
+
+    def get_permission_object(self):
+        return get_object_or_404(Place, slug=self.kwargs["slug"])
+
+    def get(self, request, *args, **kwargs):
+        place = self.get_permission_object()
+        context = self.get_context_data(**kwargs)
+        context.update(self.build(place, Place.objects.filter(pk=place.pk)))
+        context["columns"] = opendata.COLUMNS
+        return self.render_or_download(context, f"transparency-{place.slug}")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class CommitmentsCsvView(RuleRequiredMixin, View):
+    """Open data: one row per commitment per reporting period, verified delivery only."""
+
+    permission_rule = "dashboards.view_transparency"
+
+    def get_permission_object(self):
+        return get_object_or_404(Place, slug=self.kwargs["slug"])
+
+    def get(self, request, slug):
+        place = self.get_permission_object()
+        form = DashboardFilterForm(
+            request.GET or None, place=place, places=Place.objects.filter(pk=place.pk), public=True
+        )
+        scope = scope_from(form, public=True)
+        response = StreamingHttpResponse(
+            _lines(scope),
+            content_type="text/csv; charset=utf-8",
+        )
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = (
+            f'attachment; filename="{place.slug}-commitments-{stamp}.csv"'
+        )
+        return response
+
+
+def _lines(scope):
+    def rows():
+        yield opendata.HEADER
+        yield from opendata.rows(scope)
+
+    return csv_lines(rows())
+
+
+@method_decorator(login_not_required, name="dispatch")
+class OcdsView(RuleRequiredMixin, View):
+    """Open data: an OCDS 1.1 release package of the place's contracts with social value."""
+
+    permission_rule = "dashboards.view_transparency"
+
+    def get_permission_object(self):
+        return get_object_or_404(Place, slug=self.kwargs["slug"])
+
+    def get(self, request, slug):
+        place = self.get_permission_object()
+        scope = figures.Scope(place=place, public=True)
+        uri = request.build_absolute_uri(reverse("dashboards:ocds", kwargs={"slug": slug}))
+        package = ocds.release_package(scope, uri=uri)
+        response = HttpResponse(
+            json.dumps(package, indent=2, ensure_ascii=False),
+            content_type="application/json; charset=utf-8",
+        )
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="{slug}-ocds-{stamp}.json"'
+        return response

@@ -1,0 +1,286 @@
+"""Each headline figure and breakdown against the hand-computed world of conftest.py."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from contracts import services
+from contracts.models import Commitment
+from dashboards import figures
+from dashboards.figures import Scope
+from tests.contracts.factories import CommitmentFactory, DeliveryReturnFactory
+
+
+@pytest.fixture
+def scope(world):
+    return Scope(place=world.place)
+
+
+def test_spend_in_scope_counts_awarded_contracts_and_sets_exempt_apart(scope):
+    assert figures.spend_in_scope(scope) == {
+        "count": 2,
+        "total": Decimal("4000"),
+        "exempt_count": 1,
+        "exempt_total": Decimal("500"),
+    }
+
+
+def test_compliance_share_and_the_list_of_contracts_without_an_assessment(scope, world):
+    result = figures.compliance(scope)
+    assert (result["compliant"], result["non_compliant"], result["exempt"]) == (1, 1, 1)
+    assert result["share"] == 50
+    [row] = result["not_compliant"]
+    assert row["reference"] == "C2"
+    assert row["reason"] == "No approved assessment"
+
+
+def test_compliance_explains_an_assessment_approved_after_the_start(world, scope):
+    from contracts.models import Assessment
+
+    assessment = Assessment.objects.get(contract=world.c1)
+    Assessment.objects.filter(pk=assessment.pk).update(
+        approved_at=timezone.now() + datetime.timedelta(days=1)
+    )
+    world.c1.s1_compliance = "non_compliant"
+    world.c1.save()
+    result = figures.compliance(scope)
+    assert result["share"] == 0
+    assert [r["reference"] for r in result["not_compliant"]] == ["C1", "C2"]
+    assert "after procurement started" in result["not_compliant"][0]["reason"]
+
+
+def test_public_scope_lists_no_non_compliant_contracts(world):
+    assert figures.compliance(Scope(place=world.place, public=True))["not_compliant"] == []
+
+
+def test_average_weighting_counts_contracts_without_a_weighting_apart(scope):
+    result = figures.average_weighting(scope)
+    assert result["average"] == Decimal("20.0")
+    assert result["count"] == 1
+    assert result["started"] == 2  # C1 and C2; C3 is exempt
+    assert result["without_weighting"] == 1
+    assert result["below_minimum"] == 0
+
+
+def test_delivery_by_measure_counts_verified_apart_from_claimed(scope):
+    result = figures.delivery_by_measure(scope)
+    rows = {r["code"]: r for r in result["rows"]}
+    m1, m2, m3 = rows["M1"], rows["M2"], rows["M3"]
+    assert (m1["committed"], m1["verified"], m1["claimed"]) == (10, 4, 3)
+    assert m1["verified_value"] == Decimal("400")  # verified only: the claimed 3 add no £
+    assert m1["committed_value"] == Decimal("1000")
+    # A subcontractor's commitment with no proxy value: counted, never valued.
+    assert (m2["committed"], m2["verified"], m2["verified_value"], m2["without_proxy"]) == (
+        5,
+        2,
+        0,
+        1,
+    )
+    # A retired measure still counts; the rejected 7 count nowhere.
+    assert m3["retired"] is True
+    assert (m3["verified"], m3["claimed"], m3["verified_value"]) == (5, 0, Decimal("50"))
+    assert result["verified_value"] == Decimal("450")
+    assert result["committed_value"] == Decimal("1200")
+    assert result["without_proxy"] == 1
+    assert result["sources"] == [
+        {"proxy_source": "Source A", "proxy_year": 2025},
+        {"proxy_source": "Source B", "proxy_year": 2024},
+    ]
+
+
+def test_withdrawn_commitments_count_nowhere(world, scope):
+    Commitment.objects.filter(pk=world.k3.pk).update(withdrawn_at=timezone.now())
+    codes = [r["code"] for r in figures.delivery_by_measure(scope)["rows"]]
+    assert codes == ["M1", "M2"]
+
+
+def test_objectives_summary(scope):
+    assert figures.objectives_summary(scope) == {
+        "active": 3,
+        "on_track": 1,  # O1: 4 verified against 3 due so far (6 over 200 days, 100 gone)
+        "behind": 0,
+        "no_targets": 2,
+        "achieved": 0,
+        "draft": 1,
+    }
+
+
+def test_an_objective_falls_behind_when_verified_delivery_is_short(world, scope):
+    world.k1.returns.filter(status="verified").update(quantity=Decimal("1"))
+    summary = figures.objectives_summary(scope)
+    assert (summary["on_track"], summary["behind"]) == (0, 1)
+    [target] = figures.targets_progress(scope)
+    assert (target["verified"], target["claimed"], target["on_track"]) == (1, 3, False)
+
+
+def test_public_objectives_hide_drafts(world):
+    summary = figures.objectives_summary(Scope(place=world.place, public=True))
+    assert summary["draft"] is None
+    assert summary["active"] == 3
+
+
+def test_sql_commitment_status_agrees_with_the_named_rule(world):
+    """`with_progress` computes `services.commitment_status` in SQL: check them side by side."""
+    today = timezone.localdate()
+    cases = []
+    for verified in ("0", "1", "2", "2.2", "2.8", "3", "10", "12"):
+        commitment = CommitmentFactory(
+            contract=world.c1,
+            measure=world.m1,
+            quantity=Decimal("12"),
+            area=world.n2,
+            objective=world.o1,
+            start_date=today - datetime.timedelta(days=100),
+            due_date=today + datetime.timedelta(days=265),
+        )
+        if verified != "0":
+            DeliveryReturnFactory(
+                commitment=commitment, quantity=Decimal(verified), status="verified"
+            )
+        cases.append((commitment, Decimal(verified)))
+    one_off = CommitmentFactory(
+        contract=world.c1,
+        measure=world.m1,
+        quantity=Decimal("3"),
+        area=world.n2,
+        objective=world.o1,
+        schedule=Commitment.Schedule.ONE_OFF,
+        start_date=today - datetime.timedelta(days=50),
+        due_date=today - datetime.timedelta(days=1),
+    )
+    cases.append((one_off, Decimal("0")))
+    annotated = {
+        c.pk: c.status
+        for c in figures.with_progress(
+            Commitment.objects.filter(pk__in=[c.pk for c, _ in cases]), today
+        )
+    }
+    for commitment, verified in cases:
+        assert annotated[commitment.pk] == services.commitment_status(
+            commitment, verified, today
+        ), verified
+    assert set(annotated.values()) == {"complete", "on_track", "behind", "at_risk"}
+
+
+def test_commitments_at_risk_carry_their_recovery_action(world, scope):
+    # K3: 5 of 20 verified; about 2 were due. Make it fall behind by moving the period on.
+    Commitment.objects.filter(pk=world.k3.pk).update(recovery_action="Extra crew in May")
+    later = Scope(place=world.place, today=world.k3.due_date)
+    rows = figures.commitments_at_risk(later)
+    k3 = next(r for r in rows if r["pk"] == world.k3.pk)
+    assert k3["status"] == "at_risk"
+    assert k3["recovery_action"] == "Extra crew in May"
+    counts = figures.commitment_statuses(later)
+    assert counts["total"] == 3
+    assert counts["at_risk"] + counts["behind"] == len(rows)
+
+
+def test_by_area_rolls_up_to_neighbourhoods_and_keeps_ward_commitments_apart(scope, world):
+    rows = {r["name"]: r for r in figures.by_area(scope)}
+    assert rows["N1"]["commitments"] == 2  # K1 in L1 (inside N1) and K2 in N1
+    assert rows["N1"]["verified_value"] == Decimal("400")
+    assert rows["N2"]["commitments"] == 0
+    assert rows["N2"]["band_label"] == "No commitments"
+    assert rows["W2 (whole ward)"]["commitments"] == 1
+    assert rows["W2 (whole ward)"]["wider"] is True
+
+
+def test_gaps(scope, world):
+    result = figures.gaps(scope)
+    assert [a["name"] for a in result["areas"]] == ["N2"]
+    assert [o["title"] for o in result["objectives"]] == ["O2 unserved"]
+
+
+def test_an_objective_named_in_an_assessment_is_not_a_gap(scope, world):
+    from contracts.models import Assessment
+
+    Assessment.objects.get(contract=world.c1).objectives.through.objects.create(
+        assessment=Assessment.objects.get(contract=world.c1), objective=world.o2
+    )
+    assert figures.gaps(scope)["objectives"] == []
+
+
+def test_by_outcome(scope):
+    rows = {r["outcome"]: r for r in figures.by_outcome(scope)}
+    assert (rows["OC1"]["objectives"], rows["OC1"]["commitments"]) == (1, 2)
+    assert rows["OC1"]["verified_value"] == Decimal("400")
+    assert (rows["OC2"]["objectives"], rows["OC2"]["commitments"]) == (2, 1)
+    assert rows["OC2"]["verified_value"] == Decimal("50")
+
+
+def test_by_organisation_counts_each_contract_once_for_its_lead_buyer(scope, world):
+    world.c2.joint_buyers.add(world.council)
+    rows = {r["buyer__name"]: r for r in figures.by_organisation(scope)}
+    council, nhs = rows["Testborough Council"], rows["Testborough NHS"]
+    assert (council["awarded"], council["spend"], council["started"]) == (1, Decimal("1000"), 2)
+    assert (nhs["awarded"], nhs["spend"], nhs["non_compliant"]) == (1, Decimal("3000"), 1)
+    assert nhs["verified_value"] == Decimal("50")
+
+
+def test_by_quarter_uses_financial_quarters(scope, world):
+    rows = figures.by_quarter(scope)
+    assert sum(r["verified"] for r in rows) == 3
+    assert sum(r["claimed"] for r in rows) == 1
+    assert sum(r["verified_value"] for r in rows) == Decimal("450")
+    assert all(r["label"][4] == "/" and " Q" in r["label"] for r in rows)
+
+
+# Filters --------------------------------------------------------------------------------------
+
+
+def test_period_filters_returns_by_reporting_period_and_contracts_by_award_date(world):
+    p1 = world.c1.periods.order_by("start")[0]
+    scope = Scope(place=world.place, start=p1.start, end=p1.end)
+    rows = {r["code"]: r for r in figures.delivery_by_measure(scope)["rows"]}
+    assert rows["M1"]["claimed"] == 0  # the claim is for the second period
+    assert rows["M1"]["verified"] == 4
+    # No contract was awarded in the first reporting period (they were awarded before it).
+    assert figures.spend_in_scope(scope)["count"] == 0
+    awarded = world.c1.awarded_on
+    by_award = Scope(place=world.place, start=awarded, end=awarded)
+    assert figures.spend_in_scope(by_award)["count"] == 2
+
+
+def test_organisation_filter(world):
+    scope = Scope(place=world.place, organisation=world.nhs)
+    assert figures.spend_in_scope(scope)["total"] == Decimal("3000")
+    assert [r["code"] for r in figures.delivery_by_measure(scope)["rows"]] == ["M3"]
+    assert figures.objectives_summary(scope)["active"] == 1  # O4, led by the NHS body
+
+
+def test_organisation_filter_includes_joint_buyers(world):
+    world.c2.joint_buyers.add(world.council)
+    scope = Scope(place=world.place, organisation=world.council)
+    assert figures.spend_in_scope(scope)["count"] == 2
+
+
+def test_area_filter_includes_everything_below(world):
+    ward = Scope(place=world.place, area=world.w1)
+    assert [r["code"] for r in figures.delivery_by_measure(ward)["rows"]] == ["M1", "M2"]
+    assert figures.spend_in_scope(ward)["count"] == 1  # C1 serves W1 through its commitments
+    lsoa = Scope(place=world.place, area=world.l1)
+    assert [r["code"] for r in figures.delivery_by_measure(lsoa)["rows"]] == ["M1"]
+    assert [r["name"] for r in figures.by_area(ward)] == ["N1", "N2"]
+
+
+def test_theme_outcome_and_dimension_filters(world):
+    for scope in (
+        Scope(place=world.place, theme=world.t2),
+        Scope(place=world.place, outcome=world.oc2),
+        Scope(place=world.place, dimension="economic"),
+    ):
+        assert [r["code"] for r in figures.delivery_by_measure(scope)["rows"]] == ["M3"]
+        assert figures.spend_in_scope(scope)["count"] == 1
+        assert figures.objectives_summary(scope)["active"] == 2  # O2 and O4
+    social = Scope(place=world.place, dimension="social")
+    assert [r["code"] for r in figures.delivery_by_measure(social)["rows"]] == ["M1", "M2"]
+
+
+def test_another_place_counts_nothing_here(world):
+    from tests.places.factories import PlaceFactory
+
+    other = Scope(place=PlaceFactory())
+    assert figures.spend_in_scope(other)["count"] == 0
+    assert figures.delivery_by_measure(other)["rows"] == []

@@ -1,0 +1,60 @@
+"""The home page tells each role what is waiting for them."""
+
+import pytest
+from django.urls import reverse
+
+from contracts import services
+from people.models import Membership
+from tests.contracts.pipeline_helpers import complete_assessment, make_contract
+
+pytestmark = pytest.mark.django_db
+
+
+def texts(client, user):
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return [item.text for item in response.context["attention"]]
+
+
+def test_a_submitted_assessment_waits_for_a_colleague_not_its_author(
+    client, council, officer, make_member
+):
+    leader = make_member(council, Membership.Role.LEADER)
+    contract = make_contract(buyer=council, by=officer)
+    assessment = complete_assessment(contract, author=officer)
+    services.assessment_submit(assessment=assessment, by=officer)
+    assert "1 social value assessment is waiting for your sign-off" in texts(client, leader)
+    assert not any("sign-off" in t for t in texts(client, officer))
+
+
+def test_nothing_waiting_says_so(client, council, officer):
+    client.force_login(officer)
+    response = client.get(reverse("home"))
+    assert response.context["attention"] == []
+    assert b"Nothing is waiting for you." in response.content
+
+
+def test_home_query_count_does_not_grow_with_waiting_work(
+    client, council, officer, make_member, django_assert_max_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    leader = make_member(council, Membership.Role.LEADER)
+    client.force_login(leader)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(reverse("home"))
+        return len(ctx.captured_queries)
+
+    contract = make_contract(buyer=council, by=officer, reference="A-1")
+    services.assessment_submit(assessment=complete_assessment(contract, author=officer), by=officer)
+    one = count()
+    for i in range(5):
+        contract = make_contract(buyer=council, by=officer, reference=f"B-{i}")
+        services.assessment_submit(
+            assessment=complete_assessment(contract, author=officer), by=officer
+        )
+    assert count() == one

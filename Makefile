@@ -10,7 +10,7 @@ PORT ?= 8000
 # Parallel test workers (pytest-xdist): one per core.
 WORKERS ?= auto
 
-.PHONY: install run test test-fast lint format check serve frontend lock clean
+.PHONY: install run test test-fast lint format check serve frontend lock clean bench
 
 $(STAMP): requirements.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)' || { \
@@ -76,3 +76,8 @@ lock: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+## Benchmark the main pages with gunicorn on PostgreSQL (load data first: manage.py seed_scale).
+bench: install
+	@test -n "$$DATABASE_URL" || { echo "Set DATABASE_URL to a PostgreSQL database with data (see README)."; exit 1; }
+	DJANGO_DEBUG=true $(BIN)/python manage.py bench --json var/bench.json

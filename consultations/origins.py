@@ -14,7 +14,7 @@ def objective_origins(objective, user) -> list[Origin]:
             url=proposal.get_absolute_url(),
             detail=f"{proposal.reference}, proposed by {proposal.organisation.name}",
         )
-        for proposal in Proposal.objects.visible_to(user)
+        for proposal in Proposal.objects.listed_for(user)
         .filter(objective=objective)
         .select_related("organisation")
         .order_by("submitted_at", "pk")

@@ -1,8 +1,10 @@
 """Who may do what with proposals and consultations.
 
 Proposals: the proposing organisation's members submit, revise and withdraw; officers of a
-public body serving the place review (start the review, accept, merge, decline, hide content,
-keep private notes), but never a proposal from an organisation they belong to. Consultations:
+public body serving the place review (start the review, accept, merge, decline, hide content
+(comments, or the whole proposal), keep private notes), but never a proposal from an
+organisation they belong to. Anyone signed in, including residents in no organisation, may
+support a live proposal and ask about it. Consultations:
 officers of the public body that runs one manage it and alone see its responses.
 """
 
@@ -109,6 +111,8 @@ def can_decide_proposal(user, proposal) -> bool:
 def support_error(user, proposal) -> str | None:
     if not user.is_authenticated:
         return "Sign in to support a proposal"
+    if proposal.hidden_at:
+        return "This proposal has been hidden by an officer: it can no longer be supported"
     if proposal.status not in proposal.OPEN_STATUSES:
         return (
             f"This proposal is {proposal.get_status_display().lower()}: "
@@ -126,8 +130,12 @@ def can_support_proposal(user, proposal) -> bool:
 
 @rule("consultations.comment_proposal")
 def can_comment_proposal(user, proposal) -> bool:
-    """Any signed-in person may ask about a public proposal that is still live."""
-    return proposal.is_public and proposal.status != proposal.Status.WITHDRAWN
+    """Any signed-in person may ask about a public proposal that is still live and shown."""
+    return (
+        proposal.is_public
+        and proposal.status != proposal.Status.WITHDRAWN
+        and proposal.hidden_at is None
+    )
 
 
 @rule("consultations.answer_question")
@@ -143,7 +151,50 @@ def can_hide_comment(user, comment) -> bool:
 
 @rule("consultations.view_evidence_file", anonymous=True)
 def can_view_evidence_file(user, proposal) -> bool:
+    if proposal.hidden_at and not can_view_hidden_proposal(user, proposal):
+        return False
     return can_view_proposal(user, proposal)
+
+
+def hide_error(user, proposal) -> str | None:
+    """A named rule: an officer of a public body serving the place may hide a submitted
+    proposal (abusive content), never one from their own organisation. Drafts are private
+    already, so there is nothing to hide."""
+    if not proposal.is_public:
+        return "Only a submitted proposal can be hidden"
+    if proposal.hidden_at:
+        return "This proposal is already hidden"
+    return review_error(user, proposal)
+
+
+def unhide_error(user, proposal) -> str | None:
+    """Whoever may hide a proposal may show it again."""
+    if not proposal.hidden_at:
+        return "This proposal is not hidden"
+    return review_error(user, proposal)
+
+
+@rule("consultations.hide_proposal")
+def can_hide_proposal(user, proposal) -> bool:
+    return hide_error(user, proposal) is None
+
+
+@rule("consultations.unhide_proposal")
+def can_unhide_proposal(user, proposal) -> bool:
+    return unhide_error(user, proposal) is None
+
+
+@rule("consultations.view_hidden_proposal")
+def can_view_hidden_proposal(user, proposal) -> bool:
+    """A hidden proposal's content stays visible to its own organisation's people and to the
+    officers who review proposals in the place; everyone else sees only why it was hidden."""
+    if not user.is_authenticated:
+        return False
+    return (
+        user.is_superuser
+        or bool(roles_in(user, proposal.organisation))
+        or review_error(user, proposal) is None
+    )
 
 
 # --- Consultations -------------------------------------------------------------------------

@@ -37,6 +37,24 @@ class ProposalQuerySet(models.QuerySet):
         own = organisation_ids(user)
         return self.filter(Q(submitted_at__isnull=False) | Q(organisation_id__in=own))
 
+    def listed_for(self, user):
+        """What lists show the user: what they may see, less proposals an officer has hidden,
+        except to the proposing organisation's people and the officers reviewing in the place
+        (matching the rule `consultations.view_hidden_proposal`)."""
+        visible = self.visible_to(user)
+        if not user.is_authenticated:
+            return visible.filter(hidden_at__isnull=True)
+        if user.is_superuser:
+            return visible
+        from people.models import Membership
+        from people.permissions import organisation_ids, place_ids
+
+        return visible.filter(
+            Q(hidden_at__isnull=True)
+            | Q(organisation_id__in=organisation_ids(user))
+            | Q(place_id__in=place_ids(user, Membership.Role.OFFICER))
+        )
+
     def for_list(self):
         from .models import Comment, Support
 

@@ -37,6 +37,8 @@ urlpatterns = [
         "proposals/<int:pk>/decline/", views.ProposalDeclineView.as_view(), name="proposal_decline"
     ),
     path("proposals/<int:pk>/notes/new/", views.ProposalNoteView.as_view(), name="proposal_note"),
+    path("proposals/<int:pk>/hide/", views.ProposalHideView.as_view(), name="proposal_hide"),
+    path("proposals/<int:pk>/unhide/", views.ProposalUnhideView.as_view(), name="proposal_unhide"),
     path("proposals/<int:pk>/support/", views.SupportView.as_view(), name="proposal_support"),
     path(
         "proposals/<int:pk>/support/withdraw/",

@@ -176,8 +176,12 @@ class SectionForm(GovFormMixin, forms.Form):
     def __init__(self, *args, assessment: Assessment, **kwargs):
         self.assessment = assessment
         super().__init__(*args, **kwargs)
+        # The revision this form was shown at: saving over a newer one is refused.
+        self.fields["revision"] = forms.IntegerField(
+            widget=forms.HiddenInput, initial=assessment.revision
+        )
         for name in self.fields:
-            if hasattr(assessment, name) and name not in self.initial:
+            if name != "revision" and hasattr(assessment, name) and name not in self.initial:
                 value = getattr(assessment, name)
                 if name in ("objectives", "measures"):
                     continue

@@ -357,6 +357,8 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     returned_reason = models.TextField(blank=True)
+    # Bumped on every save, so two people editing at once cannot silently overwrite each other.
+    revision = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(m2m_fields=[objectives, evaluation_measures])
 
     class Meta:

@@ -383,9 +383,21 @@ SECTION_FIELDS = {
 
 @transaction.atomic
 def assessment_save_section(
-    *, assessment: Assessment, section: str, by: User, objectives=None, measures=None, **fields
+    *,
+    assessment: Assessment,
+    section: str,
+    by: User,
+    objectives=None,
+    measures=None,
+    expected_revision: int | None = None,
+    **fields,
 ) -> Assessment:
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
+    if expected_revision is not None and assessment.revision != expected_revision:
+        raise ValidationError(
+            "Someone else changed this assessment while you were editing it. Your answers "
+            "have not been saved: check their changes, then try again"
+        )
     if not assessment.is_editable:
         raise ValidationError(
             "This assessment is "
@@ -411,6 +423,7 @@ def assessment_save_section(
     completed = set(assessment.completed_sections)
     completed.add(section)
     assessment.completed_sections = [k for k in Assessment.SECTION_KEYS if k in completed]
+    assessment.revision += 1
     assessment.full_clean()
     _by(assessment, by).save()
     return assessment
@@ -434,6 +447,7 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     if problems:
         raise ValidationError(problems)
     assessment.status = Assessment.Status.SUBMITTED
+    assessment.revision += 1
     assessment.submitted_at = timezone.now()
     assessment.submitted_by = by
     assessment.returned_reason = ""
@@ -449,6 +463,7 @@ def assessment_return(*, assessment: Assessment, by: User, reason: str) -> Asses
     if not reason.strip():
         raise ValidationError({"reason": "Explain what needs to change"})
     assessment.status = Assessment.Status.DRAFT
+    assessment.revision += 1
     assessment.returned_reason = reason.strip()
     _by(assessment, by).save()
     return assessment

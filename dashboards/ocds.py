@@ -37,7 +37,8 @@ from .figures import Scope, contracts
 VERSION = "1.1"
 EXTENSIONS = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_sustainability_extension/master/extension.json",
-    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metric_extension/master/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/master/extension.json",
+    "https://raw.githubusercontent.com/open-contracting-extensions/ocds_partyDetails_scale_extension/master/extension.json",
 ]
 STAGES = (
     Contract.Stage.PROCUREMENT_STARTED,
@@ -78,6 +79,12 @@ def _amount(value) -> dict | None:
     if value is None:
         return None
     return {"amount": float(value), "currency": "GBP"}
+
+
+def _value_of(value) -> dict:
+    """{"value": {...}} or nothing: OCDS allows no null value objects."""
+    amount = _amount(value)
+    return {"value": amount} if amount is not None else {}
 
 
 def _party_id(organisation) -> str:
@@ -147,8 +154,10 @@ def _sustainability(assessment: Assessment | None) -> list[dict]:
         strategies.append("awardCriteria")
     if assessment.lever_contract_conditions:
         strategies.append("contractPerformanceConditions")
-    if assessment.lever_supply_chain or assessment.lever_lotting_reservation:
-        strategies.append("other")
+    if assessment.lever_lotting_reservation:
+        strategies.append("reservedParticipation")
+    if assessment.lever_supply_chain:
+        strategies.append("technicalSpecifications")
     goals = []
     for dimension in ("economic", "social", "environmental"):
         if getattr(assessment, f"{dimension}_relevant"):
@@ -173,11 +182,16 @@ def _agreed_metric(commitment: Commitment) -> dict:
             "startDate": _date(commitment.start_date),
             "endDate": _date(commitment.due_date),
         },
+        # The Metrics extension allows no empty strings: leave out what is unknown.
         "dimensions": {
-            "area": commitment.area.name,
-            "areaGssCode": commitment.area.gss_code,
-            "objective": commitment.objective.title,
-            "deliveredBy": commitment.delivered_by.name,
+            key: value
+            for key, value in {
+                "area": commitment.area.name,
+                "areaGssCode": commitment.area.gss_code,
+                "objective": commitment.objective.title,
+                "deliveredBy": commitment.delivered_by.name,
+            }.items()
+            if value
         },
     }
     if commitment.proxy_value is not None:
@@ -247,7 +261,7 @@ def release_for(contract: Contract, *, now: str) -> dict:
         "id": contract.reference,
         "title": contract.title,
         "status": "complete" if contract.stage != Contract.Stage.PROCUREMENT_STARTED else "active",
-        "value": _amount(contract.estimated_value),
+        **_value_of(contract.estimated_value),
         "mainProcurementCategory": {"services": "services", "goods": "goods", "works": "works"}.get(
             contract.category, "services"
         ),
@@ -283,7 +297,7 @@ def release_for(contract: Contract, *, now: str) -> dict:
                 "id": award_id,
                 "status": "active",
                 "date": _date(contract.awarded_on),
-                "value": _amount(contract.award_value),
+                **_value_of(contract.award_value),
                 "suppliers": [{"id": _party_id(supplier), "name": supplier.name}],
                 "contractPeriod": period,
             }
@@ -293,7 +307,7 @@ def release_for(contract: Contract, *, now: str) -> dict:
             "awardID": award_id,
             "status": CONTRACT_STATUS.get(contract.stage, "pending"),
             "period": period,
-            "value": _amount(contract.award_value),
+            **_value_of(contract.award_value),
         }
         commitments = contract.current_commitments
         if commitments:

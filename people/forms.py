@@ -245,3 +245,100 @@ class OrganisationForm(GovFormMixin, forms.ModelForm):
 
 class OrganisationRegisterForm(OrganisationForm):
     submit_label = "Register organisation"
+
+
+class ResidentRegistrationForm(GovFormMixin, forms.Form):
+    """A resident creates their own account, to support proposals and ask questions."""
+
+    submit_label = "Create account"
+
+    full_name = forms.CharField(
+        label="Full name",
+        max_length=200,
+        help_text="Never shown publicly. Your questions and support appear as from ‘A resident’",
+        widget=forms.TextInput(attrs={"autocomplete": "name", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your full name",
+            "max_length": "Your full name must be 200 characters or fewer",
+        },
+    )
+    email = forms.EmailField(
+        label="Email address",
+        max_length=254,
+        help_text="You will use this to sign in. We email you when a proposal you support changes",
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "spellcheck": "false"}),
+        error_messages={
+            "required": "Enter your email address",
+            "invalid": "Enter an email address in the correct format, like name@example.org",
+            "max_length": "Your email address must be 254 characters or fewer",
+        },
+    )
+    password = forms.CharField(
+        label="Create a password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 12 characters. A few unrelated words make a strong password",
+        error_messages={"required": "Enter a password"},
+    )
+    password_confirm = forms.CharField(
+        label="Confirm password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+    agree_privacy = forms.BooleanField(
+        label="I agree to the privacy notice",
+        error_messages={"required": "Confirm you agree to the privacy notice"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from django.urls import reverse
+        from django.utils.html import format_html
+
+        self.fields["agree_privacy"].help_text = format_html(
+            '<a class="govuk-link" href="{}" target="_blank" rel="noopener">'
+            "Read the privacy notice (opens in new tab)</a> to see what we keep and why",
+            reverse("privacy"),
+        )
+
+    def clean(self):
+        cleaned = super().clean()
+        password, confirm = cleaned.get("password"), cleaned.get("password_confirm")
+        if password and confirm and password != confirm:
+            self.add_error("password_confirm", "The two passwords do not match")
+        if password:
+            from .models import User
+
+            try:
+                password_validation.validate_password(
+                    password,
+                    User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name", "")),
+                )
+            except ValidationError as error:
+                for message in self.gov_password_messages(error):
+                    self.add_error("password", message)
+        return cleaned
+
+    @staticmethod
+    def gov_password_messages(error: ValidationError) -> list[str]:
+        """Django's password validators, in the GOV.UK voice (by error code)."""
+        messages = []
+        for item in error.error_list:
+            params = item.params or {}
+            if item.code == "password_too_short":
+                messages.append(
+                    f"Password must be {params.get('min_length', 12)} characters or more"
+                )
+            elif item.code == "password_too_similar":
+                messages.append("Password must not be like your name or email address")
+            elif item.code == "password_too_common":
+                messages.append("Password is too easy to guess. Choose a less common password")
+            elif item.code == "password_entirely_numeric":
+                messages.append("Password must include letters or symbols, not only numbers")
+            else:
+                messages.extend(item.messages)
+        return messages
+
+    def service_kwargs(self) -> dict:
+        return {name: self.cleaned_data[name] for name in ("full_name", "email", "password")}

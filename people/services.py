@@ -224,3 +224,70 @@ def organisation_update(*, organisation: Organisation, by: User, areas=None, **f
     if areas is not None:
         organisation.areas.set(areas)
     return organisation
+
+
+# Residents' own accounts --------------------------------------------------------------------
+
+# Counted in the sign-in failures table under a marker that can never be an email address (it
+# has no @), so a person signing in never clears it and it never matches a real address.
+REGISTRATION_MARKER = "(registration)"
+REGISTRATION_LIMIT = 5
+REGISTRATION_WINDOW = timedelta(hours=1)
+REGISTRATION_THROTTLED = (
+    "There have been too many attempts to create an account from this connection. "
+    "Wait an hour, then try again"
+)
+ACCOUNT_EXISTS = "An account already exists for this email address. Sign in or reset your password"
+
+
+def registration_is_throttled(*, ip_address: str | None) -> bool:
+    """A named rule: at most REGISTRATION_LIMIT attempts to create an account from one IP
+    address an hour (an address without a known IP is not counted)."""
+    if not ip_address:
+        return False
+    return (
+        LoginFailure.objects.filter(
+            email=REGISTRATION_MARKER,
+            ip_address=ip_address,
+            at__gte=timezone.now() - REGISTRATION_WINDOW,
+        ).count()
+        >= REGISTRATION_LIMIT
+    )
+
+
+def resident_register(*, full_name: str, email: str, password: str, ip_address: str | None) -> User:
+    """A resident creates their own account: no organisation and no role. They may support
+    proposals and ask questions; publicly they are only ever "A resident".
+
+    Every attempt that gets this far is counted against the IP address, including refusals for
+    an address that already has an account, so the form cannot be used to test many addresses
+    or to create accounts in bulk. The count is written before (and outside) the transaction
+    that creates the account, so a refusal still counts."""
+    if registration_is_throttled(ip_address=ip_address):
+        raise ValidationError(REGISTRATION_THROTTLED, code="throttled")
+    if ip_address:
+        LoginFailure.objects.create(email=REGISTRATION_MARKER, ip_address=ip_address)
+    return _resident_create(full_name=full_name, email=email, password=password)
+
+
+@transaction.atomic
+def _resident_create(*, full_name: str, email: str, password: str) -> User:
+    from django.contrib.auth import password_validation
+    from django.db import IntegrityError
+
+    email = User.objects.normalize_email(email or "").strip().lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ValidationError({"email": ACCOUNT_EXISTS}, code="exists")
+    user = User(email=email, full_name=(full_name or "").strip())
+    try:
+        password_validation.validate_password(password, user)
+    except ValidationError as error:
+        raise ValidationError({"password": error.messages}) from None
+    user.set_password(password)
+    user.full_clean()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # the same address registered at the same moment
+        raise ValidationError({"email": ACCOUNT_EXISTS}, code="exists") from None
+    return user

@@ -7,6 +7,7 @@ app_name = "people"
 urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
+    path("register/", views.ResidentRegisterView.as_view(), name="register"),
     path("password-reset/", views.ResetPasswordView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.ResetPasswordDoneView.as_view(), name="password_reset_done"),
     path(

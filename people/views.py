@@ -326,3 +326,51 @@ class InvitationAcceptView(FormView):
             f"You are now {membership.get_role_display().lower()} at {membership.organisation}",
         )
         return redirect("home")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ResidentRegisterView(FormView):
+    """Residents create their own account, to support proposals and ask questions. Then they
+    are signed in and sent back where they came from (`next`, when it is on this site)."""
+
+    template_name = "people/register.html"
+
+    def get_form(self, form_class=None):
+        from .forms import ResidentRegistrationForm
+
+        return ResidentRegistrationForm(**self.get_form_kwargs())
+
+    def next_url(self) -> str:
+        from django.utils.http import url_has_allowed_host_and_scheme
+
+        url = self.request.POST.get("next") or self.request.GET.get("next") or ""
+        if url and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={self.request.get_host()}, require_https=self.request.is_secure()
+        ):
+            return url
+        return ""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect(self.next_url() or "home")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "next": self.next_url()}
+
+    def form_valid(self, form):
+        from socialvalue.http import client_ip
+
+        try:
+            user = services.resident_register(
+                ip_address=client_ip(self.request), **form.service_kwargs()
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        login(self.request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            self.request,
+            "Your account has been created. You can now support proposals and ask questions",
+        )
+        return redirect(self.next_url() or "home")

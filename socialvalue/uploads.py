@@ -9,6 +9,7 @@ public URL: a view checks permission on the record that owns the file, then stre
 
 import os
 import secrets
+import zipfile
 from dataclasses import dataclass
 
 from django import forms
@@ -52,13 +53,8 @@ def sniff(head: bytes, name: str) -> FileType | None:
     if head.startswith(b"\xff\xd8\xff"):
         return JPEG
     if head.startswith(b"PK\x03\x04"):
-        # Office files are zip archives; which one it is shows in the name's extension, which we
-        # then require to be .docx or .xlsx. A zip of anything else is refused below.
-        lowered = name.lower()
-        if lowered.endswith(".docx"):
-            return DOCX
-        if lowered.endswith(".xlsx"):
-            return XLSX
+        # Office files are zip archives: which one is decided by what is inside (see
+        # `office_type`), never by the name alone.
         return None
     if name.lower().endswith(".csv"):
         try:
@@ -68,6 +64,23 @@ def sniff(head: bytes, name: str) -> FileType | None:
         if "\x00" in text or text.lstrip().startswith(("<", "%PDF")):
             return None
         return CSV
+    return None
+
+
+def office_type(upload) -> FileType | None:
+    """A Word or Excel file by its contents: a zip holding [Content_Types].xml and the
+    `word/` or `xl/` parts. Any other zip, whatever its name, is not accepted."""
+    try:
+        with zipfile.ZipFile(upload) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return None
+    if "[Content_Types].xml" not in names:
+        return None
+    if any(n.startswith("word/") for n in names):
+        return DOCX
+    if any(n.startswith("xl/") for n in names):
+        return XLSX
     return None
 
 
@@ -87,6 +100,9 @@ def validate_evidence_file(upload, *, allowed=EVIDENCE_TYPES, max_bytes=MAX_UPLO
     head = upload.read(2048)
     upload.seek(0)
     kind = sniff(head, name)
+    if kind is None and head.startswith(b"PK\x03\x04"):
+        kind = office_type(upload)
+        upload.seek(0)
     labels = ", ".join(t.label for t in allowed)
     if kind is None or kind not in allowed:
         raise ValidationError(f"{name} must be a {labels}")

@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import escape
 
 from objectives.models import Objective
 from people.models import Organisation
@@ -187,7 +188,8 @@ class ResponseForm(GovFormMixin, forms.Form):
         )
         for question in questions:
             name = f"question_{question.pk}"
-            label = question.text + ("" if question.required else " (optional)")
+            # crispy-forms-gds prints labels and hints unescaped: an officer's text is escaped here.
+            label = escape(question.text + ("" if question.required else " (optional)"))
             missing = {"required": f"Answer ‘{question.text}’"}
             if question.kind == Question.Kind.FREE_TEXT:
                 field = forms.CharField(
@@ -224,7 +226,7 @@ class ResponseForm(GovFormMixin, forms.Form):
                             "invalid_choice": f"Choose one of the options for ‘{question.text}’",
                         },
                     )
-            field.help_text = question.hint
+            field.help_text = escape(question.hint)
             self.fields[name] = field
         if response is not None:
             self.submit_label = "Update response"
@@ -310,5 +312,7 @@ class SummaryEntryForm(GovFormMixin, forms.Form):
             Objective.objects.public().filter(place=consultation.place).order_by("title")
         )
         self.fields["proposal"].queryset = (
-            Proposal.objects.public().filter(place=consultation.place).order_by("-submitted_at")
+            Proposal.objects.public()
+            .filter(place=consultation.place, hidden_at__isnull=True)
+            .order_by("-submitted_at")
         )

@@ -10,16 +10,18 @@ from socialvalue.forms import GovFormMixin
 from socialvalue.uploads import EvidenceFileField
 
 from ..models import Proposal
-from ..models.proposals import TEXT_LIMIT
+from ..models.proposals import HIDDEN_REASON_LIMIT, TEXT_LIMIT
 
 __all__ = [
     "AttachForm",
     "CommentForm",
     "HideCommentForm",
+    "HideProposalForm",
     "MergeForm",
     "NoteForm",
     "ProposalForm",
     "ReasonForm",
+    "ShowProposalForm",
     "SupportForm",
 ]
 
@@ -307,6 +309,7 @@ class MergeForm(ReasonForm):
             .filter(place=proposal.place)
             .exclude(pk=proposal.pk)
             .exclude(status__in=[Proposal.Status.WITHDRAWN, Proposal.Status.MERGED])
+            .filter(hidden_at__isnull=True)
             .select_related("organisation")
             .order_by("-submitted_at")
         )
@@ -406,4 +409,35 @@ class HideCommentForm(GovFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text="Shown publicly in place of the comment, and emailed to its author",
         error_messages={"required": "Explain why the comment is hidden"},
+    )
+
+
+class HideProposalForm(GovFormMixin, forms.Form):
+    submit_label = "Hide proposal"
+
+    reason = forms.CharField(
+        label="Why is it being hidden?",
+        max_length=HIDDEN_REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Shown publicly in place of the proposal, and emailed to the people in the "
+        "organisation that made it",
+        error_messages={
+            "required": "Explain why the proposal is hidden",
+            "max_length": f"The reason must be {HIDDEN_REASON_LIMIT:,} characters or fewer",
+        },
+    )
+
+
+class ShowProposalForm(GovFormMixin, forms.Form):
+    submit_label = "Show proposal again"
+
+    reason = forms.CharField(
+        label="Message to the proposer (optional)",
+        required=False,
+        max_length=HIDDEN_REASON_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Recorded in the proposal's history and emailed to the organisation that made it",
+        error_messages={
+            "max_length": f"The message must be {HIDDEN_REASON_LIMIT:,} characters or fewer",
+        },
     )

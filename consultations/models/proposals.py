@@ -17,6 +17,7 @@ from socialvalue.uploads import stored_name
 from ..querysets import CommentQuerySet, ProposalQuerySet
 
 TEXT_LIMIT = 5000  # characters in any one long answer: about two pages
+HIDDEN_REASON_LIMIT = 500
 
 
 class Proposal(models.Model):
@@ -101,6 +102,14 @@ class Proposal(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    # Abusive content is hidden by an officer, never deleted: the public sees only the reason.
+    hidden_at = models.DateTimeField(null=True, blank=True)
+    hidden_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    hidden_reason = models.TextField(
+        "reason for hiding", blank=True, max_length=HIDDEN_REASON_LIMIT
+    )
     history = HistoricalRecords(m2m_fields=[areas])
 
     objects = ProposalQuerySet.as_manager()
@@ -119,6 +128,11 @@ class Proposal(models.Model):
                 name="proposal_merged_has_target",
                 violation_error_message="A merged proposal must say which proposal it joined",
             ),
+            models.CheckConstraint(
+                condition=Q(hidden_at__isnull=True) | ~Q(hidden_reason=""),
+                name="proposal_hidden_has_reason",
+                violation_error_message="Give the reason the proposal is hidden",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -135,6 +149,10 @@ class Proposal(models.Model):
     def is_public(self) -> bool:
         """Drafts are private to the organisation; anything ever submitted is public."""
         return self.submitted_at is not None
+
+    @property
+    def is_hidden(self) -> bool:
+        return self.hidden_at is not None
 
     @property
     def is_editable(self) -> bool:
@@ -195,6 +213,7 @@ class ProposalEvent(models.Model):
         TRANSITION = "transition", "Status change"
         NOTE = "note", "Private note"
         HIDDEN = "hidden", "Content hidden"
+        SHOWN = "shown", "Content shown again"
 
     proposal = models.ForeignKey(Proposal, on_delete=models.PROTECT, related_name="events")
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.TRANSITION)

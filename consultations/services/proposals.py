@@ -25,7 +25,14 @@ from ..models import (
     Support,
     transition_error,
 )
-from ..permissions import actor_error, proposer_error, review_error, support_error
+from ..permissions import (
+    actor_error,
+    hide_error,
+    proposer_error,
+    review_error,
+    support_error,
+    unhide_error,
+)
 
 Status = Proposal.Status
 
@@ -36,9 +43,11 @@ __all__ = [
     "proposal_accept_into_objective",
     "proposal_add_files",
     "proposal_create",
+    "proposal_hide",
     "proposal_note",
     "proposal_remove_file",
     "proposal_transition",
+    "proposal_unhide",
     "proposal_update",
     "submission_error",
     "support_add",
@@ -314,6 +323,10 @@ def proposal_transition(
             raise ValidationError({"merged_into": "A proposal cannot be merged into itself"})
         if merged_into.place_id != proposal.place_id or not merged_into.is_public:
             raise ValidationError({"merged_into": "Choose a submitted proposal in the same place"})
+        if merged_into.hidden_at:
+            raise ValidationError(
+                {"merged_into": "That proposal has been hidden by an officer. Choose another"}
+            )
         if merged_into.status in (Status.WITHDRAWN, Status.MERGED):
             raise ValidationError(
                 {
@@ -569,3 +582,86 @@ def comment_hide(*, comment: Comment, by: User, reason: str) -> Comment:
         context={"proposal": comment.proposal, "comment": comment, "reason": reason},
     )
     return comment
+
+
+def _proposal_visibility_event(
+    *, proposal: Proposal, by: User, kind: str, reason: str, now
+) -> ProposalEvent:
+    event = ProposalEvent(
+        proposal=proposal,
+        kind=kind,
+        from_status=proposal.status,
+        to_status=proposal.status,
+        by=by,
+        by_organisation=_acting_organisation(by, proposal, None),
+        at=now,
+        public_reason=reason,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def proposal_hide(*, proposal: Proposal, by: User, reason: str) -> Proposal:
+    """Hide a whole proposal (abusive content) with a reason shown publicly in its place.
+    Nothing is deleted: the proposing organisation still sees it, with the reason, and its
+    people are told by email."""
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("organisation", "place")
+        .get(pk=proposal.pk)
+    )
+    problem = hide_error(by, proposal)
+    if problem:
+        raise ValidationError(problem)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Explain why the proposal is hidden: this is shown publicly"}
+        )
+    now = timezone.now()
+    proposal.hidden_at = now
+    proposal.hidden_by = by
+    proposal.hidden_reason = reason
+    proposal.full_clean()
+    _as_user(proposal, by).save()
+    _proposal_visibility_event(
+        proposal=proposal, by=by, kind=ProposalEvent.Kind.HIDDEN, reason=reason, now=now
+    )
+    notify(
+        recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],
+        subject=f"Proposal {proposal.reference} was hidden",
+        template="consultations/email/proposal_hidden.txt",
+        context={"proposal": proposal, "reason": reason, "hidden": True},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_unhide(*, proposal: Proposal, by: User, reason: str = "") -> Proposal:
+    """Show a hidden proposal again. Why it was hidden stays in its events and history."""
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("organisation", "place")
+        .get(pk=proposal.pk)
+    )
+    problem = unhide_error(by, proposal)
+    if problem:
+        raise ValidationError(problem)
+    reason = (reason or "").strip()
+    proposal.hidden_at = None
+    proposal.hidden_by = None
+    proposal.hidden_reason = ""
+    proposal.full_clean()
+    _as_user(proposal, by).save()
+    _proposal_visibility_event(
+        proposal=proposal, by=by, kind=ProposalEvent.Kind.SHOWN, reason=reason, now=timezone.now()
+    )
+    notify(
+        recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],
+        subject=f"Proposal {proposal.reference} is shown again",
+        template="consultations/email/proposal_hidden.txt",
+        context={"proposal": proposal, "reason": reason, "hidden": False},
+    )
+    return proposal

@@ -29,10 +29,12 @@ from ..forms import (
     AttachForm,
     CommentForm,
     HideCommentForm,
+    HideProposalForm,
     MergeForm,
     NoteForm,
     ProposalForm,
     ReasonForm,
+    ShowProposalForm,
     SupportForm,
 )
 from ..models import Comment, Proposal, ProposalFile, Support
@@ -55,7 +57,9 @@ class ProposalListView(FilterView):
     context_object_name = "proposals"
 
     def get_queryset(self):
-        return _visible(self.request.user).for_list().order_by("-updated_at", "-pk")
+        return (
+            Proposal.objects.listed_for(self.request.user).for_list().order_by("-updated_at", "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -110,6 +114,10 @@ class ProposalDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         proposal, user = self.object, self.request.user
+        if proposal.hidden_at and not allowed(user, "consultations.view_hidden_proposal", proposal):
+            # Only why it was hidden: not its content, questions, supporters or history.
+            context["content_hidden"] = True
+            return context
         may_review = allowed(user, "consultations.review_proposal", proposal)
         events = proposal.events.select_related("by_organisation", "by")
         if not may_review:
@@ -129,6 +137,8 @@ class ProposalDetailView(DetailView):
             may_review=may_review,
             may_start_review=allowed(user, "consultations.start_review", proposal),
             may_decide=allowed(user, "consultations.decide_proposal", proposal),
+            may_hide=allowed(user, "consultations.hide_proposal", proposal),
+            may_unhide=allowed(user, "consultations.unhide_proposal", proposal),
             may_comment=user.is_authenticated
             and allowed(user, "consultations.comment_proposal", proposal),
             may_answer=allowed(user, "consultations.answer_question", proposal),
@@ -604,6 +614,49 @@ class CommentHideView(ProposalMixin, FormView):
         return redirect(self.get_proposal())
 
 
+class ProposalHideView(ProposalMixin, FormView):
+    """An officer hides a whole proposal (abusive content) with a public reason."""
+
+    template_name = "consultations/proposal_hide.html"
+    permission_rule = "consultations.hide_proposal"
+    form_class = HideProposalForm
+
+    def form_valid(self, form):
+        try:
+            proposal = services.proposal_hide(
+                proposal=self.get_proposal(),
+                by=self.request.user,
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request,
+            f"Proposal {proposal.reference} is hidden. {proposal.organisation} has been told why",
+        )
+        return redirect(proposal)
+
+
+class ProposalUnhideView(ProposalMixin, FormView):
+    template_name = "consultations/proposal_unhide.html"
+    permission_rule = "consultations.unhide_proposal"
+    form_class = ShowProposalForm
+
+    def form_valid(self, form):
+        try:
+            proposal = services.proposal_unhide(
+                proposal=self.get_proposal(),
+                by=self.request.user,
+                reason=form.cleaned_data.get("reason", ""),
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"Proposal {proposal.reference} is shown again")
+        return redirect(proposal)
+
+
 @method_decorator(login_not_required, name="dispatch")
 class ProposalFileView(ProposalMixin, View):
     """An evidence file, to people who may see the proposal (so drafts' files stay private)."""
@@ -647,11 +700,13 @@ __all__ = [
     "ProposalDetailView",
     "ProposalFileRemoveView",
     "ProposalFileView",
+    "ProposalHideView",
     "ProposalListView",
     "ProposalMergeView",
     "ProposalNoteView",
     "ProposalStartReviewView",
     "ProposalSubmitView",
+    "ProposalUnhideView",
     "ProposalUpdateView",
     "ProposalWithdrawView",
     "SupportView",

@@ -138,7 +138,7 @@ class AssessmentSectionView(AssessmentMixin, FormView):
 
     def form_valid(self, form):
         data = dict(form.cleaned_data)
-        extra = {}
+        extra = {"expected_revision": data.pop("revision")}
         if "objectives" in data:
             extra["objectives"] = data.pop("objectives")
         if "measures" in data:

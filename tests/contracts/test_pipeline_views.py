@@ -124,11 +124,16 @@ def test_a_section_form_saves_and_returns_to_the_task_list(client, cast, council
         "contracts:assessment_section",
         kwargs={"pk": contract.pk, "version": 1, "section": "wellbeing"},
     )
-    response = client.post(url, {"economic_relevant": "True", "economic_how": ""})
+    response = client.post(url, {"economic_relevant": "True", "economic_how": "", "revision": 0})
     assert "Say whether the contract could improve social well-being" in (response.content.decode())
     response = client.post(
         url,
-        {"economic_relevant": "True", "social_relevant": "False", "environmental_relevant": "True"},
+        {
+            "economic_relevant": "True",
+            "social_relevant": "False",
+            "environmental_relevant": "True",
+            "revision": 0,
+        },
     )
     content = response.content.decode()
     assert "Explain how it could improve economic well-being" in content
@@ -144,6 +149,7 @@ def test_a_section_form_saves_and_returns_to_the_task_list(client, cast, council
             "social_how": "Not relevant to waste collection",
             "environmental_relevant": "True",
             "environmental_how": "Electric vehicles",
+            "revision": 0,
         },
     )
     assert response.status_code == 302

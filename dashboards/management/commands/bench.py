@@ -1,0 +1,323 @@
+"""The benchmark behind `make bench`: every main page, served by gunicorn as in production.
+
+For each page it reports the median and 95th-percentile time (measured over HTTP on the
+loopback, so it is server time plus a negligible hop), the SQL query count and the response
+size; for the dashboard, the ratio of its time to PostgreSQL running the same queries bare; and
+throughput under load (wrk, fixed duration) for the objectives list beside a trivial view.
+Results go to a JSON file and a readable table. It only reads.
+"""
+
+# ruff: noqa: S603 - runs this project's own gunicorn and wrk with fixed arguments
+
+import json
+import os
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from consultations.models import Consultation, Proposal
+from contracts.models import Contract
+from objectives.models import Objective
+from people.models import Membership, User
+from places.models import Place
+
+
+def _p95(values):
+    ordered = sorted(values)
+    return ordered[max(0, round(0.95 * len(ordered)) - 1)]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Command(BaseCommand):
+    help = "Benchmark the main pages over HTTP with gunicorn (use PostgreSQL)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--runs", type=int, default=30)
+        parser.add_argument("--place", help="Place slug (default: the one with most contracts)")
+        parser.add_argument("--json", dest="json_path", default="var/bench.json")
+        parser.add_argument("--wrk-seconds", type=int, default=10)
+
+    def handle(self, *args, runs, place, json_path, wrk_seconds, **options):
+        place_obj = (
+            Place.objects.filter(slug=place).first()
+            if place
+            else max(Place.objects.all(), key=lambda p: p.contracts.count(), default=None)
+        )
+        if place_obj is None:
+            raise CommandError("Load data first (make run, or manage.py seed_scale)")
+        users = self._users(place_obj)
+        pages = self._pages(place_obj, users)
+        port = _free_port()
+        server = self._start_gunicorn(port)
+        try:
+            results = [self._measure(name, user, url, port, runs) for name, user, url in pages]
+            dashboard = next(r for r in results if r["page"] == "dashboard (unfiltered)")
+            dashboard["bare_sql_ms"] = self._bare_sql_ms(users["leader"], dashboard["url"])
+            dashboard["ratio_to_bare_sql"] = round(
+                dashboard["median_ms"] / max(dashboard["bare_sql_ms"], 0.001), 2
+            )
+            load = self._load(port, users["leader"], wrk_seconds)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+        report = {
+            "database": connection.vendor,
+            "rows": {
+                "contracts": Contract.objects.filter(place=place_obj).count(),
+                "objectives": Objective.objects.filter(place=place_obj).count(),
+                "proposals": Proposal.objects.filter(place=place_obj).count(),
+            },
+            "runs": runs,
+            "pages": results,
+            "load": load,
+        }
+        Path(json_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(json_path).write_text(json.dumps(report, indent=2, default=str))
+        self._table(report)
+        self.stdout.write(f"Written to {json_path}")
+
+    def _users(self, place):
+        def first(role, **extra):
+            return (
+                User.objects.filter(
+                    memberships__ended_at__isnull=True, memberships__role=role, **extra
+                )
+                .order_by("pk")
+                .first()
+            )
+
+        leader = first(Membership.Role.LEADER, memberships__organisation__place=place)
+        officer = first(Membership.Role.OFFICER, memberships__organisation__place=place)
+        vcs = first(Membership.Role.MEMBER)
+        supplier = first(Membership.Role.SUPPLIER_CONTACT)
+        if leader is None or officer is None:
+            raise CommandError(f"{place} has no leader or officer to sign in as")
+        return {
+            "leader": leader,
+            "officer": officer,
+            "vcs": vcs or officer,
+            "supplier": supplier or officer,
+            "anonymous": None,
+        }
+
+    def _pages(self, place, users):
+        objective = Objective.objects.filter(place=place, status="active").order_by("pk").first()
+        contract = (
+            Contract.objects.filter(
+                place=place, stage="in_delivery", buyer__memberships__user=users["officer"]
+            )
+            .order_by("pk")
+            .first()
+        )
+        consultation = (
+            Consultation.objects.filter(place=place, summary_published_at__isnull=False)
+            .order_by("pk")
+            .first()
+        )
+        area = place.areas.filter(kind="ward").order_by("pk").first()
+        pages = [
+            ("home (leader)", "leader", "/"),
+            ("home (officer)", "officer", "/"),
+            ("home (VCS member)", "vcs", "/"),
+            ("home (supplier)", "supplier", "/"),
+            ("objectives list", "anonymous", "/objectives/"),
+            (
+                "objectives list (filtered)",
+                "anonymous",
+                f"/objectives/?area={area.pk if area else ''}&dimension=social&status=active",
+            ),
+            ("proposals list", "anonymous", "/proposals/"),
+            ("contracts list", "officer", "/contracts/"),
+            ("dashboard (unfiltered)", "leader", f"/dashboard/?place={place.slug}"),
+            (
+                "dashboard (filtered)",
+                "leader",
+                f"/dashboard/?place={place.slug}&area={area.pk if area else ''}&dimension=social",
+            ),
+            ("transparency", "anonymous", reverse("dashboards:transparency", args=[place.slug])),
+            ("objectives CSV", "anonymous", "/objectives/export.csv"),
+        ]
+        if objective:
+            pages.append(("objective detail", "anonymous", objective.get_absolute_url()))
+        if contract:
+            pages.append(("contract detail", "officer", contract.get_absolute_url()))
+        if consultation:
+            pages.append(
+                (
+                    "consultation summary",
+                    "anonymous",
+                    reverse("consultations:summary", args=[consultation.pk]),
+                )
+            )
+        pages += [
+            (
+                "commitments CSV",
+                "anonymous",
+                reverse("dashboards:commitments_csv", args=[place.slug]),
+            ),
+            ("OCDS export", "anonymous", reverse("dashboards:ocds", args=[place.slug])),
+        ]
+        return [(name, users[role], url) for name, role, url in pages]
+
+    def _start_gunicorn(self, port):
+        gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
+        env = {
+            **os.environ,
+            "DJANGO_DEBUG": "false",
+            "DJANGO_HTTPS": "false",
+            # The same key as this process, so the sessions it makes are valid there too.
+            "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "SOCIALVALUE_OPERATOR_NAME": settings.SOCIALVALUE_OPERATOR_NAME,
+            "EMAIL_HOST": "localhost",
+        }
+        subprocess.run(
+            [sys.executable, "manage.py", "collectstatic", "--no-input", "-v", "0"],
+            env=env,
+            check=True,
+        )
+        server = subprocess.Popen(
+            [
+                gunicorn,
+                "socialvalue.wsgi:application",
+                "--bind",
+                f"127.0.0.1:{port}",
+                "--workers",
+                "2",
+                "--log-level",
+                "warning",
+            ],
+            env=env,
+        )
+        for _ in range(100):
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+                return server
+            except OSError:
+                time.sleep(0.2)
+        server.terminate()
+        raise CommandError("gunicorn did not start")
+
+    def _session_cookie(self, user):
+        if user is None:
+            return None
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    def _measure(self, name, user, url, port, runs):
+        client = Client(HTTP_HOST="127.0.0.1")
+        if user is not None:
+            client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+            # A streamed export runs its queries while it is read: read it inside the count.
+            body = b"".join(response.streaming_content) if response.streaming else response.content
+        cookie = self._session_cookie(user)
+        request = urllib.request.Request(f"http://127.0.0.1:{port}{url}")
+        if cookie:
+            request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}")
+        times = []
+        status = None
+        for _ in range(runs + 1):
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=60) as answer:  # noqa: S310
+                    answer.read()
+                    status = answer.status
+            except urllib.error.HTTPError as error:
+                status = error.code  # recorded, so a failing page shows in the report
+            except OSError as error:  # a timeout or a dropped connection
+                status = f"failed: {error}"
+            times.append((time.perf_counter() - started) * 1000)
+        times = times[1:]  # the first warms caches
+        return {
+            "page": name,
+            "url": url,
+            "status": status,
+            "queries": len(ctx.captured_queries),
+            "bytes": len(body),
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(_p95(times), 1),
+        }
+
+    def _bare_sql_ms(self, user, url):
+        """The dashboard's own queries, run directly, best of five."""
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(user)
+        with CaptureQueriesContext(connection) as ctx:
+            client.get(url)
+        statements = [
+            q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")
+        ]
+        best = float("inf")
+        for _ in range(5):
+            started = time.perf_counter()
+            with connection.cursor() as cursor:
+                for sql in statements:
+                    cursor.execute(sql)
+                    cursor.fetchall()
+            best = min(best, (time.perf_counter() - started) * 1000)
+        return round(best, 1)
+
+    def _load(self, port, leader, seconds):
+        wrk = shutil.which("wrk")
+        if wrk is None:
+            return {"skipped": "wrk is not installed (apt-get install wrk)"}
+        results = {}
+        for name, path in (
+            ("trivial view (/healthz)", "/healthz"),
+            ("objectives list", "/objectives/"),
+        ):
+            out = subprocess.run(
+                [wrk, "-t2", "-c8", f"-d{seconds}s", f"http://127.0.0.1:{port}{path}"],
+                capture_output=True,
+                text=True,
+                check=False,
+            ).stdout
+            rate = next(
+                (
+                    float(line.split()[1])
+                    for line in out.splitlines()
+                    if line.startswith("Requests/sec")
+                ),
+                None,
+            )
+            results[name] = {"requests_per_second": rate}
+        trivial = results["trivial view (/healthz)"]["requests_per_second"]
+        listing = results["objectives list"]["requests_per_second"]
+        if trivial and listing:
+            results["objectives list / trivial"] = round(listing / trivial, 3)
+        return results
+
+    def _table(self, report):
+        self.stdout.write(f"\n{'page':32} {'median':>9} {'p95':>9} {'queries':>8} {'bytes':>9}")
+        for r in report["pages"]:
+            self.stdout.write(
+                f"{r['page'][:32]:32} {r['median_ms']:>7}ms {r['p95_ms']:>7}ms "
+                f"{r['queries']:>8} {r['bytes']:>9}"
+            )
+        dashboard = next(r for r in report["pages"] if r["page"] == "dashboard (unfiltered)")
+        self.stdout.write(
+            f"\ndashboard bare SQL {dashboard['bare_sql_ms']}ms; ratio "
+            f"{dashboard['ratio_to_bare_sql']}x"
+        )
+        self.stdout.write(f"load: {json.dumps(report['load'])}")

@@ -1,0 +1,170 @@
+"""Every URL the application serves, with the arguments that fill it from the seeded world.
+
+`served_patterns()` walks the root resolver (Django's admin excepted: it has its own staff-only
+login, checked separately), so a new URL appears here without anyone listing it. `KWARGS` says
+which record of the world each URL is asked about; `url_for(name, world)` builds the path.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+EXCLUDED_PREFIXES = ("admin/",)
+
+
+@dataclass(frozen=True)
+class Served:
+    name: str
+    route: str
+    view_class: type | None
+    methods: tuple[str, ...]
+
+    @property
+    def accepts_post(self) -> bool:
+        return "post" in self.methods
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            if route.startswith(EXCLUDED_PREFIXES):
+                continue
+            inner = namespace
+            if pattern.namespace:
+                inner = f"{namespace}:{pattern.namespace}" if namespace else pattern.namespace
+            yield from _walk(pattern.url_patterns, route, inner)
+        elif isinstance(pattern, URLPattern):
+            name = f"{namespace}:{pattern.name}" if namespace else pattern.name
+            view_class = getattr(pattern.callback, "view_class", None)
+            methods = tuple(getattr(view_class, "http_method_names", ("get", "post")))
+            yield Served(name or route, route, view_class, methods)
+
+
+def served_patterns() -> list[Served]:
+    return list(_walk(get_resolver().url_patterns))
+
+
+# Which record each URL is about. URLs with no arguments are left out.
+KWARGS = {
+    "people:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
+    "people:invitation_accept": lambda w: {"token": w.invitation_token},
+    "people:organisation_update": lambda w: {"slug": w.council.slug},
+    "people:organisation_detail": lambda w: {"slug": w.council.slug},
+    "people:invitation_create": lambda w: {"slug": w.council.slug},
+    "people:membership_end": lambda w: {"slug": w.council.slug, "pk": w.officer_membership.pk},
+    "places:place_detail": lambda w: {"slug": w.place.slug},
+    "places:area_create": lambda w: {"slug": w.place.slug},
+    "places:area_update": lambda w: {"slug": w.place.slug, "pk": w.ward.pk},
+    "places:area_archive": lambda w: {"slug": w.place.slug, "pk": w.neighbourhood.pk},
+    "places:area_detail": lambda w: {"pk": w.ward.pk},
+    # The draft objective: only its lead organisation (and leaders of the place) see it.
+    "objectives:objective_detail": lambda w: {"pk": w.draft_objective.pk},
+    "objectives:objective_update": lambda w: {"pk": w.draft_objective.pk},
+    "objectives:objective_status": lambda w: {"pk": w.draft_objective.pk},
+    "objectives:target_create": lambda w: {"pk": w.draft_objective.pk},
+    "objectives:target_update": lambda w: {
+        "pk": w.draft_objective.pk,
+        "target_pk": w.draft_target.pk,
+    },
+    "objectives:target_archive": lambda w: {
+        "pk": w.draft_objective.pk,
+        "target_pk": w.draft_target.pk,
+    },
+    "objectives:framework_detail": lambda w: {"pk": w.framework.pk},
+    "objectives:framework_export": lambda w: {"pk": w.framework.pk},
+    "objectives:framework_retire": lambda w: {"pk": w.framework.pk},
+    "objectives:theme_create": lambda w: {"pk": w.framework.pk},
+    "objectives:outcome_create": lambda w: {"pk": w.framework.pk},
+    "objectives:measure_create": lambda w: {"pk": w.framework.pk},
+    "objectives:measure_update": lambda w: {"pk": w.measure.pk},
+    "objectives:measure_retire": lambda w: {"pk": w.measure.pk},
+    # Proposals: the draft (private to its group), the submitted one, the one under review.
+    "consultations:proposal_detail": lambda w: {"pk": w.draft_proposal.pk},
+    "consultations:proposal_update": lambda w: {"pk": w.draft_proposal.pk},
+    "consultations:proposal_submit": lambda w: {"pk": w.draft_proposal.pk},
+    "consultations:proposal_file": lambda w: {
+        "pk": w.draft_proposal.pk,
+        "file_pk": w.proposal_file.pk,
+    },
+    "consultations:proposal_file_remove": lambda w: {
+        "pk": w.draft_proposal.pk,
+        "file_pk": w.proposal_file.pk,
+    },
+    "consultations:proposal_withdraw": lambda w: {"pk": w.proposal.pk},
+    "consultations:proposal_start_review": lambda w: {"pk": w.proposal.pk},
+    "consultations:proposal_note": lambda w: {"pk": w.proposal.pk},
+    "consultations:proposal_hide": lambda w: {"pk": w.proposal.pk},
+    "consultations:proposal_unhide": lambda w: {"pk": w.hidden_proposal.pk},
+    "consultations:proposal_support": lambda w: {"pk": w.proposal.pk},
+    "consultations:proposal_support_withdraw": lambda w: {"pk": w.proposal.pk},
+    "consultations:comment_create": lambda w: {"pk": w.proposal.pk},
+    "consultations:comment_reply": lambda w: {"pk": w.proposal.pk, "comment_pk": w.question.pk},
+    "consultations:comment_hide": lambda w: {"pk": w.proposal.pk, "comment_pk": w.question.pk},
+    "consultations:proposal_accept": lambda w: {"pk": w.reviewing.pk},
+    "consultations:proposal_adopt": lambda w: {"pk": w.reviewing.pk},
+    "consultations:proposal_attach": lambda w: {"pk": w.reviewing.pk},
+    "consultations:proposal_merge": lambda w: {"pk": w.reviewing.pk},
+    "consultations:proposal_decline": lambda w: {"pk": w.reviewing.pk},
+    # Consultations: open, draft (unpublished) and closed.
+    "consultations:consultation_detail": lambda w: {"pk": w.consultation.pk},
+    "consultations:consultation_update": lambda w: {"pk": w.consultation.pk},
+    "consultations:consultation_close": lambda w: {"pk": w.consultation.pk},
+    "consultations:respond": lambda w: {"pk": w.consultation.pk},
+    "consultations:responses_export": lambda w: {"pk": w.consultation.pk},
+    "consultations:question_create": lambda w: {"pk": w.draft_consultation.pk},
+    "consultations:question_remove": lambda w: {
+        "pk": w.draft_consultation.pk,
+        "question_pk": w.draft_question.pk,
+    },
+    "consultations:consultation_publish": lambda w: {"pk": w.draft_consultation.pk},
+    "consultations:summary": lambda w: {"pk": w.closed_consultation.pk},
+    "consultations:summary_edit": lambda w: {"pk": w.closed_consultation.pk},
+    "consultations:summary_entry_create": lambda w: {"pk": w.closed_consultation.pk},
+    "consultations:summary_entry_remove": lambda w: {
+        "pk": w.closed_consultation.pk,
+        "entry_pk": w.entry.pk,
+    },
+    "consultations:summary_publish": lambda w: {"pk": w.closed_consultation.pk},
+    # Contracts: in planning, assessing (the officer's draft), waiting for sign-off (a
+    # colleague's), and awarded with a commitment, a return and its evidence.
+    "contracts:contract_detail": lambda w: {"pk": w.contract.pk},
+    "contracts:contract_update": lambda w: {"pk": w.planning.pk},
+    "contracts:contract_exemption": lambda w: {"pk": w.planning.pk},
+    "contracts:procurement_start": lambda w: {"pk": w.planning.pk},
+    "contracts:contract_advance": lambda w: {"pk": w.contract.pk},
+    "contracts:contract_cancel": lambda w: {"pk": w.planning.pk},
+    "contracts:assessment_start": lambda w: {"pk": w.planning.pk},
+    "contracts:assessment_detail": lambda w: {"pk": w.assessing.pk, "version": 1},
+    "contracts:assessment_check": lambda w: {"pk": w.assessing.pk, "version": 1},
+    "contracts:assessment_section": lambda w: {
+        "pk": w.assessing.pk,
+        "version": 1,
+        "section": "wellbeing",
+    },
+    "contracts:assessment_sign_off": lambda w: {"pk": w.signing.pk, "version": 1},
+    "contracts:assessment_reopen": lambda w: {"pk": w.contract.pk, "version": 1},
+    "contracts:contract_award": lambda w: {"pk": w.contract.pk},
+    "contracts:subcontractor_create": lambda w: {"pk": w.contract.pk},
+    "contracts:kpi_create": lambda w: {"pk": w.contract.pk},
+    "contracts:rating_create": lambda w: {"pk": w.contract.pk},
+    "contracts:commitment_create": lambda w: {"pk": w.contract.pk},
+    "contracts:commitment_detail": lambda w: {"pk": w.commitment.pk},
+    "contracts:commitment_recovery": lambda w: {"pk": w.commitment.pk},
+    "contracts:return_create": lambda w: {"pk": w.commitment.pk},
+    "contracts:return_detail": lambda w: {"pk": w.delivery_return.pk},
+    "contracts:return_verify": lambda w: {"pk": w.delivery_return.pk},
+    "contracts:return_query": lambda w: {"pk": w.delivery_return.pk},
+    "contracts:return_reject": lambda w: {"pk": w.delivery_return.pk},
+    "contracts:return_answer": lambda w: {"pk": w.delivery_return.pk},
+    "contracts:return_confirm": lambda w: {"pk": w.delivery_return.pk},
+    "contracts:evidence_download": lambda w: {"pk": w.evidence.pk},
+    "dashboards:transparency": lambda w: {"slug": w.place.slug},
+    "dashboards:commitments_csv": lambda w: {"slug": w.place.slug},
+    "dashboards:ocds": lambda w: {"slug": w.place.slug},
+}
+
+
+def url_for(name: str, world) -> str:
+    kwargs = KWARGS[name](world) if name in KWARGS else {}
+    return reverse(name, kwargs=kwargs)

@@ -26,6 +26,13 @@ class Table:
     rows: list[list] = field(default_factory=list)
     definition: str = ""
     empty: str = "Nothing to show for these filters."
+    # The page shows the first rows; the CSV download always has them all. At county scale a
+    # table can have thousands of rows, which no one reads on screen.
+    shown: int = 50
+
+    @property
+    def truncated(self) -> bool:
+        return len(self.rows) > self.shown
 
     @property
     def headers(self) -> list[str]:
@@ -39,7 +46,7 @@ class Table:
                 (display(value), column.numeric)
                 for value, column in zip(row, self.columns, strict=True)
             ]
-            for row in self.rows
+            for row in self.rows[: self.shown]
         ]
 
 

@@ -58,7 +58,11 @@ class ObjectiveFilterSet(GovFilterSet):
     )
     organisation = django_filters.ModelChoiceFilter(
         label="Lead or partner organisation",
-        queryset=Organisation.objects.current().order_by("name"),
+        # Objectives are led and shared by public bodies and community groups, not suppliers:
+        # leaving suppliers out keeps the list short at county scale.
+        queryset=Organisation.objects.current()
+        .exclude(kind=Organisation.Kind.SUPPLIER)
+        .order_by("name"),
         method="filter_organisation",
         empty_label="Any organisation",
     )

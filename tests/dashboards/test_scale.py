@@ -31,3 +31,14 @@ def test_the_same_seed_gives_the_same_data():
     first = generate(scale=0.002, seed=11)
     second = generate(scale=0.002, seed=11)
     assert first == second
+
+
+def test_long_tables_show_their_first_rows_and_the_csv_has_all():
+    from dashboards.tables import Column, Table
+
+    table = Table(
+        name="t", caption="T", columns=[Column("n", numeric=True)], rows=[[i] for i in range(120)]
+    )
+    assert table.truncated
+    assert len(table.display_rows) == table.shown == 50
+    assert len(table.rows) == 120

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.db import connection
-from django.db.utils import DatabaseError
+from django.db.utils import Error as DatabaseError  # any driver error: closed, refused…
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone

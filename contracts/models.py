@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -633,6 +633,40 @@ class DeliveryReturn(models.Model):
 
     def __str__(self) -> str:
         return f"{self.quantity.normalize():f} for {self.commitment} ({self.period})"
+
+    def save(self, *args, **kwargs):
+        from .totals import refresh
+
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            refresh([self.commitment_id])
+
+
+class DeliveryTotal(models.Model):
+    """Each commitment's verified and claimed quantities, summed from its returns.
+
+    Derived data, never edited by hand: `contracts.totals.refresh` recomputes a commitment's row
+    from its returns whenever one of them is saved (DeliveryReturn.save), and
+    `contracts.totals.refresh_all` rebuilds every row in one statement after bulk loads. The
+    dashboard and the transparency page read these rows instead of summing millions of returns
+    on every request. `manage.py check_delivery_totals` compares them with the returns.
+    """
+
+    commitment = models.OneToOneField(
+        Commitment, primary_key=True, on_delete=models.CASCADE, related_name="delivery_total"
+    )
+    verified = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    claimed = models.DecimalField(
+        max_digits=16,
+        decimal_places=2,
+        default=Decimal("0"),
+        help_text="Submitted or queried, not yet verified",
+    )
+    verified_returns = models.PositiveIntegerField(default=0)
+    claimed_returns = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.verified} verified, {self.claimed} claimed"
 
 
 class EvidenceFile(models.Model):

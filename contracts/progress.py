@@ -2,7 +2,8 @@
 
 A target counts the verified delivery of commitments that serve its objective with the same
 measure. Each return belongs to exactly one commitment, so nothing is counted twice however
-many targets or contracts there are. Computed with one aggregate query.
+many targets or contracts there are. Computed with one aggregate query over the commitments'
+delivery totals (`contracts.totals`), which are summed from their returns.
 """
 
 from decimal import Decimal
@@ -12,7 +13,7 @@ from django.db.models import Q, Sum
 from objectives.models import Target
 from objectives.progress import Delivery
 
-from .models import DeliveryReturn
+from .models import Commitment
 
 
 def verified_delivery_by_target(target_ids: list[int]) -> dict[int, Delivery]:
@@ -27,17 +28,19 @@ def verified_delivery_by_target(target_ids: list[int]) -> dict[int, Delivery]:
         return {}
     condition = Q()
     for objective_id, measure_id in pairs:
-        condition |= Q(commitment__objective_id=objective_id, commitment__measure_id=measure_id)
+        condition |= Q(objective_id=objective_id, measure_id=measure_id)
     rows = (
-        DeliveryReturn.objects.filter(condition, commitment__withdrawn_at__isnull=True)
-        .values("commitment__objective_id", "commitment__measure_id")
+        Commitment.objects.current()
+        .filter(condition)
+        .order_by()
+        .values("objective_id", "measure_id")
         .annotate(
-            verified=Sum("quantity", filter=Q(status="verified")),
-            claimed=Sum("quantity", filter=Q(status__in=["submitted", "queried"])),
+            verified=Sum("delivery_total__verified"),
+            claimed=Sum("delivery_total__claimed"),
         )
     )
     totals = {
-        (r["commitment__objective_id"], r["commitment__measure_id"]): Delivery(
+        (r["objective_id"], r["measure_id"]): Delivery(
             verified=r["verified"] or Decimal("0"), claimed_unverified=r["claimed"] or Decimal("0")
         )
         for r in rows

@@ -5,6 +5,7 @@ records who acted in the history. The named business rules are functions with do
 `procurement_start_gate`, `compliance_for`, `commitment_status`, `possible_double_counts`.
 """
 
+import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -196,18 +197,23 @@ def contract_start_procurement(
     return contract
 
 
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` later, or the month's last day if it is shorter (31 Jan + 1: 28 Feb)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def quarters(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    """Consecutive three-month periods from `start`, the last one ending at `end`."""
+    """Consecutive three-month periods from `start`, the last one ending at `end`. Each period
+    starts 3, 6, 9... months after `start` itself, so a start on the 30th or 31st does not
+    drift to the 28th after February."""
     periods = []
-    current = start
+    current, step = start, 1
     while current < end:
-        month = current.month + 3
-        year = current.year + (month - 1) // 12
-        month = (month - 1) % 12 + 1
-        day = min(current.day, 28)
-        following = datetime.date(year, month, day)
+        following = _add_months(start, 3 * step)
         periods.append((current, min(following, end)))
-        current = following
+        current, step = following, step + 1
     return periods
 
 

@@ -296,10 +296,25 @@ def _verified_by(on: datetime.date, **match):
     return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
 
 
+def _is_current(on: datetime.date) -> bool:
+    """As at today (or later), every return counts: no return is accepted for a period that has
+    not started. Then the per-commitment totals (`contracts.DeliveryTotal`) answer exactly and
+    cheaply; for an earlier day the returns themselves are summed."""
+    return on >= timezone.localdate()
+
+
+def _total(field_name: str):
+    """A commitment's stored delivery total (`verified` or `claimed`), 0 if it has no returns."""
+    return Coalesce(F(f"delivery_total__{field_name}"), Value(ZERO), output_field=MONEY)
+
+
 def with_progress(qs, on: datetime.date):
     """Commitments annotated with verified delivery, the pro-rata expectation and the status of
     `contracts.services.commitment_status`, computed in SQL as at `on`."""
-    verified = _verified_by(on, commitment_id=OuterRef("pk"))
+    if _is_current(on):
+        verified = _total("verified")
+    else:
+        verified = _verified_by(on, commitment_id=OuterRef("pk"))
     share = Case(
         When(schedule=Commitment.Schedule.ONE_OFF, due_date__lte=on, then=Value(1.0)),
         When(schedule=Commitment.Schedule.ONE_OFF, then=Value(0.0)),
@@ -309,18 +324,7 @@ def with_progress(qs, on: datetime.date):
     expected = ExpressionWrapper(F("quantity") * F("share"), output_field=FloatField())
     return qs.annotate(
         verified=verified,
-        claimed=Coalesce(
-            Subquery(
-                DeliveryReturn.objects.filter(commitment_id=OuterRef("pk"), status__in=CLAIMED)
-                .order_by()
-                .values("commitment_id")
-                .annotate(total=Sum("quantity"))
-                .values("total"),
-                output_field=MONEY,
-            ),
-            Value(ZERO),
-            output_field=MONEY,
-        ),
+        claimed=_total("claimed"),
         share=share,
         expected=expected,
         status=Case(
@@ -343,6 +347,55 @@ def with_progress(qs, on: datetime.date):
             output_field=FloatField(),
         ),
     )
+
+
+def delivered(scope: Scope, *fields: str) -> list[dict]:
+    """Verified and claimed quantities, the verified £ estimate and the numbers of verified and
+    claimed returns, of the returns in the scope, grouped by `fields` of their commitments.
+
+    With a period, the returns whose reporting period ends in it are summed. Without one, every
+    return counts, and the per-commitment totals give the same answer from one row per
+    commitment instead of one per return."""
+    if scope.start or scope.end:
+        prefix = "commitment__"
+        verified = Q(status=ReturnStatus.VERIFIED)
+        rows = (
+            returns(scope)
+            .order_by()
+            .values(*(prefix + name for name in fields))
+            .annotate(
+                verified=_sum("quantity", filter=verified),
+                claimed=_sum("quantity", filter=Q(status__in=CLAIMED)),
+                verified_value=_sum_money(
+                    F("quantity") * F("commitment__proxy_value"),
+                    filter=verified & Q(commitment__proxy_value__isnull=False),
+                ),
+                verified_returns=Count("pk", filter=verified),
+                claimed_returns=Count("pk", filter=Q(status__in=CLAIMED)),
+            )
+        )
+    else:
+        prefix = ""
+        rows = (
+            commitments(scope, use_period=False)
+            .filter(delivery_total__isnull=False)
+            .order_by()
+            .values(*fields)
+            .annotate(
+                verified=_sum("delivery_total__verified"),
+                claimed=_sum("delivery_total__claimed"),
+                verified_value=_sum_money(
+                    F("delivery_total__verified") * F("proxy_value"),
+                    filter=Q(proxy_value__isnull=False),
+                ),
+                verified_returns=Coalesce(Sum("delivery_total__verified_returns"), Value(0)),
+                claimed_returns=Coalesce(Sum("delivery_total__claimed_returns"), Value(0)),
+            )
+        )
+    cut = len(prefix)
+    return [
+        {key[cut:] if key.startswith(prefix) else key: v for key, v in row.items()} for row in rows
+    ]
 
 
 # Headline figures -----------------------------------------------------------------------------
@@ -372,7 +425,7 @@ def spend_in_scope(scope: Scope) -> dict:
     assessment, or one approved after the start, is not compliant and is listed. Contracts
     recorded as not in scope of the Act are counted apart and left out of the share."""
 )
-def compliance(scope: Scope) -> dict:
+def compliance(scope: Scope, limit: int | None = None) -> dict:
     qs = contracts(scope).filter(
         scope.in_period("procurement_started_on"), procurement_started_on__isnull=False
     )
@@ -407,7 +460,7 @@ def compliance(scope: Scope) -> dict:
                 "first_approved_at",
             )
         )
-        for row in rows:
+        for row in rows[:limit] if limit else rows:
             approved = row["first_approved_at"]
             row["reason"] = (
                 "No approved assessment"
@@ -479,30 +532,18 @@ def delivery_by_measure(scope: Scope) -> dict:
             without_proxy=Count("pk", filter=Q(proxy_value__isnull=True)),
         )
     )
-    delivered = (
-        returns(scope)
-        .order_by()
-        .values(*(f"commitment__{name}" for name in measure_fields))
-        .annotate(
-            verified=_sum("quantity", filter=Q(status=ReturnStatus.VERIFIED)),
-            claimed=_sum("quantity", filter=Q(status__in=CLAIMED)),
-            verified_value=_sum_money(
-                F("quantity") * F("commitment__proxy_value"),
-                filter=Q(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False),
-            ),
-        )
-    )
+    delivered_rows = delivered(scope, *measure_fields)
     rows: dict[int, dict] = {}
 
-    def row_for(values: dict, prefix: str = "") -> dict:
-        measure_id = values[f"{prefix}measure_id"]
+    def row_for(values: dict) -> dict:
+        measure_id = values["measure_id"]
         if measure_id not in rows:
             rows[measure_id] = {
                 "measure_id": measure_id,
-                "code": values[f"{prefix}measure__code"],
-                "name": values[f"{prefix}measure__name"],
-                "unit": values[f"{prefix}measure__unit"],
-                "retired": values[f"{prefix}measure__retired_at"] is not None,
+                "code": values["measure__code"],
+                "name": values["measure__name"],
+                "unit": values["measure__unit"],
+                "retired": values["measure__retired_at"] is not None,
                 "commitments": 0,
                 "committed": ZERO,
                 "committed_value": ZERO,
@@ -517,8 +558,8 @@ def delivery_by_measure(scope: Scope) -> dict:
         row = row_for(values)
         for key in ("commitments", "committed", "committed_value", "without_proxy"):
             row[key] = values[key]
-    for values in delivered:
-        row = row_for(values, "commitment__")
+    for values in delivered_rows:
+        row = row_for(values)
         for key in ("verified", "claimed", "verified_value"):
             row[key] = values[key]
     ordered = sorted(rows.values(), key=lambda r: (r["code"], r["measure_id"]))
@@ -541,40 +582,61 @@ def delivery_by_measure(scope: Scope) -> dict:
     }
 
 
-def _targets_with_progress(scope: Scope, **filters):
+def _delivery_by_objective_and_measure(scope: Scope, objective_ids) -> dict[tuple, tuple]:
+    """(objective, measure) → (verified, claimed) over current commitments, as at the scope's
+    day: one grouped query, rather than a correlated subquery per target."""
     on = scope.as_at
-    verified = _verified_by(
-        on,
-        commitment__objective_id=OuterRef("objective_id"),
-        commitment__measure_id=OuterRef("measure_id"),
-        commitment__withdrawn_at__isnull=True,
+    serving = Commitment.objects.current().filter(objective_id__in=objective_ids).order_by()
+    rows = serving.values("objective_id", "measure_id").annotate(
+        verified=_sum("delivery_total__verified"), claimed=_sum("delivery_total__claimed")
     )
-    claimed = (
-        DeliveryReturn.objects.filter(
-            status__in=CLAIMED,
-            commitment__objective_id=OuterRef("objective_id"),
-            commitment__measure_id=OuterRef("measure_id"),
-            commitment__withdrawn_at__isnull=True,
+    found = {(r["objective_id"], r["measure_id"]): (r["verified"], r["claimed"]) for r in rows}
+    if not _is_current(on):
+        earlier = (
+            DeliveryReturn.objects.filter(
+                status=ReturnStatus.VERIFIED,
+                period__start__lte=on,
+                commitment__in=serving.values("pk"),
+            )
+            .order_by()
+            .values_list("commitment__objective_id", "commitment__measure_id")
+            .annotate(verified=_sum("quantity"))
         )
-        .order_by()
-        .values("commitment__objective_id")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
-    return (
+        verified_then = {(o, m): v for o, m, v in earlier}
+        found = {
+            key: (verified_then.get(key, ZERO), claimed) for key, (_, claimed) in found.items()
+        }
+    return found
+
+
+def _targets_with_progress(
+    scope: Scope, objective_ids, *fields: str, limit: int | None = None
+) -> list[dict]:
+    """The current targets of these objectives (the first `limit` in order, if given) as dicts
+    of `fields`, with the verified and claimed delivery counted towards each and the share
+    expected by the scope's day."""
+    on = scope.as_at
+    targets = (
         Target.objects.current()
-        .filter(**filters)
+        .filter(objective_id__in=objective_ids)
         .annotate(
-            verified=verified,
-            claimed=Coalesce(
-                Subquery(claimed, output_field=MONEY), Value(ZERO), output_field=MONEY
-            ),
             share=_share_elapsed("baseline_date", "target_date", on),
             expected=ExpressionWrapper(
                 F("target_quantity") * F("share"), output_field=FloatField()
             ),
         )
+        .order_by("objective__title", "measure__code", "pk")
+        .values("objective_id", "measure_id", "expected", *fields)
     )
+    rows = list(targets[:limit] if limit else targets)
+    if limit:
+        objective_ids = {row["objective_id"] for row in rows}
+    delivery = _delivery_by_objective_and_measure(scope, objective_ids)
+    for row in rows:
+        row["verified"], row["claimed"] = delivery.get(
+            (row["objective_id"], row["measure_id"]), (ZERO, ZERO)
+        )
+    return rows
 
 
 @definition(
@@ -586,20 +648,22 @@ def _targets_with_progress(scope: Scope, **filters):
     Drafts are never shown on the public page."""
 )
 def objectives_summary(scope: Scope) -> dict:
-    behind_target = _targets_with_progress(scope, objective_id=OuterRef("pk")).filter(
-        verified__lt=F("expected")
-    )
-    any_target = Target.objects.current().filter(objective_id=OuterRef("pk"))
-    qs = objectives(scope).annotate(is_behind=Exists(behind_target), has_targets=Exists(any_target))
-    active = Q(status=Objective.Status.ACTIVE)
-    counts = qs.aggregate(
-        active=Count("pk", filter=active),
-        on_track=Count("pk", filter=active & Q(has_targets=True, is_behind=False)),
-        behind=Count("pk", filter=active & Q(is_behind=True)),
-        no_targets=Count("pk", filter=active & Q(has_targets=False)),
-        achieved=Count("pk", filter=Q(status=Objective.Status.ACHIEVED)),
-        draft=Count("pk", filter=Q(status=Objective.Status.DRAFT)),
-    )
+    statuses = dict(objectives(scope).order_by().values_list("pk", "status"))
+    active = [pk for pk, status in statuses.items() if status == Objective.Status.ACTIVE]
+    with_targets, behind = set(), set()
+    active_ids = objectives(scope).filter(status=Objective.Status.ACTIVE).values("pk")
+    for row in _targets_with_progress(scope, active_ids):
+        with_targets.add(row["objective_id"])
+        if row["verified"] < row["expected"]:
+            behind.add(row["objective_id"])
+    counts = {
+        "active": len(active),
+        "on_track": len(with_targets - behind),
+        "behind": len(behind),
+        "no_targets": len(active) - len(with_targets),
+        "achieved": sum(1 for s in statuses.values() if s == Objective.Status.ACHIEVED),
+        "draft": sum(1 for s in statuses.values() if s == Objective.Status.DRAFT),
+    }
     if scope.public:
         counts["draft"] = None
     return counts
@@ -612,31 +676,32 @@ def objectives_summary(scope: Scope) -> dict:
     the period), claimed but unverified quantities apart, and the share due by then. A return
     counts towards a target only through its own commitment, so nothing is counted twice."""
 )
-def targets_progress(scope: Scope) -> list[dict]:
+def targets_progress(scope: Scope, limit: int | None = None) -> list[dict]:
     ids = objectives(scope).filter(status__in=Objective.PUBLIC_STATUSES).values("pk")
-    rows = list(
-        _targets_with_progress(scope, objective_id__in=ids)
-        .order_by("objective__title", "measure__code", "pk")
-        .values(
-            "pk",
-            "objective_id",
-            "objective__title",
-            "objective__status",
-            "measure__code",
-            "measure__name",
-            "measure__unit",
-            "target_quantity",
-            "target_date",
-            "verified",
-            "claimed",
-            "expected",
-        )
+    rows = _targets_with_progress(
+        scope,
+        ids,
+        "pk",
+        "objective__title",
+        "objective__status",
+        "measure__code",
+        "measure__name",
+        "measure__unit",
+        "target_quantity",
+        "target_date",
+        limit=limit,
     )
     for row in rows:
         row["percent"] = _percent(row["verified"], row["target_quantity"])
         row["on_track"] = row["verified"] >= Decimal(str(round(row["expected"] or 0, 2)))
         row["bar"] = min(row["percent"] or 0, 100)
     return rows
+
+
+def targets_total(scope: Scope) -> int:
+    """How many rows `targets_progress` has without a limit."""
+    ids = objectives(scope).filter(status__in=Objective.PUBLIC_STATUSES).values("pk")
+    return Target.objects.current().filter(objective_id__in=ids).count()
 
 
 @definition(
@@ -658,7 +723,7 @@ def commitment_statuses(scope: Scope) -> dict:
     """Current commitments that are behind or at risk (see "commitments by status"), with the
     recovery action the buyer recorded, worst first."""
 )
-def commitments_at_risk(scope: Scope) -> list[dict]:
+def commitments_at_risk(scope: Scope, limit: int | None = None) -> list[dict]:
     qs = (
         with_progress(commitments(scope), scope.as_at)
         .filter(status__in=["behind", "at_risk"])
@@ -681,7 +746,7 @@ def commitments_at_risk(scope: Scope) -> list[dict]:
             "recovery_action",
         )
     )
-    rows = list(qs)
+    rows = list(qs[:limit] if limit else qs)
     for row in rows:
         row["status_label"] = STATUS_LABELS[row["status"]]
         row["expected"] = Decimal(str(round(row["expected"], 2)))
@@ -858,13 +923,7 @@ def by_area(scope: Scope) -> list[dict]:
             at_risk=Count("pk", filter=Q(status__in=["behind", "at_risk"])),
         )
     )
-    value_rows = (
-        returns(scope)
-        .filter(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False)
-        .order_by()
-        .values("commitment__area__path")
-        .annotate(value=_sum_money(F("quantity") * F("commitment__proxy_value")))
-    )
+    value_rows = delivered(scope, "area__path")
     objective_rows = (
         Objective.areas.through.objects.filter(
             objective__in=objectives(scope).filter(status=Objective.Status.ACTIVE)
@@ -932,9 +991,9 @@ def by_area(scope: Scope) -> list[dict]:
             tile["ratio_sum"] += row["ratio_sum"]
             tile["at_risk"] += row["at_risk"]
     for row in value_rows:
-        tile = tile_for(row["commitment__area__path"]) or wider.get(row["commitment__area__path"])
+        tile = tile_for(row["area__path"]) or wider.get(row["area__path"])
         if tile:
-            tile["verified_value"] += row["value"]
+            tile["verified_value"] += row["verified_value"]
     for row in objective_rows:
         tile = tile_for(row["area__path"])
         if tile:
@@ -986,13 +1045,10 @@ def by_outcome(scope: Scope) -> list[dict]:
             ),
         )
     )
-    verified = dict(
-        returns(scope)
-        .filter(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False)
-        .order_by()
-        .values_list("commitment__objective__outcome_id")
-        .annotate(value=_sum_money(F("quantity") * F("commitment__proxy_value")))
-    )
+    verified = {
+        row["objective__outcome_id"]: row["verified_value"]
+        for row in delivered(scope, "objective__outcome_id")
+    }
     active = (
         objectives(scope)
         .filter(status=Objective.Status.ACTIVE)
@@ -1054,13 +1110,10 @@ def by_organisation(scope: Scope) -> list[dict]:
     commitment_counts = dict(
         commitments(scope).order_by().values_list("contract__buyer_id").annotate(n=Count("pk"))
     )
-    values = dict(
-        returns(scope)
-        .filter(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False)
-        .order_by()
-        .values_list("commitment__contract__buyer_id")
-        .annotate(value=_sum_money(F("quantity") * F("commitment__proxy_value")))
-    )
+    values = {
+        row["contract__buyer_id"]: row["verified_value"]
+        for row in delivered(scope, "contract__buyer_id")
+    }
     result = []
     for buyer_id, row in rows.items():
         row["commitments"] = commitment_counts.get(buyer_id, 0)
@@ -1166,55 +1219,50 @@ def gaps(scope: Scope, areas: list[dict] | None = None) -> dict:
     of commitments and the verified £ estimate. Nothing commercially confidential (no evaluation
     scores, no contacts) and no personal data."""
 )
-def contracts_with_commitments(scope: Scope) -> list[dict]:
-    # Three flat queries (contracts, commitments per contract, verified £ per contract) rather
-    # than correlated subqueries: at county scale a per-contract subquery over the scoped
-    # commitments took seconds.
+def contracts_with_commitments(scope: Scope, limit: int | None = None) -> tuple[list[dict], int]:
+    """The contracts (newest award first; the first `limit` if given) and how many there are.
+
+    Commitment counts and verified £ are read for the listed contracts only, from the
+    per-commitment delivery totals (every verified return, whatever the period)."""
     current = commitments(scope, use_period=False)
-    counts = dict(
-        current.order_by()
-        .values("contract_id")
-        .annotate(n=Count("pk"))
-        .values_list("contract_id", "n")
-    )
-    values = dict(
-        DeliveryReturn.objects.filter(
-            status=ReturnStatus.VERIFIED,
-            commitment__in=current,
-            commitment__proxy_value__isnull=False,
-        )
-        .order_by()
-        .values("commitment__contract_id")
-        .annotate(
-            v=Sum(
-                ExpressionWrapper(F("quantity") * F("commitment__proxy_value"), output_field=MONEY)
-            )
-        )
-        .values_list("commitment__contract_id", "v")
-    )
-    rows = list(
+    listed = (
         contracts(scope)
         .filter(
             scope.in_period("awarded_on"),
             stage__in=[Stage.AWARDED, Stage.IN_DELIVERY, Stage.CLOSED],
         )
         .filter(Exists(current.filter(contract_id=OuterRef("pk"))))
-        .order_by("-awarded_on", "reference")
-        .values(
-            "pk",
-            "reference",
-            "title",
-            "buyer__name",
-            "supplier__name",
-            "award_value",
-            "awarded_on",
-            "stage",
-        )
     )
+    rows = listed.order_by("-awarded_on", "reference").values(
+        "pk",
+        "reference",
+        "title",
+        "buyer__name",
+        "supplier__name",
+        "award_value",
+        "awarded_on",
+        "stage",
+    )
+    rows = list(rows[:limit] if limit else rows)
+    total = listed.count() if limit else len(rows)
+    per_contract = {
+        row["contract_id"]: row
+        for row in current.filter(contract_id__in=[r["pk"] for r in rows])
+        .order_by()
+        .values("contract_id")
+        .annotate(
+            n=Count("pk"),
+            value=_sum_money(
+                F("delivery_total__verified") * F("proxy_value"),
+                filter=Q(proxy_value__isnull=False, delivery_total__isnull=False),
+            ),
+        )
+    }
     for row in rows:
-        row["commitment_count"] = counts.get(row["pk"], 0)
-        row["verified_value"] = values.get(row["pk"]) or ZERO
-    return rows
+        found = per_contract.get(row["pk"], {})
+        row["commitment_count"] = found.get("n", 0)
+        row["verified_value"] = found.get("value") or ZERO
+    return rows, total
 
 
 @definition(

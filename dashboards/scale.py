@@ -110,6 +110,7 @@ class Generator:
             self.framework()
             self.objectives()
         self.contracts()
+        self.delivery_totals()
         self.community()
         self.reset_sequences()
         self.say("Done")
@@ -485,6 +486,13 @@ class Generator:
         self.save(ReportingPeriod, periods)
         self.save(Commitment, commitments)
         self.save(DeliveryReturn, returns)
+
+    def delivery_totals(self):
+        """Returns were bulk created, bypassing DeliveryReturn.save: sum them in one go."""
+        from contracts.totals import refresh_all
+
+        rows = refresh_all()
+        self.say(f"delivery totals for {rows:,} commitments")
 
     def community(self):
         statuses = (

@@ -29,10 +29,16 @@ class Table:
     # The page shows the first rows; the CSV download always has them all. At county scale a
     # table can have thousands of rows, which no one reads on screen.
     shown: int = 50
+    # When the figure was asked only for the rows shown, how many there are in all.
+    total: int | None = None
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows) if self.total is None else self.total
 
     @property
     def truncated(self) -> bool:
-        return len(self.rows) > self.shown
+        return self.row_count > self.shown
 
     @property
     def headers(self) -> list[str]:
@@ -130,6 +136,7 @@ def non_compliant_table(data: dict) -> Table:
         ],
         definition=figures.compliance.definition,
         empty="None: every contract in these filters had its assessment approved first.",
+        total=data["non_compliant"],
     )
     for r in data["not_compliant"]:
         table.rows.append(
@@ -138,7 +145,7 @@ def non_compliant_table(data: dict) -> Table:
     return table
 
 
-def targets_table(rows: list[dict], *, public: bool = False) -> Table:
+def targets_table(rows: list[dict], *, public: bool = False, total: int | None = None) -> Table:
     columns = [
         Column("Objective"),
         Column("Measure (unit)"),
@@ -154,6 +161,7 @@ def targets_table(rows: list[dict], *, public: bool = False) -> Table:
         "Targets against verified delivery",
         columns,
         definition=figures.targets_progress.definition,
+        total=total,
     )
     for r in rows:
         row = [
@@ -170,7 +178,7 @@ def targets_table(rows: list[dict], *, public: bool = False) -> Table:
     return table
 
 
-def at_risk_table(rows: list[dict]) -> Table:
+def at_risk_table(rows: list[dict], total: int | None = None) -> Table:
     table = Table(
         "at_risk",
         "Commitments behind or at risk, with recovery actions",
@@ -187,6 +195,7 @@ def at_risk_table(rows: list[dict]) -> Table:
         ],
         definition=figures.commitments_at_risk.definition,
         empty="No commitment is behind or at risk.",
+        total=total,
     )
     for r in rows:
         table.rows.append(
@@ -366,7 +375,7 @@ def responses_table(data: dict) -> Table:
     return table
 
 
-def contracts_table(rows: list[dict]) -> Table:
+def contracts_table(rows: list[dict], total: int | None = None) -> Table:
     table = Table(
         "contracts",
         "Contracts with social value commitments",
@@ -381,6 +390,7 @@ def contracts_table(rows: list[dict]) -> Table:
             Column("Verified £ (estimate)", True),
         ],
         definition=figures.contracts_with_commitments.definition,
+        total=total,
     )
     for r in rows:
         table.rows.append(

@@ -17,6 +17,7 @@ from places.models import Place
 from socialvalue.csv import csv_lines
 from socialvalue.views import RuleRequiredMixin
 
+from . import cache as figure_cache
 from . import figures, ocds, opendata, tables
 from .filters import describe, scope_from
 from .forms import DashboardFilterForm
@@ -32,6 +33,52 @@ def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
     return response
 
 
+def _scope_key(scope: figures.Scope) -> tuple:
+    """The scope as plain values, for the figures cache's key."""
+    return (
+        scope.place.pk,
+        scope.start,
+        scope.end,
+        *(getattr(scope, name).pk if getattr(scope, name) else None for name in MODEL_FILTERS),
+        scope.dimension,
+        scope.public,
+        scope.today,
+    )
+
+
+MODEL_FILTERS = ("organisation", "area", "theme", "outcome")
+
+
+def compute_figures(scope: figures.Scope, limit) -> dict:
+    """Every figure for the scope, as plain data (so it can be cached). `limit(table)` says how
+    many rows of a long list to read: the page shows the first ones, its CSV has them all."""
+    areas = figures.by_area(scope)
+    data = {
+        "spend": figures.spend_in_scope(scope),
+        "compliance": figures.compliance(scope, limit=limit("non_compliant")),
+        "weighting": figures.average_weighting(scope),
+        "measures": figures.delivery_by_measure(scope),
+        "objectives": figures.objectives_summary(scope),
+        "statuses": figures.commitment_statuses(scope),
+        "targets": figures.targets_progress(scope, limit=limit("targets")),
+        "targets_total": figures.targets_total(scope),
+        "areas": areas,
+        "gaps": figures.gaps(scope, areas),
+        "proposals": figures.proposals_summary(scope),
+        "consultations": figures.consultations_summary(scope),
+        "outcomes": figures.by_outcome(scope),
+        "quarters": figures.by_quarter(scope),
+        "generated_at": timezone.now(),
+    }
+    if scope.public:
+        data["contracts"] = figures.contracts_with_commitments(scope, limit=limit("contracts"))
+        data["adopted"] = figures.proposals_adopted(scope)
+    else:
+        data["at_risk"] = figures.commitments_at_risk(scope, limit=limit("at_risk"))
+        data["organisations"] = figures.by_organisation(scope)
+    return data
+
+
 class FiguresMixin:
     """Builds the filter form, the scope, every figure and every table for a place."""
 
@@ -42,58 +89,47 @@ class FiguresMixin:
             self.request.GET or None, place=place, places=places, public=self.public
         )
         scope = scope_from(form, public=self.public)
-        spend = figures.spend_in_scope(scope)
-        compliance = figures.compliance(scope)
-        measures = figures.delivery_by_measure(scope)
-        targets = figures.targets_progress(scope)
-        areas = figures.by_area(scope)
-        gap_data = figures.gaps(scope, areas)
-        proposals = figures.proposals_summary(scope)
-        consultations = figures.consultations_summary(scope)
-        outcomes = figures.by_outcome(scope)
-        quarters = figures.by_quarter(scope)
-        gap_areas, gap_objectives = tables.gaps_tables(gap_data)
+        wanted = self.request.GET.get("table") if self.request.GET.get("format") == "csv" else ""
+
+        def limit(table_name: str) -> int | None:
+            """Long lists are read in full only for their CSV; the page shows the first rows."""
+            return None if wanted == table_name else tables.Table.shown
+
+        data = figure_cache.cached(
+            (_scope_key(scope), wanted), lambda: compute_figures(scope, limit)
+        )
         context = {
             "place": place,
             "form": form,
             "scope": scope,
             "filters_described": describe(scope),
-            "spend": spend,
-            "compliance": compliance,
-            "weighting": figures.average_weighting(scope),
-            "measures": measures,
-            "objectives": figures.objectives_summary(scope),
-            "statuses": figures.commitment_statuses(scope),
-            "proposals": proposals,
-            "consultations": consultations,
-            "areas": areas,
-            "quarters": quarters,
             "definitions": figures.DEFINITIONS,
             "bands": figures.BANDS,
-            "generated_at": timezone.now(),
-            "tables": {
-                "measures": tables.measures_table(measures, public=self.public),
-                "targets": tables.targets_table(targets, public=self.public),
-                "areas": tables.areas_table(areas),
-                "outcomes": tables.outcomes_table(outcomes),
-                "quarters": tables.quarters_table(quarters, public=self.public),
-                "gap_areas": gap_areas,
-                "gap_objectives": gap_objectives,
-                "proposals": tables.proposals_table(proposals),
-                "responses": tables.responses_table(consultations),
-            },
+            **data,
         }
+        context["tables"] = {
+            "measures": tables.measures_table(data["measures"], public=self.public),
+            "targets": tables.targets_table(
+                data["targets"], public=self.public, total=data["targets_total"]
+            ),
+            "areas": tables.areas_table(data["areas"]),
+            "outcomes": tables.outcomes_table(data["outcomes"]),
+            "quarters": tables.quarters_table(data["quarters"], public=self.public),
+            "proposals": tables.proposals_table(data["proposals"]),
+            "responses": tables.responses_table(data["consultations"]),
+        }
+        gap_areas, gap_objectives = tables.gaps_tables(data["gaps"])
+        context["tables"].update(gap_areas=gap_areas, gap_objectives=gap_objectives)
         if self.public:
-            context["tables"]["contracts"] = tables.contracts_table(
-                figures.contracts_with_commitments(scope)
-            )
-            context["adopted"] = figures.proposals_adopted(scope)
+            rows, total = data["contracts"]
+            context["tables"]["contracts"] = tables.contracts_table(rows, total=total)
         else:
-            context["tables"]["non_compliant"] = tables.non_compliant_table(compliance)
-            context["tables"]["at_risk"] = tables.at_risk_table(figures.commitments_at_risk(scope))
-            context["tables"]["organisations"] = tables.organisations_table(
-                figures.by_organisation(scope)
+            statuses = data["statuses"]
+            context["tables"]["non_compliant"] = tables.non_compliant_table(data["compliance"])
+            context["tables"]["at_risk"] = tables.at_risk_table(
+                data["at_risk"], total=statuses["behind"] + statuses["at_risk"]
             )
+            context["tables"]["organisations"] = tables.organisations_table(data["organisations"])
         query = self.request.GET.copy()
         query.pop("format", None)
         query.pop("table", None)

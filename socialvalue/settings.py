@@ -140,6 +140,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
+# How long computed dashboard figures may be kept (dashboards.cache); they are recomputed after
+# any change to the data anyway. 0 turns the cache off; the test suite turns it on only where
+# it tests it.
+SOCIALVALUE_FIGURES_CACHE_SECONDS = int(
+    os.environ.get("SOCIALVALUE_FIGURES_CACHE_SECONDS", "0" if TESTING else "3600")
+)
 # Sign-in throttling: this many failures for one email address, or from one IP address,
 # within the window locks further attempts until the window has passed.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("SOCIALVALUE_LOGIN_FAILURE_LIMIT", "5"))

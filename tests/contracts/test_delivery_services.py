@@ -3,6 +3,7 @@ proxy, each delivery claimed once, every refusal changing nothing, and only veri
 counting as delivered."""
 
 import datetime
+import itertools
 from decimal import Decimal
 
 import pytest
@@ -458,3 +459,22 @@ def test_commitment_status_at_several_dates(on, verified, expected, status):
 def test_one_off_commitments_are_due_all_at_once(on, verified, status):
     c = commitment(schedule=Commitment.Schedule.ONE_OFF)
     assert services.commitment_status(c, Decimal(verified), on) == status
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "expected_starts"),
+    [
+        # A start on the 30th keeps its day after a short February rather than drifting to the
+        # 28th, so a year is four periods, not five with a two-day stub.
+        ("2026-11-30", "2027-11-30", ["2026-11-30", "2027-02-28", "2027-05-30", "2027-08-30"]),
+        ("2027-01-31", "2027-07-31", ["2027-01-31", "2027-04-30"]),
+        ("2026-04-01", "2026-08-15", ["2026-04-01", "2026-07-01"]),
+    ],
+)
+def test_quarters_step_three_months_from_the_start(start, end, expected_starts):
+    periods = services.quarters(
+        datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
+    )
+    assert [p[0].isoformat() for p in periods] == expected_starts
+    assert periods[-1][1] == datetime.date.fromisoformat(end)
+    assert all(a[1] == b[0] for a, b in itertools.pairwise(periods))

@@ -1,0 +1,113 @@
+"""The per-commitment delivery totals: kept equal to the returns by every way a return changes."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.utils import timezone
+
+from contracts import services, totals
+from contracts.models import DeliveryReturn, DeliveryTotal
+from dashboards import figures
+
+pytestmark = pytest.mark.django_db
+Status = DeliveryReturn.Status
+
+
+def stored(commitment) -> tuple:
+    row = DeliveryTotal.objects.filter(commitment=commitment).first()
+    if row is None:
+        return (Decimal("0"), Decimal("0"), 0, 0)
+    return (row.verified, row.claimed, row.verified_returns, row.claimed_returns)
+
+
+def submit(world, period, quantity="3"):
+    return services.return_submit(
+        commitment=world.commitment,
+        period=period,
+        by=world.supplier_contact,
+        quantity=Decimal(quantity),
+        evidence_text="Delivered, with timesheets",
+        attested=True,
+    )
+
+
+def test_every_service_keeps_the_totals_equal_to_the_returns(world):
+    first, second = world.periods[:2]  # the two periods that have started
+    assert stored(world.commitment) == (0, 0, 0, 0)
+
+    a = submit(world, first, "3")
+    assert stored(world.commitment) == (0, 3, 0, 1)
+    b = submit(world, second, "5")
+    assert stored(world.commitment) == (0, 8, 0, 2)
+
+    a = services.return_verify(delivery_return=a, by=world.officer)
+    assert stored(world.commitment) == (3, 5, 1, 1)
+
+    b = services.return_query(delivery_return=b, by=world.officer, question="Which sites?")
+    assert stored(world.commitment) == (3, 5, 1, 1)  # queried is still claimed
+    b = services.return_answer(
+        delivery_return=b, by=world.supplier_contact, answer="Two sites", quantity=Decimal("4")
+    )
+    assert stored(world.commitment) == (3, 4, 1, 1)
+
+    services.return_reject(delivery_return=b, by=world.officer, reason="No evidence of site two")
+    assert stored(world.commitment) == (3, 0, 1, 0)
+
+    c = submit(world, second, "2")  # a corrected return for the rejected one's period
+    services.return_verify(delivery_return=c, by=world.colleague)
+    assert stored(world.commitment) == (5, 0, 2, 0)
+    assert totals.differences() == []
+
+
+def test_a_refused_change_leaves_the_totals_alone(world):
+    r = submit(world, world.periods[0], "3")
+    with pytest.raises(Exception, match="verify a return you submitted"):
+        services.return_verify(delivery_return=r, by=world.supplier_contact)
+    assert stored(world.commitment) == (0, 3, 0, 1)
+
+
+def test_refresh_all_rebuilds_what_bulk_loads_bypass(world, return_factory):
+    DeliveryReturn.objects.bulk_create(
+        [
+            DeliveryReturn(
+                commitment=world.rival_commitment,
+                period=period,
+                quantity=Decimal("2"),
+                evidence_text="Bulk loaded",
+                attested=True,
+                status=Status.VERIFIED,
+                submitted_by=world.officer,
+            )
+            for period in world.rival_contract.periods.order_by("start")[:2]
+        ]
+    )
+    assert totals.differences() == [
+        (
+            world.rival_commitment.pk,
+            {"verified": 0, "claimed": 0, "verified_returns": 0, "claimed_returns": 0},
+            {"verified": 4, "claimed": 0, "verified_returns": 2, "claimed_returns": 0},
+        )
+    ]
+    with pytest.raises(CommandError, match="1 commitment"):
+        call_command("check_delivery_totals")
+    call_command("check_delivery_totals", "--rebuild")
+    assert stored(world.rival_commitment) == (4, 0, 2, 0)
+    assert totals.differences() == []
+
+
+def test_figures_as_at_today_and_as_at_a_past_day_agree_with_the_returns(world):
+    """Today the figures read the totals; for a past day they sum the returns. Both must give
+    what the returns say."""
+    first, second = world.periods[:2]
+    r1 = services.return_verify(delivery_return=submit(world, first, "3"), by=world.officer)
+    services.return_verify(delivery_return=submit(world, second, "4"), by=world.officer)
+    today = timezone.localdate()
+    qs = figures.commitments(figures.Scope(place=world.place))
+    now = figures.with_progress(qs, today).get(pk=world.commitment.pk)
+    assert (now.verified, now.claimed) == (7, 0)
+    # As at the day before the second period started, only the first return counts.
+    before = second.start - datetime.timedelta(days=1)
+    then = figures.with_progress(qs, before).get(pk=world.commitment.pk)
+    assert then.verified == r1.quantity == 3

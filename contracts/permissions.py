@@ -75,6 +75,24 @@ def can_verify_return(user, delivery_return) -> bool:
     return can_manage_contract(user, delivery_return.commitment.contract)
 
 
+@rule("contracts.download_evidence")
+def can_download_evidence(user, delivery_return) -> bool:
+    """Evidence files can hold personal data about the people a supplier helped, so they go
+    only to those who check the return or answer for it: officers of a buying organisation (who
+    verify returns, `verify_return`), and the supplier contacts of the organisation reporting
+    it (the delivering organisation, or the main supplier, who reports and answers queries for
+    its subcontractors, as `submit_return` allows). Not leaders, who need the figures and not
+    the files; not other subcontractors; not the community group supported.
+
+    `DeliveryReturn.objects.evidence_downloadable_by(user)` is the same rule as a queryset."""
+    contract = delivery_return.commitment.contract
+    if can_manage_contract(user, contract):
+        return True
+    supplier_contacts = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
+    reporting = {delivery_return.commitment.delivered_by_id, contract.supplier_id}
+    return bool(reporting & supplier_contacts) and can_view_contract(user, contract)
+
+
 @rule("contracts.answer_query")
 def can_answer_query(user, delivery_return) -> bool:
     return delivery_return.status == "queried" and can_submit_return(

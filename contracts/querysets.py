@@ -99,3 +99,28 @@ class CommitmentQuerySet(models.QuerySet):
 class DeliveryReturnQuerySet(models.QuerySet):
     def verified(self):
         return self.filter(status="verified")
+
+    def evidence_downloadable_by(self, user):
+        """The returns whose evidence files the user may download: the named rule
+        `contracts.download_evidence` as a queryset. Officers of a buying organisation, and
+        the supplier contacts of the delivering organisation or main supplier while they can
+        see the contract; nobody else (leaders included)."""
+        if not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        from people.models import Membership
+        from people.permissions import organisation_ids
+
+        from .models import Contract
+
+        condition = Q(commitment__contract__in=Contract.objects.managed_by(user))
+        supplier_orgs = organisation_ids(
+            user, Membership.Role.SUPPLIER_CONTACT, Membership.Role.ORG_ADMIN
+        )
+        if supplier_orgs:
+            condition |= (
+                Q(commitment__delivered_by_id__in=supplier_orgs)
+                | Q(commitment__contract__supplier_id__in=supplier_orgs)
+            ) & Q(commitment__contract__in=Contract.objects.visible_to(user))
+        return self.filter(condition)

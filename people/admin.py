@@ -76,5 +76,6 @@ class InvitationAdmin(SimpleHistoryAdmin):
 
 @admin.register(LoginFailure)
 class LoginFailureAdmin(admin.ModelAdmin):
-    list_display = ["email", "ip_address", "at"]
+    list_display = ["kind", "email", "ip_address", "at"]
+    list_filter = ["kind"]
     search_fields = ["email", "ip_address"]

@@ -57,6 +57,10 @@ class SignInForm(GovFormMixin, AuthenticationForm):
 
 
 class ResetPasswordForm(GovFormMixin, PasswordResetForm):
+    """Ask for a reset link. Each request is counted against the email address and the
+    connection, whether or not an account uses the address; too many are refused, and no email
+    is sent (see `services.password_reset_attempt`)."""
+
     submit_label = "Send reset link"
 
     email = forms.EmailField(
@@ -68,6 +72,18 @@ class ResetPasswordForm(GovFormMixin, PasswordResetForm):
             "invalid": "Enter an email address in the correct format, like name@example.org",
         },
     )
+
+    def __init__(self, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        if email:
+            ip = client_ip(self.request) if self.request else None
+            services.password_reset_attempt(email=email, ip_address=ip)
+        return cleaned
 
 
 class ChoosePasswordForm(GovFormMixin, SetPasswordForm):

@@ -303,9 +303,17 @@ class Invitation(models.Model):
 
 
 class LoginFailure(models.Model):
-    """A failed sign-in, kept for throttling. Stored in the database so every worker sees it."""
+    """An attempt counted for throttling: a failed sign-in, a resident's registration or a
+    password-reset request (`kind` says which; each throttle counts only its own kind). Stored
+    in the database so every worker sees it. `people.services.Throttle` reads and writes it."""
 
-    email = models.CharField(max_length=254, db_index=True)
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", "Failed sign-in"
+        REGISTRATION = "registration", "Registration"
+        PASSWORD_RESET = "password_reset", "Password reset request"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SIGN_IN)
+    email = models.CharField(max_length=254, db_index=True, blank=True)
     ip_address = models.GenericIPAddressField(null=True, blank=True, db_index=True)
     at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -313,4 +321,5 @@ class LoginFailure(models.Model):
         ordering = ["-at"]
 
     def __str__(self) -> str:
-        return f"{self.email} at {self.at:%Y-%m-%d %H:%M}"
+        who = self.email or self.ip_address or "unknown"
+        return f"{self.get_kind_display()}: {who} at {self.at:%Y-%m-%d %H:%M}"

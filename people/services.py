@@ -1,5 +1,6 @@
 """Writes to people, organisations and memberships, each in one transaction."""
 
+from dataclasses import dataclass
 from datetime import timedelta
 
 from django.conf import settings
@@ -165,34 +166,100 @@ def invitation_accept(
     return membership
 
 
-# Sign-in throttling -------------------------------------------------------------------------
+# Throttling ---------------------------------------------------------------------------------
+
+# Attempts are kept longer than any throttle's window, then cleared out as new ones arrive.
+KEEP_ATTEMPTS_FOR = timedelta(days=1)
 
 
-def _window_start():
-    return timezone.now() - timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS)
+def _email_key(email: str) -> str:
+    return (email or "").strip().lower()[:254]
+
+
+@dataclass(frozen=True)
+class Throttle:
+    """One throttle: at most `per_email` attempts of one kind for one email address, and
+    `per_address` from one IP address, within `window` (None: that count is not limited).
+
+    Sign-in, registration and password reset all use this, each counting only its own kind of
+    row in the one LoginFailure table, so every worker sees the same counts. An attempt with no
+    known IP address is counted only against its email address."""
+
+    kind: str
+    window: timedelta
+    per_email: int | None = None
+    per_address: int | None = None
+
+    def _recent(self):
+        return LoginFailure.objects.filter(kind=self.kind, at__gte=timezone.now() - self.window)
+
+    def is_throttled(self, *, email: str = "", ip_address: str | None = None) -> bool:
+        recent = self._recent()
+        email = _email_key(email)
+        if self.per_email and email and recent.filter(email=email).count() >= self.per_email:
+            return True
+        return bool(self.per_address and ip_address) and (
+            recent.filter(ip_address=ip_address).count() >= self.per_address
+        )
+
+    def record(self, *, email: str = "", ip_address: str | None = None) -> None:
+        LoginFailure.objects.create(kind=self.kind, email=_email_key(email), ip_address=ip_address)
+        # Keep the table small: attempts older than a day are of no further use.
+        LoginFailure.objects.filter(at__lt=timezone.now() - KEEP_ATTEMPTS_FOR).delete()
+
+    def clear(self, *, email: str) -> None:
+        LoginFailure.objects.filter(kind=self.kind, email=_email_key(email)).delete()
+
+
+def sign_in_throttle() -> Throttle:
+    """Too many recent failures for one email address, or from one IP address, lock sign-in.
+
+    The IP limit is higher than the per-email one so a shared office connection is not locked
+    out by one person's mistakes. Read from settings each time, so they can be changed."""
+    limit = settings.LOGIN_FAILURE_LIMIT
+    return Throttle(
+        kind=LoginFailure.Kind.SIGN_IN,
+        window=timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS),
+        per_email=limit,
+        per_address=limit * 4,
+    )
 
 
 def login_is_throttled(*, email: str, ip_address: str | None) -> bool:
-    """Too many recent failures for this email address, or from this address, locks sign-in.
-
-    The IP limit is higher than the per-email one so a shared office connection is not locked
-    out by one person's mistakes.
-    """
-    recent = LoginFailure.objects.filter(at__gte=_window_start())
-    limit = settings.LOGIN_FAILURE_LIMIT
-    if email and recent.filter(email=email.strip().lower()).count() >= limit:
-        return True
-    return bool(ip_address) and recent.filter(ip_address=ip_address).count() >= limit * 4
+    return sign_in_throttle().is_throttled(email=email, ip_address=ip_address)
 
 
 def login_failure_record(*, email: str, ip_address: str | None) -> None:
-    LoginFailure.objects.create(email=email.strip().lower()[:254], ip_address=ip_address)
-    # Keep the table small: failures older than a day are of no further use.
-    LoginFailure.objects.filter(at__lt=timezone.now() - timedelta(days=1)).delete()
+    sign_in_throttle().record(email=email, ip_address=ip_address)
 
 
 def login_failures_clear(*, email: str) -> None:
-    LoginFailure.objects.filter(email=email.strip().lower()).delete()
+    sign_in_throttle().clear(email=email)
+
+
+# Password reset: every request is counted, whether or not an account uses the address, so
+# neither the emails sent nor the refusal says whether one exists.
+PASSWORD_RESET_LIMIT = 5  # requests for one email address an hour
+PASSWORD_RESET_ADDRESS_LIMIT = 20  # requests from one IP address an hour
+PASSWORD_RESET_WINDOW = timedelta(hours=1)
+PASSWORD_RESET_THROTTLE = Throttle(
+    kind=LoginFailure.Kind.PASSWORD_RESET,
+    window=PASSWORD_RESET_WINDOW,
+    per_email=PASSWORD_RESET_LIMIT,
+    per_address=PASSWORD_RESET_ADDRESS_LIMIT,
+)
+PASSWORD_RESET_THROTTLED = (
+    "There have been too many requests to reset a password. Wait an hour, then try again"
+)
+
+
+def password_reset_attempt(*, email: str, ip_address: str | None) -> None:
+    """Count a request for a password-reset email, or refuse it (ValidationError, code
+    "throttled") when the email address or the IP address has asked too often. A refused
+    request is not counted, so the lock ends when the window passes."""
+    if PASSWORD_RESET_THROTTLE.is_throttled(email=email, ip_address=ip_address):
+        raise ValidationError(PASSWORD_RESET_THROTTLED, code="throttled")
+    PASSWORD_RESET_THROTTLE.record(email=email, ip_address=ip_address)
 
 
 @transaction.atomic
@@ -228,11 +295,13 @@ def organisation_update(*, organisation: Organisation, by: User, areas=None, **f
 
 # Residents' own accounts --------------------------------------------------------------------
 
-# Counted in the sign-in failures table under a marker that can never be an email address (it
-# has no @), so a person signing in never clears it and it never matches a real address.
-REGISTRATION_MARKER = "(registration)"
 REGISTRATION_LIMIT = 5
 REGISTRATION_WINDOW = timedelta(hours=1)
+REGISTRATION_THROTTLE = Throttle(
+    kind=LoginFailure.Kind.REGISTRATION,
+    window=REGISTRATION_WINDOW,
+    per_address=REGISTRATION_LIMIT,
+)
 REGISTRATION_THROTTLED = (
     "There have been too many attempts to create an account from this connection. "
     "Wait an hour, then try again"
@@ -241,18 +310,9 @@ ACCOUNT_EXISTS = "An account already exists for this email address. Sign in or r
 
 
 def registration_is_throttled(*, ip_address: str | None) -> bool:
-    """A named rule: at most REGISTRATION_LIMIT attempts to create an account from one IP
-    address an hour (an address without a known IP is not counted)."""
-    if not ip_address:
-        return False
-    return (
-        LoginFailure.objects.filter(
-            email=REGISTRATION_MARKER,
-            ip_address=ip_address,
-            at__gte=timezone.now() - REGISTRATION_WINDOW,
-        ).count()
-        >= REGISTRATION_LIMIT
-    )
+    """At most REGISTRATION_LIMIT attempts to create an account from one IP address an hour
+    (an attempt without a known IP address is not counted)."""
+    return REGISTRATION_THROTTLE.is_throttled(ip_address=ip_address)
 
 
 def resident_register(*, full_name: str, email: str, password: str, ip_address: str | None) -> User:
@@ -266,7 +326,7 @@ def resident_register(*, full_name: str, email: str, password: str, ip_address: 
     if registration_is_throttled(ip_address=ip_address):
         raise ValidationError(REGISTRATION_THROTTLED, code="throttled")
     if ip_address:
-        LoginFailure.objects.create(email=REGISTRATION_MARKER, ip_address=ip_address)
+        REGISTRATION_THROTTLE.record(ip_address=ip_address)
     return _resident_create(full_name=full_name, email=email, password=password)
 
 

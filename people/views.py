@@ -44,6 +44,10 @@ class ResetPasswordView(auth_views.PasswordResetView):
     subject_template_name = "people/email/password_reset_subject.txt"
     success_url = reverse_lazy("people:password_reset_done")
 
+    def get_form_kwargs(self):
+        # The form counts each request against the connection, to throttle them.
+        return {**super().get_form_kwargs(), "request": self.request}
+
 
 class ResetPasswordDoneView(auth_views.PasswordResetDoneView):
     template_name = "people/password_reset_done.html"

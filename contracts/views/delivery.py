@@ -100,6 +100,13 @@ def _returns(user):
     return DeliveryReturn.objects.filter(commitment__contract__in=_contracts(user))
 
 
+def _evidence_files(user):
+    """Narrower than the returns a user sees: leaders see a return, not its files."""
+    return EvidenceFile.objects.filter(
+        delivery_return__in=DeliveryReturn.objects.evidence_downloadable_by(user)
+    )
+
+
 def _renamed(error: ValidationError, names: dict[str, str]) -> ValidationError:
     """A service's field names, translated to the form's."""
     if not hasattr(error, "error_dict"):
@@ -610,6 +617,7 @@ class ReturnDetailView(DetailView):
             action_forms=forms,
             form=bound,  # for the error summary
             is_own=r.submitted_by_id == self.request.user.pk,
+            may_download_evidence=allowed(self.request.user, "contracts.download_evidence", r),
         )
         return context
 
@@ -788,15 +796,16 @@ class ReturnConfirmSupportView(FormView):
 
 
 class EvidenceDownloadView(View):
-    """An evidence file, to those who may see the return's contract; 404 to everyone else."""
+    """An evidence file, to those the rule `contracts.download_evidence` allows; 404 to
+    everyone else, including leaders who may see the return itself."""
 
     def get(self, request, pk):
         evidence = get_object_or_404(
-            EvidenceFile.objects.filter(
-                delivery_return__commitment__contract__in=_contracts(request.user)
-            ),
+            _evidence_files(request.user).select_related("delivery_return__commitment__contract"),
             pk=pk,
         )
+        if not allowed(request.user, "contracts.download_evidence", evidence.delivery_return):
+            raise PermissionDenied
         return serve_private_file(evidence.file, download_name=evidence.original_name)
 
 

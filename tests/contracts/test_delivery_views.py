@@ -47,6 +47,8 @@ MANAGE = (302, 404, 403, 404, 200, 404, 403)
 SEE = (302, 404, 200, 404, 200, 404, 200)
 SUBMIT = (302, 404, 200, 404, 200, 404, 403)
 DECIDE = (302, 404, 403, 404, 200, 404, 403)
+# Evidence files: not for leaders, who see the return and a count of its files (404, not found).
+DOWNLOAD = (302, 404, 200, 404, 200, 404, 404)
 MATRIX = {
     ("get", "contract_award", "contract"): MANAGE,
     ("get", "subcontractor_create", "contract"): MANAGE,
@@ -63,7 +65,7 @@ MATRIX = {
     ("post", "return_reject", "submitted"): DECIDE,
     ("post", "return_answer", "queried"): SUBMIT,
     ("get", "return_confirm", "submitted"): (302, 200, 403, 404, 403, 404, 403),
-    ("get", "evidence_download", "file"): SEE,
+    ("get", "evidence_download", "file"): DOWNLOAD,
 }
 
 

@@ -181,7 +181,7 @@ def test_refusals_for_existing_addresses_count_towards_the_limit(client):
 def test_attempts_older_than_an_hour_do_not_count(client):
     for _ in range(5):
         LoginFailure.objects.create(
-            email=services.REGISTRATION_MARKER,
+            kind=LoginFailure.Kind.REGISTRATION,
             ip_address="203.0.113.9",
             at=timezone.now() - timedelta(minutes=61),
         )

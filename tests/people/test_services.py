@@ -488,3 +488,43 @@ def test_clearing_failures_unlocks_only_that_email():
 
     assert services.login_is_throttled(email="someone@example.org", ip_address=None) is False
     assert services.login_is_throttled(email="other@example.org", ip_address=None) is True
+
+
+# One throttle mechanism, each kind counted apart ------------------------------------------
+
+
+@pytest.mark.django_db
+def test_each_throttle_counts_only_its_own_kind():
+    for n in range(4 * LIMIT):
+        services.login_failure_record(email=f"person{n}@example.org", ip_address="10.0.0.1")
+    services.REGISTRATION_THROTTLE.record(ip_address="10.0.0.2")
+
+    assert services.login_is_throttled(email="fresh@example.org", ip_address="10.0.0.1") is True
+    assert services.PASSWORD_RESET_THROTTLE.is_throttled(ip_address="10.0.0.1") is False
+    assert services.registration_is_throttled(ip_address="10.0.0.1") is False
+    assert services.login_is_throttled(email="", ip_address="10.0.0.2") is False
+
+
+@pytest.mark.django_db
+def test_a_password_reset_request_is_counted_until_the_limit_then_refused_uncounted():
+    for _ in range(services.PASSWORD_RESET_LIMIT):
+        services.password_reset_attempt(email=" Someone@Example.org", ip_address="10.0.0.1")
+
+    with pytest.raises(ValidationError) as refused:
+        services.password_reset_attempt(email="someone@example.org", ip_address="10.0.0.9")
+
+    assert refused.value.code == "throttled"
+    assert LoginFailure.objects.filter(
+        kind=LoginFailure.Kind.PASSWORD_RESET, email="someone@example.org"
+    ).count() == (services.PASSWORD_RESET_LIMIT)
+    assert not LoginFailure.objects.filter(ip_address="10.0.0.9").exists()
+    services.password_reset_attempt(email="other@example.org", ip_address="10.0.0.9")
+
+
+@pytest.mark.django_db
+def test_password_reset_requests_without_an_address_still_count_against_the_email():
+    for _ in range(services.PASSWORD_RESET_LIMIT):
+        services.password_reset_attempt(email="someone@example.org", ip_address=None)
+
+    with pytest.raises(ValidationError):
+        services.password_reset_attempt(email="someone@example.org", ip_address=None)

@@ -173,6 +173,101 @@ def test_the_reset_link_lets_you_choose_a_new_password(client, officer):
     assert used.context["validlink"] is False
 
 
+# Password reset throttling ------------------------------------------------------------------
+
+RESET = "/password-reset/"
+RESET_THROTTLED = (
+    "There have been too many requests to reset a password. Wait an hour, then try again"
+)
+
+
+def _ask_reset(client, email, ip="203.0.113.50"):
+    return client.post(RESET, {"email": email}, REMOTE_ADDR=ip)
+
+
+def test_password_reset_under_the_limit_sends_every_email(client, officer):
+    for _ in range(services.PASSWORD_RESET_LIMIT):
+        response = _ask_reset(client, "officer@example.org")
+        assert response.status_code == 302
+        assert response["Location"] == "/password-reset/sent/"
+
+    assert len(mail.outbox) == services.PASSWORD_RESET_LIMIT
+
+
+@pytest.mark.parametrize("email", ["officer@example.org", "nobody@example.org"])
+def test_password_reset_over_the_email_limit_is_refused_and_sends_nothing(client, officer, email):
+    """Refused the same way whether or not an account uses the address."""
+    for _ in range(services.PASSWORD_RESET_LIMIT):
+        _ask_reset(client, email)
+    sent = len(mail.outbox)
+
+    # From another connection too: the limit is on the email address.
+    response = _ask_reset(client, email.upper(), ip="198.51.100.77")
+
+    assert response.status_code == 200
+    assertContains(response, "There is a problem")
+    assertContains(response, RESET_THROTTLED)
+    assert _title(response).startswith("Error: ")
+    assert len(mail.outbox) == sent
+    assert LoginFailure.objects.filter(ip_address="198.51.100.77").count() == 0, (
+        "a refused request is not counted"
+    )
+
+
+def test_another_email_address_is_not_affected_by_a_throttled_one(client, council, make_member):
+    make_member(council, email="colleague@example.org")
+    for _ in range(services.PASSWORD_RESET_LIMIT + 1):
+        _ask_reset(client, "nobody@example.org")
+
+    response = _ask_reset(client, "colleague@example.org")
+
+    assert response.status_code == 302
+    assert [m.to for m in mail.outbox] == [["colleague@example.org"]]
+
+
+def test_password_reset_over_the_address_limit_is_refused_for_any_email(client, officer):
+    for n in range(services.PASSWORD_RESET_ADDRESS_LIMIT):
+        assert _ask_reset(client, f"guess{n}@example.org").status_code == 302
+
+    response = _ask_reset(client, "officer@example.org")
+
+    assertContains(response, RESET_THROTTLED)
+    assert mail.outbox == []
+    # Another connection is not affected.
+    assert _ask_reset(client, "officer@example.org", ip="198.51.100.78").status_code == 302
+    assert [m.to for m in mail.outbox] == [["officer@example.org"]]
+
+
+def test_the_password_reset_limit_ends_when_the_window_passes(client, officer):
+    for _ in range(services.PASSWORD_RESET_LIMIT):
+        _ask_reset(client, "officer@example.org")
+    assertContains(_ask_reset(client, "officer@example.org"), RESET_THROTTLED)
+
+    LoginFailure.objects.update(
+        at=timezone.now() - services.PASSWORD_RESET_WINDOW - timedelta(seconds=1)
+    )
+    response = _ask_reset(client, "officer@example.org")
+
+    assert response.status_code == 302
+    assert len(mail.outbox) == services.PASSWORD_RESET_LIMIT + 1
+
+
+def test_password_reset_requests_do_not_lock_anyone_out_of_signing_in(client, officer):
+    for _ in range(services.PASSWORD_RESET_LIMIT + 1):
+        _ask_reset(client, "officer@example.org")
+
+    response = client.post(
+        SIGN_IN,
+        {"username": "officer@example.org", "password": PASSWORD},
+        REMOTE_ADDR="203.0.113.50",
+    )
+
+    assert response.status_code == 302
+    assert LoginFailure.objects.filter(kind=LoginFailure.Kind.PASSWORD_RESET).count() == (
+        services.PASSWORD_RESET_LIMIT
+    ), "signing in clears only sign-in failures"
+
+
 # Login required by default ------------------------------------------------------------------
 
 

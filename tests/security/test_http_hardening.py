@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from consultations.models import Response
 from people.models import LoginFailure, User
-from people.services import REGISTRATION_LIMIT
+from people.services import PASSWORD_RESET_ADDRESS_LIMIT, REGISTRATION_LIMIT
 from tests.security.conftest import PASSWORD
 from tests.security.served import served_patterns, url_for
 
@@ -94,6 +94,23 @@ def test_registration_is_throttled_per_address(world):
         client.logout()
     assert "too many attempts to create an account" in response.content.decode()
     assert User.objects.filter(email__startswith="rae").count() == REGISTRATION_LIMIT
+
+
+def test_password_reset_is_throttled_per_address_and_a_forged_header_does_not_escape_it(
+    world, mailoutbox
+):
+    attacker = Client(REMOTE_ADDR="203.0.113.9")
+    url = reverse("people:password_reset")
+    for n in range(PASSWORD_RESET_ADDRESS_LIMIT):
+        attacker.post(url, {"email": f"guess{n}@example.org"}, HTTP_X_FORWARDED_FOR=f"10.0.0.{n}")
+    response = attacker.post(
+        url, {"email": world.users["officer"].email}, HTTP_X_FORWARDED_FOR="10.9.9.9"
+    )
+    assert "too many requests to reset a password" in response.content.decode()
+    assert mailoutbox == []
+    colleague = Client(REMOTE_ADDR="198.51.100.21")
+    assert colleague.post(url, {"email": world.users["officer"].email}).status_code == 302
+    assert [m.to for m in mailoutbox] == [[world.users["officer"].email]]
 
 
 def test_anonymous_consultation_responses_are_throttled_per_connection(world):

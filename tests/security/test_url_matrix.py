@@ -239,7 +239,12 @@ EXPECTED = {
     "contracts:return_confirm": row(
         403, anonymous=LOGIN, resident=404, vcs_member=200, other_org_officer=404, superuser=200
     ),
-    "contracts:evidence_download": AWARDED_VIEW,
+    # Evidence files can hold beneficiaries' personal data: the buying officers who verify the
+    # return and the supplier that reports it download them; leaders see the return and a
+    # count of its files, but a file itself is not found (404), as for everyone else.
+    "contracts:evidence_download": row(
+        404, anonymous=LOGIN, officer=200, supplier_contact=200, superuser=200
+    ),
     # The leaders' dashboard (an officer elsewhere sees their own place's) and open data.
     "dashboards:dashboard": row(
         200, anonymous=LOGIN, org_admin=403, resident=403, vcs_member=403, supplier_contact=403

@@ -24,6 +24,7 @@ with the Open Contracting Partnership and sets it.
 from __future__ import annotations
 
 import datetime
+import json
 import re
 
 from django.conf import settings
@@ -52,6 +53,7 @@ CONTRACT_STATUS = {
     Contract.Stage.CLOSED: "terminated",
 }
 SCALE = {"sme": "sme", "large": "large"}
+CHUNK_SIZE = 200
 
 
 def ocid_prefix() -> str:
@@ -109,7 +111,23 @@ def _party(organisation, roles: list[str]) -> dict:
     return party
 
 
-def export_queryset(scope: Scope):
+def exported_contracts(scope: Scope):
+    """The contracts in the package: procurement started under the Act (not exempt), with an
+    approved assessment or a current commitment, in reference order."""
+    return (
+        contracts(scope)
+        .filter(stage__in=STAGES, not_in_scope=False)
+        .filter(
+            Q(assessments__status=Assessment.Status.APPROVED)
+            | Q(commitments__withdrawn_at__isnull=True, commitments__isnull=False)
+        )
+        .distinct()
+        .order_by("reference", "pk")
+    )
+
+
+def _with_details(ids):
+    """These contracts with everything their releases show, in a fixed number of queries."""
     approved = Assessment.objects.filter(status=Assessment.Status.APPROVED).prefetch_related(
         "objectives"
     )
@@ -128,13 +146,7 @@ def export_queryset(scope: Scope):
         .order_by("pk")
     )
     return (
-        contracts(scope)
-        .filter(stage__in=STAGES, not_in_scope=False)
-        .filter(
-            Q(assessments__status=Assessment.Status.APPROVED)
-            | Q(commitments__withdrawn_at__isnull=True, commitments__isnull=False)
-        )
-        .distinct()
+        Contract.objects.filter(pk__in=ids)
         .select_related("buyer", "supplier")
         .prefetch_related(
             Prefetch("assessments", queryset=approved, to_attr="approved_assessments"),
@@ -322,13 +334,40 @@ def release_for(contract: Contract, *, now: str) -> dict:
     return release
 
 
-def release_package(scope: Scope, *, uri: str) -> dict:
-    now = _datetime(timezone.now())
+def _head(*, uri: str, now: str) -> dict:
     return {
         "uri": uri,
         "version": VERSION,
         "publishedDate": now,
         "publisher": {"name": settings.SOCIALVALUE_OPERATOR_NAME},
         "extensions": EXTENSIONS,
-        "releases": [release_for(c, now=now) for c in export_queryset(scope)],
     }
+
+
+def releases(scope: Scope, *, now: str, chunk_size: int | None = None):
+    """Each contract's release, reading the contracts and what they carry a chunk at a time,
+    so a county's export is held in memory one chunk at a time, never whole."""
+    chunk_size = chunk_size or CHUNK_SIZE
+    ids = list(exported_contracts(scope).values_list("pk", flat=True))
+    for start in range(0, len(ids), chunk_size):
+        for contract in _with_details(ids[start : start + chunk_size]):
+            yield release_for(contract, now=now)
+
+
+def release_package(scope: Scope, *, uri: str) -> dict:
+    now = _datetime(timezone.now())
+    return {**_head(uri=uri, now=now), "releases": list(releases(scope, now=now))}
+
+
+def release_package_text(scope: Scope, *, uri: str):
+    """The release package as JSON text in pieces, for a streamed response: the same document
+    as `release_package`, one release at a time."""
+    now = _datetime(timezone.now())
+    head = json.dumps({**_head(uri=uri, now=now), "releases": None}, indent=2, ensure_ascii=False)
+    before, after = head.rsplit("null", 1)
+    yield before + "["
+    separator = "\n"
+    for release in releases(scope, now=now):
+        yield separator + json.dumps(release, indent=2, ensure_ascii=False)
+        separator = ",\n"
+    yield "\n]" + after

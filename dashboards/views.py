@@ -1,7 +1,5 @@
 """The leaders' dashboard, the public transparency page and the open data downloads."""
 
-import json
-
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -253,9 +251,10 @@ class OcdsView(RuleRequiredMixin, View):
         place = self.get_permission_object()
         scope = figures.Scope(place=place, public=True)
         uri = request.build_absolute_uri(reverse("dashboards:ocds", kwargs={"slug": slug}))
-        package = ocds.release_package(scope, uri=uri)
-        response = HttpResponse(
-            json.dumps(package, indent=2, ensure_ascii=False),
+        # Streamed a few hundred contracts at a time: a county's package is too big to build
+        # in memory.
+        response = StreamingHttpResponse(
+            ocds.release_package_text(scope, uri=uri),
             content_type="application/json; charset=utf-8",
         )
         stamp = timezone.localdate().isoformat()

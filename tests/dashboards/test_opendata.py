@@ -173,8 +173,8 @@ def test_csv_streams_in_constant_queries(client, world, django_assert_max_num_qu
 @pytest.fixture
 def package(client, world):
     response = client.get(reverse("dashboards:ocds", kwargs={"slug": world.place.slug}))
-    assert response.status_code == 200
-    return json.loads(response.content)
+    assert response.status_code == 200 and response.streaming
+    return json.loads(b"".join(response.streaming_content))
 
 
 def test_the_vendored_schemas_are_ocds_1_1_5():
@@ -262,3 +262,22 @@ def test_a_contract_keeps_its_own_ocid_and_the_prefix_is_configurable(world, set
 def test_ocds_export_in_constant_queries(world, django_assert_max_num_queries):
     with django_assert_max_num_queries(10):
         ocds.release_package(Scope(place=world.place, public=True), uri="https://x/")
+
+
+def test_the_streamed_package_is_the_same_document_whatever_the_chunk_size(world, monkeypatch):
+    scope = Scope(place=world.place, public=True)
+    whole = ocds.release_package(scope, uri="https://x/")
+    monkeypatch.setattr(ocds, "CHUNK_SIZE", 1)  # one contract per chunk: every boundary crossed
+    streamed = json.loads("".join(ocds.release_package_text(scope, uri="https://x/")))
+    assert len(whole["releases"]) == 2
+    whole.pop("publishedDate"), streamed.pop("publishedDate")
+    for release in whole["releases"] + streamed["releases"]:
+        release.pop("date"), release.pop("id")
+    assert streamed == whole
+
+
+def test_an_empty_package_is_valid_json(place):
+    streamed = json.loads(
+        "".join(ocds.release_package_text(Scope(place=place, public=True), uri="u"))
+    )
+    assert streamed["releases"] == [] and streamed["version"] == "1.1"

@@ -1,6 +1,5 @@
 """The figures cache: served until the data changes, recomputed after any committed change."""
 
-
 import pytest
 from django.db import transaction
 from django.urls import reverse

@@ -199,6 +199,8 @@ class Contract(models.Model):
             models.Index(fields=["place", "stage"]),
             models.Index(fields=["buyer", "stage"]),
             models.Index(fields=["supplier", "stage"]),
+            # The contracts list's default order: a page is read straight from this index.
+            models.Index(fields=["-updated_at", "-id"], name="contract_recent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -16,6 +16,7 @@ from .. import services
 from ..filters import ContractFilterSet
 from ..forms import AdvanceForm, ContractForm, ProcurementStartForm, ReasonForm
 from ..models import Assessment, Contract
+from ..querysets import with_commitment_counts
 
 Stage = Contract.Stage
 
@@ -30,6 +31,13 @@ class ContractListView(FilterView):
         return (
             Contract.objects.visible_to(self.request.user).for_list().order_by("-updated_at", "-pk")
         )
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page's contracts, with their commitment counts from one more query for those
+        rows only (not for every visible contract)."""
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        page.object_list = object_list = with_commitment_counts(object_list)
+        return paginator, page, object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -350,8 +350,25 @@ def releases(scope: Scope, *, now: str, chunk_size: int | None = None):
     chunk_size = chunk_size or CHUNK_SIZE
     ids = list(exported_contracts(scope).values_list("pk", flat=True))
     for start in range(0, len(ids), chunk_size):
-        for contract in _with_details(ids[start : start + chunk_size]):
+        chunk = list(_with_details(ids[start : start + chunk_size]))
+        for contract in chunk:
             yield release_for(contract, now=now)
+        _forget(chunk)
+
+
+def _forget(chunk) -> None:
+    """Break the reference cycles prefetching makes (a contract lists its commitments, each of
+    which points back at it; likewise returns, assessments and the prefetched querysets), so a chunk is freed as soon as
+    it is done rather than at the next full garbage collection: otherwise memory grows with the
+    export after all."""
+    for contract in chunk:
+        for commitment in contract.current_commitments:
+            commitment.verified_returns = []
+        for assessment in contract.approved_assessments:
+            assessment._prefetched_objects_cache = {}
+        contract.current_commitments = []
+        contract.approved_assessments = []
+        contract._prefetched_objects_cache = {}
 
 
 def release_package(scope: Scope, *, uri: str) -> dict:
@@ -368,6 +385,8 @@ def release_package_text(scope: Scope, *, uri: str):
     yield before + "["
     separator = "\n"
     for release in releases(scope, now=now):
-        yield separator + json.dumps(release, indent=2, ensure_ascii=False)
+        # One release per line, compact: json's C encoder, which (unlike indenting) leaves no
+        # reference cycles behind for the garbage collector.
+        yield separator + json.dumps(release, ensure_ascii=False)
         separator = ",\n"
     yield "\n]" + after

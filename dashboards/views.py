@@ -50,21 +50,22 @@ MODEL_FILTERS = ("organisation", "area", "theme", "outcome")
 def compute_figures(scope: figures.Scope, limit) -> dict:
     """Every figure for the scope, as plain data (so it can be cached). `limit(table)` says how
     many rows of a long list to read: the page shows the first ones, its CSV has them all."""
-    areas = figures.by_area(scope)
+    groups = figures.progress_groups(scope)  # shared by statuses, areas and outcomes
+    areas = figures.by_area(scope, groups)
     data = {
         "spend": figures.spend_in_scope(scope),
         "compliance": figures.compliance(scope, limit=limit("non_compliant")),
         "weighting": figures.average_weighting(scope),
         "measures": figures.delivery_by_measure(scope),
         "objectives": figures.objectives_summary(scope),
-        "statuses": figures.commitment_statuses(scope),
+        "statuses": figures.commitment_statuses(scope, groups),
         "targets": figures.targets_progress(scope, limit=limit("targets")),
         "targets_total": figures.targets_total(scope),
         "areas": areas,
         "gaps": figures.gaps(scope, areas),
         "proposals": figures.proposals_summary(scope),
         "consultations": figures.consultations_summary(scope),
-        "outcomes": figures.by_outcome(scope),
+        "outcomes": figures.by_outcome(scope, groups),
         "quarters": figures.by_quarter(scope),
         "generated_at": timezone.now(),
     }

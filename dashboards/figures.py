@@ -349,6 +349,16 @@ def with_progress(qs, on: datetime.date):
     )
 
 
+COMMITTED = {
+    "commitments": lambda: Count("pk"),
+    "committed": lambda: _sum("quantity"),
+    "committed_value": lambda: _sum_money(
+        F("quantity") * F("proxy_value"), filter=Q(proxy_value__isnull=False)
+    ),
+    "without_proxy": lambda: Count("pk", filter=Q(proxy_value__isnull=True)),
+}
+
+
 def delivered(scope: Scope, *fields: str) -> list[dict]:
     """Verified and claimed quantities, the verified £ estimate and the numbers of verified and
     claimed returns, of the returns in the scope, grouped by `fields` of their commitments.
@@ -378,10 +388,11 @@ def delivered(scope: Scope, *fields: str) -> list[dict]:
         prefix = ""
         rows = (
             commitments(scope, use_period=False)
-            .filter(delivery_total__isnull=False)
             .order_by()
             .values(*fields)
             .annotate(
+                # Without a period, the same pass also counts what was committed (COMMITTED).
+                **{name: aggregate() for name, aggregate in COMMITTED.items()},
                 verified=_sum("delivery_total__verified"),
                 claimed=_sum("delivery_total__claimed"),
                 verified_value=_sum_money(
@@ -519,20 +530,16 @@ def delivery_by_measure(scope: Scope) -> dict:
         "measure__unit",
         "measure__retired_at",
     )
-    committed = (
-        commitments(scope)
-        .order_by()
-        .values(*measure_fields)
-        .annotate(
-            commitments=Count("pk"),
-            committed=_sum("quantity"),
-            committed_value=_sum_money(
-                F("quantity") * F("proxy_value"), filter=Q(proxy_value__isnull=False)
-            ),
-            without_proxy=Count("pk", filter=Q(proxy_value__isnull=True)),
-        )
-    )
     delivered_rows = delivered(scope, *measure_fields)
+    if scope.start or scope.end:
+        committed = (
+            commitments(scope)
+            .order_by()
+            .values(*measure_fields)
+            .annotate(**{name: aggregate() for name, aggregate in COMMITTED.items()})
+        )
+    else:
+        committed = delivered_rows  # one pass over the commitments counted both
     rows: dict[int, dict] = {}
 
     def row_for(values: dict) -> dict:
@@ -719,8 +726,24 @@ def progress_groups(scope: Scope) -> list[dict]:
             committed_value=_sum_money(
                 F("quantity") * F("proxy_value"), filter=Q(proxy_value__isnull=False)
             ),
+            # Every verified return, whatever the period: see `_verified_values`.
+            verified_value=_sum_money(
+                F("delivery_total__verified") * F("proxy_value"),
+                filter=Q(proxy_value__isnull=False, delivery_total__isnull=False),
+            ),
         )
     )
+
+
+def _verified_values(scope: Scope, groups: list[dict], key: str) -> dict:
+    """Verified £ estimate by `key` (a field of the commitment). Without a period every return
+    counts, and the progress groups already carry it; with one, only returns whose reporting
+    period ends in it, summed from the returns."""
+    if scope.start or scope.end:
+        rows = delivered(scope, key)
+    else:
+        rows = _regroup(groups, key, ("verified_value",))
+    return {row[key]: row["verified_value"] for row in rows}
 
 
 AT_RISK = ("behind", "at_risk")
@@ -948,12 +971,9 @@ def by_area(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
     tiles = _tile_areas(scope)
     if not tiles:
         return []
-    grouped = _regroup(
-        progress_groups(scope) if groups is None else groups,
-        "area__path",
-        ("n", "due", "ratio_sum", "at_risk"),
-    )
-    value_rows = delivered(scope, "area__path")
+    groups = progress_groups(scope) if groups is None else groups
+    grouped = _regroup(groups, "area__path", ("n", "due", "ratio_sum", "at_risk"))
+    values = _verified_values(scope, groups, "area__path")
     objective_rows = (
         Objective.areas.through.objects.filter(
             objective__in=objectives(scope).filter(status=Objective.Status.ACTIVE)
@@ -1020,10 +1040,10 @@ def by_area(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
             tile["due"] += row["due"]
             tile["ratio_sum"] += row["ratio_sum"]
             tile["at_risk"] += row["at_risk"]
-    for row in value_rows:
-        tile = tile_for(row["area__path"]) or wider.get(row["area__path"])
+    for path, value in values.items():
+        tile = tile_for(path) or wider.get(path)
         if tile:
-            tile["verified_value"] += row["verified_value"]
+            tile["verified_value"] += value
     for row in objective_rows:
         tile = tile_for(row["area__path"])
         if tile:
@@ -1058,11 +1078,8 @@ def by_area(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
     verified and committed £ estimates (quantity × the proxy copied on each commitment)."""
 )
 def by_outcome(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
-    committed = _regroup(
-        progress_groups(scope) if groups is None else groups,
-        "objective__outcome_id",
-        ("n", "at_risk", "committed_value"),
-    )
+    groups = progress_groups(scope) if groups is None else groups
+    committed = _regroup(groups, "objective__outcome_id", ("n", "at_risk", "committed_value"))
     names = {
         o["pk"]: o
         for o in Outcome.objects.filter(pk__in=[r["objective__outcome_id"] for r in committed])
@@ -1073,10 +1090,7 @@ def by_outcome(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
         outcome = names[row["objective__outcome_id"]]
         row["objective__outcome__name"] = outcome["name"]
         row["objective__outcome__theme__name"] = outcome["theme__name"]
-    verified = {
-        row["objective__outcome_id"]: row["verified_value"]
-        for row in delivered(scope, "objective__outcome_id")
-    }
+    verified = _verified_values(scope, groups, "objective__outcome_id")
     active = (
         objectives(scope)
         .filter(status=Objective.Status.ACTIVE)
@@ -1135,13 +1149,14 @@ def by_organisation(scope: Scope) -> list[dict]:
             non_compliant=Count("pk", filter=started & Q(s1_compliance=Compliance.NON_COMPLIANT)),
         )
     }
-    commitment_counts = dict(
-        commitments(scope).order_by().values_list("contract__buyer_id").annotate(n=Count("pk"))
-    )
-    values = {
-        row["contract__buyer_id"]: row["verified_value"]
-        for row in delivered(scope, "contract__buyer_id")
-    }
+    by_buyer = delivered(scope, "contract__buyer_id")
+    values = {row["contract__buyer_id"]: row["verified_value"] for row in by_buyer}
+    if scope.start or scope.end:
+        commitment_counts = dict(
+            commitments(scope).order_by().values_list("contract__buyer_id").annotate(n=Count("pk"))
+        )
+    else:
+        commitment_counts = {row["contract__buyer_id"]: row["commitments"] for row in by_buyer}
     result = []
     for buyer_id, row in rows.items():
         row["commitments"] = commitment_counts.get(buyer_id, 0)

@@ -285,3 +285,36 @@ def test_another_place_counts_nothing_here(world):
     other = Scope(place=PlaceFactory())
     assert figures.spend_in_scope(other)["count"] == 0
     assert figures.delivery_by_measure(other)["rows"] == []
+
+
+def test_the_stored_totals_and_the_returns_give_the_same_delivery(world):
+    """Without a period the figures read the per-commitment totals; with one they sum the
+    returns. A period covering every return must give the same verified and claimed figures."""
+    everything = Scope(  # periods ending in the future count too: progress is as at today
+        place=world.place,
+        start=datetime.date(2000, 4, 1),
+        end=timezone.localdate() + datetime.timedelta(days=3650),
+    )
+    plain = Scope(place=world.place)
+
+    def delivered(scope):
+        return {
+            r["measure_id"]: (r["verified"], r["claimed"], r["verified_value"])
+            for r in figures.delivery_by_measure(scope)["rows"]
+        }
+
+    assert delivered(plain) == delivered(everything)
+    assert any(v[0] for v in delivered(plain).values())  # something was verified
+
+    def values(rows, key):
+        return {r[key]: r["verified_value"] for r in rows}
+
+    assert values(figures.by_outcome(plain), "outcome") == values(
+        figures.by_outcome(everything), "outcome"
+    )
+    assert values(figures.by_organisation(plain), "buyer_id") == values(
+        figures.by_organisation(everything), "buyer_id"
+    )
+    assert values(figures.by_area(plain), "area_id") == values(
+        figures.by_area(everything), "area_id"
+    )

@@ -9,16 +9,18 @@ def _areas_in_order():
     return Area.objects.order_by("path")
 
 
-def _organisations_in_order():
-    from people.models import Organisation
-
-    return Organisation.objects.order_by("name")
-
-
-def _current_targets():
+def _current_target_count():
     from .models import Target
 
-    return Target.objects.current().select_related("measure")
+    rows = (
+        Target.objects.current()
+        .filter(objective=OuterRef("pk"))
+        .order_by()
+        .values("objective")
+        .annotate(n=models.Count("pk"))
+        .values("n")
+    )
+    return Coalesce(models.Subquery(rows, output_field=models.IntegerField()), 0)
 
 
 def _count_per_framework(model, **filters):
@@ -137,16 +139,10 @@ class ObjectiveQuerySet(models.QuerySet):
                     default=2,
                     output_field=models.IntegerField(),
                 ),
-                target_count=models.Count(
-                    "targets", filter=Q(targets__archived_at__isnull=True), distinct=True
-                ),
+                # A subquery, not a join and GROUP BY: PostgreSQL counts for the rows of the
+                # page only, and the paginator's count needs no subquery of its own.
+                target_count=_current_target_count(),
             )
-        )
-
-    def for_export(self):
-        return self.for_list().prefetch_related(
-            models.Prefetch("partners", queryset=_organisations_in_order()),
-            models.Prefetch("targets", queryset=_current_targets()),
         )
 
     def within_area(self, area):

@@ -2,10 +2,12 @@ import csv
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -19,7 +21,9 @@ from socialvalue.forms import apply_validation_error
 from socialvalue.history import Source, timeline
 from socialvalue.rules import allowed
 
-from .. import services
+from .. import register_cache, services
+from ..export import COLUMNS as EXPORT_COLUMNS
+from ..export import export_rows
 from ..filters import ObjectiveFilterSet
 from ..forms import ObjectiveForm, ObjectiveStatusForm, TargetForm
 from ..models import EvidenceLink, Objective, Target
@@ -55,35 +59,47 @@ class ObjectiveListView(FilterView):
     """The register: public for active and achieved objectives, more for those involved."""
 
     template_name = "objectives/objective_list.html"
+    register_template_name = "objectives/includes/register.html"
     filterset_class = ObjectiveFilterSet
     paginate_by = 25
     context_object_name = "objectives"
 
+    def get(self, request, *args, **kwargs):
+        # One query for the stamp; for an anonymous visitor whose register is cached, the only
+        # one (see register_cache: the key changes with any write to what the register shows).
+        self.stamp = register_cache.current_stamp()
+        self.fragment_key = self._fragment_key()
+        if self.fragment_key:
+            html = cache.get(self.fragment_key)
+            if html is not None:
+                return self.render_to_response({"register_html": html})
+        return super().get(request, *args, **kwargs)
+
+    def _fragment_key(self) -> str | None:
+        """Only anonymous visitors share a cached register: they all see the same, public,
+        objectives. Free-text searches are not cached (each is different)."""
+        if self.stamp is None or self.request.user.is_authenticated or self.request.GET.get("q"):
+            return None
+        return register_cache.key(self.stamp, "anonymous", self.request.GET.urlencode())
+
+    def get_template_names(self):
+        return [self.template_name]
+
     def get_queryset(self):
         return _visible(self.request.user).for_list().order_by("-updated_at", "-pk")
+
+    def get_filterset_kwargs(self, filterset_class):
+        return {**super().get_filterset_kwargs(filterset_class), "stamp": self.stamp}
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["may_add"] = allowed(self.request.user, "objectives.add_objective")
         context["export_query"] = self.request.GET.urlencode()
+        html = render_to_string(self.register_template_name, context, request=self.request)
+        if self.fragment_key and not self.filterset.errors:
+            cache.set(self.fragment_key, html, register_cache.TIMEOUT)
+        context["register_html"] = html
         return context
-
-
-EXPORT_COLUMNS = [
-    "reference",
-    "title",
-    "status",
-    "priority",
-    "dimensions",
-    "theme",
-    "outcome",
-    "lead_organisation",
-    "partners",
-    "areas",
-    "area_gss_codes",
-    "targets",
-    "url",
-]
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -91,7 +107,7 @@ class ObjectiveExportView(View):
     """CSV of exactly the rows the register shows for the same filters, streamed."""
 
     def get(self, request):
-        queryset = _visible(request.user).for_export().order_by("-updated_at", "-pk")
+        queryset = _visible(request.user).for_list().order_by("-updated_at", "-pk")
         filterset = ObjectiveFilterSet(request.GET or None, queryset=queryset, request=request)
         if filterset.is_bound and not filterset.is_valid():
             raise Http404("Those filters are not valid")
@@ -99,33 +115,13 @@ class ObjectiveExportView(View):
 
         def lines():
             writer = csv.writer(Echo())
-            yield writer.writerow(EXPORT_COLUMNS)
-            for objective in rows.iterator(chunk_size=500):
-                areas = list(objective.areas.all())
-                yield writer.writerow(
-                    [
-                        safe_csv_cell(v)
-                        for v in [
-                            objective.reference,
-                            objective.title,
-                            objective.get_status_display(),
-                            objective.get_priority_display(),
-                            "; ".join(objective.dimension_labels),
-                            objective.outcome.theme.name,
-                            objective.outcome.name,
-                            objective.lead_organisation.name,
-                            "; ".join(p.name for p in objective.partners.all()),
-                            "; ".join(a.name for a in areas),
-                            "; ".join(a.gss_code for a in areas if a.gss_code),
-                            "; ".join(
-                                f"{t.target_quantity.normalize():f} {t.measure.unit} ({t.measure.code}) "
-                                f"by {t.target_date:%Y-%m-%d}"
-                                for t in objective.targets.all()
-                            ),
-                            request.build_absolute_uri(objective.get_absolute_url()),
-                        ]
-                    ]
-                )
+            batch = [writer.writerow(EXPORT_COLUMNS)]
+            for row in export_rows(rows, request.build_absolute_uri):
+                batch.append(writer.writerow([safe_csv_cell(v) for v in row]))
+                if len(batch) >= 200:  # a write to the client per 200 rows, not per row
+                    yield "".join(batch)
+                    batch = []
+            yield "".join(batch)
 
         stamp = timezone.localdate().isoformat()
         response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")

@@ -63,7 +63,8 @@ serve: install
 	$(BIN)/python manage.py collectstatic --no-input
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/gunicorn socialvalue.wsgi:application --bind $(HOST):$(PORT) \
-	  --workers $${WEB_CONCURRENCY:-2} --access-logfile - --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
+	  --workers $${WEB_CONCURRENCY:-2} --timeout $${GUNICORN_TIMEOUT:-600} --access-logfile - \
+	  --forwarded-allow-ips="$${FORWARDED_ALLOW_IPS:-127.0.0.1}"
 
 ## Rebuild the council-branded GOV.UK Frontend CSS and JS (needs npm to fetch the package).
 frontend: install

@@ -783,29 +783,38 @@ def commitment_statuses(scope: Scope, groups: list[dict] | None = None) -> dict:
     recovery action the buyer recorded, worst first."""
 )
 def commitments_at_risk(scope: Scope, limit: int | None = None) -> list[dict]:
-    qs = (
+    ordering = ("status", "contract__reference", "pk")
+    ranked = (
         with_progress(commitments(scope), scope.as_at)
-        .filter(status__in=["behind", "at_risk"])
-        .order_by("status", "contract__reference", "pk")
-        .values(
-            "pk",
-            "contract_id",
-            "contract__reference",
-            "contract__title",
-            "delivered_by__name",
-            "measure__code",
-            "measure__name",
-            "measure__unit",
-            "area__name",
-            "objective__title",
-            "quantity",
-            "verified",
-            "expected",
-            "status",
-            "recovery_action",
-        )
+        .filter(status__in=AT_RISK)
+        .order_by(*ordering)
     )
-    rows = list(qs[:limit] if limit else qs)
+    if limit:
+        # Rank with only what ranking needs, then read the details of the rows shown: joining
+        # measure, area, objective and supplier onto every commitment before the limit cost
+        # more than the ranking itself at county scale.
+        shown = list(ranked.values_list("pk", flat=True)[:limit])
+        ranked = with_progress(Commitment.objects.filter(pk__in=shown), scope.as_at).order_by(
+            *ordering
+        )
+    qs = ranked.values(
+        "pk",
+        "contract_id",
+        "contract__reference",
+        "contract__title",
+        "delivered_by__name",
+        "measure__code",
+        "measure__name",
+        "measure__unit",
+        "area__name",
+        "objective__title",
+        "quantity",
+        "verified",
+        "expected",
+        "status",
+        "recovery_action",
+    )
+    rows = list(qs)
     for row in rows:
         row["status_label"] = STATUS_LABELS[row["status"]]
         row["expected"] = Decimal(str(round(row["expected"], 2)))

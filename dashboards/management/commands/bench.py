@@ -9,6 +9,7 @@ Results go to a JSON file and a readable table. It only reads.
 
 # ruff: noqa: S603 - runs this project's own gunicorn and wrk with fixed arguments
 
+import http.client
 import json
 import os
 import shutil
@@ -214,6 +215,9 @@ class Command(BaseCommand):
                 "2",
                 "--log-level",
                 "warning",
+                # As `make serve`: a county's exports stream for minutes.
+                "--timeout",
+                os.environ.get("GUNICORN_TIMEOUT", "600"),
             ],
             env=env,
         )
@@ -255,7 +259,7 @@ class Command(BaseCommand):
                     status = answer.status
             except urllib.error.HTTPError as error:
                 status = error.code  # recorded, so a failing page shows in the report
-            except OSError as error:  # a timeout or a dropped connection
+            except (OSError, http.client.HTTPException) as error:  # a timeout, a dropped stream
                 status = f"failed: {error}"
             times.append((time.perf_counter() - started) * 1000)
         first, times = times[0], times[1:]  # the first warms caches: reported apart

@@ -176,6 +176,10 @@ def test_commitments_at_risk_carry_their_recovery_action(world, scope):
     counts = figures.commitment_statuses(later)
     assert counts["total"] == 3
     assert counts["at_risk"] + counts["behind"] == len(rows)
+    # The page asks for the first rows only: the same rows, in the same order.
+    assert len(rows) >= 2
+    assert figures.commitments_at_risk(later, limit=1) == rows[:1]
+    assert figures.commitments_at_risk(later, limit=len(rows) + 5) == rows
 
 
 def test_by_area_rolls_up_to_neighbourhoods_and_keeps_ward_commitments_apart(scope, world):

@@ -1321,14 +1321,15 @@ def contracts_with_commitments(scope: Scope, limit: int | None = None) -> tuple[
     """Community proposals accepted as (or attached to) a published objective of the place,
     with the group that proposed them."""
 )
-def proposals_adopted(scope: Scope) -> list[dict]:
-    return list(
-        Proposal.objects.filter(hidden_at__isnull=True)
-        .filter(
-            place=scope.place,
-            status=Proposal.Status.ACCEPTED,
-            objective__status__in=Objective.PUBLIC_STATUSES,
-        )
-        .order_by("objective__title", "title")
-        .values("pk", "title", "organisation__name", "objective_id", "objective__title")
+def proposals_adopted(scope: Scope, limit: int | None = None) -> tuple[list[dict], int]:
+    """The adopted proposals (the first `limit`, by objective, if given) and how many in all."""
+    adopted = Proposal.objects.filter(hidden_at__isnull=True).filter(
+        place=scope.place,
+        status=Proposal.Status.ACCEPTED,
+        objective__status__in=Objective.PUBLIC_STATUSES,
     )
+    rows = adopted.order_by("objective__title", "title").values(
+        "pk", "title", "organisation__name", "objective_id", "objective__title"
+    )
+    rows = list(rows[:limit] if limit else rows)
+    return rows, adopted.count() if limit else len(rows)

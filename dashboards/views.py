@@ -71,7 +71,9 @@ def compute_figures(scope: figures.Scope, limit) -> dict:
     }
     if scope.public:
         data["contracts"] = figures.contracts_with_commitments(scope, limit=limit("contracts"))
-        data["adopted"] = figures.proposals_adopted(scope)
+        data["adopted"], data["adopted_total"] = figures.proposals_adopted(
+            scope, limit=tables.Table.shown
+        )
     else:
         data["at_risk"] = figures.commitments_at_risk(scope, limit=limit("at_risk"))
         data["organisations"] = figures.by_organisation(scope)

@@ -74,5 +74,9 @@ def test_consultations_by_stage_and_responses_by_type(world):
 
 def test_only_proposals_adopted_as_published_objectives_are_listed(world, client):
     _world(world)
-    adopted = figures.proposals_adopted(Scope(place=world.place, public=True))
-    assert [p["title"] for p in adopted] == ["Warm spaces please"]
+    adopted, total = figures.proposals_adopted(Scope(place=world.place, public=True))
+    assert [p["title"] for p in adopted] == ["Warm spaces please"] and total == 1
+    assert figures.proposals_adopted(Scope(place=world.place, public=True), limit=50) == (
+        adopted,
+        1,
+    )

@@ -65,8 +65,15 @@ class Command(BaseCommand):
             default=5,
             help="runs for the whole-place exports, which take far longer than a page",
         )
+        parser.add_argument(
+            "--no-exports",
+            action="store_true",
+            help="leave out the whole-place exports (minutes each at county scale)",
+        )
 
-    def handle(self, *args, runs, place, json_path, wrk_seconds, export_runs, **options):
+    def handle(
+        self, *args, runs, place, json_path, wrk_seconds, export_runs, no_exports, **options
+    ):
         place_obj = (
             Place.objects.filter(slug=place).first()
             if place
@@ -75,7 +82,11 @@ class Command(BaseCommand):
         if place_obj is None:
             raise CommandError("Load data first (make run, or manage.py seed_scale)")
         users = self._users(place_obj)
-        pages = self._pages(place_obj, users)
+        pages = [
+            page
+            for page in self._pages(place_obj, users)
+            if not (no_exports and _is_export(page[0]))
+        ]
         port = _free_port()
         server = self._start_gunicorn(port)
         try:

@@ -28,6 +28,7 @@ ZERO = Decimal("0")
 rebuilt = Signal()
 VERIFIED = Q(status=DeliveryReturn.Status.VERIFIED)
 CLAIMED = Q(status__in=[DeliveryReturn.Status.SUBMITTED, DeliveryReturn.Status.QUERIED])
+NOTHING = {"verified": ZERO, "claimed": ZERO, "verified_returns": 0, "claimed_returns": 0}
 
 
 def _computed(commitment_ids=None) -> dict[int, dict]:
@@ -58,10 +59,7 @@ def refresh(commitment_ids: Iterable[int]) -> None:
     list(Commitment.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
     computed = _computed(ids)
     for pk in ids:
-        values = computed.get(
-            pk, {"verified": ZERO, "claimed": ZERO, "verified_returns": 0, "claimed_returns": 0}
-        )
-        DeliveryTotal.objects.update_or_create(commitment_id=pk, defaults=values)
+        DeliveryTotal.objects.update_or_create(commitment_id=pk, defaults=computed.get(pk, NOTHING))
 
 
 @transaction.atomic
@@ -101,10 +99,9 @@ def differences(limit: int = 20) -> list[tuple[int, dict, dict]]:
             "commitment_id", "verified", "claimed", "verified_returns", "claimed_returns"
         )
     }
-    empty = {"verified": ZERO, "claimed": ZERO, "verified_returns": 0, "claimed_returns": 0}
     found = []
     for pk in sorted(set(computed) | set(stored)):
-        have, want = stored.get(pk, empty), computed.get(pk, empty)
+        have, want = stored.get(pk, NOTHING), computed.get(pk, NOTHING)
         if have != want:
             found.append((pk, have, want))
             if len(found) >= limit:

@@ -19,7 +19,6 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
-from django.utils import timezone
 
 from .models import FiguresVersion
 
@@ -74,15 +73,10 @@ def _timeout() -> int:
 
 
 def cached(key_parts: tuple, compute):
-    """`compute()`, or its result cached for the same key parts, day and data version."""
+    """`compute()`, or its result cached for the same key parts and data version. The key
+    parts must name the day the figures are judged as at (the scope's `today`)."""
     seconds = _timeout()
     if seconds <= 0:
         return compute()
-    parts = (FiguresVersion.current(), timezone.localdate().isoformat(), *key_parts)
-    digest = hashlib.sha256(repr(parts).encode()).hexdigest()
-    key = f"socialvalue:figures:{digest}"
-    found = cache.get(key)
-    if found is None:
-        found = compute()
-        cache.set(key, found, seconds)
-    return found
+    digest = hashlib.sha256(repr((FiguresVersion.current(), *key_parts)).encode()).hexdigest()
+    return cache.get_or_set(f"socialvalue:figures:{digest}", compute, seconds)

@@ -31,6 +31,9 @@ def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
     return response
 
 
+MODEL_FILTERS = ("organisation", "area", "theme", "outcome")
+
+
 def _scope_key(scope: figures.Scope) -> tuple:
     """The scope as plain values, for the figures cache's key."""
     return (
@@ -42,9 +45,6 @@ def _scope_key(scope: figures.Scope) -> tuple:
         scope.public,
         scope.today,
     )
-
-
-MODEL_FILTERS = ("organisation", "area", "theme", "outcome")
 
 
 def compute_figures(scope: figures.Scope, limit) -> dict:

@@ -77,12 +77,7 @@ def cached(stamp: str | None, parts: tuple[str, ...], compute):
     """`compute()`, from the cache when `stamp` is known."""
     if stamp is None:
         return compute()
-    cache_key = key(stamp, *parts)
-    value = cache.get(cache_key)
-    if value is None:
-        value = compute()
-        cache.set(cache_key, value, TIMEOUT)
-    return value
+    return cache.get_or_set(key(stamp, *parts), compute, TIMEOUT)
 
 
 # --- The triggers -----------------------------------------------------------------------------

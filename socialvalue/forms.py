@@ -12,7 +12,8 @@ class GovFormMixin:
     """Gives a form a FormHelper with one primary button.
 
     The error summary is rendered by the page layout (above the heading, as the Design System
-    asks), so the helper does not show non-field errors inside the form.
+    asks); errors about the form as a whole are also shown at the top of the form, as GOV.UK
+    error messages (templates/gds/errors.html).
     """
 
     submit_label = "Save"

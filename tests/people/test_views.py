@@ -209,6 +209,13 @@ def test_password_reset_over_the_email_limit_is_refused_and_sends_nothing(client
     assertContains(response, RESET_THROTTLED)
     assert _title(response).startswith("Error: ")
     assert len(mail.outbox) == sent
+    # In the form too, as a GOV.UK error message (not Bootstrap's unstyled alert markup).
+    assertContains(
+        response,
+        '<p class="govuk-error-message"><span class="govuk-visually-hidden">Error:</span> '
+        + RESET_THROTTLED,
+    )
+    assertNotContains(response, "alert-danger")
     assert LoginFailure.objects.filter(ip_address="198.51.100.77").count() == 0, (
         "a refused request is not counted"
     )

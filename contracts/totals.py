@@ -18,14 +18,10 @@ from decimal import Decimal
 
 from django.db import connection, transaction
 from django.db.models import Count, Q, Sum
-from django.dispatch import Signal
 
 from .models import Commitment, DeliveryReturn, DeliveryTotal
 
 ZERO = Decimal("0")
-# Sent after `refresh_all`, which writes with raw SQL (no model signals), so that what caches
-# figures can tell the data changed.
-rebuilt = Signal()
 VERIFIED = Q(status=DeliveryReturn.Status.VERIFIED)
 CLAIMED = Q(status__in=[DeliveryReturn.Status.SUBMITTED, DeliveryReturn.Status.QUERIED])
 NOTHING = {"verified": ZERO, "claimed": ZERO, "verified_returns": 0, "claimed_returns": 0}
@@ -86,7 +82,6 @@ def refresh_all() -> int:
             [verified, *claimed, verified, *claimed],
         )
         rows = cursor.rowcount
-    rebuilt.send(sender=DeliveryTotal)
     return rows
 
 

@@ -7,6 +7,3 @@ class DashboardsConfig(AppConfig):
 
     def ready(self):
         from . import permissions  # noqa: F401  (registers the rules)
-        from .cache import connect_signals
-
-        connect_signals()

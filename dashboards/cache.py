@@ -1,82 +1,91 @@
-"""Figures kept until the data behind them changes.
+"""Figures kept until the data behind them changes, and refreshed without making anyone wait.
 
-At county scale the dashboard's figures aggregate hundreds of thousands of commitments, which
-takes seconds; they change only when someone changes the data. So the computed figures are
-cached, keyed by the filters, the day (progress is judged as at today) and a version number
-(`FiguresVersion`) that goes up after every committed change to a record the figures read. The
-first request after a change computes afresh; no request is ever served figures older than the
-last committed change (changes made by queryset `update()` or `bulk_create()`, which send no
-signals, call `data_changed()` themselves). `SOCIALVALUE_FIGURES_CACHE_SECONDS` (0 turns the
-cache off) bounds how long an entry lives in any case.
+At county scale the dashboard's figures aggregate hundreds of thousands of commitments and
+millions of returns, which takes seconds; and at county scale the data changes every few
+minutes of the working day (returns submitted and verified, responses sent). So:
+
+- Computed figures are cached per filters and day (progress is judged as at today), with the
+  data token (`socialvalue.datacache`) they were computed at.
+- While the token is unchanged, they are served as they are.
+- After a change, figures computed less than `SOCIALVALUE_FIGURES_STALE_SECONDS` ago (default
+  300) are still served, marked on the page with the time they were calculated and that newer
+  changes are being added; meanwhile one background thread per process computes them afresh
+  for the next request — at once, or a minute (`REFRESH_INTERVAL`) after they were last
+  calculated if that is later, so data changing every few seconds does not keep a server
+  process computing all day. Older figures are never served: the request computes afresh.
+- `SOCIALVALUE_FIGURES_CACHE_SECONDS` (default 3600; 0 turns the cache off, as in tests)
+  bounds how long an entry lives in any case.
+
+So nobody is shown figures that miss changes committed more than the stale limit before the
+figures were calculated, and the page says when they were.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
+import time
 
-from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection, transaction
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db import connections
 
-from .models import FiguresVersion
-
-# Apps whose records the figures read. In `people`, only organisations (not users, whose
-# every sign-in saves a timestamp).
-WATCHED_APPS = ("places", "objectives", "contracts", "consultations")
-WATCHED_MODELS = (("people", "Organisation"),)
+from socialvalue.datacache import current_token
 
 
-def _bump() -> None:
-    FiguresVersion.bump()
+def _seconds(name: str) -> int:
+    return int(getattr(settings, name, 0))
 
 
-def data_changed(**kwargs) -> None:
-    """Signal receiver, also called directly after bulk changes: once the current transaction
-    commits (at once outside one), the figures' version goes up. A rolled-back change bumps
-    nothing; several changes in one transaction bump once."""
-    if kwargs.get("raw"):  # loading fixtures
+# Figures are computed afresh in the background at most this often (seconds) per filters.
+REFRESH_INTERVAL = 60
+
+
+def _run_in_background(work, delay: float) -> None:
+    """Run `work` in a daemon thread after `delay` seconds (tests replace this)."""
+    timer = threading.Timer(delay, work)
+    timer.name, timer.daemon = "figures-refresh", True
+    timer.start()
+
+
+def _refresh(key: str, compute, timeout: int, computed_at: float) -> None:
+    """Compute afresh for `key` in the background, unless this process already is (or has
+    one waiting)."""
+    delay = max(0.0, computed_at + REFRESH_INTERVAL - time.time())
+    lock = f"{key}:refreshing"
+    stale = _seconds("SOCIALVALUE_FIGURES_STALE_SECONDS")
+    if not cache.add(lock, True, timeout=int(delay) + max(60, stale)):
         return
-    # A bump already waiting covers this change too, unless a savepoint rollback could drop
-    # that bump and keep this change: safe when its savepoints are all still open around us.
-    open_savepoints = set(getattr(connection, "savepoint_ids", []))
-    for savepoints, func, *_ in getattr(connection, "run_on_commit", []):
-        if func is _bump and set(savepoints) <= open_savepoints:
-            return
-    transaction.on_commit(_bump)
+
+    def work():
+        try:
+            token, started = current_token(), time.time()
+            if token is not None:
+                cache.set(key, (token, started, compute()), timeout)
+        finally:
+            cache.delete(lock)
+            connections.close_all()  # this thread's own connections
+
+    _run_in_background(work, delay)
 
 
-def connect_signals() -> None:
-    models = [
-        model
-        for label in WATCHED_APPS
-        for model in apps.get_app_config(label).get_models()
-        if not model.__name__.startswith("Historical")
-    ]
-    models += [apps.get_model(app, name) for app, name in WATCHED_MODELS]
-    from contracts.totals import rebuilt
-
-    rebuilt.connect(data_changed, dispatch_uid="figures-totals-rebuilt")
-    for model in models:
-        uid = f"figures-{model._meta.label}"
-        post_save.connect(data_changed, sender=model, dispatch_uid=f"{uid}-save")
-        post_delete.connect(data_changed, sender=model, dispatch_uid=f"{uid}-delete")
-        for field in model._meta.local_many_to_many:
-            m2m_changed.connect(
-                data_changed, sender=field.remote_field.through, dispatch_uid=f"{uid}-{field.name}"
-            )
-
-
-def _timeout() -> int:
-    return int(getattr(settings, "SOCIALVALUE_FIGURES_CACHE_SECONDS", 0))
-
-
-def cached(key_parts: tuple, compute):
-    """`compute()`, or its result cached for the same key parts and data version. The key
-    parts must name the day the figures are judged as at (the scope's `today`)."""
-    seconds = _timeout()
-    if seconds <= 0:
-        return compute()
-    digest = hashlib.sha256(repr((FiguresVersion.current(), *key_parts)).encode()).hexdigest()
-    return cache.get_or_set(f"socialvalue:figures:{digest}", compute, seconds)
+def cached(key_parts: tuple, compute) -> tuple[object, bool]:
+    """`compute()`'s result, and whether it is up to date with the data (False when served
+    while being refreshed). The key parts must name the day the figures are judged as at."""
+    timeout = _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS")
+    token = current_token() if timeout > 0 else None
+    if token is None:
+        return compute(), True
+    key = "socialvalue:figures:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    entry = cache.get(key)
+    if entry is not None:
+        entry_token, computed_at, value = entry
+        if entry_token == token:
+            return value, True
+        if time.time() - computed_at < _seconds("SOCIALVALUE_FIGURES_STALE_SECONDS"):
+            _refresh(key, compute, timeout, computed_at)
+            return value, False
+    started = time.time()  # the token was read before computing: the figures are at least
+    value = compute()  # as new as it, perhaps newer, never older
+    cache.set(key, (token, started, value), timeout)
+    return value, True

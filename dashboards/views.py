@@ -96,10 +96,11 @@ class FiguresMixin:
             """Long lists are read in full only for their CSV; the page shows the first rows."""
             return None if wanted == table_name else tables.Table.shown
 
-        data = figure_cache.cached(
+        data, up_to_date = figure_cache.cached(
             (_scope_key(scope), wanted), lambda: compute_figures(scope, limit)
         )
         context = {
+            "figures_updating": not up_to_date,
             "place": place,
             "form": form,
             "scope": scope,

@@ -479,15 +479,3 @@ def _check_objective_areas(sender, instance, action, pk_set, **kwargs):
 models.signals.m2m_changed.connect(
     _check_objective_areas, sender=Objective.areas.through, dispatch_uid="objective_areas_place"
 )
-
-
-class RegisterStamp(models.Model):
-    """One row whose token changes, in the same transaction, whenever anything the public
-    register of objectives shows changes. Database triggers set it (see `register_cache`), so
-    every write counts, whichever way it is made; cached parts of the register are keyed by it."""
-
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    token = models.CharField(max_length=32)
-
-    def __str__(self) -> str:
-        return self.token

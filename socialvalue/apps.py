@@ -6,6 +6,11 @@ class SocialValueConfig(AppConfig):
     verbose_name = "Social value"
 
     def ready(self):
+        from .datacache import watch_writes
+
+        # Caches of computed pages learn of every write (see datacache).
+        watch_writes()
+
         # Register every app's rules, so the rules backend knows them before the first request.
         from importlib import import_module
 

@@ -152,6 +152,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
 SOCIALVALUE_FIGURES_CACHE_SECONDS = int(
     os.environ.get("SOCIALVALUE_FIGURES_CACHE_SECONDS", "0" if TESTING else "3600")
 )
+# After a change, figures calculated less than this many seconds ago are still shown (marked
+# with their time) while fresh ones are computed in the background. 0: always wait for them.
+SOCIALVALUE_FIGURES_STALE_SECONDS = int(os.environ.get("SOCIALVALUE_FIGURES_STALE_SECONDS", "300"))
 # Sign-in throttling: this many failures for one email address, or from one IP address,
 # within the window locks further attempts until the window has passed.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("SOCIALVALUE_LOGIN_FAILURE_LIMIT", "5"))

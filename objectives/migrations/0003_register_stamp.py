@@ -1,16 +1,12 @@
 from django.db import migrations, models
 
-
-def drop_triggers(apps, schema_editor):
-    from objectives.register_cache import uninstall
-
-    uninstall(schema_editor.connection)
+from objectives.migrations._register_triggers import drop_triggers
 
 
 class Migration(migrations.Migration):
-    """The stamp that keys the cached parts of the public register. Its row and the triggers
-    that change it are (re)made after every migrate by `objectives.register_cache`; going back,
-    the triggers are dropped before the table."""
+    """The stamp that keyed the cached parts of the public register (replaced by
+    `socialvalue.DataVersion` in 0004). Its triggers were made after every migrate by the
+    code of the time; going back, they are dropped before the table."""
 
     dependencies = [
         ("objectives", "0002_objective_recent_index"),

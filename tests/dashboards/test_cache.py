@@ -1,27 +1,33 @@
-"""The figures cache: served until the data changes, recomputed after any committed change."""
+"""The figures cache: served until the data changes; after a change, recent figures are shown
+(marked) while fresh ones are computed, and older ones never."""
 
 import pytest
-from django.db import transaction
 from django.urls import reverse
 
 from contracts import services
 from dashboards import cache as figure_cache
-from dashboards.models import FiguresVersion
+from socialvalue.datacache import current_token
 
-# Real commits: the version goes up in an on-commit hook.
+# Real commits: the data token changes once a writing transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 @pytest.fixture
-def cached_figures(settings):
+def cached_figures(settings, monkeypatch):
     settings.SOCIALVALUE_FIGURES_CACHE_SECONDS = 600
+    settings.SOCIALVALUE_FIGURES_STALE_SECONDS = 300
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
     }
     from django.core.cache import cache
 
     cache.clear()
-    yield
+    # Background refreshes are collected here and run when the test says.
+    pending = []
+    monkeypatch.setattr(
+        figure_cache, "_run_in_background", lambda work, delay: pending.append((work, delay))
+    )
+    yield pending
     cache.clear()
 
 
@@ -40,7 +46,12 @@ def _computations(monkeypatch):
     return calls
 
 
-def test_figures_are_computed_once_until_a_return_is_verified(
+def _verify_a_claim(world):
+    claimed = world.k1.returns.filter(status="submitted").first()
+    services.return_verify(delivery_return=claimed, by=world.officer)
+
+
+def test_figures_are_computed_once_while_the_data_is_unchanged(
     client, world, cached_figures, monkeypatch
 ):
     calls = _computations(monkeypatch)
@@ -48,50 +59,72 @@ def test_figures_are_computed_once_until_a_return_is_verified(
     url = reverse("dashboards:dashboard")
     first = client.get(url)
     assert first.status_code == 200 and len(calls) == 1
+    assert first.context["figures_updating"] is False
     client.get(url)
     assert len(calls) == 1  # served from the cache
     client.get(url + "?dimension=social")
     assert len(calls) == 2  # other filters, other figures
+    assert not cached_figures  # nothing to refresh
 
-    claimed = world.k1.returns.filter(status="submitted").first()
-    version = FiguresVersion.current()
-    services.return_verify(delivery_return=claimed, by=world.officer)
-    assert FiguresVersion.current() == version + 1
+
+def test_after_a_change_recent_figures_are_shown_marked_while_fresh_ones_are_computed(
+    client, world, cached_figures, monkeypatch
+):
+    calls = _computations(monkeypatch)
+    client.force_login(world.leader)
+    url = reverse("dashboards:dashboard")
+    first = client.get(url)
+    token = current_token()
+    _verify_a_claim(world)
+    assert current_token() != token
+
+    shown = client.get(url)
+    assert len(calls) == 1  # not computed while the visitor waits
+    assert shown.context["measures"] == first.context["measures"]
+    assert shown.context["figures_updating"] is True
+    page = shown.content.decode()
+    assert "Changes made since then are being added" in page
+    assert len(cached_figures) == 1  # one refresh started...
+    client.get(url)
+    assert len(cached_figures) == 1  # ...and not another while it runs
+
+    work, delay = cached_figures.pop()
+    assert 0 < delay <= figure_cache.REFRESH_INTERVAL  # not sooner than a minute after the last
+    work()  # the background refresh finishes
+    assert len(calls) == 2
     after = client.get(url)
-    assert len(calls) == 3  # recomputed after the change
+    assert len(calls) == 2
+    assert after.context["figures_updating"] is False
     assert after.context["measures"] != first.context["measures"]
 
 
-def test_a_rolled_back_change_does_not_bump_and_one_transaction_bumps_once(world):
-    version = FiguresVersion.current()
-    try:
-        with transaction.atomic():
-            world.k1.recovery_action = "Extra sessions"
-            world.k1.save()
-            raise RuntimeError
-    except RuntimeError:
-        pass
-    assert FiguresVersion.current() == version
+def test_figures_older_than_the_limit_are_never_shown_after_a_change(
+    client, world, cached_figures, monkeypatch, settings
+):
+    calls = _computations(monkeypatch)
+    client.force_login(world.leader)
+    url = reverse("dashboards:dashboard")
+    first = client.get(url)
+    settings.SOCIALVALUE_FIGURES_STALE_SECONDS = 0  # every cached entry is now too old
+    _verify_a_claim(world)
+    after = client.get(url)
+    assert len(calls) == 2  # computed while the visitor waited
+    assert after.context["figures_updating"] is False
+    assert after.context["measures"] != first.context["measures"]
+    assert not cached_figures
+
+
+def test_a_transaction_with_uncommitted_writes_bypasses_the_cache(world, cached_figures):
+    from django.db import transaction
+
+    computed = []
+    figure_cache.cached(("k",), lambda: computed.append(1))
     with transaction.atomic():
         world.k1.recovery_action = "Extra sessions"
         world.k1.save()
-        with transaction.atomic():  # a savepoint inside
-            world.k1.contract.save()
-        world.council.save()
-    assert FiguresVersion.current() == version + 1
-
-
-def test_a_change_kept_after_a_rolled_back_savepoint_still_bumps(world):
-    version = FiguresVersion.current()
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                world.k1.contract.save()  # registers a bump inside the savepoint
-                raise RuntimeError
-        except RuntimeError:
-            pass  # the savepoint and its bump are dropped...
-        world.k1.save()  # ...so this change must register its own
-    assert FiguresVersion.current() == version + 1
+        value, up_to_date = figure_cache.cached(("k",), lambda: "inside")
+        assert (value, up_to_date) == ("inside", True)
+    assert computed == [1]
 
 
 def test_the_cache_is_off_in_tests_by_default(client, world, monkeypatch):

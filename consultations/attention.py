@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from people.models import Membership
 from people.permissions import organisation_ids, place_ids
-from socialvalue.attention import Attention
+from socialvalue.attention import Attention, capped_count
 
 from .models import Consultation, Proposal
 
@@ -19,10 +19,10 @@ def community_attention(user) -> list[Attention]:
     reviewing_places = place_ids(user, Role.OFFICER)
     mine = organisation_ids(user)
     if reviewing_places:
-        count = (
-            Proposal.objects.filter(place_id__in=reviewing_places, status="submitted")
-            .exclude(organisation_id__in=mine)
-            .count()
+        count = capped_count(
+            Proposal.objects.filter(place_id__in=reviewing_places, status="submitted").exclude(
+                organisation_id__in=mine
+            )
         )
         items.append(
             Attention(
@@ -33,7 +33,7 @@ def community_attention(user) -> list[Attention]:
             )
         )
     if mine:
-        drafts = Proposal.objects.filter(organisation_id__in=mine, status="draft").count()
+        drafts = capped_count(Proposal.objects.filter(organisation_id__in=mine, status="draft"))
         items.append(
             Attention(
                 drafts,
@@ -42,7 +42,9 @@ def community_attention(user) -> list[Attention]:
                 reverse("consultations:proposal_list") + "?status=draft",
             )
         )
-        declined = Proposal.objects.filter(organisation_id__in=mine, status="declined").count()
+        declined = capped_count(
+            Proposal.objects.filter(organisation_id__in=mine, status="declined")
+        )
         items.append(
             Attention(
                 declined,
@@ -52,12 +54,14 @@ def community_attention(user) -> list[Attention]:
             )
         )
     today = timezone.localdate()
-    open_now = Consultation.objects.filter(
-        Q(closed_at__isnull=True),
-        opens_on__lte=today,
-        closes_on__gte=today,
-        published_at__isnull=False,
-    ).count()
+    open_now = capped_count(
+        Consultation.objects.filter(
+            Q(closed_at__isnull=True),
+            opens_on__lte=today,
+            closes_on__gte=today,
+            published_at__isnull=False,
+        )
+    )
     items.append(
         Attention(
             open_now,

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from people.models import Membership
 from people.permissions import organisation_ids
-from socialvalue.attention import Attention
+from socialvalue.attention import Attention, capped_count
 
 from .models import Assessment, Contract, DeliveryReturn
 
@@ -28,11 +28,10 @@ def contract_attention(user) -> list[Attention]:
     officers = organisation_ids(user, Role.OFFICER)
     suppliers = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
     if approvers:
-        count = (
+        count = capped_count(
             Assessment.objects.filter(status="submitted")
             .exclude(author=user)
             .filter(contract__in=Contract.objects.filter(_bought_by(approvers)))
-            .count()
         )
         items.append(
             Attention(
@@ -43,11 +42,10 @@ def contract_attention(user) -> list[Attention]:
             )
         )
     if officers:
-        count = (
+        count = capped_count(
             DeliveryReturn.objects.filter(status="submitted")
             .exclude(submitted_by=user)
             .filter(commitment__contract__in=Contract.objects.filter(_bought_by(officers)))
-            .count()
         )
         items.append(
             Attention(
@@ -58,15 +56,13 @@ def contract_attention(user) -> list[Attention]:
             )
         )
     if suppliers:
-        count = (
+        count = capped_count(
             DeliveryReturn.objects.filter(
                 status="queried",
-            )
-            .filter(
+            ).filter(
                 Q(commitment__delivered_by_id__in=suppliers)
                 | Q(commitment__contract__supplier_id__in=suppliers)
             )
-            .count()
         )
         items.append(
             Attention(

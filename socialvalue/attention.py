@@ -15,8 +15,9 @@ CAP = 1000
 
 
 def capped_count(queryset) -> int:
-    """How many rows, up to `CAP`: the database stops looking once it has found that many."""
-    return queryset.values("pk")[:CAP].count()
+    """How many rows, up to `CAP`: the database stops looking once it has found that many.
+    Unordered: a model's default ordering would make it sort every row first."""
+    return queryset.order_by().values("pk")[:CAP].count()
 
 
 @dataclass(frozen=True)

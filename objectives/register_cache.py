@@ -22,19 +22,12 @@ import hashlib
 
 from django.core.cache import cache
 
-from socialvalue.datacache import current_token
-
 # Bump when the register's templates or choice labels change shape, so a shared cache that
 # outlives a deploy is not read with the old shape.
 FORMAT = 2
 # How long a cached entry may live. Correctness comes from the token; this only bounds memory
 # for combinations of filters nobody asks for again, and old shapes in a shared cache.
 TIMEOUT = 600
-
-
-def current_stamp() -> str | None:
-    """The data token now, or None if nothing may be cached (see `current_token`)."""
-    return current_token()
 
 
 def key(stamp: str, *parts: str) -> str:

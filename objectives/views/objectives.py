@@ -17,6 +17,7 @@ from django_filters.views import FilterView
 from people.forms import ConfirmForm
 from places.models import Area, Place
 from socialvalue.csv import safe_csv_cell
+from socialvalue.datacache import current_token
 from socialvalue.forms import apply_validation_error
 from socialvalue.history import Source, timeline
 from socialvalue.rules import allowed
@@ -65,9 +66,9 @@ class ObjectiveListView(FilterView):
     context_object_name = "objectives"
 
     def get(self, request, *args, **kwargs):
-        # One query for the stamp; for an anonymous visitor whose register is cached, the only
+        # One query for the data token; for an anonymous visitor whose register is cached, the only
         # one (see register_cache: the key changes with any write to what the register shows).
-        self.stamp = register_cache.current_stamp()
+        self.stamp = current_token()
         self.fragment_key = self._fragment_key()
         if self.fragment_key:
             html = cache.get(self.fragment_key)

@@ -195,7 +195,6 @@ class Generator:
         self.save(Organisation, self.bodies + self.vcs + self.suppliers)
         password = make_password("generated-not-for-sign-in")
         users = Counter.after(User)
-        self.officers = []
         self.officer_of = {}
         memberships = []
         for body in self.bodies:
@@ -207,9 +206,9 @@ class Generator:
                     password=password,
                 )
                 if role == "officer":
-                    self.officers.append(user)
                     self.officer_of[body.pk] = user
                 memberships.append((user, body, role))
+        self.officers = list(self.officer_of.values())
         self.residents = [
             User(
                 pk=users.take(),

@@ -9,15 +9,21 @@ minutes of the working day (returns submitted and verified, responses sent). So:
 - While the token is unchanged, they are served as they are.
 - After a change, figures computed less than `SOCIALVALUE_FIGURES_STALE_SECONDS` ago (default
   300) are still served, marked on the page with the time they were calculated and that newer
-  changes are being added; meanwhile one background thread per process computes them afresh
-  for the next request — at once, or a minute (`REFRESH_INTERVAL`) after they were last
-  calculated if that is later, so data changing every few seconds does not keep a server
-  process computing all day. Older figures are never served: the request computes afresh.
+  changes are being added; meanwhile one background thread (one in all: its lock is in the
+  shared cache) computes them afresh for the next request — at once, or a minute
+  (`REFRESH_INTERVAL`) after they were last calculated if that is later, so data changing
+  every few seconds does not keep a server process computing all day. Older figures are never
+  served: the request computes afresh.
 - `SOCIALVALUE_FIGURES_CACHE_SECONDS` (default 3600; 0 turns the cache off, as in tests)
   bounds how long an entry lives in any case.
 
+The cache is `settings.CACHES["figures"]`, in the database by default: shared by every server
+process and kept across restarts, so figures are computed once, not once per process.
+
 So nobody is shown figures that miss changes committed more than the stale limit before the
-figures were calculated, and the page says when they were.
+figures were calculated, and the page says when they were. A table's CSV download carries no
+such note, so it is never served from here: it is computed from the data as it is
+(`dashboards.views.FiguresMixin.download`).
 """
 
 from __future__ import annotations
@@ -27,10 +33,15 @@ import threading
 import time
 
 from django.conf import settings
-from django.core.cache import cache
+from django.core.cache import caches
 from django.db import connections
 
 from socialvalue.datacache import current_token
+
+
+def figures_cache():
+    """The cache shared by every server process (settings.CACHES["figures"])."""
+    return caches["figures"]
 
 
 def _seconds(name: str) -> int:
@@ -54,6 +65,7 @@ def _refresh(key: str, compute, timeout: int, computed_at: float) -> None:
     delay = max(0.0, computed_at + REFRESH_INTERVAL - time.time())
     lock = f"{key}:refreshing"
     stale = _seconds("SOCIALVALUE_FIGURES_STALE_SECONDS")
+    cache = figures_cache()
     if not cache.add(lock, True, timeout=int(delay) + max(60, stale)):
         return
 
@@ -76,6 +88,7 @@ def cached(key_parts: tuple, compute) -> tuple[object, bool]:
     token = current_token() if timeout > 0 else None
     if token is None:
         return compute(), True
+    cache = figures_cache()
     key = "socialvalue:figures:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
     entry = cache.get(key)
     if entry is not None:

@@ -47,41 +47,98 @@ def _scope_key(scope: figures.Scope) -> tuple:
     )
 
 
-def compute_figures(scope: figures.Scope, limit) -> dict:
-    """Every figure for the scope, as plain data (so it can be cached). `limit(table)` says how
+def _figure_sources(scope: figures.Scope, limit) -> dict:
+    """How each figure is computed, given the others it needs (`data`). `limit(table)` says how
     many rows of a long list to read: the page shows the first ones, its CSV has them all."""
-    groups = figures.progress_groups(scope)  # shared by statuses, areas and outcomes
-    areas = figures.by_area(scope, groups)
-    data = {
-        "spend": figures.spend_in_scope(scope),
-        "compliance": figures.compliance(scope, limit=limit("non_compliant")),
-        "weighting": figures.average_weighting(scope),
-        "measures": figures.delivery_by_measure(scope),
-        "objectives": figures.objectives_summary(scope),
-        "statuses": figures.commitment_statuses(scope, groups),
-        "targets": figures.targets_progress(scope, limit=limit("targets")),
-        "targets_total": figures.targets_total(scope),
-        "areas": areas,
-        "gaps": figures.gaps(scope, areas),
-        "proposals": figures.proposals_summary(scope),
-        "consultations": figures.consultations_summary(scope),
-        "outcomes": figures.by_outcome(scope, groups),
-        "quarters": figures.by_quarter(scope),
-        "generated_at": timezone.now(),
+    sources = {
+        # Shared by statuses, areas and outcomes; not itself shown, so not kept.
+        "groups": lambda data: figures.progress_groups(scope),
+        "spend": lambda data: figures.spend_in_scope(scope),
+        "compliance": lambda data: figures.compliance(scope, limit=limit("non_compliant")),
+        "weighting": lambda data: figures.average_weighting(scope),
+        "measures": lambda data: figures.delivery_by_measure(scope),
+        "objectives": lambda data: figures.objectives_summary(scope),
+        "statuses": lambda data: figures.commitment_statuses(scope, data["groups"]),
+        "targets": lambda data: figures.targets_progress(scope, limit=limit("targets")),
+        "targets_total": lambda data: figures.targets_total(scope),
+        "areas": lambda data: figures.by_area(scope, data["groups"]),
+        "gaps": lambda data: figures.gaps(scope, data["areas"]),
+        "proposals": lambda data: figures.proposals_summary(scope),
+        "consultations": lambda data: figures.consultations_summary(scope),
+        "outcomes": lambda data: figures.by_outcome(scope, data["groups"]),
+        "quarters": lambda data: figures.by_quarter(scope),
     }
     if scope.public:
-        data["contracts"] = figures.contracts_with_commitments(scope, limit=limit("contracts"))
-        data["adopted"], data["adopted_total"] = figures.proposals_adopted(
+        sources["contracts"] = lambda data: figures.contracts_with_commitments(
+            scope, limit=limit("contracts")
+        )
+        # (adopted proposals shown, how many in all): the page unpacks the pair.
+        sources["adopted_and_total"] = lambda data: figures.proposals_adopted(
             scope, limit=tables.Table.shown
         )
     else:
-        data["at_risk"] = figures.commitments_at_risk(scope, limit=limit("at_risk"))
-        data["organisations"] = figures.by_organisation(scope)
-    return data
+        sources["at_risk"] = lambda data: figures.commitments_at_risk(scope, limit=limit("at_risk"))
+        sources["organisations"] = lambda data: figures.by_organisation(scope)
+    return sources
+
+
+class Figures(dict):
+    """Figures computed when first read (and then kept), each from `_figure_sources`. `in` and
+    `.get()` do not compute: a table uses them for what it can do without."""
+
+    def __init__(self, sources: dict):
+        super().__init__()
+        self.sources = sources
+
+    def __missing__(self, name: str):
+        value = self[name] = self.sources[name](self)
+        return value
+
+
+def compute_figures(scope: figures.Scope) -> dict:
+    """Every figure for the scope's page, as plain data (so it can be cached)."""
+    data = Figures(_figure_sources(scope, lambda table: tables.Table.shown))
+    computed = {name: data[name] for name in data.sources if name != "groups"}
+    if scope.public:
+        computed["adopted"], computed["adopted_total"] = computed.pop("adopted_and_total")
+    computed["generated_at"] = timezone.now()
+    return computed
+
+
+def _table_builders(public: bool) -> dict:
+    """Each table of the page, from the figures (a `Figures` or the cached dict)."""
+
+    def targets(data):
+        return tables.targets_table(data["targets"], public=public, total=data.get("targets_total"))
+
+    def at_risk(data):
+        statuses = data.get("statuses")
+        total = statuses["behind"] + statuses["at_risk"] if statuses else None
+        return tables.at_risk_table(data["at_risk"], total=total)
+
+    builders = {
+        "measures": lambda data: tables.measures_table(data["measures"], public=public),
+        "targets": targets,
+        "areas": lambda data: tables.areas_table(data["areas"]),
+        "outcomes": lambda data: tables.outcomes_table(data["outcomes"]),
+        "quarters": lambda data: tables.quarters_table(data["quarters"], public=public),
+        "proposals": lambda data: tables.proposals_table(data["proposals"]),
+        "responses": lambda data: tables.responses_table(data["consultations"]),
+        "gap_areas": lambda data: tables.gaps_tables(data["gaps"])[0],
+        "gap_objectives": lambda data: tables.gaps_tables(data["gaps"])[1],
+    }
+    if public:
+        builders["contracts"] = lambda data: tables.contracts_table(*data["contracts"])
+    else:
+        builders["non_compliant"] = lambda data: tables.non_compliant_table(data["compliance"])
+        builders["at_risk"] = at_risk
+        builders["organisations"] = lambda data: tables.organisations_table(data["organisations"])
+    return builders
 
 
 class FiguresMixin:
-    """Builds the filter form, the scope, every figure and every table for a place."""
+    """Builds the filter form, the scope, every figure and every table for a place; or one
+    table, as CSV."""
 
     public = False
 
@@ -90,16 +147,12 @@ class FiguresMixin:
             self.request.GET or None, place=place, places=places, public=self.public
         )
         scope = scope_from(form, public=self.public)
-        wanted = self.request.GET.get("table") if self.request.GET.get("format") == "csv" else ""
-
-        def limit(table_name: str) -> int | None:
-            """Long lists are read in full only for their CSV; the page shows the first rows."""
-            return None if wanted == table_name else tables.Table.shown
-
-        data, up_to_date = figure_cache.cached(
-            (_scope_key(scope), wanted), lambda: compute_figures(scope, limit)
-        )
-        context = {
+        data, up_to_date = figure_cache.cached((_scope_key(scope),), lambda: compute_figures(scope))
+        builders = _table_builders(self.public)
+        query = self.request.GET.copy()
+        query.pop("format", None)
+        query.pop("table", None)
+        return {
             "figures_updating": not up_to_date,
             "place": place,
             "form": form,
@@ -108,43 +161,29 @@ class FiguresMixin:
             "definitions": figures.DEFINITIONS,
             "bands": figures.BANDS,
             **data,
+            "tables": {name: build(data) for name, build in builders.items()},
+            "csv_query": query.urlencode(),
         }
-        context["tables"] = {
-            "measures": tables.measures_table(data["measures"], public=self.public),
-            "targets": tables.targets_table(
-                data["targets"], public=self.public, total=data["targets_total"]
-            ),
-            "areas": tables.areas_table(data["areas"]),
-            "outcomes": tables.outcomes_table(data["outcomes"]),
-            "quarters": tables.quarters_table(data["quarters"], public=self.public),
-            "proposals": tables.proposals_table(data["proposals"]),
-            "responses": tables.responses_table(data["consultations"]),
-        }
-        gap_areas, gap_objectives = tables.gaps_tables(data["gaps"])
-        context["tables"].update(gap_areas=gap_areas, gap_objectives=gap_objectives)
-        if self.public:
-            rows, total = data["contracts"]
-            context["tables"]["contracts"] = tables.contracts_table(rows, total=total)
-        else:
-            statuses = data["statuses"]
-            context["tables"]["non_compliant"] = tables.non_compliant_table(data["compliance"])
-            context["tables"]["at_risk"] = tables.at_risk_table(
-                data["at_risk"], total=statuses["behind"] + statuses["at_risk"]
-            )
-            context["tables"]["organisations"] = tables.organisations_table(data["organisations"])
-        query = self.request.GET.copy()
-        query.pop("format", None)
-        query.pop("table", None)
-        context["csv_query"] = query.urlencode()
-        return context
 
-    def render_or_download(self, context, prefix: str):
+    def download(self, place: Place, places, prefix: str) -> HttpResponse:
+        """One table in full, as CSV: computed now from the data as it is (never from cached
+        figures, which may be minutes old), and only the figures that table needs."""
+        build = _table_builders(self.public).get(self.request.GET.get("table", ""))
+        if build is None:
+            raise Http404("No such table")
+        form = DashboardFilterForm(
+            self.request.GET or None, place=place, places=places, public=self.public
+        )
+        scope = scope_from(form, public=self.public)
+        table = build(Figures(_figure_sources(scope, lambda table: None)))
+        stamp = timezone.localdate().isoformat()
+        return _csv_response(table, f"{prefix}-{table.name}-{stamp}.csv")
+
+    def render_or_download(self, place: Place, places, prefix: str, **extra):
         if self.request.GET.get("format") == "csv":
-            table = context["tables"].get(self.request.GET.get("table", ""))
-            if table is None:
-                raise Http404("No such table")
-            stamp = timezone.localdate().isoformat()
-            return _csv_response(table, f"{prefix}-{table.name}-{stamp}.csv")
+            return self.download(place, places, prefix)
+        context = self.get_context_data()
+        context.update(self.build(place, places), **extra)
         return self.render_to_response(context)
 
 
@@ -171,9 +210,7 @@ class DashboardView(RuleRequiredMixin, FiguresMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         place = self.get_permission_object()
-        context = self.get_context_data(**kwargs)
-        context.update(self.build(place, self.places()))
-        return self.render_or_download(context, f"dashboard-{place.slug}")
+        return self.render_or_download(place, self.places(), f"dashboard-{place.slug}")
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -202,10 +239,12 @@ class TransparencyView(RuleRequiredMixin, FiguresMixin, TemplateView):
 
     def get(self, request, *args, **kwargs):
         place = self.get_permission_object()
-        context = self.get_context_data(**kwargs)
-        context.update(self.build(place, Place.objects.filter(pk=place.pk)))
-        context["columns"] = opendata.COLUMNS
-        return self.render_or_download(context, f"transparency-{place.slug}")
+        return self.render_or_download(
+            place,
+            Place.objects.filter(pk=place.pk),
+            f"transparency-{place.slug}",
+            columns=opendata.COLUMNS,
+        )
 
 
 @method_decorator(login_not_required, name="dispatch")

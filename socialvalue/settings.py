@@ -146,6 +146,20 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 PASSWORD_RESET_TIMEOUT = 60 * 60 * 24  # a day
+CACHES = {
+    # Per process: the public register's fragments and filter choices (objectives.
+    # register_cache), cheap to recompute and keyed by the data token, so never stale.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Shared by every server process, and kept across restarts: the dashboard's figures
+    # (dashboards.cache), which take seconds to compute at county scale. One process computes
+    # them after a change and every other serves the result. The table is made by a migration
+    # (socialvalue 0002). A deployment may point this at another shared backend.
+    "figures": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "socialvalue_figures_cache",
+        "OPTIONS": {"MAX_ENTRIES": 2000},
+    },
+}
 # How long computed dashboard figures may be kept (dashboards.cache); they are recomputed after
 # any change to the data anyway. 0 turns the cache off; the test suite turns it on only where
 # it tests it.

@@ -16,11 +16,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def cached_figures(settings, monkeypatch):
     settings.SOCIALVALUE_FIGURES_CACHE_SECONDS = 600
     settings.SOCIALVALUE_FIGURES_STALE_SECONDS = 300
-    settings.CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "t"}
-    }
-    from django.core.cache import cache
-
+    # The shared cache as configured: in the database, as in production.
+    cache = figure_cache.figures_cache()
     cache.clear()
     # Background refreshes are collected here and run when the test says.
     pending = []
@@ -67,6 +64,24 @@ def test_figures_are_computed_once_while_the_data_is_unchanged(
     assert not cached_figures  # nothing to refresh
 
 
+def test_figures_are_kept_in_the_database_for_every_server_process(
+    client, world, cached_figures, monkeypatch
+):
+    """Not in this process's memory: in the table every process reads."""
+    from django.db import connection
+
+    def entries():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT COUNT(*) FROM socialvalue_figures_cache")
+            return cursor.fetchone()[0]
+
+    assert entries() == 0
+    calls = _computations(monkeypatch)
+    client.force_login(world.leader)
+    client.get(reverse("dashboards:dashboard"))
+    assert len(calls) == 1 and entries() == 1
+
+
 def test_after_a_change_recent_figures_are_shown_marked_while_fresh_ones_are_computed(
     client, world, cached_figures, monkeypatch
 ):
@@ -96,6 +111,24 @@ def test_after_a_change_recent_figures_are_shown_marked_while_fresh_ones_are_com
     assert len(calls) == 2
     assert after.context["figures_updating"] is False
     assert after.context["measures"] != first.context["measures"]
+
+
+def test_a_csv_download_is_never_from_cached_figures(client, world, cached_figures):
+    """The page may show figures a few minutes old (and says so); a download has no such note,
+    so it is computed from the data as it is."""
+    client.force_login(world.leader)
+    url = reverse("dashboards:dashboard")
+
+    def verified_m1():
+        response = client.get(url, {"format": "csv", "table": "measures"})
+        text = b"".join(response.streaming_content).decode()
+        return next(line for line in text.splitlines() if line.startswith("M1")).split(",")[4]
+
+    client.get(url)
+    before = verified_m1()
+    _verify_a_claim(world)
+    assert client.get(url).context["figures_updating"] is True  # the page: recent figures
+    assert verified_m1() != before  # the download: the data as it is
 
 
 def test_figures_older_than_the_limit_are_never_shown_after_a_change(

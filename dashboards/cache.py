@@ -59,26 +59,51 @@ def _run_in_background(work, delay: float) -> None:
     timer.start()
 
 
-def _refresh(key: str, compute, timeout: int, computed_at: float) -> None:
-    """Compute afresh for `key` in the background, unless this process already is (or has
-    one waiting)."""
+def _refresh_later(key: str, compute, computed_at: float) -> None:
+    """Compute afresh for `key` in the background, unless that is already under way or
+    waiting (in any process)."""
     delay = max(0.0, computed_at + REFRESH_INTERVAL - time.time())
     lock = f"{key}:refreshing"
     stale = _seconds("SOCIALVALUE_FIGURES_STALE_SECONDS")
-    cache = figures_cache()
-    if not cache.add(lock, True, timeout=int(delay) + max(60, stale)):
+    if not figures_cache().add(lock, True, timeout=int(delay) + max(60, stale)):
         return
 
     def work():
         try:
-            token, started = current_token(), time.time()
+            token = current_token()
             if token is not None:
-                cache.set(key, (token, started, compute()), timeout)
+                _store(key, token, compute)
         finally:
-            cache.delete(lock)
+            figures_cache().delete(lock)
             connections.close_all()  # this thread's own connections
 
     _run_in_background(work, delay)
+
+
+def _key(key_parts: tuple) -> str:
+    return "socialvalue:figures:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
+
+
+def _store(key: str, token: str, compute):
+    started = time.time()  # the token was read before computing: the figures are at least
+    value = compute()  # as new as it, perhaps newer, never older
+    figures_cache().set(key, (token, started, value), _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS"))
+    return value
+
+
+def refresh(key_parts: tuple, compute) -> bool:
+    """Compute now, unless the cached figures are up to date with the data; whether it did.
+    For a scheduled job (`manage.py refresh_figures`), so that the first visitor of the day, or
+    after a quiet spell, does not wait for them."""
+    token = current_token() if _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS") > 0 else None
+    if token is None:
+        return False
+    key = _key(key_parts)
+    entry = figures_cache().get(key)
+    if entry is not None and entry[0] == token:
+        return False
+    _store(key, token, compute)
+    return True
 
 
 def cached(key_parts: tuple, compute) -> tuple[object, bool]:
@@ -88,17 +113,13 @@ def cached(key_parts: tuple, compute) -> tuple[object, bool]:
     token = current_token() if timeout > 0 else None
     if token is None:
         return compute(), True
-    cache = figures_cache()
-    key = "socialvalue:figures:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
-    entry = cache.get(key)
+    key = _key(key_parts)
+    entry = figures_cache().get(key)
     if entry is not None:
         entry_token, computed_at, value = entry
         if entry_token == token:
             return value, True
         if time.time() - computed_at < _seconds("SOCIALVALUE_FIGURES_STALE_SECONDS"):
-            _refresh(key, compute, timeout, computed_at)
+            _refresh_later(key, compute, computed_at)
             return value, False
-    started = time.time()  # the token was read before computing: the figures are at least
-    value = compute()  # as new as it, perhaps newer, never older
-    cache.set(key, (token, started, value), timeout)
-    return value, True
+    return _store(key, token, compute), True

@@ -105,6 +105,16 @@ def compute_figures(scope: figures.Scope) -> dict:
     return computed
 
 
+def figures_for(scope: figures.Scope) -> tuple[dict, bool]:
+    """The page's figures for the scope, and whether they are up to date (dashboards.cache)."""
+    return figure_cache.cached((_scope_key(scope),), lambda: compute_figures(scope))
+
+
+def refresh_figures(scope: figures.Scope) -> bool:
+    """Compute the scope's figures now unless they are up to date; whether it did."""
+    return figure_cache.refresh((_scope_key(scope),), lambda: compute_figures(scope))
+
+
 def _table_builders(public: bool) -> dict:
     """Each table of the page, from the figures (a `Figures` or the cached dict)."""
 
@@ -147,7 +157,7 @@ class FiguresMixin:
             self.request.GET or None, place=place, places=places, public=self.public
         )
         scope = scope_from(form, public=self.public)
-        data, up_to_date = figure_cache.cached((_scope_key(scope),), lambda: compute_figures(scope))
+        data, up_to_date = figures_for(scope)
         builders = _table_builders(self.public)
         query = self.request.GET.copy()
         query.pop("format", None)

@@ -1,6 +1,8 @@
 """The figures cache: served until the data changes; after a change, recent figures are shown
 (marked) while fresh ones are computed, and older ones never."""
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -129,6 +131,31 @@ def test_a_csv_download_is_never_from_cached_figures(client, world, cached_figur
     _verify_a_claim(world)
     assert client.get(url).context["figures_updating"] is True  # the page: recent figures
     assert verified_m1() != before  # the download: the data as it is
+
+
+def test_the_scheduled_refresh_computes_what_visitors_will_ask_for_once_per_change(
+    client, world, cached_figures, monkeypatch
+):
+    from django.core.management import call_command
+
+    def run():
+        out = io.StringIO()
+        call_command("refresh_figures", stdout=out)
+        return out.getvalue()
+
+    computed = run()
+    assert f"{world.place.name} dashboard: computed in" in computed
+    assert f"{world.place.name} transparency page: computed in" in computed
+    assert "computed" not in run()  # nothing changed since
+    calls = _computations(monkeypatch)
+    client.force_login(world.leader)
+    page = client.get(reverse("dashboards:dashboard"))
+    public = client.get(reverse("dashboards:transparency", kwargs={"slug": world.place.slug}))
+    assert not calls  # both served as the job computed them
+    assert page.context["figures_updating"] is False
+    assert public.context["figures_updating"] is False
+    _verify_a_claim(world)
+    assert run().count("computed in") == 2
 
 
 def test_figures_older_than_the_limit_are_never_shown_after_a_change(

@@ -8,6 +8,7 @@ from people.permissions import organisation_ids
 from socialvalue.attention import Attention, capped_count
 
 from .models import Assessment, Contract, DeliveryReturn
+from .querysets import reported_by
 
 Role = Membership.Role
 
@@ -57,12 +58,7 @@ def contract_attention(user) -> list[Attention]:
         )
     if suppliers:
         count = capped_count(
-            DeliveryReturn.objects.filter(
-                status="queried",
-            ).filter(
-                Q(commitment__delivered_by_id__in=suppliers)
-                | Q(commitment__contract__supplier_id__in=suppliers)
-            )
+            DeliveryReturn.objects.filter(reported_by(suppliers, "commitment__"), status="queried")
         )
         items.append(
             Attention(

@@ -152,11 +152,14 @@ class FiguresMixin:
 
     public = False
 
-    def build(self, place: Place, places) -> dict:
+    def filters(self, place: Place, places) -> tuple[DashboardFilterForm, figures.Scope]:
         form = DashboardFilterForm(
             self.request.GET or None, place=place, places=places, public=self.public
         )
-        scope = scope_from(form, public=self.public)
+        return form, scope_from(form, public=self.public)
+
+    def build(self, place: Place, places) -> dict:
+        form, scope = self.filters(place, places)
         data, up_to_date = figures_for(scope)
         builders = _table_builders(self.public)
         query = self.request.GET.copy()
@@ -181,10 +184,7 @@ class FiguresMixin:
         build = _table_builders(self.public).get(self.request.GET.get("table", ""))
         if build is None:
             raise Http404("No such table")
-        form = DashboardFilterForm(
-            self.request.GET or None, place=place, places=places, public=self.public
-        )
-        scope = scope_from(form, public=self.public)
+        _form, scope = self.filters(place, places)
         table = build(Figures(_figure_sources(scope, lambda table: None)))
         stamp = timezone.localdate().isoformat()
         return _csv_response(table, f"{prefix}-{table.name}-{stamp}.csv")

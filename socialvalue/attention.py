@@ -29,9 +29,15 @@ class Attention:
 
     @property
     def text(self) -> str:
-        if self.count >= CAP:
-            return f"{CAP:,} or more {self.plural}"
-        return f"{self.count:,} {self.singular if self.count == 1 else self.plural}"
+        return counted(self.count, self.singular, self.plural)
+
+
+def counted(count: int, singular: str, plural: str) -> str:
+    """A `capped_count` in words: "1 return due", "12 returns due", "1,000 or more returns
+    due"."""
+    if count >= CAP:
+        return f"{CAP:,} or more {plural}"
+    return f"{count:,} {singular if count == 1 else plural}"
 
 
 Provider = Callable[[object], list[Attention]]

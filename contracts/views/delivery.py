@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -25,6 +26,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 
 from people.models import Membership, Organisation, User
 from people.permissions import organisation_ids
+from socialvalue.attention import capped_count, counted
 from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
 from socialvalue.notify import notify
@@ -46,6 +48,7 @@ from ..forms_delivery import (
     VerifyForm,
 )
 from ..models import Commitment, Contract, DeliveryReturn, EvidenceFile, ReportingPeriod
+from ..querysets import reported_by
 
 __all__ = [
     "AwardView",
@@ -812,74 +815,106 @@ class EvidenceDownloadView(View):
 class ReturnListView(TemplateView):
     """My returns to make: for each commitment the user may report on, the periods that have
     started with no return yet, and open questions to answer. Officers also see the returns
-    waiting for them to verify. A fixed number of queries whatever the number of rows."""
+    waiting for them to verify.
+
+    At county scale an officer's body has tens of thousands of commitments and returns, so
+    every part is bounded: the commitments a page at a time, the two queues the longest
+    waiting first (as those are dealt with the next appear), counted up to `CAP` as on the
+    home page. A fixed number of queries whatever the number of rows."""
 
     template_name = "contracts/return_list.html"
+    paginate_by = 25
+    # Of each queue (questions, returns to verify), the longest waiting shown.
+    queue_shown = 50
 
-    def commitments(self):
+    def mine(self):
+        """The current commitments on open contracts that the user may report on."""
         user = self.request.user
         if not user.is_authenticated:
             raise Http404
-        today = timezone.localdate()
         supplier_orgs = organisation_ids(
             user, Membership.Role.SUPPLIER_CONTACT, Membership.Role.ORG_ADMIN
         )
-        mine = Q(delivered_by_id__in=supplier_orgs) | Q(contract__supplier_id__in=supplier_orgs)
-        mine |= Q(contract__in=Contract.objects.managed_by(user))
-        return (
-            Commitment.objects.current()
-            .filter(mine, contract__stage__in=OPEN_STAGES)
-            .select_related("contract", "measure", "area", "delivered_by")
-            .prefetch_related(
-                Prefetch(
-                    "contract__periods",
-                    queryset=ReportingPeriod.objects.filter(start__lte=today).order_by("start"),
-                    to_attr="started_periods",
-                ),
-                Prefetch(
-                    "returns",
-                    queryset=DeliveryReturn.objects.only(
-                        "pk", "commitment_id", "period_id", "status"
-                    ),
-                ),
-            )
-            .order_by("contract__reference", "pk")
+        mine = Q(contract__in=Contract.objects.managed_by(user))
+        if supplier_orgs:
+            mine |= reported_by(supplier_orgs)
+        return Commitment.objects.current().filter(mine, contract__stage__in=OPEN_STAGES)
+
+    def page_of_commitments(self, mine, today):
+        ordered = mine.select_related("contract", "measure", "area", "delivered_by").order_by(
+            "contract__reference", "pk"
         )
+        page = Paginator(ordered, self.paginate_by).get_page(self.request.GET.get("page"))
+        prefetch_related_objects(
+            page.object_list,
+            Prefetch(
+                "contract__periods",
+                queryset=ReportingPeriod.objects.filter(start__lte=today).order_by("start"),
+                to_attr="started_periods",
+            ),
+            Prefetch(
+                "returns",
+                queryset=DeliveryReturn.objects.only("pk", "commitment_id", "period_id", "status"),
+            ),
+        )
+        return page
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
+        today = timezone.localdate()
+        mine = self.mine()
+        page = self.page_of_commitments(mine, today)
         rows = []
-        for commitment in self.commitments():
+        for commitment in page.object_list:
             reported = {r.period_id for r in commitment.returns.all()}
             due = [p for p in commitment.contract.started_periods if p.pk not in reported]
             rows.append({"commitment": commitment, "due": due})
-        commitment_ids = [row["commitment"].pk for row in rows]
+        # Every (commitment, started period) pair with no return yet: counted in SQL up to
+        # `CAP`, as on the home page (an officer's body can have hundreds of thousands). One
+        # filter() call, so that the subquery's commitment is the joined one.
+        due_count = capped_count(
+            ReportingPeriod.objects.filter(
+                ~Exists(
+                    DeliveryReturn.objects.filter(
+                        commitment_id=OuterRef("contract__commitments"), period_id=OuterRef("pk")
+                    )
+                ),
+                start__lte=today,
+                contract__commitments__in=mine.order_by(),
+            )
+        )
+        queried = DeliveryReturn.objects.filter(
+            status=Status.QUERIED, commitment__in=mine.order_by()
+        )
+        to_verify = DeliveryReturn.objects.filter(
+            status=Status.SUBMITTED,
+            commitment__contract__in=Contract.objects.managed_by(user),
+        ).exclude(submitted_by=user)
+        shown = self.queue_shown
+        queried_count, to_verify_count = capped_count(queried), capped_count(to_verify)
         context.update(
             rows=rows,
-            due_count=sum(len(row["due"]) for row in rows),
+            page_obj=page,
+            is_paginated=page.has_other_pages(),
+            due_count=due_count,
+            due_text=counted(due_count, "return due", "returns due"),
             queried=list(
-                DeliveryReturn.objects.filter(
-                    status=Status.QUERIED, commitment_id__in=commitment_ids
-                )
-                .select_related("commitment__measure", "commitment__contract", "period")
-                .order_by("period__start")
-            )
-            if commitment_ids
-            else [],
+                queried.select_related(
+                    "commitment__measure", "commitment__contract", "period"
+                ).order_by("submitted_at", "pk")[:shown]
+            ),
+            queried_count=queried_count,
+            queried_text=counted(queried_count, "question is open", "questions are open"),
             to_verify=list(
-                DeliveryReturn.objects.filter(
-                    status=Status.SUBMITTED,
-                    commitment__contract__in=Contract.objects.managed_by(user),
-                )
-                .exclude(submitted_by=user)
-                .select_related(
+                to_verify.select_related(
                     "commitment__measure",
                     "commitment__contract",
                     "commitment__delivered_by",
                     "period",
-                )
-                .order_by("submitted_at")
+                ).order_by("submitted_at", "pk")[:shown]
             ),
+            to_verify_count=to_verify_count,
+            to_verify_text=counted(to_verify_count, "return waiting", "returns waiting"),
         )
         return context

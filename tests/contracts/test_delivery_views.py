@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from contracts import services
 from contracts.models import Commitment, Contract, DeliveryReturn, EvidenceFile, ReportingPeriod
-from contracts.views.delivery import delivery_context
+from contracts.views.delivery import ReturnListView, delivery_context
 from people.models import Organisation
 from socialvalue.uploads import MAX_UPLOAD_BYTES
 from tests.contracts.factories import (
@@ -657,6 +657,47 @@ def test_the_returns_list_shows_periods_due_and_questions(client, world):
     assert row["due"] == [world.periods[1]]  # started, not reported; later ones not started
     assert [r.pk for r in response.context["queried"]] == [world.commitment.returns.get().pk]
     assert f"?period={world.periods[1].pk}" in response.content.decode()
+
+
+def test_the_returns_list_pages_its_commitments_and_counts_what_is_due_on_every_page(client, world):
+    _more_commitments(world, 29)  # 30 in all, each with its second period due
+    client.force_login(world.supplier_contact)
+    url = reverse("contracts:return_list")
+    first = client.get(url)
+    assert len(first.context["rows"]) == 25
+    assert first.context["due_count"] == 30 + 1  # the first commitment has both periods due
+    assert "31 returns due on 30 commitments" in first.content.decode()
+    second = client.get(url, {"page": 2})
+    assert len(second.context["rows"]) == 5
+    shown = {row["commitment"].pk for row in first.context["rows"] + second.context["rows"]}
+    assert len(shown) == 30
+
+
+def test_the_returns_list_says_when_more_are_due_than_it_counts(client, world, monkeypatch):
+    import socialvalue.attention
+
+    monkeypatch.setattr(socialvalue.attention, "CAP", 3)
+    _more_commitments(world, 4)
+    client.force_login(world.supplier_contact)
+    response = client.get(reverse("contracts:return_list"))
+    assert response.context["due_count"] == 3
+    assert "3 or more returns due on 5 commitments" in response.content.decode()
+
+
+def test_the_verification_queue_shows_the_longest_waiting_first_with_the_whole_count(
+    client, world, monkeypatch
+):
+    monkeypatch.setattr(ReturnListView, "queue_shown", 2)
+    _more_commitments(world, 3)  # each with a submitted return
+    waiting = list(
+        DeliveryReturn.objects.filter(status=Status.SUBMITTED).order_by("submitted_at", "pk")
+    )
+    assert len(waiting) == 3
+    client.force_login(world.officer)
+    response = client.get(reverse("contracts:return_list"))
+    assert response.context["to_verify"] == waiting[:2]
+    assert response.context["to_verify_count"] == 3
+    assert "The 2 waiting longest are shown" in response.content.decode()
 
 
 # Query counts: the same for 1 row as for 20 ----------------------------------------------------

@@ -165,6 +165,8 @@ class Command(BaseCommand):
             ("home (officer)", "officer", "/"),
             ("home (VCS member)", "vcs", "/"),
             ("home (supplier)", "supplier", "/"),
+            ("returns list (officer)", "officer", reverse("contracts:return_list")),
+            ("returns list (supplier)", "supplier", reverse("contracts:return_list")),
             ("objectives list", "anonymous", "/objectives/"),
             (
                 "objectives list (filtered)",

@@ -509,7 +509,16 @@ class Commitment(models.Model):
                 violation_error_message="The due date must be after the start date",
             ),
         ]
-        indexes = [models.Index(fields=["objective", "measure"])]
+        indexes = [
+            models.Index(fields=["objective", "measure"]),
+            # The current commitments of a set of contracts (an officer's returns list counts
+            # tens of thousands): read from the index alone, without the table.
+            models.Index(
+                fields=["contract"],
+                condition=Q(withdrawn_at__isnull=True),
+                name="current_commitment_idx",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quantity.normalize():f} {self.measure.unit}: {self.measure.name}"

@@ -22,8 +22,8 @@ process and kept across restarts, so figures are computed once, not once per pro
 
 So nobody is shown figures that miss changes committed more than the stale limit before the
 figures were calculated, and the page says when they were. A table's CSV download carries no
-such note, so it is never served from here: it is computed from the data as it is
-(`dashboards.views.FiguresMixin.download`).
+such note, so it is served only from figures up to date with the data (`fresh`), and is
+otherwise computed from the data as it is (`dashboards.views.FiguresMixin.download`).
 """
 
 from __future__ import annotations
@@ -31,12 +31,27 @@ from __future__ import annotations
 import hashlib
 import threading
 import time
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
 from django.db import connections
 
 from socialvalue.datacache import current_token
+
+
+def _code_version() -> str:
+    """A digest of the code that shapes the cached figures (this app's modules): a deploy that
+    changes it never reads figures pickled by the code before, which the shared cache keeps
+    across restarts."""
+    folder = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for path in sorted(folder.glob("*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+CODE_VERSION = _code_version()
 
 
 def figures_cache():
@@ -81,29 +96,58 @@ def _refresh_later(key: str, compute, computed_at: float) -> None:
 
 
 def _key(key_parts: tuple) -> str:
-    return "socialvalue:figures:" + hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    digest = hashlib.sha256(repr(key_parts).encode()).hexdigest()
+    return f"socialvalue:figures:{CODE_VERSION}:{digest}"
 
 
-def _store(key: str, token: str, compute):
+def _store(key: str, token: str, compute, *, keep=lambda value: True):
     started = time.time()  # the token was read before computing: the figures are at least
     value = compute()  # as new as it, perhaps newer, never older
-    figures_cache().set(key, (token, started, value), _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS"))
+    cache = figures_cache()
+    newer = cache.get(key)
+    # Not over figures that a computation started later has already stored.
+    if keep(value) and (newer is None or newer[1] <= started):
+        cache.set(key, (token, started, value), _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS"))
     return value
 
 
-def refresh(key_parts: tuple, compute) -> bool:
-    """Compute now, unless the cached figures are up to date with the data; whether it did.
-    For a scheduled job (`manage.py refresh_figures`), so that the first visitor of the day, or
-    after a quiet spell, does not wait for them."""
+def refresh(key_parts: tuple, compute) -> str:
+    """Compute now, unless the cached figures are up to date with the data or are being
+    computed: "computed", "up to date", "under way" or "off" (the cache is). For a scheduled
+    job (`manage.py refresh_figures`), so that the first visitor of the day, or after a quiet
+    spell, does not wait for them."""
+    if _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS") <= 0:
+        return "off"
+    token = current_token()
+    if token is None:
+        return "off"
+    key = _key(key_parts)
+    cache = figures_cache()
+    entry = cache.get(key)
+    if entry is not None and entry[0] == token:
+        return "up to date"
+    lock = f"{key}:refreshing"
+    if not cache.add(lock, True, timeout=600):
+        return "under way"
+    try:
+        _store(key, token, compute)
+    finally:
+        cache.delete(lock)
+    return "computed"
+
+
+def fresh(key_parts: tuple, compute, *, keep=lambda value: True):
+    """`compute()`'s result, from the cache only if it is up to date with the data (never
+    recent-but-older, as `cached` may serve): for downloads, which carry no note of when they
+    were calculated. Stored when `keep(value)`."""
     token = current_token() if _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS") > 0 else None
     if token is None:
-        return False
+        return compute()
     key = _key(key_parts)
     entry = figures_cache().get(key)
     if entry is not None and entry[0] == token:
-        return False
-    _store(key, token, compute)
-    return True
+        return entry[2]
+    return _store(key, token, compute, keep=keep)
 
 
 def cached(key_parts: tuple, compute) -> tuple[object, bool]:

@@ -110,9 +110,15 @@ def figures_for(scope: figures.Scope) -> tuple[dict, bool]:
     return figure_cache.cached((_scope_key(scope),), lambda: compute_figures(scope))
 
 
-def refresh_figures(scope: figures.Scope) -> bool:
-    """Compute the scope's figures now unless they are up to date; whether it did."""
+def refresh_figures(scope: figures.Scope) -> str:
+    """Compute the scope's figures now unless they are up to date (`dashboards.cache.refresh`)."""
     return figure_cache.refresh((_scope_key(scope),), lambda: compute_figures(scope))
+
+
+# A table's download is kept (while the data is unchanged) up to this many rows: the
+# transparency page's downloads are open to anyone, and most take seconds to compute at county
+# scale. The longest (every commitment at risk) would be tens of megabytes.
+DOWNLOAD_ROWS_KEPT = 5000
 
 
 def _table_builders(public: bool) -> dict:
@@ -179,13 +185,18 @@ class FiguresMixin:
         }
 
     def download(self, place: Place, places, prefix: str) -> HttpResponse:
-        """One table in full, as CSV: computed now from the data as it is (never from cached
-        figures, which may be minutes old), and only the figures that table needs."""
+        """One table in full, as CSV, up to date with the data: never from the page's figures,
+        which may be minutes old; computed from only the figures that table needs, and kept
+        until the data changes."""
         build = _table_builders(self.public).get(self.request.GET.get("table", ""))
         if build is None:
             raise Http404("No such table")
         _form, scope = self.filters(place, places)
-        table = build(Figures(_figure_sources(scope, lambda table: None)))
+        table = figure_cache.fresh(
+            (_scope_key(scope), "download", self.request.GET["table"]),
+            lambda: build(Figures(_figure_sources(scope, lambda table: None))),
+            keep=lambda table: len(table.rows) <= DOWNLOAD_ROWS_KEPT,
+        )
         stamp = timezone.localdate().isoformat()
         return _csv_response(table, f"{prefix}-{table.name}-{stamp}.csv")
 

@@ -893,30 +893,33 @@ class ReturnListView(TemplateView):
             status=Status.SUBMITTED,
             commitment__contract__in=Contract.objects.managed_by(user),
         ).exclude(submitted_by=user)
-        shown = self.queue_shown
-        queried_count, to_verify_count = capped_count(queried), capped_count(to_verify)
         context.update(
             rows=rows,
             page_obj=page,
             is_paginated=page.has_other_pages(),
             due_count=due_count,
-            due_text=counted(due_count, "return due", "returns due"),
-            queried=list(
-                queried.select_related(
-                    "commitment__measure", "commitment__contract", "period"
-                ).order_by("submitted_at", "pk")[:shown]
-            ),
-            queried_count=queried_count,
-            queried_text=counted(queried_count, "question is open", "questions are open"),
-            to_verify=list(
-                to_verify.select_related(
-                    "commitment__measure",
-                    "commitment__contract",
-                    "commitment__delivered_by",
-                    "period",
-                ).order_by("submitted_at", "pk")[:shown]
-            ),
-            to_verify_count=to_verify_count,
-            to_verify_text=counted(to_verify_count, "return waiting", "returns waiting"),
+            due_text=counted(due_count, "return is due", "returns are due"),
         )
+        if page.number == 1:  # the queues head the first page only
+            shown = self.queue_shown
+            queried_count, to_verify_count = capped_count(queried), capped_count(to_verify)
+            context.update(
+                queried=list(
+                    queried.select_related(
+                        "commitment__measure", "commitment__contract", "period"
+                    ).order_by("submitted_at", "pk")[:shown]
+                ),
+                queried_count=queried_count,
+                queried_text=counted(queried_count, "question is open", "questions are open"),
+                to_verify=list(
+                    to_verify.select_related(
+                        "commitment__measure",
+                        "commitment__contract",
+                        "commitment__delivered_by",
+                        "period",
+                    ).order_by("submitted_at", "pk")[:shown]
+                ),
+                to_verify_count=to_verify_count,
+                to_verify_text=counted(to_verify_count, "return waiting", "returns waiting"),
+            )
         return context

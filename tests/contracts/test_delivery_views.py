@@ -666,9 +666,10 @@ def test_the_returns_list_pages_its_commitments_and_counts_what_is_due_on_every_
     first = client.get(url)
     assert len(first.context["rows"]) == 25
     assert first.context["due_count"] == 30 + 1  # the first commitment has both periods due
-    assert "31 returns due on 30 commitments" in first.content.decode()
+    assert "You report on 30 commitments. 31 returns are due." in first.content.decode()
     second = client.get(url, {"page": 2})
     assert len(second.context["rows"]) == 5
+    assert "<title>Returns (page 2 of 2)" in second.content.decode()
     shown = {row["commitment"].pk for row in first.context["rows"] + second.context["rows"]}
     assert len(shown) == 30
 
@@ -681,23 +682,52 @@ def test_the_returns_list_says_when_more_are_due_than_it_counts(client, world, m
     client.force_login(world.supplier_contact)
     response = client.get(reverse("contracts:return_list"))
     assert response.context["due_count"] == 3
-    assert "3 or more returns due on 5 commitments" in response.content.decode()
+    assert "You report on 5 commitments. 3 or more returns are due." in response.content.decode()
 
 
-def test_the_verification_queue_shows_the_longest_waiting_first_with_the_whole_count(
-    client, world, monkeypatch
+def _waiting_in_reverse_order_of_creation(status):
+    """The returns of `status`, each submitted before the one created before it (so an order by
+    id would put them the wrong way round), longest waiting first."""
+    returns = list(DeliveryReturn.objects.filter(status=status).order_by("pk"))
+    now = timezone.now()
+    for age, r in enumerate(returns):
+        DeliveryReturn.objects.filter(pk=r.pk).update(
+            submitted_at=now - datetime.timedelta(days=age + 1)
+        )
+    return list(reversed(returns))
+
+
+@pytest.mark.parametrize(
+    ("status", "role", "queue", "sentence"),
+    [
+        (Status.SUBMITTED, "officer", "to_verify", "3 returns waiting"),
+        (Status.QUERIED, "supplier_contact", "queried", "3 questions are open"),
+    ],
+)
+def test_each_queue_shows_the_longest_waiting_first_with_the_whole_count(
+    client, world, monkeypatch, status, role, queue, sentence
 ):
     monkeypatch.setattr(ReturnListView, "queue_shown", 2)
     _more_commitments(world, 3)  # each with a submitted return
-    waiting = list(
-        DeliveryReturn.objects.filter(status=Status.SUBMITTED).order_by("submitted_at", "pk")
-    )
+    DeliveryReturn.objects.update(status=status, query="Which site?")
+    waiting = _waiting_in_reverse_order_of_creation(status)
     assert len(waiting) == 3
-    client.force_login(world.officer)
+    client.force_login(getattr(world, role))
     response = client.get(reverse("contracts:return_list"))
-    assert response.context["to_verify"] == waiting[:2]
-    assert response.context["to_verify_count"] == 3
-    assert "The 2 waiting longest are shown" in response.content.decode()
+    assert response.context[queue] == waiting[:2]
+    assert response.context[f"{queue}_count"] == 3
+    page = response.content.decode()
+    assert f"{sentence}. Showing the 2 that have waited longest" in page
+
+
+def test_the_queues_head_the_first_page_only(client, world):
+    _more_commitments(world, 29)
+    client.force_login(world.officer)
+    url = reverse("contracts:return_list")
+    assert "Waiting for you to verify" in client.get(url).content.decode()
+    later = client.get(url, {"page": 2})
+    assert "Waiting for you to verify" not in later.content.decode()
+    assert later.context["rows"]
 
 
 # Query counts: the same for 1 row as for 20 ----------------------------------------------------

@@ -1,13 +1,16 @@
 """The figures cache: served until the data changes; after a change, recent figures are shown
 (marked) while fresh ones are computed, and older ones never."""
 
+import functools
 import io
+import time
 
 import pytest
 from django.urls import reverse
 
 from contracts import services
 from dashboards import cache as figure_cache
+from dashboards import figures
 from socialvalue.datacache import current_token
 
 # Real commits: the data token changes once a writing transaction commits.
@@ -115,9 +118,19 @@ def test_after_a_change_recent_figures_are_shown_marked_while_fresh_ones_are_com
     assert after.context["measures"] != first.context["measures"]
 
 
-def test_a_csv_download_is_never_from_cached_figures(client, world, cached_figures):
+def test_a_csv_download_is_never_older_than_the_data(client, world, cached_figures, monkeypatch):
     """The page may show figures a few minutes old (and says so); a download has no such note,
-    so it is computed from the data as it is."""
+    so it is served from the cache only while the data is unchanged."""
+
+    computed = []
+    original = figures.delivery_by_measure
+
+    @functools.wraps(original)  # with its definition, which the table shows
+    def counting(scope):
+        computed.append(scope)
+        return original(scope)
+
+    monkeypatch.setattr(figures, "delivery_by_measure", counting)
     client.force_login(world.leader)
     url = reverse("dashboards:dashboard")
 
@@ -127,10 +140,13 @@ def test_a_csv_download_is_never_from_cached_figures(client, world, cached_figur
         return next(line for line in text.splitlines() if line.startswith("M1")).split(",")[4]
 
     client.get(url)
+    computed.clear()
     before = verified_m1()
+    assert verified_m1() == before and len(computed) == 1  # kept while the data is unchanged
     _verify_a_claim(world)
     assert client.get(url).context["figures_updating"] is True  # the page: recent figures
     assert verified_m1() != before  # the download: the data as it is
+    assert len(computed) == 2
 
 
 def test_the_scheduled_refresh_computes_what_visitors_will_ask_for_once_per_change(
@@ -156,6 +172,48 @@ def test_the_scheduled_refresh_computes_what_visitors_will_ask_for_once_per_chan
     assert public.context["figures_updating"] is False
     _verify_a_claim(world)
     assert run().count("computed in") == 2
+
+
+def test_the_scheduled_refresh_leaves_figures_a_server_process_is_computing(world, cached_figures):
+    from django.core.management import call_command
+
+    from dashboards.views import _scope_key, refresh_figures
+
+    scope = figures.Scope(place=world.place)
+    key = figure_cache._key((_scope_key(scope),))
+    figure_cache.figures_cache().add(f"{key}:refreshing", True, timeout=60)
+    assert refresh_figures(scope) == "under way"
+    out = io.StringIO()
+    call_command("refresh_figures", stdout=out)
+    assert f"{world.place.name} dashboard: being computed by a server process" in out.getvalue()
+
+
+def test_the_scheduled_refresh_says_when_the_cache_is_off(world, cached_figures, settings):
+    from django.core.management import call_command
+
+    settings.SOCIALVALUE_FIGURES_CACHE_SECONDS = 0
+    out = io.StringIO()
+    call_command("refresh_figures", stdout=out)
+    assert "The figures cache is off" in out.getvalue()
+
+
+def test_a_computation_does_not_replace_figures_stored_by_one_started_later(cached_figures):
+    key = figure_cache._key(("k",))
+    token = current_token()
+
+    def slow():  # while it runs, a later computation finishes first
+        figure_cache.figures_cache().set(key, (token, time.time() + 1, "newer"), 60)
+        return "older"
+
+    assert figure_cache._store(key, token, slow) == "older"
+    assert figure_cache.figures_cache().get(key)[2] == "newer"
+
+
+def test_figures_stored_by_other_code_are_never_read(cached_figures, monkeypatch):
+    """The cache outlives a deploy: entries are keyed by the version of the code."""
+    figure_cache.cached(("k",), lambda: "old shape")
+    monkeypatch.setattr(figure_cache, "CODE_VERSION", "another")
+    assert figure_cache.cached(("k",), lambda: "new shape") == ("new shape", True)
 
 
 def test_figures_older_than_the_limit_are_never_shown_after_a_change(

@@ -187,6 +187,39 @@ def test_transparency_shows_nothing_unverified_private_or_personal(client, world
     assert [r[0] for r in tables["contracts"].rows] == ["C1", "C2"]  # C3 has no commitments
 
 
+@pytest.mark.parametrize(
+    "table",
+    [
+        "measures",
+        "targets",
+        "areas",
+        "outcomes",
+        "quarters",
+        "gap_areas",
+        "gap_objectives",
+        "proposals",
+        "responses",
+        "contracts",
+    ],
+)
+def test_each_transparency_table_downloads_with_the_rows_the_page_shows(client, world, table):
+    url = reverse("dashboards:transparency", kwargs={"slug": world.place.slug})
+    response = client.get(url, {"format": "csv", "table": table})
+    assert response.status_code == 200
+    shown = client.get(url).context["tables"][table]
+    assert not shown.truncated
+    expected = "".join(csv_lines([shown.headers, *shown.rows]))
+    assert b"".join(response.streaming_content).decode() == expected
+
+
+@pytest.mark.parametrize("table", ["non_compliant", "at_risk", "organisations"])
+def test_the_transparency_page_has_no_download_of_the_dashboards_private_tables(
+    client, world, table
+):
+    url = reverse("dashboards:transparency", kwargs={"slug": world.place.slug})
+    assert client.get(url, {"format": "csv", "table": table}).status_code == 404
+
+
 def test_transparency_table_csv(client, world):
     response = client.get(
         reverse("dashboards:transparency", kwargs={"slug": world.place.slug}),

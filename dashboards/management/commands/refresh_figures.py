@@ -25,8 +25,16 @@ class Command(BaseCommand):
                     None, place=place, places=Place.objects.filter(pk=place.pk), public=public
                 )
                 started = time.perf_counter()
-                if refresh_figures(scope_from(form, public=public)):
+                outcome = refresh_figures(scope_from(form, public=public))
+                if outcome == "off":
+                    self.stdout.write(
+                        "The figures cache is off (SOCIALVALUE_FIGURES_CACHE_SECONDS is 0): "
+                        "nothing to compute ahead."
+                    )
+                    return
+                if outcome == "computed":
                     seconds = time.perf_counter() - started
-                    self.stdout.write(f"{place.name} {page}: computed in {seconds:.1f} s")
-                else:
-                    self.stdout.write(f"{place.name} {page}: up to date")
+                    outcome = f"computed in {seconds:.1f} s"
+                elif outcome == "under way":
+                    outcome = "being computed by a server process"
+                self.stdout.write(f"{place.name} {page}: {outcome}")

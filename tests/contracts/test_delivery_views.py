@@ -727,6 +727,9 @@ def test_the_queues_head_the_first_page_only(client, world):
     assert "Waiting for you to verify" in client.get(url).content.decode()
     later = client.get(url, {"page": 2})
     assert "Waiting for you to verify" not in later.content.decode()
+    assert f'are on <a class="govuk-link" href="{url}">the first page</a>' in (
+        later.content.decode()
+    )
     assert later.context["rows"]
 
 

@@ -78,7 +78,7 @@ def _refresh_later(key: str, compute, computed_at: float) -> None:
     """Compute afresh for `key` in the background, unless that is already under way or
     waiting (in any process)."""
     delay = max(0.0, computed_at + REFRESH_INTERVAL - time.time())
-    lock = f"{key}:refreshing"
+    lock = _lock(key)
     stale = _seconds("SOCIALVALUE_FIGURES_STALE_SECONDS")
     if not figures_cache().add(lock, True, timeout=int(delay) + max(60, stale)):
         return
@@ -100,6 +100,23 @@ def _key(key_parts: tuple) -> str:
     return f"socialvalue:figures:{CODE_VERSION}:{digest}"
 
 
+def _lock(key: str) -> str:
+    """Held, in the shared cache, while the figures under `key` are being computed afresh."""
+    return f"{key}:refreshing"
+
+
+def _lookup(key_parts: tuple) -> tuple[str | None, str, tuple | None]:
+    """The current data token (None when the cache is off, or this connection has uncommitted
+    writes: then nothing is read or stored), the key, and the entry stored under it."""
+    key = _key(key_parts)
+    if _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS") <= 0:
+        return None, key, None
+    token = current_token()
+    if token is None:
+        return None, key, None
+    return token, key, figures_cache().get(key)
+
+
 def _store(key: str, token: str, compute, *, keep=lambda value: True):
     started = time.time()  # the token was read before computing: the figures are at least
     value = compute()  # as new as it, perhaps newer, never older
@@ -116,17 +133,13 @@ def refresh(key_parts: tuple, compute) -> str:
     computed: "computed", "up to date", "under way" or "off" (the cache is). For a scheduled
     job (`manage.py refresh_figures`), so that the first visitor of the day, or after a quiet
     spell, does not wait for them."""
-    if _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS") <= 0:
-        return "off"
-    token = current_token()
+    token, key, entry = _lookup(key_parts)
     if token is None:
         return "off"
-    key = _key(key_parts)
-    cache = figures_cache()
-    entry = cache.get(key)
     if entry is not None and entry[0] == token:
         return "up to date"
-    lock = f"{key}:refreshing"
+    cache = figures_cache()
+    lock = _lock(key)
     if not cache.add(lock, True, timeout=600):
         return "under way"
     try:
@@ -140,11 +153,9 @@ def fresh(key_parts: tuple, compute, *, keep=lambda value: True):
     """`compute()`'s result, from the cache only if it is up to date with the data (never
     recent-but-older, as `cached` may serve): for downloads, which carry no note of when they
     were calculated. Stored when `keep(value)`."""
-    token = current_token() if _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS") > 0 else None
+    token, key, entry = _lookup(key_parts)
     if token is None:
         return compute()
-    key = _key(key_parts)
-    entry = figures_cache().get(key)
     if entry is not None and entry[0] == token:
         return entry[2]
     return _store(key, token, compute, keep=keep)
@@ -153,12 +164,9 @@ def fresh(key_parts: tuple, compute, *, keep=lambda value: True):
 def cached(key_parts: tuple, compute) -> tuple[object, bool]:
     """`compute()`'s result, and whether it is up to date with the data (False when served
     while being refreshed). The key parts must name the day the figures are judged as at."""
-    timeout = _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS")
-    token = current_token() if timeout > 0 else None
+    token, key, entry = _lookup(key_parts)
     if token is None:
         return compute(), True
-    key = _key(key_parts)
-    entry = figures_cache().get(key)
     if entry is not None:
         entry_token, computed_at, value = entry
         if entry_token == token:

@@ -181,7 +181,7 @@ def test_the_scheduled_refresh_leaves_figures_a_server_process_is_computing(worl
 
     scope = figures.Scope(place=world.place)
     key = figure_cache._key((_scope_key(scope),))
-    figure_cache.figures_cache().add(f"{key}:refreshing", True, timeout=60)
+    figure_cache.figures_cache().add(figure_cache._lock(key), True, timeout=60)
     assert refresh_figures(scope) == "under way"
     out = io.StringIO()
     call_command("refresh_figures", stdout=out)

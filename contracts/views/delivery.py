@@ -14,7 +14,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
@@ -22,7 +21,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView, ListView
 
 from people.models import Membership, Organisation, User
 from people.permissions import organisation_ids
@@ -812,7 +811,7 @@ class EvidenceDownloadView(View):
         return serve_private_file(evidence.file, download_name=evidence.original_name)
 
 
-class ReturnListView(TemplateView):
+class ReturnListView(ListView):
     """My returns to make: for each commitment the user may report on, the periods that have
     started with no return yet, and open questions to answer. Officers also see the returns
     waiting for them to verify.
@@ -842,16 +841,24 @@ class ReturnListView(TemplateView):
             mine |= reported_by(supplier_orgs) & Q(contract__stage__in=OPEN_STAGES)
         return Commitment.objects.current().filter(mine)
 
-    def page_of_commitments(self, mine, today):
-        ordered = mine.select_related("contract", "measure", "area", "delivered_by").order_by(
-            "contract__reference", "pk"
+    def get_queryset(self):
+        return (
+            self.mine()
+            .select_related("contract", "measure", "area", "delivered_by")
+            .order_by("contract__reference", "pk")
         )
-        page = Paginator(ordered, self.paginate_by).get_page(self.request.GET.get("page"))
+
+    def paginate_queryset(self, queryset, page_size):
+        """The page's commitments, with their started periods and their returns: two more
+        queries for those rows only."""
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
         prefetch_related_objects(
-            page.object_list,
+            object_list,
             Prefetch(
                 "contract__periods",
-                queryset=ReportingPeriod.objects.filter(start__lte=today).order_by("start"),
+                queryset=ReportingPeriod.objects.filter(start__lte=timezone.localdate()).order_by(
+                    "start"
+                ),
                 to_attr="started_periods",
             ),
             Prefetch(
@@ -859,14 +866,14 @@ class ReturnListView(TemplateView):
                 queryset=DeliveryReturn.objects.only("pk", "commitment_id", "period_id", "status"),
             ),
         )
-        return page
+        return paginator, page, object_list, is_paginated
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         today = timezone.localdate()
-        mine = self.mine()
-        page = self.page_of_commitments(mine, today)
+        mine = self.object_list.order_by()  # every page's commitments, as a subquery
+        page = context["page_obj"]
         rows = []
         for commitment in page.object_list:
             reported = {r.period_id for r in commitment.returns.all()}
@@ -883,20 +890,16 @@ class ReturnListView(TemplateView):
                     )
                 ),
                 start__lte=today,
-                contract__commitments__in=mine.order_by(),
+                contract__commitments__in=mine,
             )
         )
-        queried = DeliveryReturn.objects.filter(
-            status=Status.QUERIED, commitment__in=mine.order_by()
-        )
+        queried = DeliveryReturn.objects.filter(status=Status.QUERIED, commitment__in=mine)
         to_verify = DeliveryReturn.objects.filter(
             status=Status.SUBMITTED,
             commitment__contract__in=Contract.objects.managed_by(user),
         ).exclude(submitted_by=user)
         context.update(
             rows=rows,
-            page_obj=page,
-            is_paginated=page.has_other_pages(),
             due_count=due_count,
             due_text=counted(due_count, "return is due", "returns are due"),
         )

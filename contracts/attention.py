@@ -7,7 +7,7 @@ from people.models import Membership
 from people.permissions import organisation_ids
 from socialvalue.attention import Attention, capped_count
 
-from .models import Assessment, Contract, DeliveryReturn
+from .models import Assessment, Commitment, Contract, DeliveryReturn
 from .querysets import reported_by
 
 Role = Membership.Role
@@ -58,7 +58,12 @@ def contract_attention(user) -> list[Attention]:
         )
     if suppliers:
         count = capped_count(
-            DeliveryReturn.objects.filter(reported_by(suppliers, "commitment__"), status="queried")
+            # Those they may answer: on current commitments of contracts still taking returns,
+            # as the returns list shows them.
+            DeliveryReturn.objects.filter(
+                status="queried",
+                commitment__in=Commitment.objects.open_for_returns().filter(reported_by(suppliers)),
+            )
         )
         items.append(
             Attention(

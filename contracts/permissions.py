@@ -4,6 +4,8 @@ from people.models import Membership
 from people.permissions import organisation_ids, place_ids
 from socialvalue.rules import rule
 
+from .querysets import OPEN_STAGES
+
 Role = Membership.Role
 
 
@@ -59,7 +61,7 @@ def can_submit_return(user, commitment) -> bool:
     """The delivering organisation's contacts, the main supplier's contacts (who report for
     their subcontractors), or an officer running the contract."""
     contract = commitment.contract
-    if contract.stage not in ("awarded", "in_delivery"):
+    if contract.stage not in OPEN_STAGES:
         return False
     supplier_contacts = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
     if {commitment.delivered_by_id, contract.supplier_id} & supplier_contacts:

@@ -1,6 +1,10 @@
 from django.db import models
 from django.db.models import Q, Sum
 
+# A contract takes delivery returns, and answers to queries about them, while it is awarded or
+# in delivery (`contracts.submit_return`, `contracts.answer_query`).
+OPEN_STAGES = ("awarded", "in_delivery")
+
 
 def _linked_to(through, organisation_ids) -> Q:
     """Contracts linked to any of `organisation_ids` through the m2m table `through` (joint
@@ -112,6 +116,10 @@ def with_commitment_counts(contracts) -> list:
 class CommitmentQuerySet(models.QuerySet):
     def current(self):
         return self.filter(withdrawn_at__isnull=True)
+
+    def open_for_returns(self):
+        """Current commitments on contracts that take returns (`OPEN_STAGES`)."""
+        return self.current().filter(contract__stage__in=OPEN_STAGES)
 
     def with_delivery(self):
         """Verified and claimed-but-unverified quantities per commitment, in SQL."""

@@ -47,7 +47,7 @@ from ..forms_delivery import (
     VerifyForm,
 )
 from ..models import Commitment, Contract, DeliveryReturn, EvidenceFile, ReportingPeriod
-from ..querysets import reported_by
+from ..querysets import OPEN_STAGES, reported_by
 
 __all__ = [
     "AwardView",
@@ -72,7 +72,6 @@ __all__ = [
 
 Stage = Contract.Stage
 Status = DeliveryReturn.Status
-OPEN_STAGES = (Stage.AWARDED, Stage.IN_DELIVERY)
 STATUS_TAG_CLASSES = {
     "complete": "govuk-tag--green",
     "on_track": "govuk-tag--blue",

@@ -733,6 +733,20 @@ def test_the_queues_head_the_first_page_only(client, world):
     assert later.context["rows"]
 
 
+def test_the_home_page_counts_the_queries_the_returns_list_offers_to_answer(client, world):
+    """A query on a closed contract can no longer be answered: neither page counts it."""
+    DeliveryReturnFactory(
+        commitment=world.commitment, period=world.periods[0], status=Status.QUERIED
+    )
+    client.force_login(world.supplier_contact)
+    returns_list = reverse("contracts:return_list")
+    assert "1 query about a return needs your answer" in client.get("/").content.decode()
+    assert client.get(returns_list).context["queried_count"] == 1
+    Contract.objects.filter(pk=world.contract.pk).update(stage=Contract.Stage.CLOSED)
+    assert "your answer" not in client.get("/").content.decode()
+    assert client.get(returns_list).context["queried_count"] == 0
+
+
 # Query counts: the same for 1 row as for 20 ----------------------------------------------------
 
 

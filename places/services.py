@@ -60,3 +60,33 @@ def area_archive(*, area: Area) -> Area:
         area.archived_at = timezone.now()
         area.save(update_fields=["archived_at"])
     return area
+
+
+@transaction.atomic
+def area_retire(*, area: Area, year: int) -> Area:
+    """Retire an ONS code at a boundary review: the area is archived (never deleted) and
+    remembers the year of the first lookup without it."""
+    area.retired_year = year
+    if area.archived_at is None:
+        area.archived_at = timezone.now()
+    area.save(update_fields=["retired_year", "archived_at"])
+    return area
+
+
+@transaction.atomic
+def area_add_successors(*, area: Area, successors) -> None:
+    """Record which areas replaced `area`. Each must be a current area of the same kind and
+    place, and not the area itself."""
+    from django.core.exceptions import ValidationError
+
+    for successor in successors:
+        if successor.pk == area.pk:
+            raise ValidationError({"successors": f"{area.name} cannot replace itself"})
+        if successor.place_id != area.place_id or successor.kind != area.kind:
+            raise ValidationError(
+                {
+                    "successors": f"{successor.name} is not a {area.get_kind_display().lower()} "
+                    f"in {area.place.name}"
+                }
+            )
+    area.successors.add(*successors)

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from . import boundaries
 from .models import Area, Place
 
 
@@ -12,33 +13,45 @@ def area_create(
     place: Place,
     kind: str,
     name: str,
+    name_welsh: str = "",
     parent: Area | None = None,
     gss_code: str = "",
     gss_year: int | None = None,
     wards=(),
 ) -> Area:
     area = Area(
-        place=place, kind=kind, name=name, parent=parent, gss_code=gss_code, gss_year=gss_year
+        place=place,
+        kind=kind,
+        name=name,
+        name_welsh=name_welsh,
+        parent=parent,
+        gss_code=gss_code,
+        gss_year=gss_year,
     )
     area.full_clean()
     area.save()
     if wards:
         area_set_wards(area=area, wards=wards)
+    boundaries.refresh_derived(areas=boundaries.affected_by(area))
     return area
 
 
 @transaction.atomic
 def area_update(*, area: Area, **fields) -> Area:
     wards = fields.pop("wards", None)
+    before = boundaries.affected_by(area) if "parent" in fields else []
     for name, value in fields.items():
         setattr(area, name, value)
     area.full_clean()
     area.save()
     if wards is not None:
         area_set_wards(area=area, wards=wards)
+    if "parent" in fields:
+        boundaries.refresh_derived(areas=before + boundaries.affected_by(area))
     return area
 
 
+@transaction.atomic
 def area_set_wards(*, area: Area, wards) -> None:
     from django.core.exceptions import ValidationError
 
@@ -51,6 +64,7 @@ def area_set_wards(*, area: Area, wards) -> None:
         if ward.place_id != area.place_id:
             raise ValidationError({"wards": f"{ward.name} is not in {area.place.name}"})
     area.wards.set(wards)
+    boundaries.refresh_derived(areas=[area])
 
 
 @transaction.atomic
@@ -59,6 +73,7 @@ def area_archive(*, area: Area) -> Area:
     if area.archived_at is None:
         area.archived_at = timezone.now()
         area.save(update_fields=["archived_at"])
+        boundaries.refresh_derived(areas=boundaries.affected_by(area))
     return area
 
 
@@ -70,6 +85,7 @@ def area_retire(*, area: Area, year: int) -> Area:
     if area.archived_at is None:
         area.archived_at = timezone.now()
     area.save(update_fields=["retired_year", "archived_at"])
+    boundaries.refresh_derived(areas=boundaries.affected_by(area))
     return area
 
 

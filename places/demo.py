@@ -8,7 +8,8 @@ import shapely
 from django.db import transaction
 
 from .importers.boundaries import import_boundaries
-from .models import Area, Boundary, Place
+from .importers.need import import_need
+from .models import Area, Boundary, NeedSource, Place
 
 PLACE = {
     "slug": "wrenford",
@@ -90,7 +91,65 @@ def load(stdout=None) -> Place:
             grouping.wards.set(wanted)
     if not Boundary.objects.filter(area__place=place).exists():
         _load_shapes(place)
+    if not NeedSource.objects.filter(place=place).exists():
+        _load_need(place)
     return place
+
+
+# Wards from the most to the least deprived, roughly: the harbour and the old mills worst off.
+DEPRIVATION_ORDER = [
+    "Harbour",
+    "Eastgate",
+    "Abbey Mills",
+    "Marshfield",
+    "Greystones",
+    "Ivybridge",
+    "Brookside",
+    "Longford",
+    "Castle Hill",
+    "Kingsmead",
+    "Fernlea",
+    "Dunmore",
+]
+
+
+def _load_need(place: Place) -> None:
+    """Fictional deprivation deciles and population estimates for every demo LSOA, through the
+    same importer as the published files, labelled as fictional wherever they are shown."""
+    import datetime
+    import random
+
+    rng = random.Random(16)  # noqa: S311 - repeatable demo figures, not secrets
+    lsoas = Area.objects.filter(place=place, kind=Area.Kind.LSOA).select_related("parent__parent")
+    deprivation = [
+        "LSOA code (2021),Index of Multiple Deprivation (IMD) Rank,Index of Multiple "
+        "Deprivation (IMD) Decile"
+    ]
+    population = ["LSOA 2021 Code,Total"]
+    for lsoa in lsoas.order_by("gss_code"):
+        ward = lsoa.parent.parent.name
+        centre = 1 + DEPRIVATION_ORDER.index(ward) * 9 / (len(DEPRIVATION_ORDER) - 1)
+        decile = min(10, max(1, round(centre + rng.uniform(-1.6, 1.6))))
+        rank = (decile - 1) * 3375 + rng.randint(1, 3375)
+        deprivation.append(f"{lsoa.gss_code},{rank},{decile}")
+        population.append(f"{lsoa.gss_code},{rng.randint(1250, 2600)}")
+    published = datetime.date(2025, 10, 30)
+    for rows, year, title in (
+        (deprivation, 2025, "Fictional deprivation deciles for the demo borough (not real data)"),
+        (population, 2024, "Fictional population estimates for the demo borough (not real data)"),
+    ):
+        report = import_need(
+            io.StringIO("\n".join(rows) + "\n"),
+            place=place,
+            year=year,
+            published_on=published,
+            title=title,
+            publisher="socialvalue demo data",
+            file_name="demo",
+            licence="made up for the demo",
+        )
+        if report.errors:
+            raise ValueError("; ".join(str(e) for e in report.errors))
 
 
 def _feature_collection(column: str, shapes: dict) -> io.BytesIO:

@@ -31,11 +31,35 @@ UK_BNG = (-250_000, -50_000, 800_000, 1_300_000)
 DEFAULT_TOLERANCE = 10  # metres: invisible on a borough map, and it keeps pages small
 
 
+# The seven-parameter Helmert transformation EPSG publishes for Great Britain (about 2 m): the
+# same everywhere, so a shape does not shift where PROJ would otherwise switch methods at the
+# edge of that transformation's area (offshore, say). OSTN15 would be closer, but needs a grid
+# file PROJ cannot download here.
+HELMERT = "OSGB36 to WGS 84 (6)"
+
+
+def _transformer(source: int, target: int):
+    import warnings
+
+    from pyproj.transformer import TransformerGroup
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # "best transformation is not available": known, above
+        group = TransformerGroup(source, target, always_xy=True)
+    for transformer in group.transformers:
+        if HELMERT in transformer.description:
+            return transformer
+    return group.transformers[0]
+
+
 @cache
 def _to_bng():
-    from pyproj import Transformer
+    return _transformer(LONLAT, BNG)
 
-    return Transformer.from_crs(LONLAT, BNG, always_xy=True)
+
+@cache
+def _from_bng():
+    return _transformer(BNG, LONLAT)
 
 
 def crs_of(name: str) -> int | None:

@@ -145,20 +145,18 @@ def _plan(table, index, place: Place, report: LsoaReport) -> list[_Plan]:
             problems.append("LSOA name is missing")
         elif len(name) > NAME_MAX:
             problems.append(f"LSOA name is longer than {NAME_MAX} characters")
+        if code in seen:
+            problems.append(f"LSOA code {code} is already on line {seen[code]}")
+        else:
+            seen[code] = line
         for problem in problems:
             report.error(line, problem)
-        if problems:
-            continue
-        if not all(
+        encoded_well = [
             check_encoding(report, line, label, value)
             for label, value in (("LSOA name", name), ("Welsh LSOA name", welsh))
-        ):
-            continue
-        if code in seen:
-            report.error(line, f"LSOA code {code} is already on line {seen[code]}")
-            continue
-        seen[code] = line
-        rows.append((line, code, name, welsh, ward_code))
+        ]
+        if not problems and all(encoded_well):
+            rows.append((line, code, name, welsh, ward_code))
 
     wards = {
         area.gss_code: area

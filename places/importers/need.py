@@ -309,11 +309,12 @@ def _read_rows(table, columns: _Columns, place: Place, report: NeedReport) -> di
                 problems.append(
                     f'population "{values[columns.population]}" is not a whole number of people'
                 )
-        if not problems and code in lines:
+        if code in lines:
             problems.append(f"LSOA code {code} is already on line {lines[code]}")
+        else:
+            lines[code] = line
         for problem in problems:
             report.error(line, problem)
         if not problems:
-            lines[code] = line
             found[code] = (rank, decile, population)
     return found

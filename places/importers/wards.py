@@ -528,34 +528,51 @@ def _write(plans: list[_PlacePlan], ward_plans: list[_WardPlan], report: ImportR
             continue
         plan.place.save()
 
-    retired: list[Area] = []
-    for plan in plans:
-        if not plan.failed:
-            for ward in plan.retire:
-                retired.append(services.area_retire(area=ward, year=report.year))
+    retiring = [ward for plan in plans if not plan.failed for ward in plan.retire]
+    retired = services.areas_retire(areas=retiring, year=report.year, by=by) if retiring else []
 
     by_place: dict[int, list[_WardPlan]] = {}
     for ward_plan in ward_plans:
         if not ward_plan.place_plan.failed:
             by_place.setdefault(id(ward_plan.place_plan), []).append(ward_plan)
+    created: list[_WardPlan] = []
+    changes: list[tuple[Area, dict]] = []
     for place_ward_plans in by_place.values():
         renames = [wp for wp in place_ward_plans if wp.area and "name" in wp.fields]
-        others = [wp for wp in place_ward_plans if wp.area and "name" not in wp.fields]
-        creates = [wp for wp in place_ward_plans if wp.area is None]
         for ward_plan in _rename_order(renames):
-            _save_ward(ward_plan, report)
-        for ward_plan in others:
-            if ward_plan.fields:
-                _save_ward(ward_plan, report)
-        for ward_plan in creates:
-            area = _save_ward(ward_plan, report)
-            if area is not None and ward_plan.predecessor is not None:
-                services.area_add_successors(area=ward_plan.predecessor, successors=[area])
-                report.links.append((_code(ward_plan.predecessor), _code(area)))
-    if report.errors or not retired:
+            _save_ward(ward_plan, report)  # one by one: a swap of names needs its order
+        for ward_plan in place_ward_plans:
+            if ward_plan.area is None:
+                created.append(ward_plan)
+            elif ward_plan.fields and "name" not in ward_plan.fields:
+                if _validated(ward_plan, report) is not None:
+                    changes.append((ward_plan.area, ward_plan.fields))
+    new_areas = [_validated(wp, report) for wp in created]
+    if report.errors:
         return
-    successors = {ward: list(ward.successors.current()) for ward in retired}
-    report.carried = carry_to_successors(successors=successors, by=by)
+    reason = f"Imported from the {report.year} ward lookup"
+    services.areas_save_in_bulk(created=new_areas, changes=changes, by=by, reason=reason)
+    links = [
+        (wp.predecessor, area)
+        for wp, area in zip(created, new_areas, strict=True)
+        if wp.predecessor is not None
+    ]
+    services.areas_link_successors(links=links, by=by)
+    report.links = [(_code(old), _code(new)) for old, new in links]
+    if not retired:
+        return
+    report.carried = carry_to_successors(successors=successors_of(retired), by=by)
+
+
+def successors_of(retired: list[Area]) -> dict[Area, list[Area]]:
+    """Each retired area's current successors, in one query."""
+    found: dict[int, list[Area]] = {area.pk: [] for area in retired}
+    through = Area.successors.through.objects.filter(
+        from_area_id__in=list(found), to_area__archived_at__isnull=True
+    ).select_related("to_area")
+    for link in through.order_by("to_area__name"):
+        found[link.from_area_id].append(link.to_area)
+    return {area: found[area.pk] for area in retired}
 
 
 def _code(area: Area) -> str:
@@ -592,22 +609,28 @@ def _rename_order(renames: list[_WardPlan]):
         pending = waiting
 
 
-def _save_ward(ward_plan: _WardPlan, report: ImportReport) -> Area | None:
-    """Save one ward through full_clean() and save(), so clean() runs and history is recorded.
-
-    This does what services.area_create() and area_update() do, less their per-row queries
-    for the unique constraints: those were checked for the whole file at once above, and the
-    database still enforces them. That keeps a lookup for the whole UK to seconds, not minutes.
-    """
+def _validated(ward_plan: _WardPlan, report: ImportReport) -> Area | None:
+    """The ward with the planned fields set, checked by full_clean() (less the per-row queries:
+    uniqueness was checked for the whole file at once above, and the database still enforces
+    it; the place was saved above and a ward has no parent). None, with the error, if it fails."""
     area = ward_plan.area or Area(place=ward_plan.place_plan.place, kind=Area.Kind.WARD)
     for name, value in ward_plan.fields.items():
         setattr(area, name, value)
     try:
-        area.full_clean(validate_unique=False, validate_constraints=False)
+        area.full_clean(
+            exclude=["place", "parent"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         report.error(ward_plan.line, "; ".join(exc.messages))
         return None
-    area.save()
+    return area
+
+
+def _save_ward(ward_plan: _WardPlan, report: ImportReport) -> Area | None:
+    """Validate and save one ward through save(), so its history is recorded."""
+    area = _validated(ward_plan, report)
+    if area is not None:
+        area.save()
     return area
 
 
@@ -712,8 +735,9 @@ def _import_changes(table: Table, place: Place | None, report: ImportReport, by)
                 services.area_retire(area=old, year=new_year)
                 report.retired.append(f"{old.name} ({old.gss_code}, {old.gss_year})")
             retired[old.pk] = old
-        successors = {old: list(old.successors.current()) for old in retired.values()}
-        report.carried = carry_to_successors(successors=successors, by=by)
+        report.carried = carry_to_successors(
+            successors=successors_of(list(retired.values())), by=by
+        )
         if report.dry_run:
             transaction.set_rollback(True)
     report.saved = not report.dry_run

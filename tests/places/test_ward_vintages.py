@@ -348,3 +348,20 @@ def test_every_reference_to_an_area_is_carried_or_left_on_purpose():
     expected = set(CARRIED) | {key for key in LEFT_ON_PURPOSE if key[2] != "predecessors"}
     assert found == expected
     assert set(CARRIED.values()) - {"places"} <= set(registered_labels())
+
+
+@pytest.mark.django_db
+def test_every_ward_written_in_bulk_has_its_history(borough):
+    run("wards_2025.csv")
+
+    old_abbey, new_abbey = ward("E05099001"), ward("E05099011")
+    reasons = list(old_abbey.history.values_list("history_change_reason", flat=True))
+    assert reasons[:2] == [
+        "Replaced by Abbey Fields (E05099011)",
+        "Code retired: not in the 2025 lookup",
+    ]
+    created = new_abbey.history.get()
+    assert (created.history_type, created.gss_year, created.path) == ("+", 2025, new_abbey.path)
+    castle = ward("E05099003").history.first()
+    assert (castle.history_type, castle.gss_year) == ("~", 2025)
+    assert castle.history_change_reason == "Imported from the 2025 ward lookup"

@@ -151,7 +151,7 @@ def areas_save_in_bulk(*, created=(), changes=(), by=None, reason: str = "") -> 
 @transaction.atomic
 def areas_retire(*, areas, year: int, by=None) -> list[Area]:
     """Retire many ONS codes at once (see area_retire), reshaping the groupings made of them."""
-    areas = [area for area in areas]
+    areas = list(areas)
     now = timezone.now()
     for area in areas:
         area.retired_year = year

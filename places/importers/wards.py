@@ -544,9 +544,12 @@ def _write(plans: list[_PlacePlan], ward_plans: list[_WardPlan], report: ImportR
         for ward_plan in place_ward_plans:
             if ward_plan.area is None:
                 created.append(ward_plan)
-            elif ward_plan.fields and "name" not in ward_plan.fields:
-                if _validated(ward_plan, report) is not None:
-                    changes.append((ward_plan.area, ward_plan.fields))
+            elif (
+                ward_plan.fields
+                and "name" not in ward_plan.fields
+                and _validated(ward_plan, report) is not None
+            ):
+                changes.append((ward_plan.area, ward_plan.fields))
     new_areas = [_validated(wp, report) for wp in created]
     if report.errors:
         return

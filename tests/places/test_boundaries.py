@@ -12,7 +12,7 @@ from django.core.management import call_command
 
 from places import services
 from places.importers.boundaries import import_boundaries
-from places.models import Area, Boundary, Place
+from places.models import Area, Boundary
 
 DATA = Path(__file__).parent / "data"
 
@@ -23,39 +23,8 @@ def run(name, place, **kwargs):
 
 
 @pytest.fixture
-def borough(db):
-    place = Place.objects.create(name="Testborough", slug="testborough", gss_code="E09099001")
-    abbey = services.area_create(
-        place=place, kind="ward", name="Abbey Fields", gss_code="E05099001", gss_year=2024
-    )
-    brook = services.area_create(
-        place=place, kind="ward", name="Brook Green", gss_code="E05099002", gss_year=2024
-    )
-    meadow = services.area_create(
-        place=place, kind="neighbourhood", name="Abbey Meadow", parent=abbey
-    )
-    lsoas = [
-        services.area_create(
-            place=place,
-            kind="lsoa",
-            name=f"Testborough 00{n}",
-            parent=parent,
-            gss_code=f"E0109900{n}",
-            gss_year=2021,
-        )
-        for n, parent in ((1, meadow), (2, meadow), (3, brook), (4, brook))
-    ]
-    grouping = services.area_create(
-        place=place, kind="grouping", name="North", wards=[abbey, brook]
-    )
-    return {
-        "place": place,
-        "abbey": abbey,
-        "brook": brook,
-        "meadow": meadow,
-        "lsoas": lsoas,
-        "grouping": grouping,
-    }
+def borough(lsoa_borough):
+    return lsoa_borough
 
 
 def shape_of(area):

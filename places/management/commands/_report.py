@@ -44,3 +44,23 @@ def write_carried(command, notes) -> None:
         )
         for note in left:
             command.stdout.write(f"  {note}")
+
+
+def read_file(path: str, importer, **kwargs):
+    """Open the file as bytes and run the importer on it; a file that cannot be read is a
+    CommandError, not a traceback."""
+    try:
+        with open(path, "rb") as file_obj:
+            return importer(file_obj, **kwargs)
+    except OSError as exc:
+        raise CommandError(f"Cannot read {path}: {exc.strerror}") from None
+
+
+def finish(command, report, *, dry_run: bool) -> None:
+    """The notes, then whether anything was saved."""
+    for note in report.notes:
+        command.stdout.write(note)
+    if dry_run:
+        command.stdout.write(command.style.WARNING("Dry run: nothing was saved."))
+    else:
+        command.stdout.write(command.style.SUCCESS("Import complete."))

@@ -1,12 +1,12 @@
 """python manage.py import_boundaries FILE --place SLUG [--dry-run] [--tolerance M] [--source TEXT]"""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from places.geometry import DEFAULT_TOLERANCE
 from places.importers.boundaries import import_boundaries
 from places.models import Place
 
-from ._report import fail_with_errors, place_option, plural
+from ._report import fail_with_errors, finish, place_option, plural, read_file
 
 
 class Command(BaseCommand):
@@ -36,13 +36,14 @@ class Command(BaseCommand):
         self, *args, file, place, dry_run=False, tolerance=DEFAULT_TOLERANCE, source="", **options
     ):
         place_obj = place_option(Place, place, required=True)
-        try:
-            with open(file, "rb") as geojson:
-                report = import_boundaries(
-                    geojson, place=place_obj, dry_run=dry_run, tolerance=tolerance, source=source
-                )
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+        report = read_file(
+            file,
+            import_boundaries,
+            place=place_obj,
+            dry_run=dry_run,
+            tolerance=tolerance,
+            source=source,
+        )
         fail_with_errors(self, report)
         self.stdout.write(
             f"Read {plural(report.rows, report.kind + ' boundary').replace('boundarys', 'boundaries')} "
@@ -52,9 +53,4 @@ class Command(BaseCommand):
             f"Boundaries: {report.created} created, {report.updated} updated; "
             f"{plural(report.derived, 'neighbourhood or grouping shape')} recomputed."
         )
-        for note in report.notes:
-            self.stdout.write(note)
-        if dry_run:
-            self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
-        else:
-            self.stdout.write(self.style.SUCCESS("Import complete."))
+        finish(self, report, dry_run=dry_run)

@@ -1,11 +1,11 @@
 """python manage.py import_lsoa_lookup FILE --place SLUG [--dry-run]"""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from places.importers.lsoas import import_lsoa_lookup
 from places.models import Place
 
-from ._report import fail_with_errors, place_option, plural
+from ._report import fail_with_errors, finish, place_option, plural, read_file
 
 
 class Command(BaseCommand):
@@ -22,11 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, place, dry_run=False, **options):
         place_obj = place_option(Place, place, required=True)
-        try:
-            with open(file, "rb") as lookup:
-                report = import_lsoa_lookup(lookup, place=place_obj, dry_run=dry_run)
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+        report = read_file(file, import_lsoa_lookup, place=place_obj, dry_run=dry_run)
         fail_with_errors(self, report)
         self.stdout.write(
             f"Read {plural(report.rows, 'row')}: LSOAs of {report.lsoa_year} in wards of "
@@ -38,9 +34,4 @@ class Command(BaseCommand):
         )
         if report.skipped:
             self.stdout.write(f"Skipped {plural(report.skipped, 'row')}: other local authority.")
-        for note in report.notes:
-            self.stdout.write(note)
-        if dry_run:
-            self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
-        else:
-            self.stdout.write(self.style.SUCCESS("Import complete."))
+        finish(self, report, dry_run=dry_run)

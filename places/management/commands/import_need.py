@@ -7,7 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 from places.importers.need import import_need
 from places.models import Place
 
-from ._report import fail_with_errors, place_option
+from ._report import fail_with_errors, finish, place_option, read_file
 
 
 class Command(BaseCommand):
@@ -44,28 +44,20 @@ class Command(BaseCommand):
             raise CommandError(
                 "Enter the publication date as YYYY-MM-DD, like 2025-10-30"
             ) from None
-        try:
-            with open(file, "rb") as csv_file:
-                report = import_need(
-                    csv_file,
-                    place=place_obj,
-                    published_on=published_on,
-                    year=year,
-                    title=title,
-                    file_name=file.rsplit("/", 1)[-1],
-                    dry_run=dry_run,
-                )
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+        report = read_file(
+            file,
+            import_need,
+            place=place_obj,
+            published_on=published_on,
+            year=year,
+            title=title,
+            file_name=file.rsplit("/", 1)[-1],
+            dry_run=dry_run,
+        )
         fail_with_errors(self, report)
         self.stdout.write(f"{report.source.citation}.")
         self.stdout.write(
             f"LSOA figures: {report.created} created, {report.updated} updated, "
             f"{report.unchanged} unchanged; {report.skipped} rows skipped."
         )
-        for note in report.notes:
-            self.stdout.write(note)
-        if dry_run:
-            self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
-        else:
-            self.stdout.write(self.style.SUCCESS("Import complete."))
+        finish(self, report, dry_run=dry_run)

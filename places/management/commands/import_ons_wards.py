@@ -1,11 +1,11 @@
 """python manage.py import_ons_wards FILE [--place SLUG] [--dry-run]"""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from places.importers import FileKind, import_ward_lookup
 from places.models import Place
 
-from ._report import fail_with_errors, place_option, plural, write_carried
+from ._report import fail_with_errors, finish, place_option, plural, read_file, write_carried
 
 
 class Command(BaseCommand):
@@ -32,11 +32,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, file, place=None, dry_run=False, **options):
         place_obj = place_option(Place, place, required=False)
-        try:
-            with open(file, "rb") as lookup:
-                report = import_ward_lookup(lookup, place=place_obj, dry_run=dry_run)
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+        report = read_file(file, import_ward_lookup, place=place_obj, dry_run=dry_run)
         fail_with_errors(self, report)
 
         if report.kind == FileKind.WARD_CHANGES:
@@ -74,7 +70,4 @@ class Command(BaseCommand):
             for old, new in report.links:
                 self.stdout.write(f"  {old} → {new}")
         write_carried(self, report.carried)
-        if dry_run:
-            self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
-        else:
-            self.stdout.write(self.style.SUCCESS("Import complete."))
+        finish(self, report, dry_run=dry_run)

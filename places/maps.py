@@ -42,11 +42,6 @@ class Band:
     def css(self) -> str:
         return f"app-map__fill--{self.number}"
 
-    @property
-    def dark(self) -> bool:
-        """Labels on the two darkest fills are white."""
-        return self.number <= 2
-
 
 @dataclass(frozen=True)
 class MapArea:

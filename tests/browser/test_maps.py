@@ -61,4 +61,4 @@ def test_maps_fit_at_1280_and_320_pixels(page, live_server, demo, sign_in, axe_c
             expect(page.locator("figure.app-map svg")).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
             shoot(page, f"map-{name}-{width}")
-        axe_check(page)
+            axe_check(page)

@@ -18,3 +18,11 @@ class ConsultationsConfig(AppConfig):
         from .attention import community_attention
 
         register_attention_provider(community_attention)
+
+        # A boundary review carries proposals and consultations from retired wards.
+        from places.carry import register_area_references
+
+        from .area_carry import carry_consultation_areas, carry_proposal_areas
+
+        register_area_references("proposals", carry_proposal_areas)
+        register_area_references("consultations", carry_consultation_areas)

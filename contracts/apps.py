@@ -18,3 +18,11 @@ class ContractsConfig(AppConfig):
         from .attention import contract_attention
 
         register_attention_provider(contract_attention)
+
+        # A boundary review carries contracts and commitments from retired wards.
+        from places.carry import register_area_references
+
+        from .area_carry import carry_commitment_areas, carry_contract_areas
+
+        register_area_references("contracts", carry_contract_areas)
+        register_area_references("commitments", carry_commitment_areas)

@@ -6,4 +6,10 @@ class ObjectivesConfig(AppConfig):
     verbose_name = "Outcomes frameworks and objectives"
 
     def ready(self):
+        # A boundary review carries objectives from retired wards (places must not import us).
+        from places.carry import register_area_references
+
         from . import admin_objectives  # noqa: F401 - registers Objective and Target
+        from .area_carry import carry_objective_areas
+
+        register_area_references("objectives", carry_objective_areas)

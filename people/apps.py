@@ -4,3 +4,11 @@ from django.apps import AppConfig
 class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = "People and organisations"
+
+    def ready(self):
+        # A boundary review carries the areas groups work in from retired wards.
+        from places.carry import register_area_references
+
+        from .area_carry import carry_organisation_areas
+
+        register_area_references("organisations", carry_organisation_areas)

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from .querysets import AreaQuerySet
@@ -77,10 +78,30 @@ class Area(models.Model):
     )
     kind = models.CharField(max_length=20, choices=Kind.choices)
     name = models.CharField(max_length=200)
+    name_welsh = models.CharField(
+        "Welsh name",
+        max_length=200,
+        blank=True,
+        help_text="The Welsh-language name, where ONS publishes one (WDyyNMW)",
+    )
     gss_code = models.CharField(
         "GSS code", max_length=9, blank=True, validators=[gss_code_validator]
     )
     gss_year = models.PositiveSmallIntegerField("GSS code year", null=True, blank=True)
+    retired_year = models.PositiveSmallIntegerField(
+        "retired in",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The year of the first ONS lookup without this code",
+    )
+    successors = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="predecessors",
+        help_text="The areas that replaced this one at a boundary review",
+    )
     wards = models.ManyToManyField(
         "self",
         symmetrical=False,
@@ -91,15 +112,20 @@ class Area(models.Model):
     )
     path = models.CharField(max_length=255, editable=False, db_index=True, default="")
     archived_at = models.DateTimeField(null=True, blank=True)
-    history = HistoricalRecords(m2m_fields=[wards])
+    history = HistoricalRecords(m2m_fields=[wards, successors])
 
     objects = AreaQuerySet.as_manager()
 
     class Meta:
         ordering = ["path"]
         constraints = [
+            # Only among current areas: a ward re-coded at a boundary review keeps its name, and
+            # the retired ward keeps it too (objectives from before still point at it).
             models.UniqueConstraint(
-                fields=["place", "kind", "name"], name="area_unique_name_per_kind_in_place"
+                fields=["place", "kind", "name"],
+                condition=models.Q(archived_at__isnull=True),
+                name="area_unique_current_name_per_kind_in_place",
+                violation_error_message="There is already a current area of this kind with this name in the place",
             ),
             models.UniqueConstraint(
                 fields=["gss_code", "gss_year"],
@@ -167,3 +193,124 @@ class Area(models.Model):
     @property
     def is_archived(self) -> bool:
         return self.archived_at is not None
+
+    @property
+    def code_label(self) -> str:
+        """The GSS code with its year, as shown beside the name ("E05012345, 2024")."""
+        return f"{self.gss_code}, {self.gss_year}" if self.gss_code else ""
+
+
+class Boundary(models.Model):
+    """An area's shape for one vintage, simplified for display.
+
+    Kept in the British National Grid (EPSG:27700, metres) as WKB, with the SVG path, extent
+    and label point worked out once at import so that drawing a map reads rows, not geometry.
+    SVG's y axis points down, so the path and extent use (easting, -northing).
+
+    An imported boundary comes from an ONS file (`derived` False). A neighbourhood's or a
+    council grouping's is the union of its LSOAs' or wards' (`derived` True), recomputed by
+    `places.boundaries.refresh_derived()` whenever membership changes. Boundaries are copies of
+    published data (or computed from them), so they carry no history of their own: a newer
+    vintage is a new row and the older one stays.
+    """
+
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="boundaries")
+    year = models.PositiveSmallIntegerField(help_text="The vintage of the boundary, like 2024")
+    derived = models.BooleanField(default=False)
+    source = models.CharField(max_length=300, blank=True)
+    geometry = models.BinaryField(help_text="Simplified shape as WKB, EPSG:27700")
+    svg_path = models.TextField()
+    min_x = models.IntegerField()
+    min_y = models.IntegerField()
+    max_x = models.IntegerField()
+    max_y = models.IntegerField()
+    label_x = models.IntegerField()
+    label_y = models.IntegerField()
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["area", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["area", "year"], name="boundary_one_per_area_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} ({self.year})"
+
+
+class NeedSource(models.Model):
+    """One published dataset of need for a place's LSOAs: an index of deprivation or
+    population estimates, of one edition or mid-year, with where it came from.
+
+    Every figure built from it shows its title, publisher and date (`citation`).
+    """
+
+    class Kind(models.TextChoices):
+        DEPRIVATION_ENGLAND = "imd_england", "English Indices of Deprivation"
+        DEPRIVATION_WALES = "wimd", "Welsh Index of Multiple Deprivation"
+        POPULATION = "population", "ONS small area population estimates"
+
+    DEPRIVATION_KINDS = (Kind.DEPRIVATION_ENGLAND, Kind.DEPRIVATION_WALES)
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="need_sources")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField(
+        help_text="The edition (such as 2019 for the Indices of Deprivation 2019) or the "
+        "mid-year of a population estimate"
+    )
+    title = models.CharField(max_length=300)
+    publisher = models.CharField(max_length=200)
+    published_on = models.DateField()
+    licence = models.CharField(max_length=100, default="Open Government Licence v3.0")
+    lsoa_year = models.PositiveSmallIntegerField(
+        "LSOA code year", help_text="The census year of the LSOA codes in the file"
+    )
+    file_name = models.CharField(max_length=255, blank=True)
+    imported_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["place", "kind", "-year"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["place", "kind", "year"], name="need_source_one_per_place_kind_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.citation
+
+    @property
+    def citation(self) -> str:
+        """ "English Indices of Deprivation 2019, Ministry of …, published 26 September 2019"."""
+        return (
+            f"{self.title}, {self.publisher}, published "
+            f"{self.published_on.day} {self.published_on:%B %Y} ({self.licence})"
+        )
+
+
+class LsoaFigure(models.Model):
+    """One LSOA's value in one dataset: its deprivation rank and decile, or its population.
+
+    A copy of a published figure: its source (with history) says where it came from.
+    """
+
+    source = models.ForeignKey(NeedSource, on_delete=models.CASCADE, related_name="figures")
+    area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="need_figures")
+    rank = models.PositiveIntegerField(null=True, blank=True)
+    decile = models.PositiveSmallIntegerField(null=True, blank=True)
+    population = models.PositiveIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["source", "area"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "area"], name="lsoa_figure_one_per_source"),
+            models.CheckConstraint(
+                condition=models.Q(decile__isnull=True) | models.Q(decile__gte=1, decile__lte=10),
+                name="lsoa_figure_decile_1_to_10",
+                violation_error_message="A decile is a whole number from 1 to 10",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.area} in {self.source}"

@@ -3,6 +3,7 @@
 from django.db import transaction
 from django.utils import timezone
 
+from . import boundaries
 from .models import Area, Place
 
 
@@ -12,33 +13,45 @@ def area_create(
     place: Place,
     kind: str,
     name: str,
+    name_welsh: str = "",
     parent: Area | None = None,
     gss_code: str = "",
     gss_year: int | None = None,
     wards=(),
 ) -> Area:
     area = Area(
-        place=place, kind=kind, name=name, parent=parent, gss_code=gss_code, gss_year=gss_year
+        place=place,
+        kind=kind,
+        name=name,
+        name_welsh=name_welsh,
+        parent=parent,
+        gss_code=gss_code,
+        gss_year=gss_year,
     )
     area.full_clean()
     area.save()
     if wards:
         area_set_wards(area=area, wards=wards)
+    boundaries.refresh_derived(areas=boundaries.affected_by(area))
     return area
 
 
 @transaction.atomic
 def area_update(*, area: Area, **fields) -> Area:
     wards = fields.pop("wards", None)
+    before = boundaries.affected_by(area) if "parent" in fields else []
     for name, value in fields.items():
         setattr(area, name, value)
     area.full_clean()
     area.save()
     if wards is not None:
         area_set_wards(area=area, wards=wards)
+    if "parent" in fields:
+        boundaries.refresh_derived(areas=before + boundaries.affected_by(area))
     return area
 
 
+@transaction.atomic
 def area_set_wards(*, area: Area, wards) -> None:
     from django.core.exceptions import ValidationError
 
@@ -51,6 +64,7 @@ def area_set_wards(*, area: Area, wards) -> None:
         if ward.place_id != area.place_id:
             raise ValidationError({"wards": f"{ward.name} is not in {area.place.name}"})
     area.wards.set(wards)
+    boundaries.refresh_derived(areas=[area])
 
 
 @transaction.atomic
@@ -59,4 +73,119 @@ def area_archive(*, area: Area) -> Area:
     if area.archived_at is None:
         area.archived_at = timezone.now()
         area.save(update_fields=["archived_at"])
+        boundaries.refresh_derived(areas=boundaries.affected_by(area))
     return area
+
+
+@transaction.atomic
+def area_retire(*, area: Area, year: int) -> Area:
+    """Retire an ONS code at a boundary review: the area is archived (never deleted) and
+    remembers the year of the first lookup without it."""
+    area.retired_year = year
+    if area.archived_at is None:
+        area.archived_at = timezone.now()
+    area.save(update_fields=["retired_year", "archived_at"])
+    boundaries.refresh_derived(areas=boundaries.affected_by(area))
+    return area
+
+
+@transaction.atomic
+def area_add_successors(*, area: Area, successors) -> None:
+    """Record which areas replaced `area`. Each must be a current area of the same kind and
+    place, and not the area itself."""
+    from django.core.exceptions import ValidationError
+
+    for successor in successors:
+        if successor.pk == area.pk:
+            raise ValidationError({"successors": f"{area.name} cannot replace itself"})
+        if successor.place_id != area.place_id or successor.kind != area.kind:
+            raise ValidationError(
+                {
+                    "successors": f"{successor.name} is not a {area.get_kind_display().lower()} "
+                    f"in {area.place.name}"
+                }
+            )
+    area.successors.add(*successors)
+
+
+BULK_BATCH = 500
+
+
+@transaction.atomic
+def areas_save_in_bulk(*, created=(), changes=(), by=None, reason: str = "") -> None:
+    """Save many validated areas at once, with their history, for importers: `created` are new
+    areas with no parent (wards); `changes` are (area, {field: new value}) pairs, the values
+    already set on the area.
+
+    Each area must already have passed `full_clean()`; uniqueness was checked for the whole file
+    by the importer, and the database's constraints still hold. One area at a time costs four
+    queries (row, path, history, many-to-many history); a whole-UK lookup would take minutes.
+    """
+    created, changes = list(created), list(changes)
+    touched = created + [area for area, _ in changes]
+    for area in touched:
+        area._history_user = by
+        area._change_reason = reason
+    if created:
+        if any(area.parent_id for area in created):
+            raise ValueError("areas_save_in_bulk creates top-level areas only")
+        Area.objects.bulk_create(created, batch_size=BULK_BATCH)
+        for area in created:
+            area.path = area.build_path()
+        Area.objects.bulk_update(created, ["path"], batch_size=BULK_BATCH)
+        Area.history.bulk_history_create(created, batch_size=BULK_BATCH)
+    if changes:
+        # One UPDATE per set of new values (a new vintage mostly moves every code to one year),
+        # rather than bulk_update()'s CASE per row, which is slow on big files.
+        groups: dict[tuple, list[int]] = {}
+        for area, fields in changes:
+            groups.setdefault(tuple(sorted(fields.items())), []).append(area.pk)
+        for values, pks in groups.items():
+            for start in range(0, len(pks), BULK_BATCH):
+                Area.objects.filter(pk__in=pks[start : start + BULK_BATCH]).update(**dict(values))
+        Area.history.bulk_history_create(
+            [area for area, _ in changes], batch_size=BULK_BATCH, update=True
+        )
+
+
+@transaction.atomic
+def areas_retire(*, areas, year: int, by=None) -> list[Area]:
+    """Retire many ONS codes at once (see area_retire), reshaping the groupings made of them."""
+    areas = list(areas)
+    now = timezone.now()
+    for area in areas:
+        area.retired_year = year
+        area.archived_at = area.archived_at or now
+    areas_save_in_bulk(
+        changes=[(area, {"retired_year": year, "archived_at": area.archived_at}) for area in areas],
+        by=by,
+        reason=f"Code retired: not in the {year} lookup",
+    )
+    groupings = Area.objects.filter(
+        kind=Area.Kind.GROUPING, wards__in=[area.pk for area in areas]
+    ).distinct()
+    boundaries.refresh_derived(areas=list(groupings))
+    return areas
+
+
+@transaction.atomic
+def areas_link_successors(*, links, by=None) -> None:
+    """Record many (retired area, successor) pairs at once; each predecessor's history says so."""
+    links = [(old, new) for old, new in links if old.pk != new.pk]
+    if not links:
+        return
+    Through = Area.successors.through
+    Through.objects.bulk_create(
+        [Through(from_area_id=old.pk, to_area_id=new.pk) for old, new in links],
+        ignore_conflicts=True,
+        batch_size=BULK_BATCH,
+    )
+    names: dict[int, list[str]] = {}
+    olds: dict[int, Area] = {}
+    for old, new in links:
+        names.setdefault(old.pk, []).append(f"{new.name} ({new.gss_code})")
+        olds[old.pk] = old
+    for pk, old in olds.items():
+        old._history_user = by
+        old._change_reason = f"Replaced by {', '.join(names[pk])}"
+    Area.history.bulk_history_create(list(olds.values()), batch_size=BULK_BATCH, update=True)

@@ -11,7 +11,9 @@ from socialvalue.views import RuleRequiredMixin
 
 from . import services
 from .forms import AreaForm
+from .maps import deprivation_map, map_areas_for, map_areas_for_place
 from .models import Area, Place
+from .selectors import need_by_area, need_sources
 
 
 class PlaceListView(ListView):
@@ -41,6 +43,12 @@ class PlaceDetailView(DetailView):
             tree=[a for a in areas if a.kind != Area.Kind.GROUPING],
             organisations=self.object.organisations.current().order_by("name"),
             may_manage=allowed(self.request.user, "places.manage_areas", self.object),
+            need_map=deprivation_map(
+                map_id="place-need-map",
+                title=f"Deprivation across {self.object.name}",
+                areas=map_areas_for_place(self.object),
+                place=self.object,
+            ),
         )
         return context
 
@@ -59,7 +67,24 @@ class AreaDetailView(DetailView):
             int(area.path[i : i + Area.PATH_STEP])
             for i in range(0, len(area.path) - Area.PATH_STEP, Area.PATH_STEP)
         ]
+        sources = need_sources(area.place)
+        needs = need_by_area(area.place, sources=sources)
         context.update(
+            need=needs.get(area.pk),
+            need_sources=sources,
+            need_map=deprivation_map(
+                map_id="area-need-map",
+                title=f"Deprivation in and around {area.name}"
+                if area.kind == Area.Kind.LSOA
+                else f"Deprivation in {area.name}",
+                areas=map_areas_for(area),
+                place=area.place,
+                outline=area if area.kind != Area.Kind.GROUPING else None,
+                sources=sources,
+                needs=needs,
+            ),
+            successors=list(area.successors.order_by("name")),
+            predecessors=list(area.predecessors.order_by("name")),
             ancestors=list(Area.objects.filter(pk__in=ancestor_ids).order_by("path")),
             children=list(area.children.current().order_by("name")),
             wards=list(area.wards.order_by("name")) if area.kind == Area.Kind.GROUPING else [],

@@ -363,19 +363,39 @@ def test_ward_added_by_hand_takes_the_code(place):
 
 
 @pytest.mark.django_db
-def test_ward_name_used_by_a_ward_with_another_code_is_rejected(place):
+def test_recoded_ward_with_the_same_name_succeeds_the_old_code(place):
+    """Reported: a later vintage was refused because ONS re-codes wards and keeps their names
+    ("ward name … is already used by ward … Rename that ward first")."""
     place.gss_code = "E09099001"
     place.save()
-    AreaFactory(place=place, name="Abbey Fields", gss_code="E05099901", gss_year=2023)
-    before = counts()
+    old = AreaFactory(place=place, name="Abbey Fields", gss_code="E05099901", gss_year=2023)
 
     report = run_text(
         HEADER + "E05099001,Abbey Fields,E09099001,Testborough\n"
         "E05099002,Brook Green,E09099001,Testborough\n"
     )
 
+    assert report.errors == []
+    new = ward("E05099001")
+    old.refresh_from_db()
+    assert old.is_archived and old.retired_year == 2024
+    assert list(old.successors.all()) == [new]
+    assert report.links == [("Abbey Fields (E05099901, 2023)", "Abbey Fields (E05099001, 2024)")]
+
+
+@pytest.mark.django_db
+def test_ward_name_used_by_a_current_ward_of_the_same_year_is_rejected(place):
+    """A ward the file does not list, but of the file's own year, is not retired: its name
+    still blocks a new ward."""
+    place.gss_code = "E09099001"
+    place.save()
+    AreaFactory(place=place, name="Abbey Fields", gss_code="E05099901", gss_year=2024)
+    before = counts()
+
+    report = run_text(HEADER + "E05099001,Abbey Fields,E09099001,Testborough\n")
+
     assert [str(e) for e in report.errors] == [
-        'Line 2: ward name "Abbey Fields" is already used by ward E05099901 from 2023 in '
+        'Line 2: ward name "Abbey Fields" is already used by ward E05099901 from 2024 in '
         "Testborough. Rename that ward first"
     ]
     assert counts() == before

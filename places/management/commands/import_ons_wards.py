@@ -1,15 +1,20 @@
 """python manage.py import_ons_wards FILE [--place SLUG] [--dry-run]"""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from places.importers import import_ward_lookup
+from places.importers import FileKind, import_ward_lookup
 from places.models import Place
+
+from ._report import fail_with_errors, finish, place_option, plural, read_file, write_carried
 
 
 class Command(BaseCommand):
     help = (
         "Import wards from an ONS ward to local authority lookup (a CSV file with columns such "
-        "as WD24CD, WD24NM, LAD24CD, LAD24NM). If any row has a problem, nothing is saved."
+        "as WD24CD, WD24NM, WD24NMW, LAD24CD, LAD24NM) of any year, or a ward to ward change "
+        "lookup (WD23CD, WD24CD). A newer year retires the codes it no longer lists and "
+        "carries what was drawn on them to their successors. If any row has a problem, "
+        "nothing is saved."
     )
 
     def add_arguments(self, parser):
@@ -22,45 +27,47 @@ class Command(BaseCommand):
         parser.add_argument(
             "--dry-run",
             action="store_true",
-            help="Check the file and report what would change, without saving anything",
+            help="Check the file and report everything that would change, without saving",
         )
 
     def handle(self, *args, file, place=None, dry_run=False, **options):
-        place_obj = None
-        if place:
-            try:
-                place_obj = Place.objects.get(slug=place)
-            except Place.DoesNotExist:
-                raise CommandError(f'There is no place with the slug "{place}"') from None
-        try:
-            with open(file, "rb") as lookup:
-                report = import_ward_lookup(lookup, place=place_obj, dry_run=dry_run)
-        except OSError as exc:
-            raise CommandError(f"Cannot read {file}: {exc.strerror}") from None
+        place_obj = place_option(Place, place, required=False)
+        report = read_file(file, import_ward_lookup, place=place_obj, dry_run=dry_run)
+        fail_with_errors(self, report)
 
-        if report.errors:
-            for error in report.errors:
-                self.stderr.write(str(error))
-            summary = "Nothing was imported"
-            if report.rows and report.rejected:
-                rows = "row was" if report.rejected == 1 else "rows were"
-                summary += f": {report.rejected} of {report.rows} {rows} rejected"
-            raise CommandError(f"{summary}. Fix the file and try again.")
-
-        rows = "row" if report.rows == 1 else "rows"
-        self.stdout.write(f"Read {report.rows} {rows} of ward codes from {report.year}.")
-        self.stdout.write(
-            f"Places: {report.places_created} created, {report.places_updated} updated, "
-            f"{report.places_unchanged} unchanged."
-        )
-        self.stdout.write(
-            f"Wards: {report.created} created, {report.updated} updated, "
-            f"{report.unchanged} unchanged."
-        )
-        if report.skipped:
-            rows = "row" if report.skipped == 1 else "rows"
-            self.stdout.write(f"Skipped {report.skipped} {rows}: other local authority.")
-        if dry_run:
-            self.stdout.write(self.style.WARNING("Dry run: nothing was saved."))
+        if report.kind == FileKind.WARD_CHANGES:
+            self.stdout.write(
+                f"Read {plural(report.rows, 'row')} of ward changes up to {report.year}: "
+                f"{plural(report.created, 'new link')}, {report.unchanged} already known."
+            )
         else:
-            self.stdout.write(self.style.SUCCESS("Import complete."))
+            self.stdout.write(
+                f"Read {plural(report.rows, 'row')} of ward codes from {report.year}."
+            )
+            self.stdout.write(
+                f"Places: {report.places_created} created, {report.places_updated} updated, "
+                f"{report.places_unchanged} unchanged."
+            )
+            self.stdout.write(
+                f"Wards: {report.created} created, {report.updated} updated, "
+                f"{report.unchanged} unchanged."
+            )
+        if report.skipped:
+            reason = (
+                "other local authority"
+                if report.kind == FileKind.WARD_LOOKUP
+                else "wards of other places"
+            )
+            self.stdout.write(f"Skipped {plural(report.skipped, 'row')}: {reason}.")
+        if report.retired:
+            self.stdout.write(
+                f"Retired {plural(len(report.retired), 'ward code')} (kept, archived):"
+            )
+            for name in report.retired:
+                self.stdout.write(f"  {name}")
+        if report.links:
+            self.stdout.write("Successors:")
+            for old, new in report.links:
+                self.stdout.write(f"  {old} → {new}")
+        write_carried(self, report.carried)
+        finish(self, report, dry_run=dry_run)

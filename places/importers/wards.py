@@ -1,36 +1,44 @@
-"""Imports places and wards from ONS lookups.
+"""Wards, and their places, from ONS ward lookups of any year.
 
-`import_ward_lookup()` reads an ONS ward to local authority lookup (columns such as WD24CD,
-WD24NM, LAD24CD, LAD24NM; the year in the column names varies). It checks every row first and
-then saves in one transaction, so a file with any problem saves nothing at all.
+`import_ward_lookup()` takes an ONS ward to local authority lookup (columns such as WD24CD,
+WD24NM, WD24NMW, LAD24CD, LAD24NM; the year in the names varies), or a ward to ward change
+lookup (WD23CD and WD24CD columns, names optional) that a council provides for a boundary
+review. It checks every row first and then saves in one transaction, so a file with any
+problem saves nothing at all.
 
-Rules, in short:
+Ward lookups, in short:
 
 - Each local authority in the file is a place, matched by GSS code, then by name for a place
   with no code yet. With `place=`, only that place's rows are imported; the others are skipped.
-- Each ward is matched by GSS code within its place (any year): its name and year are updated.
-  A ward with the same name and no code adopts the code. A ward with the same name and another
-  code (a boundary change) blocks the row, because names are unique within a place.
-- Codes and names only move forward: a file older than the codes a place already has is refused.
+- Each ward is matched by GSS code within its place (any year): its name, Welsh name and year
+  are updated. A ward added by hand with the same name and no code adopts the code.
+- A newer vintage retires the codes of the place's wards that it no longer lists (they are
+  archived, never deleted). A new code with the name of a ward it retires is that ward's
+  successor (same name, same local authority). Everything drawn on the retired wards is then
+  carried to their successors (`places.carry`), and what could not be carried is reported.
+- Codes only move forward: a file older than the codes a place already has is refused.
+
+A ward to ward change lookup links each old code to its new codes (a ward split in two has two
+rows), retires old codes still current, and carries their records the same way.
 """
 
 from __future__ import annotations
 
-import codecs
-import csv
 import re
-from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
-from .models import Area, Place
+from .. import services
+from ..carry import CarryNote, carry_to_successors
+from ..models import Area, Place
+from .csvfile import Report, Table, check_encoding, join_words, no_rows, read_table
+from .kinds import FileKind, code_columns, detect, wrong_kind
 
 WARD_CODE = re.compile(r"^(E05|W05|S13|N08)\d{6}$")
 AUTHORITY_CODE = re.compile(r"^(E06|E07|E08|E09|W06|S12|N09)\d{6}$")
-COLUMN = re.compile(r"^(WD|LAD)(\d{2})(CD|NM)$", re.IGNORECASE)
 REQUIRED_COLUMNS = [("WD", "CD"), ("WD", "NM"), ("LAD", "CD"), ("LAD", "NM")]
 WARD_NAME_MAX = Area._meta.get_field("name").max_length
 PLACE_NAME_MAX = Place._meta.get_field("name").max_length
@@ -38,30 +46,17 @@ SLUG_MAX = Place._meta.get_field("slug").max_length
 QUERY_CHUNK = 500  # stays under SQLite's limit on query parameters
 
 
-@dataclass(frozen=True)
-class RowError:
-    """A problem with the file. `line` is the physical line in the CSV (the header is line 1)."""
-
-    line: int | None
-    message: str
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.message[:1].upper() + self.message[1:]
-        return f"Line {self.line}: {self.message}"
-
-
 @dataclass
-class ImportReport:
-    """What an import did (or, for a dry run or a file with errors, would have done).
+class ImportReport(Report):
+    """What a ward import did (or would have done).
 
     Ward counts are `created`, `updated` and `unchanged`; `skipped` counts rows for other local
-    authorities when importing for one place. If `errors` is not empty, nothing was saved.
+    authorities. `retired` names the codes retired, `links` each (old, new) succession, and
+    `carried` what became of each record drawn on a retired ward.
     """
 
-    dry_run: bool = False
+    kind: FileKind = FileKind.WARD_LOOKUP
     year: int | None = None
-    rows: int = 0
     created: int = 0
     updated: int = 0
     unchanged: int = 0
@@ -69,16 +64,13 @@ class ImportReport:
     places_created: int = 0
     places_updated: int = 0
     places_unchanged: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    saved: bool = False
+    retired: list[str] = field(default_factory=list)
+    links: list[tuple[str, str]] = field(default_factory=list)
+    carried: list[CarryNote] = field(default_factory=list)
 
     @property
-    def rejected(self) -> int:
-        """How many lines have at least one problem."""
-        return len({error.line for error in self.errors if error.line is not None})
-
-    def error(self, line: int | None, message: str) -> None:
-        self.errors.append(RowError(line, message))
+    def not_carried(self) -> list[CarryNote]:
+        return [note for note in self.carried if not note.carried]
 
 
 @dataclass
@@ -88,6 +80,7 @@ class _Row:
     ward_name: str
     authority_code: str
     authority_name: str
+    ward_name_welsh: str = ""
 
 
 @dataclass
@@ -98,6 +91,7 @@ class _PlacePlan:
     changes: dict = field(default_factory=dict)
     rows: list[_Row] = field(default_factory=list)
     failed: bool = False
+    retire: list[Area] = field(default_factory=list)
 
 
 @dataclass
@@ -106,32 +100,51 @@ class _WardPlan:
     place_plan: _PlacePlan
     area: Area | None  # None: create
     fields: dict
+    predecessor: Area | None = None
 
 
 def import_ward_lookup(
-    file_obj: Iterable[str] | Iterable[bytes], *, place: Place | None = None, dry_run: bool = False
+    file_obj, *, place: Place | None = None, dry_run: bool = False, by=None
 ) -> ImportReport:
-    """Import wards (and their places) from an ONS ward to local authority lookup CSV.
+    """Import wards (and their places) from an ONS ward lookup, or a ward to ward change lookup.
 
-    `file_obj` is a text or binary file (a binary one is read as UTF-8; a byte order mark is
-    fine). With `place`, only rows for that place's local authority are imported. With
-    `dry_run`, everything is checked and counted but nothing is saved.
+    `file_obj` is a text or binary file (binary is read as UTF-8; a byte order mark is fine).
+    With `place`, only rows for that place are imported. With `dry_run`, everything is checked,
+    counted and carried inside a transaction that is rolled back, so the report is complete.
     """
     report = ImportReport(dry_run=dry_run)
-    rows = _read(file_obj, report)
-    if rows is None:
+    table = read_table(file_obj, report)
+    if table is None:
         return report
+    guess = detect(table.header)
+    if guess.kind == FileKind.WARD_CHANGES:
+        report.kind = FileKind.WARD_CHANGES
+        return _import_changes(table, place, report, by)
+    sentence = wrong_kind(guess, FileKind.WARD_LOOKUP)
+    if sentence:
+        report.error(None, sentence)
+        return report
+    columns = _read_header(table, report)
+    if columns is None:
+        report.rows = 0  # no row could be read as a ward
+        return report
+    if no_rows(table, report):
+        return report
+    rows = [
+        _Row(line, *(values[i] if i is not None else "" for i in columns))
+        for line, values in table.rows
+    ]
     rows = _check_rows(rows, place, report)
     plans = _plan_places(rows, place, report)
     wards = _plan_wards(plans, report)
     if report.errors:
-        report.errors.sort(key=lambda error: error.line or 0)
+        report.sort_errors()
         return report
     with transaction.atomic():
-        _write(plans, wards, report)
+        _write(plans, wards, report, by)
         if report.errors or dry_run:
             transaction.set_rollback(True)
-    report.errors.sort(key=lambda error: error.line or 0)
+    report.sort_errors()
     report.saved = not report.errors and not dry_run
     return report
 
@@ -139,74 +152,25 @@ def import_ward_lookup(
 # Reading ---------------------------------------------------------------------------------------
 
 
-def _text_lines(file_obj) -> Iterator[str]:
-    decoder = codecs.getincrementaldecoder("utf-8-sig")()
-    first = True
-    for chunk in file_obj:
-        if isinstance(chunk, bytes):
-            yield decoder.decode(chunk)
-        else:
-            yield chunk.removeprefix("\ufeff") if first else chunk
-        first = False
-    decoder.decode(b"", final=True)
-
-
-def _read(file_obj, report: ImportReport) -> list[_Row] | None:
-    """Read the header and the rows. None if the file cannot be read as a lookup at all."""
-    reader = csv.reader(_text_lines(file_obj))
-    rows: list[_Row] = []
-    columns = None
-    width = 0
-    previous_line = 0
-    try:
-        for values in reader:
-            line, previous_line = previous_line + 1, reader.line_num
-            if not any(value.strip() for value in values):
-                continue  # blank lines, such as one at the end of the file
-            if columns is None:
-                columns = _read_header(values, line, report)
-                if columns is None:
-                    return None
-                width = len(values)
-                continue
-            report.rows += 1
-            if len(values) != width:
-                report.error(
-                    line, f"the row has {len(values)} values but the header has {width} columns"
-                )
-                continue
-            rows.append(_Row(line, *(values[index].strip() for index in columns)))
-    except UnicodeDecodeError:
-        report.error(None, "the file is not UTF-8 text. Save it as ‘CSV UTF-8’ and try again")
-        return None
-    except csv.Error as exc:
-        report.error(reader.line_num, f"the file is not a valid CSV file ({exc})")
-        return None
-    if columns is None:
-        report.error(None, "the file is empty")
-        return None
-    if not report.rows:
-        report.error(None, "the file has a header but no rows")
-        return None
-    return rows
-
-
-def _read_header(values: list[str], line: int, report: ImportReport) -> list[int] | None:
-    """Find the required columns and the year. Their positions, in REQUIRED_COLUMNS order."""
+def _read_header(table: Table, report: ImportReport) -> list[int | None] | None:
+    """The positions of the ward code and name, local authority code and name, and the Welsh
+    ward name (None when the file has none)."""
+    line = table.header_line
     found: dict[tuple[str, str], int] = {}
     years: dict[int, list[str]] = {}
-    for index, value in enumerate(values):
+    for index, value in enumerate(table.header):
         name = value.strip().upper()
-        match = COLUMN.match(name)
+        match = re.match(r"^(WD|LAD)(\d{2})(CD|NM|NMW)$", name)
         if not match:
-            continue  # other columns, such as FID or WD24NMW, are not needed
+            continue  # other columns, such as FID or ObjectId, are not needed
         key = (match[1], match[3])
         if key in found:
             report.error(line, f"the file has more than one {match[1]}yy{match[3]} column")
             return None
         found[key] = index
-        years.setdefault(2000 + int(match[2]), []).append(name)
-    if not found:
+        if match[3] != "NMW":
+            years.setdefault(2000 + int(match[2]), []).append(name)
+    if not years:
         report.error(
             line,
             "the file has no WDyyCD, WDyyNM, LADyyCD or LADyyNM columns, so it is not an ONS "
@@ -230,13 +194,9 @@ def _read_header(values: list[str], line: int, report: ImportReport) -> list[int
     ]
     if missing:
         noun = "column" if len(missing) == 1 else "columns"
-        report.error(line, f"the file has no {_join(missing)} {noun}")
+        report.error(line, f"the file has no {join_words(missing)} {noun}")
         return None
-    return [found[key] for key in REQUIRED_COLUMNS]
-
-
-def _join(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    return [found[key] for key in REQUIRED_COLUMNS] + [found.get(("WD", "NMW"))]
 
 
 # Checking rows ---------------------------------------------------------------------------------
@@ -266,11 +226,23 @@ def _check_rows(rows: list[_Row], place: Place | None, report: ImportReport) -> 
         elif not WARD_CODE.match(row.ward_code):
             problems.append(f'ward code "{row.ward_code}" is not a GSS ward code (like E05012345)')
         problems += _name_problems("ward name", row.ward_name, WARD_NAME_MAX)
+        if len(row.ward_name_welsh) > WARD_NAME_MAX:
+            problems.append(f"Welsh ward name is longer than {WARD_NAME_MAX} characters")
         if place is None:
             problems += _name_problems("local authority name", row.authority_name, PLACE_NAME_MAX)
         if problems:
             for problem in problems:
                 report.error(row.line, problem)
+            continue
+        encoded_well = [
+            check_encoding(report, row.line, label, value)
+            for label, value in (
+                ("ward name", row.ward_name),
+                ("Welsh ward name", row.ward_name_welsh),
+                ("local authority name", row.authority_name),
+            )
+        ]
+        if not all(encoded_well):
             continue
 
         if row.ward_code in code_lines:
@@ -407,14 +379,19 @@ def _unique_slug(name: str, code: str, taken: set[str]) -> str:
     return slug
 
 
-def _plan_wards(plans: list[_PlacePlan], report: ImportReport) -> list[_WardPlan]:
-    year = report.year
-    codes = [row.ward_code for plan in plans for row in plan.rows]
+def areas_by_code(codes: list[str], **filters) -> dict[str, list[Area]]:
+    """Areas with these GSS codes (any year), in chunks that fit SQLite's parameter limit."""
     coded: dict[str, list[Area]] = {}
     for start in range(0, len(codes), QUERY_CHUNK):
         chunk = codes[start : start + QUERY_CHUNK]
-        for area in Area.objects.filter(gss_code__in=chunk).select_related("place"):
+        for area in Area.objects.filter(gss_code__in=chunk, **filters).select_related("place"):
             coded.setdefault(area.gss_code, []).append(area)
+    return coded
+
+
+def _plan_wards(plans: list[_PlacePlan], report: ImportReport) -> list[_WardPlan]:
+    year = report.year
+    coded = areas_by_code([row.ward_code for plan in plans for row in plan.rows])
     place_ids = [plan.place.pk for plan in plans if not plan.create]
     wards_by_place: dict[int, list[Area]] = {}
     for area in Area.objects.filter(place__in=place_ids, kind=Area.Kind.WARD):
@@ -424,7 +401,8 @@ def _plan_wards(plans: list[_PlacePlan], report: ImportReport) -> list[_WardPlan
     for plan in plans:
         place = plan.place
         wards = wards_by_place.get(place.pk, []) if not plan.create else []
-        newest = max([place.gss_year or 0] + [w.gss_year or 0 for w in wards])
+        current = [ward for ward in wards if ward.archived_at is None]
+        newest = max([place.gss_year or 0] + [w.gss_year or 0 for w in current])
         if newest > year:
             report.error(
                 plan.line,
@@ -432,12 +410,22 @@ def _plan_wards(plans: list[_PlacePlan], report: ImportReport) -> list[_WardPlan
                 f"{year}. Use a lookup for {newest} or later",
             )
             continue
-        by_name = {ward.name: ward for ward in wards}
+        in_file = {row.ward_code for row in plan.rows}
+        # Codes of an older vintage that this one no longer lists are retired at this import.
+        plan.retire = [
+            ward
+            for ward in current
+            if ward.gss_code and ward.gss_code not in in_file and (ward.gss_year or 0) < year
+        ]
+        retiring = {ward.pk for ward in plan.retire}
+        retiring_by_name = {ward.name: ward for ward in plan.retire}
+        by_name = {ward.name: ward for ward in current if ward.pk not in retiring}
         place_plans: list[_WardPlan] = []
         for row in plan.rows:
+            found = coded.get(row.ward_code, [])
             others = [
                 area
-                for area in coded.get(row.ward_code, [])
+                for area in found
                 if plan.create or area.place_id != place.pk or area.kind != Area.Kind.WARD
             ]
             if others:
@@ -448,25 +436,43 @@ def _plan_wards(plans: list[_PlacePlan], report: ImportReport) -> list[_WardPlan
                     f'{other.get_kind_display().lower()} "{other.name}" in {other.place.name}',
                 )
                 continue
-            matches = [area for area in coded.get(row.ward_code, []) if area not in others]
+            matches = [area for area in found if area not in others]
             if matches:
                 area = max(matches, key=lambda a: (a.gss_year == year, a.gss_year or 0))
+                if area.retired_year:
+                    report.error(
+                        row.line,
+                        f"ward code {row.ward_code} was retired in {area.retired_year}, and ONS "
+                        f"does not reuse codes. Check that the file is the lookup for {year}",
+                    )
+                    continue
                 changes = {}
                 if area.name != row.ward_name:
                     changes["name"] = row.ward_name
+                if area.name_welsh != row.ward_name_welsh:
+                    changes["name_welsh"] = row.ward_name_welsh
                 if area.gss_year != year:
                     changes["gss_year"] = year
                 place_plans.append(_WardPlan(row.line, plan, area, changes))
             elif row.ward_name in by_name and not by_name[row.ward_name].gss_code:
                 area = by_name[row.ward_name]  # a ward added by hand: it takes the code
                 changes = {"gss_code": row.ward_code, "gss_year": year}
+                if row.ward_name_welsh:
+                    changes["name_welsh"] = row.ward_name_welsh
                 place_plans.append(_WardPlan(row.line, plan, area, changes))
             else:
-                fields = {"name": row.ward_name, "gss_code": row.ward_code, "gss_year": year}
-                place_plans.append(_WardPlan(row.line, plan, None, fields))
+                fields = {
+                    "name": row.ward_name,
+                    "name_welsh": row.ward_name_welsh,
+                    "gss_code": row.ward_code,
+                    "gss_year": year,
+                }
+                predecessor = retiring_by_name.get(row.ward_name)
+                place_plans.append(_WardPlan(row.line, plan, None, fields, predecessor))
 
-        # Names are unique in a place, so a new or renamed ward needs its name to be free, or to
-        # be freed by another ward in this file being renamed.
+        # Names are unique among a place's current wards, so a new or renamed ward needs its
+        # name to be free, or to be freed by another ward in this file being renamed (or
+        # retired: a re-coded ward keeps its name).
         renamed = {wp.area.pk for wp in place_plans if wp.area and "name" in wp.fields}
         for ward_plan in place_plans:
             if ward_plan.area and "name" not in ward_plan.fields:
@@ -500,13 +506,14 @@ def _plan_wards(plans: list[_PlacePlan], report: ImportReport) -> list[_WardPlan
             report.places_updated += 1
         else:
             report.places_unchanged += 1
+        report.retired += [f"{w.name} ({w.gss_code}, {w.gss_year})" for w in plan.retire]
     return ward_plans
 
 
 # Writing ---------------------------------------------------------------------------------------
 
 
-def _write(plans: list[_PlacePlan], ward_plans: list[_WardPlan], report: ImportReport) -> None:
+def _write(plans: list[_PlacePlan], ward_plans: list[_WardPlan], report: ImportReport, by) -> None:
     """Save everything planned. Call inside a transaction: on errors the caller rolls back."""
     for plan in plans:
         if not (plan.create or plan.changes):
@@ -521,30 +528,69 @@ def _write(plans: list[_PlacePlan], ward_plans: list[_WardPlan], report: ImportR
             continue
         plan.place.save()
 
+    retiring = [ward for plan in plans if not plan.failed for ward in plan.retire]
+    retired = services.areas_retire(areas=retiring, year=report.year, by=by) if retiring else []
+
     by_place: dict[int, list[_WardPlan]] = {}
     for ward_plan in ward_plans:
         if not ward_plan.place_plan.failed:
             by_place.setdefault(id(ward_plan.place_plan), []).append(ward_plan)
+    created: list[_WardPlan] = []
+    changes: list[tuple[Area, dict]] = []
     for place_ward_plans in by_place.values():
         renames = [wp for wp in place_ward_plans if wp.area and "name" in wp.fields]
-        others = [wp for wp in place_ward_plans if wp.area and "name" not in wp.fields]
-        creates = [wp for wp in place_ward_plans if wp.area is None]
         for ward_plan in _rename_order(renames):
-            _save_ward(ward_plan, report)
-        for ward_plan in others:
-            if ward_plan.fields:
-                _save_ward(ward_plan, report)
-        for ward_plan in creates:
-            _save_ward(ward_plan, report)
+            _save_ward(ward_plan, report)  # one by one: a swap of names needs its order
+        for ward_plan in place_ward_plans:
+            if ward_plan.area is None:
+                created.append(ward_plan)
+            elif (
+                ward_plan.fields
+                and "name" not in ward_plan.fields
+                and _validated(ward_plan, report) is not None
+            ):
+                changes.append((ward_plan.area, ward_plan.fields))
+    new_areas = [_validated(wp, report) for wp in created]
+    if report.errors:
+        return
+    reason = f"Imported from the {report.year} ward lookup"
+    services.areas_save_in_bulk(created=new_areas, changes=changes, by=by, reason=reason)
+    links = [
+        (wp.predecessor, area)
+        for wp, area in zip(created, new_areas, strict=True)
+        if wp.predecessor is not None
+    ]
+    services.areas_link_successors(links=links, by=by)
+    report.links = [(_code(old), _code(new)) for old, new in links]
+    if not retired:
+        return
+    report.carried = carry_to_successors(successors=successors_of(retired), by=by)
 
 
-def _rename_order(renames: list[_WardPlan]) -> Iterator[_WardPlan]:
+def successors_of(retired: list[Area]) -> dict[Area, list[Area]]:
+    """Each retired area's current successors, in one query."""
+    found: dict[int, list[Area]] = {area.pk: [] for area in retired}
+    through = Area.successors.through.objects.filter(
+        from_area_id__in=list(found), to_area__archived_at__isnull=True
+    ).select_related("to_area")
+    for link in through.order_by("to_area__name"):
+        found[link.from_area_id].append(link.to_area)
+    return {area: found[area.pk] for area in retired}
+
+
+def _code(area: Area) -> str:
+    return f"{area.name} ({area.gss_code}, {area.gss_year})"
+
+
+def _rename_order(renames: list[_WardPlan]):
     """Order renames so that no name is taken twice at once (North → North West, then
     North East → North). A swap of two names goes through a temporary name."""
     if not renames:
         return
     place = renames[0].area.place_id
-    held = dict(Area.objects.filter(place=place, kind=Area.Kind.WARD).values_list("name", "pk"))
+    held = dict(
+        Area.objects.filter(place=place, kind=Area.Kind.WARD).current().values_list("name", "pk")
+    )
     pending = renames
     while pending:
         waiting = []
@@ -566,19 +612,136 @@ def _rename_order(renames: list[_WardPlan]) -> Iterator[_WardPlan]:
         pending = waiting
 
 
-def _save_ward(ward_plan: _WardPlan, report: ImportReport) -> None:
-    """Save one ward through full_clean() and save(), so clean() runs and history is recorded.
-
-    This does what services.area_create() and area_update() do, less their per-row queries
-    for the unique constraints: those were checked for the whole file at once above, and the
-    database still enforces them. That keeps a lookup for the whole UK to seconds, not minutes.
-    """
+def _validated(ward_plan: _WardPlan, report: ImportReport) -> Area | None:
+    """The ward with the planned fields set, checked by full_clean() (less the per-row queries:
+    uniqueness was checked for the whole file at once above, and the database still enforces
+    it; the place was saved above and a ward has no parent). None, with the error, if it fails."""
     area = ward_plan.area or Area(place=ward_plan.place_plan.place, kind=Area.Kind.WARD)
     for name, value in ward_plan.fields.items():
         setattr(area, name, value)
     try:
-        area.full_clean(validate_unique=False, validate_constraints=False)
+        area.full_clean(
+            exclude=["place", "parent"], validate_unique=False, validate_constraints=False
+        )
     except ValidationError as exc:
         report.error(ward_plan.line, "; ".join(exc.messages))
-        return
-    area.save()
+        return None
+    return area
+
+
+def _save_ward(ward_plan: _WardPlan, report: ImportReport) -> Area | None:
+    """Validate and save one ward through save(), so its history is recorded."""
+    area = _validated(ward_plan, report)
+    if area is not None:
+        area.save()
+    return area
+
+
+# Ward to ward change lookups -------------------------------------------------------------------
+
+
+def _import_changes(table: Table, place: Place | None, report: ImportReport, by) -> ImportReport:
+    """Link old ward codes to new ones from a change lookup, retire the old, carry records."""
+    columns = code_columns(table.header)["WD"]
+    years = sorted(columns)
+    line = table.header_line
+    if len(years) != 2:
+        report.error(
+            line,
+            f"the file has ward columns for {len(years)} years "
+            f"({join_words([str(y) for y in years], 'and')}). A ward to ward change lookup has "
+            "two: the old year and the new",
+        )
+        return report
+    old_year, new_year = years
+    report.year = new_year
+    old_column = table.column(f"WD{old_year % 100:02d}CD")
+    new_column = table.column(f"WD{new_year % 100:02d}CD")
+    missing = [
+        name
+        for name, column in (
+            (f"WD{old_year % 100:02d}CD", old_column),
+            (f"WD{new_year % 100:02d}CD", new_column),
+        )
+        if column is None
+    ]
+    if missing:
+        report.error(line, f"the file has no {join_words(missing)} column")
+        return report
+    if no_rows(table, report):
+        return report
+
+    pairs: list[tuple[int, str, str]] = []
+    for row_line, values in table.rows:
+        old, new = values[old_column], values[new_column]
+        bad = [code for code in (old, new) if not WARD_CODE.match(code)]
+        for code in bad:
+            report.error(row_line, f'ward code "{code}" is not a GSS ward code (like E05012345)')
+        if not bad and old != new:
+            pairs.append((row_line, old, new))
+    coded = areas_by_code(
+        sorted({code for _, old, new in pairs for code in (old, new)}), kind=Area.Kind.WARD
+    )
+
+    def ward(code):
+        found = coded.get(code, [])
+        return found[0] if found else None
+
+    links: list[tuple[Area, Area]] = []
+    for row_line, old_code, new_code in pairs:
+        old, new = ward(old_code), ward(new_code)
+        if place is not None:
+            old = old if old and old.place_id == place.pk else None
+            new = new if new and new.place_id == place.pk else None
+        if old is None:
+            report.skipped += 1  # another place's ward, or a code this service never had
+            continue
+        if new is None:
+            report.error(
+                row_line,
+                f"ward code {new_code} ({new_year}) is not a ward in {old.place.name} yet. "
+                f"Import the ward lookup for {new_year} first",
+            )
+        elif new.place_id != old.place_id:
+            report.error(
+                row_line,
+                f"ward {old_code} is in {old.place.name} but ward {new_code} is in "
+                f"{new.place.name}",
+            )
+        elif new.archived_at is not None:
+            report.error(
+                row_line,
+                f"ward {new.name} ({new_code}) is archived, so it cannot replace another ward",
+            )
+        elif old.gss_year and old.gss_year > old_year and old.archived_at is None:
+            report.error(
+                row_line,
+                f"ward {old.name} ({old_code}) is in the {old.gss_year} lookup, so it was not "
+                f"replaced in {new_year}",
+            )
+        else:
+            links.append((old, new))
+    if report.errors:
+        report.sort_errors()
+        return report
+
+    with transaction.atomic():
+        retired: dict[int, Area] = {}
+        for old, new in links:
+            if not old.successors.filter(pk=new.pk).exists():
+                services.area_add_successors(area=old, successors=[new])
+                report.links.append((_code(old), _code(new)))
+                report.created += 1
+            else:
+                report.unchanged += 1
+            if old.archived_at is None:
+                services.area_retire(area=old, year=new_year)
+                report.retired.append(f"{old.name} ({old.gss_code}, {old.gss_year})")
+            retired[old.pk] = old
+        report.carried = carry_to_successors(
+            successors=successors_of(list(retired.values())), by=by
+        )
+        if report.dry_run:
+            transaction.set_rollback(True)
+    report.saved = not report.dry_run
+    return report

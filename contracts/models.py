@@ -841,7 +841,7 @@ class BuyerAlias(models.Model):
     )
     kind = models.CharField(max_length=12, choices=Kind.choices)
     value = models.CharField(max_length=200)
-    key = models.CharField(max_length=200, editable=False)
+    key = models.CharField(max_length=200, blank=True, editable=False)
     source = models.CharField(max_length=10, choices=Source.choices, default=Source.ADDED)
     added_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
@@ -889,9 +889,11 @@ class OcdsImport(models.Model):
 
     It belongs to the person who uploaded it (nobody else can see or confirm it), expires
     unconfirmed after `OcdsImport.LIFETIME`, and holds at most the upload limit. The file itself
-    is cleared once it is imported or expires; the record keeps its name, size, hash and
-    summary. `choices` holds what the person decided on the review page: which of their bodies
-    an unrecognised buyer is, and which cancellations they confirm.
+    is cleared once it is imported or expires; the record keeps its name, size, hash and the
+    report (of the latest preview, then of the import). `choices` holds what the person decided
+    on the review page: which of their bodies an unrecognised buyer is, and which cancellations
+    they confirm. `revision` counts the changes to them, so an import is confirmed only for the
+    choices whose preview the person saw.
     """
 
     class Status(models.TextChoices):
@@ -911,7 +913,7 @@ class OcdsImport(models.Model):
     choices = models.JSONField(default=dict, blank=True)
     revision = models.PositiveIntegerField(default=0)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.PREVIEWED)
-    summary = models.TextField(blank=True)
+    report = models.JSONField(default=dict, blank=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     imported_at = models.DateTimeField(null=True, blank=True)

@@ -128,3 +128,21 @@ def can_confirm_support(user, delivery_return) -> bool:
 @rule("contracts.view_supplier_side")
 def is_supplier_side(user, contract) -> bool:
     return bool(_supplier_orgs(contract) & organisation_ids(user))
+
+
+@rule("contracts.view_buyer_aliases")
+def can_view_buyer_aliases(user, organisation) -> bool:
+    """The people of a public body see the names and identifiers it publishes notices under."""
+    return organisation.is_public_body and bool(
+        {organisation.pk} & organisation_ids(user, Role.OFFICER, Role.LEADER, Role.ORG_ADMIN)
+    )
+
+
+@rule("contracts.manage_buyer_aliases")
+def can_manage_buyer_aliases(user, organisation) -> bool:
+    """Its organisation admins keep that list (imports also learn from confirmed matches)."""
+    return (
+        organisation.is_public_body
+        and organisation.archived_at is None
+        and organisation.pk in organisation_ids(user, Role.ORG_ADMIN)
+    )

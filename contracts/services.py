@@ -60,7 +60,7 @@ def contract_create(
     reference: str,
     title: str,
     category: str,
-    estimated_value: Decimal,
+    estimated_value: Decimal | None,
     owner: User | None = None,
     description: str = "",
     cpv_code: str = "",
@@ -69,6 +69,7 @@ def contract_create(
     areas=(),
     joint_buyers=(),
     ocid: str = "",
+    ocds_release_date: datetime.datetime | None = None,
 ) -> Contract:
     contract = Contract(
         buyer=buyer,
@@ -83,6 +84,7 @@ def contract_create(
         procedure=procedure,
         planned_procurement_start=planned_procurement_start,
         ocid=ocid,
+        ocds_release_date=ocds_release_date,
     )
     contract.full_clean()
     _by(contract, by).save()

@@ -95,9 +95,14 @@ class OcdsUploadForm(GovFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         places = places_for_import(user)
         self.fields["place"].queryset = places
-        if len(places) == 1:
-            self.fields["place"].initial = places[0].pk
+        self.only_place = places[0] if len(places) == 1 else None
+        if self.only_place is not None:
+            self.fields["place"].initial = self.only_place.pk
             self.fields["place"].widget = forms.HiddenInput()
+            self.fields["place"].required = False
+
+    def clean_place(self):
+        return self.cleaned_data.get("place") or self.only_place
 
 
 def choice_name(prefix: str, key: str) -> str:

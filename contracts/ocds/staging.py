@@ -109,7 +109,8 @@ def choose(
     if any(pk not in mine for pk in chosen.values()):
         raise ValidationError("Match a buyer only to a body you are an officer of")
     choices = {"buyers": chosen, "cancel": sorted(cancellations)}
-    if choices != staged.choices:
+    current = {"buyers": {}, "cancel": [], **staged.choices}
+    if choices != current:
         staged.choices = choices
         staged.revision += 1
         staged.save(update_fields=["choices", "revision"])

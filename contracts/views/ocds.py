@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.views import View
 from django.views.generic import DetailView, FormView
 
 from people.models import Organisation
@@ -268,18 +269,22 @@ class BuyerAliasListView(RuleRequiredMixin, FormView):
         return redirect("contracts:buyer_aliases", slug=organisation.slug)
 
 
-class BuyerAliasRemoveView(BuyerAliasListView):
+class BuyerAliasRemoveView(View):
+    """POST only: stop recognising a name or identifier (kept, marked removed)."""
+
     http_method_names = ["post"]
 
-    def post(self, request, *args, **kwargs):
-        if not self.may_manage():
+    def post(self, request, slug, alias):
+        organisation = get_object_or_404(
+            Organisation.objects.filter(kind__in=Organisation.PUBLIC_BODY_KINDS), slug=slug
+        )
+        if not allowed(request.user, MANAGE_ALIASES, organisation):
             raise PermissionDenied
-        organisation = self.get_permission_object()
-        alias = get_object_or_404(organisation.buyer_aliases, pk=self.kwargs["alias"])
+        record = get_object_or_404(organisation.buyer_aliases, pk=alias)
         try:
-            aliases.buyer_alias_remove(alias=alias, by=request.user)
+            aliases.buyer_alias_remove(alias=record, by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"{alias.value} is no longer recognised as {organisation}")
+            messages.success(request, f"{record.value} is no longer recognised as {organisation}")
         return redirect("contracts:buyer_aliases", slug=organisation.slug)

@@ -95,6 +95,7 @@ def rows(scope: Scope):
         .order_by("contract__reference", "contract__commitments__id", "start")
         .values_list(
             "contract__commitments__id",
+            "contract_id",
             "contract__reference",
             "contract__ocid",
             "contract__title",
@@ -131,6 +132,7 @@ def rows(scope: Scope):
 
     for (
         commitment_id,
+        contract_id,
         reference,
         ocid,
         title,
@@ -167,7 +169,7 @@ def rows(scope: Scope):
             scope.place.gss_code,
             commitment_id,
             reference,
-            ocid or ocid_for(reference=reference, ocid=""),
+            ocid_for(contract_id=contract_id, ocid=ocid),
             title,
             buyer,
             buyer_identifier,

@@ -168,6 +168,7 @@ KWARGS = {
     "dashboards:transparency": lambda w: {"slug": w.place.slug},
     "dashboards:commitments_csv": lambda w: {"slug": w.place.slug},
     "dashboards:ocds": lambda w: {"slug": w.place.slug},
+    "dashboards:ocds_extension": lambda w: {"name": "extension.json"},
 }
 
 

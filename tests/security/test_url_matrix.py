@@ -263,6 +263,7 @@ EXPECTED = {
     "dashboards:transparency": ANYONE,
     "dashboards:commitments_csv": ANYONE,
     "dashboards:ocds": ANYONE,
+    "dashboards:ocds_extension": ANYONE,
 }
 
 # POST-only views answer 405 to a GET whoever asks, so their decisions are checked with a POST

@@ -170,7 +170,7 @@ class BuyerAliasForm(GovFormMixin, forms.Form):
     submit_label = "Add"
 
     kind = forms.ChoiceField(
-        label="What is it",
+        label="Is it an identifier or a name?",
         choices=BuyerAlias.Kind.choices,
         widget=forms.RadioSelect,
         error_messages={"required": "Choose whether it is an identifier or a name"},

@@ -34,7 +34,7 @@ class Status:
         SKIPPED: "Skipped",
         REFUSED: "Refused",
         HELD: "Needs your confirmation",
-        PROBLEM: "Has problems",
+        PROBLEM: "With problems",
     }
     WRITTEN = (CREATED, UPDATED, UNCHANGED)
 
@@ -160,7 +160,7 @@ class ImportReport:
         counted = self.counts()
         parts = [f"{n} {Status.LABELS[s].lower()}" for s, n in counted.items()]
         releases = "release" if self.releases == 1 else "releases"
-        text = f"{self.releases} {releases}: " + (", ".join(parts) or "none to import")
+        text = f"{self.releases} {releases} read: " + (", ".join(parts) or "none to import")
         if self.suppliers_created:
             count = len(self.suppliers_created)
             text += f"; {count} new {'supplier' if count == 1 else 'suppliers'}"

@@ -154,7 +154,7 @@ class OcdsImportReviewView(StagedImportMixin, FormView):
                 )
             else:
                 report = staging.confirm(staged=staged, by=user, revision=seen)
-                messages.success(self.request, f"Imported: {report.summary()}")
+                messages.success(self.request, f"Import saved. {report.summary()}")
                 return redirect("contracts:ocds_result", pk=staged.pk)
         except ValidationError as error:
             apply_validation_error(form, error)

@@ -27,7 +27,7 @@ def run(*args) -> str:
 def test_the_command_imports_the_officers_releases_and_reports_each(officer, council):
     output = run(MANY, "--as", officer.email)
     assert Contract.objects.filter(buyer=council).count() == 4
-    assert "10 releases: 4 created, 4 skipped, 2 has problems" in output
+    assert "10 releases read: 4 created, 4 skipped, 2 with problems" in output
     assert "Created: 4" in output and "Skipped: 4" in output
     assert 'releases[8].tender.value.currency: the currency is "EUR"' in output
     assert output.count('the currency is "EUR"') == 1

@@ -317,13 +317,12 @@ def _ensure_periods(contract: Contract) -> int:
     """Quarterly reporting periods over the contract period, when it has one and none yet."""
     if not (contract.contract_start and contract.contract_end) or contract.periods.exists():
         return 0
-    created = 0
-    for start, end in quarters(contract.contract_start, contract.contract_end):
-        _period, made = ReportingPeriod.objects.get_or_create(
-            contract=contract, start=start, defaults={"end": end}
-        )
-        created += made
-    return created
+    periods = [
+        ReportingPeriod(contract=contract, start=start, end=end)
+        for start, end in quarters(contract.contract_start, contract.contract_end)
+    ]
+    ReportingPeriod.objects.bulk_create(periods)
+    return len(periods)
 
 
 @transaction.atomic

@@ -193,12 +193,17 @@ def contract_start_procurement(
     problem = procurement_start_gate(contract)
     if problem:
         raise ValidationError({"stage": problem})
+    _record_start(contract, started_on, by)
+    return contract
+
+
+def _record_start(contract: Contract, started_on: datetime.date, by: User) -> None:
+    """Procurement started on `started_on`: recorded with its section 1 compliance."""
     if started_on > timezone.localdate():
         raise ValidationError({"started_on": "The start date cannot be in the future"})
     contract.procurement_started_on = started_on
     contract.s1_compliance = compliance_for(contract, started_on)
     _set_stage(contract, Stage.PROCUREMENT_STARTED, by)
-    return contract
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -236,11 +241,7 @@ def contract_record_procurement_start(
         raise ValidationError(
             {"stage": f"The contract is already {contract.get_stage_display().lower()}"}
         )
-    if started_on > timezone.localdate():
-        raise ValidationError({"started_on": "The start date cannot be in the future"})
-    contract.procurement_started_on = started_on
-    contract.s1_compliance = compliance_for(contract, started_on)
-    _set_stage(contract, Stage.PROCUREMENT_STARTED, by)
+    _record_start(contract, started_on, by)
     return contract
 
 

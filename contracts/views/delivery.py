@@ -68,6 +68,7 @@ __all__ = [
     "ReturnRejectView",
     "ReturnVerifyView",
     "SubcontractorCreateView",
+    "SupplyChainAddView",
     "delivery_context",
     "double_counts_by_commitment",
 ]
@@ -327,55 +328,59 @@ class AwardView(ContractActionMixin, FormView):
         return redirect(contract)
 
 
-class SubcontractorCreateView(ContractActionMixin, FormView):
-    template_name = "contracts/subcontractor_form.html"
+class SupplyChainAddView(ContractActionMixin, FormView):
+    """Add an organisation to the contract's supply chain: a chosen one, or a new supplier
+    registered from the form (kept only if the service accepts it)."""
+
+    form_class = None
+    added = ""
 
     def get_form(self, form_class=None):
-        return SubcontractorForm(**self.get_form_kwargs(), contract=self.get_contract())
+        return self.form_class(**self.get_form_kwargs(), contract=self.get_contract())
+
+    def add(self, contract: Contract, organisation: Organisation, form) -> None:
+        raise NotImplementedError
 
     def form_valid(self, form):
         contract = self.get_contract()
         try:
             with transaction.atomic():
                 organisation = _supplier_from(form, self.request.user)
-                services.subcontractor_add(
-                    contract=contract, organisation=organisation, by=self.request.user
-                )
+                self.add(contract, organisation, form)
         except ValidationError as error:
             apply_validation_error(
                 form, _renamed(error, {**SUPPLIER_FIELDS, "organisation": "existing"})
             )
             return self.form_invalid(form)
-        messages.success(self.request, f"{organisation} added as a subcontractor")
+        messages.success(self.request, f"{organisation} {self.added}")
         return redirect(contract)
 
 
-class AwardSupplierCreateView(ContractActionMixin, FormView):
+class SubcontractorCreateView(SupplyChainAddView):
+    template_name = "contracts/subcontractor_form.html"
+    form_class = SubcontractorForm
+    added = "added as a subcontractor"
+
+    def add(self, contract, organisation, form):
+        services.subcontractor_add(
+            contract=contract, organisation=organisation, by=self.request.user
+        )
+
+
+class AwardSupplierCreateView(SupplyChainAddView):
     """Name another supplier on the award (a framework or a joint award)."""
 
     template_name = "contracts/award_supplier_form.html"
+    form_class = AwardSupplierForm
+    added = "added to the award"
 
-    def get_form(self, form_class=None):
-        return AwardSupplierForm(**self.get_form_kwargs(), contract=self.get_contract())
-
-    def form_valid(self, form):
-        contract = self.get_contract()
-        try:
-            with transaction.atomic():
-                organisation = _supplier_from(form, self.request.user)
-                services.award_supplier_add(
-                    contract=contract,
-                    organisation=organisation,
-                    by=self.request.user,
-                    value=form.cleaned_data["value"],
-                )
-        except ValidationError as error:
-            apply_validation_error(
-                form, _renamed(error, {**SUPPLIER_FIELDS, "organisation": "existing"})
-            )
-            return self.form_invalid(form)
-        messages.success(self.request, f"{organisation} added to the award")
-        return redirect(contract)
+    def add(self, contract, organisation, form):
+        services.award_supplier_add(
+            contract=contract,
+            organisation=organisation,
+            by=self.request.user,
+            value=form.cleaned_data["value"],
+        )
 
 
 class KpiCreateView(ContractActionMixin, FormView):

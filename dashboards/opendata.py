@@ -9,9 +9,9 @@ not.
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum
 
-from contracts.models import Commitment, DeliveryReturn, ReportingPeriod
+from contracts.models import AwardSupplier, Commitment, DeliveryReturn, ReportingPeriod
 from places.models import Area
 
 from .figures import Scope, commitments
@@ -87,6 +87,15 @@ def rows(scope: Scope):
         )
         .annotate(verified=Subquery(verified, output_field=MONEY))
         .annotate(
+            # A supplier named on the award (any of a framework's), not a subcontractor.
+            on_award=Exists(
+                AwardSupplier.objects.filter(
+                    contract_id=OuterRef("contract_id"),
+                    organisation_id=OuterRef("contract__commitments__delivered_by_id"),
+                )
+            )
+        )
+        .annotate(
             value=ExpressionWrapper(
                 F("verified") * F("contract__commitments__proxy_value"),
                 output_field=MONEY,
@@ -104,6 +113,7 @@ def rows(scope: Scope):
             "contract__commitments__delivered_by__name",
             "contract__commitments__delivered_by_id",
             "contract__supplier_id",
+            "on_award",
             "contract__commitments__measure__framework__name",
             "contract__commitments__measure__framework__version",
             "contract__commitments__measure__code",
@@ -141,6 +151,7 @@ def rows(scope: Scope):
         delivered_by,
         delivered_by_id,
         supplier_id,
+        on_award,
         framework,
         version,
         code,
@@ -174,7 +185,7 @@ def rows(scope: Scope):
             buyer,
             buyer_identifier,
             delivered_by,
-            "supplier" if delivered_by_id == supplier_id else "subcontractor",
+            "supplier" if on_award or delivered_by_id == supplier_id else "subcontractor",
             f"{framework} ({version})",
             code,
             name,

@@ -62,3 +62,18 @@ def test_csv_period_filter(client, world):
 def test_csv_streams_in_constant_queries(client, world, django_assert_max_num_queries):
     with django_assert_max_num_queries(6):
         _csv(client, world.place)
+
+
+def test_every_supplier_on_an_award_is_a_supplier_in_the_csv(client, world):
+    """A framework's second supplier delivers as a supplier, not as a subcontractor."""
+    from contracts import services
+    from tests.contracts.factories import CommitmentFactory, DeliveryReturnFactory, SupplierFactory
+
+    second = SupplierFactory(name="Second Framework Ltd")
+    services.award_supplier_add(contract=world.c1, organisation=second, by=world.officer)
+    commitment = CommitmentFactory(
+        contract=world.c1, delivered_by=second, measure=world.m1, objective=world.o1
+    )
+    DeliveryReturnFactory(commitment=commitment, status="verified")
+    rows = [r for r in _csv(client, world.place) if r["commitment_id"] == str(commitment.pk)]
+    assert rows and {r["delivered_by_role"] for r in rows} == {"supplier"}

@@ -567,3 +567,32 @@ def test_the_award_supplier_rows_follow_the_contract_supplier(run, officer, plac
     """Contract.supplier is the first supplier on the award, whatever wrote it."""
     contract = AwardedContractFactory(place=place, buyer=buyer, owner=officer)
     assert services.award_supplier_ids(contract) == {contract.supplier_id}
+
+
+# Scotland and Wales ------------------------------------------------------------------------------
+
+
+def test_scottish_notices_without_values_import_as_value_not_published(run, buyer):
+    report = run(load("scotland_no_values.json"))
+    created = [o for o in report.outcomes if o.status == "created"]
+    assert len(created) == 2
+    assert set(Contract.objects.values_list("estimated_value", flat=True)) == {None}
+    assert [o.reason for o in report.skipped] == [
+        "the buyer Glenmoor Council is not recognised. If it is one of your bodies, say so on "
+        "the review page"
+    ]
+
+
+def test_a_bilingual_welsh_buyer_name_is_matched_once_and_then_recognised(run, buyer):
+    data = load("sell2wales_bilingual.json")
+    key = "name:cyngor testborough testborough council"
+    first = run(data)
+    assert first.unrecognised[key].releases == 2 and not first.written
+    run(data, buyer_matches={key: buyer})
+    assert Contract.objects.filter(buyer=buyer).count() == 2
+    assert BuyerAlias.objects.get(organisation=buyer).value == (
+        "Cyngor Testborough / Testborough Council"
+    )
+    again = run(data)
+    assert not again.unrecognised
+    assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]

@@ -153,29 +153,17 @@ def _delivery_metric(commitment: Commitment) -> dict:
     }
 
 
-def release_for(contract: Contract, *, now: str) -> dict:
-    ocid = ocid_for(contract_id=contract.pk, ocid=contract.ocid)
-    assessment = contract.approved_assessments[0] if contract.approved_assessments else None
-    tags = ["planning", "tender"]
-    parties = [_party(contract.buyer, ["buyer"])]
-    parties += [_party(o, ["buyer"]) for o in contract.joint_buyers.all()]
-    release: dict = {
-        "ocid": ocid,
-        "id": f"{ocid}-socialvalue-{now[:10]}",
-        "date": now,
-        "tag": tags,
-        "initiationType": "tender",
-        "language": "en",
-        "buyer": {"id": _party_id(contract.buyer), "name": contract.buyer.name},
-    }
-    planning: dict = {}
-    if assessment is not None:
-        planning["rationale"] = (
+def _planning(assessment: Assessment | None) -> dict:
+    """The approved section 1 assessment, as a met approval milestone and its rationale."""
+    if assessment is None:
+        return {}
+    return {
+        "rationale": (
             "Social value was considered under section 1 of the Public Services (Social Value) "
             f"Act 2012 in an assessment (version {assessment.version}) approved on "
             f"{timezone.localtime(assessment.approved_at):%-d %B %Y}."
-        )
-        planning["milestones"] = [
+        ),
+        "milestones": [
             {
                 "id": f"s1-assessment-v{assessment.version}",
                 "title": "Social value assessment approved (Social Value Act 2012, section 1)",
@@ -183,9 +171,11 @@ def release_for(contract: Contract, *, now: str) -> dict:
                 "status": "met",
                 "dateMet": _datetime(assessment.approved_at),
             }
-        ]
-    if planning:
-        release["planning"] = planning
+        ],
+    }
+
+
+def _tender(contract: Contract, assessment: Assessment | None) -> dict:
     tender: dict = {
         "id": contract.reference,
         "title": contract.title,
@@ -208,7 +198,28 @@ def release_for(contract: Contract, *, now: str) -> dict:
         tender["sustainability"] = sustainability
     if contract.description:
         tender["description"] = contract.description
-    release["tender"] = tender
+    return tender
+
+
+def release_for(contract: Contract, *, now: str) -> dict:
+    ocid = ocid_for(contract_id=contract.pk, ocid=contract.ocid)
+    assessment = contract.approved_assessments[0] if contract.approved_assessments else None
+    tags = ["planning", "tender"]
+    parties = [_party(contract.buyer, ["buyer"])]
+    parties += [_party(o, ["buyer"]) for o in contract.joint_buyers.all()]
+    release: dict = {
+        "ocid": ocid,
+        "id": f"{ocid}-socialvalue-{now[:10]}",
+        "date": now,
+        "tag": tags,
+        "initiationType": "tender",
+        "language": "en",
+        "buyer": {"id": _party_id(contract.buyer), "name": contract.buyer.name},
+    }
+    planning = _planning(assessment)
+    if planning:
+        release["planning"] = planning
+    release["tender"] = _tender(contract, assessment)
     if contract.supplier_id and contract.awarded_on:
         tags.append("award")
         suppliers = [row.organisation for row in contract.award_rows] or [contract.supplier]

@@ -15,11 +15,13 @@ from places.models import Area
 from socialvalue.forms import GovDateField, GovFormMixin
 from socialvalue.uploads import EvidenceFileField
 
-from .models import Commitment, Contract, ReportingPeriod
+from .models import SUPPLIER_KINDS, Commitment, Contract, ReportingPeriod
+from .services import award_supplier_ids
 
 __all__ = [
     "AnswerForm",
     "AwardForm",
+    "AwardSupplierForm",
     "CommitmentForm",
     "ConfirmSupportForm",
     "KpiForm",
@@ -34,11 +36,6 @@ __all__ = [
 
 EVIDENCE_FILE_SLOTS = 3
 DECIMAL_INPUT = {"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off"}
-SUPPLIER_KINDS = (
-    Organisation.Kind.SUPPLIER,
-    Organisation.Kind.SOCIAL_ENTERPRISE,
-    Organisation.Kind.VCS,
-)
 
 
 def _quantity_field(label: str, what: str, *, help_text: str = "", min_value="0") -> forms.Field:
@@ -207,13 +204,37 @@ class SubcontractorForm(SupplierChoiceMixin, GovFormMixin, forms.Form):
 
     def __init__(self, *args, contract: Contract, **kwargs):
         super().__init__(*args, **kwargs)
-        taken = [o.pk for o in contract.subcontractors.all()]
-        if contract.supplier_id:
-            taken.append(contract.supplier_id)
+        taken = [o.pk for o in contract.subcontractors.all()] + list(award_supplier_ids(contract))
         self.add_supplier_fields(
             _supplier_queryset().exclude(pk__in=taken), existing_label="Subcontractor"
         )
         self.helper.layout = Layout(*self.supplier_layout())
+
+    def clean(self):
+        return self.clean_supplier_fields(super().clean())
+
+
+class AwardSupplierForm(SupplierChoiceMixin, GovFormMixin, forms.Form):
+    """Another supplier named on the award: a framework or a joint award names several."""
+
+    submit_label = "Add supplier to the award"
+
+    value = _quantity_field(
+        "Its share of the award value (£, optional)",
+        "share of the award value",
+        help_text="Only if the award gives this supplier its own value. Leave it empty "
+        "otherwise: the award value is never divided up",
+    )
+
+    def __init__(self, *args, contract: Contract, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["value"].required = False
+        taken = [o.pk for o in contract.subcontractors.all()] + list(award_supplier_ids(contract))
+        self.add_supplier_fields(
+            _supplier_queryset().exclude(pk__in=taken), existing_label="Supplier"
+        )
+        self.order_fields(["existing", "new_name", "new_size", "new_is_vcse", "new_identifier"])
+        self.helper.layout = Layout(*self.supplier_layout(), "value")
 
     def clean(self):
         return self.clean_supplier_fields(super().clean())
@@ -317,7 +338,7 @@ class CommitmentForm(GovFormMixin, forms.Form):
         label="Delivered by",
         queryset=Organisation.objects.none(),
         empty_label=None,
-        help_text="The supplier, or one of its subcontractors. Each delivery is claimed once",
+        help_text="A supplier on the award, or a subcontractor. Each delivery is claimed once",
         error_messages={"required": "Choose who will deliver it"},
     )
     start_date = GovDateField(label="Start date", label_text="Start date")
@@ -349,8 +370,7 @@ class CommitmentForm(GovFormMixin, forms.Form):
             place=place, status=Objective.Status.ACTIVE
         ).order_by("title")
         delivering = [o.pk for o in contract.subcontractors.all()]
-        if contract.supplier_id:
-            delivering.append(contract.supplier_id)
+        delivering += award_supplier_ids(contract)
         self.fields["delivered_by"].queryset = Organisation.objects.filter(
             pk__in=delivering
         ).order_by("name")

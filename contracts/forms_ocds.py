@@ -1,37 +1,40 @@
-"""The form for importing contracts from an OCDS release package (Find a Tender, Contracts
-Finder)."""
+"""Forms for importing OCDS notices: the upload, the review of a preview, and the names a
+public body publishes under."""
 
+import hashlib
 import os
 
 from django import forms
 from django.db.models import QuerySet
 
 from people.models import Membership, Organisation
-from people.permissions import place_ids
+from people.permissions import organisation_ids
 from places.models import Place
 from socialvalue.forms import GovFormMixin
-from socialvalue.rules import allowed
 
+from .models import BuyerAlias
 from .ocds import MAX_BYTES, parse_json
+from .ocds.matching import importer_bodies
+from .ocds.report import ImportReport
 
 ADD_RULE = "contracts.add_contract"
 
 
 def places_for_import(user) -> QuerySet[Place]:
-    """The places the user may add contracts in (by the rule, place by place)."""
+    """The places where the user is an officer of a public body: an import creates and updates
+    contracts only for those bodies."""
     if not user.is_authenticated:
         return Place.objects.none()
-    candidates = (
-        Place.objects.all()
-        if user.is_superuser
-        else Place.objects.filter(pk__in=place_ids(user, Membership.Role.OFFICER))
+    bodies = Organisation.objects.filter(
+        pk__in=organisation_ids(user, Membership.Role.OFFICER),
+        kind__in=Organisation.PUBLIC_BODY_KINDS,
+        archived_at__isnull=True,
     )
-    keep = [place.pk for place in candidates if allowed(user, ADD_RULE, place)]
-    return Place.objects.filter(pk__in=keep).order_by("name")
+    return Place.objects.filter(organisations__in=bodies).distinct().order_by("name")
 
 
 class JsonFileField(forms.FileField):
-    """A `.json` upload, smaller than the limit, that parses as JSON. Cleans to the parsed data."""
+    """A `.json` upload, smaller than the limit, that parses as JSON. Cleans to the upload."""
 
     def __init__(self, *, max_bytes: int = MAX_BYTES, **kwargs):
         self.max_bytes = max_bytes
@@ -58,24 +61,23 @@ class JsonFileField(forms.FileField):
         name = os.path.basename(upload.name or "")
         if not name.lower().endswith(".json"):
             raise forms.ValidationError("The selected file must be a .json file")
+        too_big = f"The selected file must be smaller than {self.max_bytes // 1024 // 1024} MB"
         if upload.size > self.max_bytes:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {self.max_bytes // 1024 // 1024} MB"
-            )
+            raise forms.ValidationError(too_big)
         upload.seek(0)
         raw = upload.read(self.max_bytes + 1)
         if len(raw) > self.max_bytes:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {self.max_bytes // 1024 // 1024} MB"
-            )
+            raise forms.ValidationError(too_big)
         try:
-            return parse_json(raw)
+            parse_json(raw)
         except ValueError as exc:
             raise forms.ValidationError(str(exc)) from None
+        upload.seek(0)
+        return upload
 
 
-class OcdsImportForm(GovFormMixin, forms.Form):
-    submit_label = "Import contracts"
+class OcdsUploadForm(GovFormMixin, forms.Form):
+    submit_label = "Upload and preview"
 
     place = forms.ModelChoiceField(
         label="Place",
@@ -84,17 +86,8 @@ class OcdsImportForm(GovFormMixin, forms.Form):
         widget=forms.RadioSelect,
         error_messages={
             "required": "Choose the place the contracts are for",
-            "invalid_choice": "Choose a place you add contracts in",
+            "invalid_choice": "Choose a place where you are an officer of a public body",
         },
-    )
-    buyer = forms.ModelChoiceField(
-        label="Buyer (optional)",
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label="The buyer named in the file",
-        help_text="Only if the file's buyer is not found: every contract in the file is then "
-        "recorded as bought by this organisation",
-        error_messages={"invalid_choice": "Choose a public body serving the place"},
     )
     file = JsonFileField(label="OCDS release package")
 
@@ -102,15 +95,92 @@ class OcdsImportForm(GovFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         places = places_for_import(user)
         self.fields["place"].queryset = places
-        if len(places) == 1:
-            self.initial.setdefault("place", places[0].pk)
-        self.fields["buyer"].queryset = Organisation.objects.filter(
-            place__in=places, kind__in=Organisation.PUBLIC_BODY_KINDS, archived_at__isnull=True
-        ).order_by("name")
+        self.only_place = places[0] if len(places) == 1 else None
+        if self.only_place is not None:
+            self.fields["place"].initial = self.only_place.pk
+            self.fields["place"].widget = forms.HiddenInput()
+            self.fields["place"].required = False
 
-    def clean(self):
-        data = super().clean()
-        place, buyer = data.get("place"), data.get("buyer")
-        if place and buyer and buyer.place_id != place.pk:
-            self.add_error("buyer", f"{buyer} does not serve {place}. Choose a buyer in {place}")
-        return data
+    def clean_place(self):
+        return self.cleaned_data.get("place") or self.only_place
+
+
+def choice_name(prefix: str, key: str) -> str:
+    """A form field name for a key read from the file (which may hold any text)."""
+    return f"{prefix}_{hashlib.sha256(key.encode()).hexdigest()[:16]}"
+
+
+LEAVE_OUT = ""
+
+
+class OcdsReviewForm(GovFormMixin, forms.Form):
+    """On the preview: which of the importer's bodies each unrecognised buyer is (or leave its
+    releases out), and which cancellations to apply."""
+
+    submit_label = "Update the preview"
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, report: ImportReport, staged, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("revision", staged.revision)
+        self.bodies = {b.pk: b for b in importer_bodies(staged.by, staged.place)}
+        choices = [(LEAVE_OUT, "Not one of mine: leave its releases out")]
+        choices += [(str(pk), body.name) for pk, body in self.bodies.items()]
+        self.buyer_fields = {}
+        for key, buyer in report.unrecognised.items():
+            name = choice_name("buyer", key)
+            self.fields[name] = forms.ChoiceField(
+                label=str(buyer),
+                choices=choices,
+                widget=forms.RadioSelect,
+                required=False,
+                initial=str(buyer.chosen_id or LEAVE_OUT),
+                help_text=f"Named as buyer in {buyer.releases} "
+                f"{'release' if buyer.releases == 1 else 'releases'}",
+                error_messages={"invalid_choice": "Choose one of your bodies, or leave it out"},
+            )
+            self.buyer_fields[name] = key
+        self.cancel_fields = {}
+        for ocid, notice in report.cancellations.items():
+            name = choice_name("cancel", ocid)
+            self.fields[name] = forms.BooleanField(
+                label=f"Cancel {notice.reference}: {notice.title}",
+                required=False,
+                initial=notice.confirmed,
+                help_text=f"The notice {ocid} says the procurement or contract was cancelled",
+            )
+            self.cancel_fields[name] = ocid
+        # The page renders the form inside its own <form>, with two buttons.
+        self.helper.form_tag = False
+        self.helper.inputs = []
+
+    def buyer_matches(self) -> dict[str, Organisation | None]:
+        matches = {}
+        for name, key in self.buyer_fields.items():
+            value = self.cleaned_data.get(name) or LEAVE_OUT
+            matches[key] = self.bodies.get(int(value)) if value else None
+        return matches
+
+    def cancellations(self) -> set[str]:
+        return {ocid for name, ocid in self.cancel_fields.items() if self.cleaned_data.get(name)}
+
+
+class BuyerAliasForm(GovFormMixin, forms.Form):
+    submit_label = "Add"
+
+    kind = forms.ChoiceField(
+        label="Is it an identifier or a name?",
+        choices=BuyerAlias.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose whether it is an identifier or a name"},
+    )
+    value = forms.CharField(
+        label="Identifier or name, as the notices spell it",
+        max_length=200,
+        help_text="For example GB-PPON-ABCD-1234-EFGH, GB-SRS-…, or The North Yorkshire Council",
+        error_messages={
+            "required": "Enter the identifier or name the body publishes under",
+            "max_length": "The identifier or name must be 200 characters or fewer",
+        },
+    )

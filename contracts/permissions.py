@@ -13,9 +13,25 @@ def _buying_orgs(contract) -> set[int]:
     return {contract.buyer_id, *(o.pk for o in contract.joint_buyers.all())}
 
 
-def _supplier_orgs(contract) -> set[int]:
-    orgs = {o.pk for o in contract.subcontractors.all()}
+def _award_orgs(contract) -> set[int]:
+    """Every supplier named on the award (prefetch `award_suppliers` to save the query)."""
+    orgs = {row.organisation_id for row in contract.award_suppliers.all()}
     if contract.supplier_id:
+        orgs.add(contract.supplier_id)
+    return orgs
+
+
+def _supplier_orgs(contract) -> set[int]:
+    return _award_orgs(contract) | {o.pk for o in contract.subcontractors.all()}
+
+
+def reporting_orgs(commitment) -> set[int]:
+    """The organisations that answer for a commitment's returns: the one delivering it, and,
+    for a subcontractor's commitment, the first supplier on the award (who reports for the
+    supply chain). Another supplier on a framework never reports for its neighbours."""
+    contract = commitment.contract
+    orgs = {commitment.delivered_by_id}
+    if contract.supplier_id and commitment.delivered_by_id not in _award_orgs(contract):
         orgs.add(contract.supplier_id)
     return orgs
 
@@ -58,13 +74,13 @@ def can_approve_assessment(user, assessment) -> bool:
 
 @rule("contracts.submit_return")
 def can_submit_return(user, commitment) -> bool:
-    """The delivering organisation's contacts, the main supplier's contacts (who report for
-    their subcontractors), or an officer running the contract."""
+    """The delivering organisation's contacts, the first supplier's contacts for a
+    subcontractor's commitment (`reporting_orgs`), or an officer running the contract."""
     contract = commitment.contract
     if contract.stage not in OPEN_STAGES:
         return False
     supplier_contacts = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
-    if {commitment.delivered_by_id, contract.supplier_id} & supplier_contacts:
+    if reporting_orgs(commitment) & supplier_contacts:
         return True
     return can_manage_contract(user, contract)
 
@@ -83,7 +99,7 @@ def can_download_evidence(user, delivery_return) -> bool:
     only to those who check the return or answer for it: officers of a buying organisation (who
     verify returns, `verify_return`), and the supplier contacts of the organisation reporting
     it (the delivering organisation, or the main supplier, who reports and answers queries for
-    its subcontractors, as `submit_return` allows). Not leaders, who need the figures and not
+    its subcontractors, as `submit_return` allows: `reporting_orgs`). Not leaders, who need the figures and not
     the files; not other subcontractors; not the community group supported.
 
     `DeliveryReturn.objects.evidence_downloadable_by(user)` is the same rule as a queryset."""
@@ -91,7 +107,7 @@ def can_download_evidence(user, delivery_return) -> bool:
     if can_manage_contract(user, contract):
         return True
     supplier_contacts = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
-    reporting = {delivery_return.commitment.delivered_by_id, contract.supplier_id}
+    reporting = reporting_orgs(delivery_return.commitment)
     return bool(reporting & supplier_contacts) and can_view_contract(user, contract)
 
 
@@ -112,3 +128,21 @@ def can_confirm_support(user, delivery_return) -> bool:
 @rule("contracts.view_supplier_side")
 def is_supplier_side(user, contract) -> bool:
     return bool(_supplier_orgs(contract) & organisation_ids(user))
+
+
+@rule("contracts.view_buyer_aliases")
+def can_view_buyer_aliases(user, organisation) -> bool:
+    """The people of a public body see the names and identifiers it publishes notices under."""
+    return organisation.is_public_body and bool(
+        {organisation.pk} & organisation_ids(user, Role.OFFICER, Role.LEADER, Role.ORG_ADMIN)
+    )
+
+
+@rule("contracts.manage_buyer_aliases")
+def can_manage_buyer_aliases(user, organisation) -> bool:
+    """Its organisation admins keep that list (imports also learn from confirmed matches)."""
+    return (
+        organisation.is_public_body
+        and organisation.archived_at is None
+        and organisation.pk in organisation_ids(user, Role.ORG_ADMIN)
+    )

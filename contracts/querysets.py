@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Q, Sum
+from django.db.models import Exists, OuterRef, Q, Sum
 
 # A contract takes delivery returns, and answers to queries about them, while it is awarded or
 # in delivery (`contracts.submit_return`, `contracts.answer_query`).
@@ -17,18 +17,25 @@ def _linked_to(through, organisation_ids) -> Q:
 
 
 def reported_by(organisation_ids, prefix: str = "") -> Q:
-    """Commitments (at `prefix`) that the organisations report on: as the organisation
-    delivering them, or as the main supplier of their contract. The suppliers' contracts are
-    read first (one query): with the OR spanning commitments and contracts, PostgreSQL joined
-    every commitment to its contract (100 ms at county scale); on commitments alone, two index
-    scans answer in 3 ms."""
-    from .models import Contract
+    """Commitments (at `prefix`) that the organisations report on (`permissions.reporting_orgs`
+    as a query): as the organisation delivering them, or as the first supplier on the award of
+    their contract, for the commitments of its subcontractors (not of the award's other
+    suppliers). The suppliers' contracts are read first (one query): with the OR spanning
+    commitments and contracts, PostgreSQL joined every commitment to its contract (100 ms at
+    county scale); on commitments alone, two index scans answer in 3 ms."""
+    from .models import AwardSupplier, Contract
 
     contract_ids = list(
         Contract.objects.filter(supplier_id__in=organisation_ids).values_list("pk", flat=True)
     )
-    return Q(**{f"{prefix}delivered_by_id__in": organisation_ids}) | Q(
-        **{f"{prefix}contract_id__in": contract_ids}
+    delivered_by_award_supplier = Exists(
+        AwardSupplier.objects.filter(
+            contract_id=OuterRef(f"{prefix}contract_id"),
+            organisation_id=OuterRef(f"{prefix}delivered_by_id"),
+        )
+    )
+    return Q(**{f"{prefix}delivered_by_id__in": organisation_ids}) | (
+        Q(**{f"{prefix}contract_id__in": contract_ids}) & ~Q(delivered_by_award_supplier)
     )
 
 
@@ -38,7 +45,7 @@ class ContractQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Buying organisations' people see their contracts; leaders of a place's public bodies
         see the place's; a supplier's contacts see their own contracts from award on (as the
-        main supplier or a subcontractor). Everyone else sees none: 404."""
+        supplier on the award or a subcontractor). Everyone else sees none: 404."""
         if not user.is_authenticated:
             return self.none()
         if user.is_superuser:
@@ -61,8 +68,11 @@ class ContractQuerySet(models.QuerySet):
         if led_places:
             condition |= Q(place_id__in=led_places)
         if supplier_orgs:
+            from .models import AwardSupplier
+
             condition |= Q(stage__in=self.SUPPLIER_VISIBLE_STAGES) & (
                 Q(supplier_id__in=supplier_orgs)
+                | _linked_to(AwardSupplier, supplier_orgs)
                 | _linked_to(self.model.subcontractors.through, supplier_orgs)
             )
         return self.filter(condition)

@@ -7,6 +7,7 @@ records who acted in the history. The named business rules are functions with do
 
 import calendar
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -21,6 +22,7 @@ from places.models import Area, Place
 
 from .models import (
     Assessment,
+    AwardSupplier,
     ClaimKey,
     Commitment,
     Contract,
@@ -58,7 +60,7 @@ def contract_create(
     reference: str,
     title: str,
     category: str,
-    estimated_value: Decimal,
+    estimated_value: Decimal | None,
     owner: User | None = None,
     description: str = "",
     cpv_code: str = "",
@@ -67,6 +69,7 @@ def contract_create(
     areas=(),
     joint_buyers=(),
     ocid: str = "",
+    ocds_release_date: datetime.datetime | None = None,
 ) -> Contract:
     contract = Contract(
         buyer=buyer,
@@ -81,6 +84,7 @@ def contract_create(
         procedure=procedure,
         planned_procurement_start=planned_procurement_start,
         ocid=ocid,
+        ocds_release_date=ocds_release_date,
     )
     contract.full_clean()
     _by(contract, by).save()
@@ -189,12 +193,17 @@ def contract_start_procurement(
     problem = procurement_start_gate(contract)
     if problem:
         raise ValidationError({"stage": problem})
+    _record_start(contract, started_on, by)
+    return contract
+
+
+def _record_start(contract: Contract, started_on: datetime.date, by: User) -> None:
+    """Procurement started on `started_on`: recorded with its section 1 compliance."""
     if started_on > timezone.localdate():
         raise ValidationError({"started_on": "The start date cannot be in the future"})
     contract.procurement_started_on = started_on
     contract.s1_compliance = compliance_for(contract, started_on)
     _set_stage(contract, Stage.PROCUREMENT_STARTED, by)
-    return contract
 
 
 def _add_months(day: datetime.date, months: int) -> datetime.date:
@@ -218,36 +227,212 @@ def quarters(start: datetime.date, end: datetime.date) -> list[tuple[datetime.da
 
 
 @transaction.atomic
-def contract_award(
-    *,
-    contract: Contract,
-    by: User,
-    supplier: Organisation,
-    award_value: Decimal,
-    awarded_on: datetime.date,
-    contract_start: datetime.date,
-    contract_end: datetime.date,
+def contract_record_procurement_start(
+    *, contract: Contract, started_on: datetime.date, by: User
 ) -> Contract:
+    """Record a start that happened outside the service, shown by a published notice (an
+    imported tender or award). Unlike `contract_start_procurement` this cannot be gated: the
+    procurement has started whatever the service says. `compliance_for` records whether section
+    1 was considered before it, so a contract imported with no approved assessment says so."""
     contract = Contract.objects.select_for_update().get(pk=contract.pk)
-    if contract.stage != Stage.PROCUREMENT_STARTED:
+    if contract.stage_index >= Contract.ORDER.index(Stage.PROCUREMENT_STARTED) or (
+        contract.stage == Stage.CANCELLED
+    ):
         raise ValidationError(
-            {"stage": "Only a contract whose procurement has started can be awarded"}
+            {"stage": f"The contract is already {contract.get_stage_display().lower()}"}
         )
+    _record_start(contract, started_on, by)
+    return contract
+
+
+@dataclass(frozen=True)
+class AwardedSupplier:
+    """One supplier named on an award: its share of the value only where the source gives it,
+    and the identifier the source used for it."""
+
+    organisation: Organisation
+    value: Decimal | None = None
+    identifier: str = ""
+
+
+def _award_dates(
+    contract: Contract,
+    awarded_on: datetime.date,
+    contract_start: datetime.date | None,
+    contract_end: datetime.date | None,
+) -> None:
     if awarded_on > timezone.localdate():
         raise ValidationError({"awarded_on": "The award date cannot be in the future"})
     if contract.procurement_started_on and awarded_on < contract.procurement_started_on:
         raise ValidationError(
             {"awarded_on": "The award date must be on or after the date procurement started"}
         )
-    contract.supplier = supplier
+    if contract_start and contract_end and contract_end <= contract_start:
+        raise ValidationError(
+            {"contract_end": "The contract end date must be after its start date"}
+        )
+
+
+def _set_award_suppliers(contract: Contract, suppliers: list[AwardedSupplier], by: User) -> None:
+    """The award names exactly `suppliers`, in order. A supplier with current commitments on the
+    contract cannot be taken off it."""
+    if not suppliers:
+        raise ValidationError({"supplier": "Name at least one supplier on the award"})
+    wanted = [s.organisation.pk for s in suppliers]
+    if len(set(wanted)) != len(wanted):
+        raise ValidationError({"supplier": "Name each supplier on the award once"})
+    existing = {row.organisation_id: row for row in contract.award_suppliers.all()}
+    leaving = set(existing) - set(wanted)
+    committed = (
+        Commitment.objects.current()
+        .filter(contract=contract, delivered_by_id__in=leaving)
+        .select_related("delivered_by")
+        .first()
+    )
+    if committed is not None:
+        raise ValidationError(
+            {
+                "supplier": f"{committed.delivered_by} has commitments on this contract, so it "
+                "stays on the award. Withdraw its commitments first"
+            }
+        )
+    for organisation_id in leaving:
+        _by(existing[organisation_id], by).delete()
+    for position, supplier in enumerate(suppliers):
+        row = existing.get(supplier.organisation.pk) or AwardSupplier(
+            contract=contract, organisation=supplier.organisation
+        )
+        before = (row.pk, row.position, row.value, row.identifier)
+        row.position, row.value = position, supplier.value
+        row.identifier = supplier.identifier or row.identifier
+        if (row.pk, row.position, row.value, row.identifier) != before or row.pk is None:
+            row.full_clean()
+            _by(row, by).save()
+    if contract.supplier_id != wanted[0]:
+        contract.supplier = suppliers[0].organisation
+        contract.full_clean()
+        _by(contract, by).save()
+
+
+def _ensure_periods(contract: Contract) -> int:
+    """Quarterly reporting periods over the contract period, when it has one and none yet."""
+    if not (contract.contract_start and contract.contract_end) or contract.periods.exists():
+        return 0
+    periods = [
+        ReportingPeriod(contract=contract, start=start, end=end)
+        for start, end in quarters(contract.contract_start, contract.contract_end)
+    ]
+    ReportingPeriod.objects.bulk_create(periods)
+    return len(periods)
+
+
+@transaction.atomic
+def contract_award(
+    *,
+    contract: Contract,
+    by: User,
+    award_value: Decimal | None,
+    awarded_on: datetime.date,
+    contract_start: datetime.date | None,
+    contract_end: datetime.date | None,
+    supplier: Organisation | None = None,
+    suppliers: Sequence[AwardedSupplier] = (),
+) -> Contract:
+    """Award the contract to `supplier`, or to every one of `suppliers` (a framework or a joint
+    award). The award value is the whole award's and is never divided among suppliers; each
+    supplier's own share is recorded only where it is known. An award value or contract period
+    that was not published may be left empty (imports); the pages always ask for them."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.stage != Stage.PROCUREMENT_STARTED:
+        raise ValidationError(
+            {"stage": "Only a contract whose procurement has started can be awarded"}
+        )
+    if (supplier is None) == (not suppliers):
+        raise ValueError("Give either supplier or suppliers")
+    named = [AwardedSupplier(supplier)] if supplier is not None else list(suppliers)
+    _award_dates(contract, awarded_on, contract_start, contract_end)
     contract.award_value = award_value
     contract.awarded_on = awarded_on
     contract.contract_start = contract_start
     contract.contract_end = contract_end
+    contract.supplier = named[0].organisation
     _set_stage(contract, Stage.AWARDED, by)
-    for start, end in quarters(contract_start, contract_end):
-        ReportingPeriod.objects.get_or_create(contract=contract, start=start, defaults={"end": end})
+    _set_award_suppliers(contract, named, by)
+    _ensure_periods(contract)
     return contract
+
+
+_UNCHANGED = object()
+
+
+@transaction.atomic
+def contract_award_amend(
+    *,
+    contract: Contract,
+    by: User,
+    suppliers: Sequence[AwardedSupplier] | None = None,
+    award_value=_UNCHANGED,
+    awarded_on=_UNCHANGED,
+    contract_start=_UNCHANGED,
+    contract_end=_UNCHANGED,
+) -> int:
+    """Change a recorded award (a later award notice, or a correction): only what is given.
+    The same rules as the award; a supplier with commitments stays on it. Reporting periods are
+    made when the contract period becomes known, and otherwise kept as they are (returns may
+    hang on them). Returns how many periods were made."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.stage not in (Stage.AWARDED, Stage.IN_DELIVERY):
+        raise ValidationError(
+            {"stage": f"The contract is {contract.get_stage_display().lower()}: its award is kept"}
+        )
+    for name, value in (
+        ("award_value", award_value),
+        ("awarded_on", awarded_on),
+        ("contract_start", contract_start),
+        ("contract_end", contract_end),
+    ):
+        if value is not _UNCHANGED:
+            setattr(contract, name, value)
+    _award_dates(contract, contract.awarded_on, contract.contract_start, contract.contract_end)
+    contract.full_clean()
+    _by(contract, by).save()
+    if suppliers is not None:
+        _set_award_suppliers(contract, list(suppliers), by)
+    return _ensure_periods(contract)
+
+
+@transaction.atomic
+def award_supplier_add(
+    *, contract: Contract, organisation: Organisation, by: User, value: Decimal | None = None
+) -> AwardSupplier:
+    """Name another supplier on the award (a framework or a joint award), after the others."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    if contract.stage not in (Stage.AWARDED, Stage.IN_DELIVERY):
+        raise ValidationError("Suppliers are added to the award once the contract is awarded")
+    if contract.award_suppliers.filter(organisation=organisation).exists():
+        raise ValidationError({"organisation": f"{organisation} is already on the award"})
+    if contract.subcontractors.filter(pk=organisation.pk).exists():
+        raise ValidationError({"organisation": f"{organisation} is a subcontractor here"})
+    last = contract.award_suppliers.order_by("-position").values_list("position", flat=True)
+    row = AwardSupplier(
+        contract=contract,
+        organisation=organisation,
+        position=(last.first() or 0) + 1,
+        identifier=organisation.identifier,
+        value=value,
+    )
+    row.full_clean()
+    _by(row, by).save()
+    return row
+
+
+def award_supplier_ids(contract: Contract) -> set[int]:
+    """The organisations named on the contract's award (prefetch `award_suppliers` to read them
+    without a query)."""
+    ids = {row.organisation_id for row in contract.award_suppliers.all()}
+    if contract.supplier_id:
+        ids.add(contract.supplier_id)
+    return ids
 
 
 TRANSITIONS = {
@@ -544,8 +729,8 @@ def supplier_create(
 def subcontractor_add(*, contract: Contract, organisation: Organisation, by: User) -> None:
     if contract.stage not in (Stage.AWARDED, Stage.IN_DELIVERY):
         raise ValidationError("Subcontractors are added once the contract is awarded")
-    if organisation.pk == contract.supplier_id:
-        raise ValidationError({"organisation": "That is the main supplier"})
+    if organisation.pk in award_supplier_ids(contract):
+        raise ValidationError({"organisation": "That is a supplier on the award"})
     _by(contract, by)
     contract.subcontractors.add(organisation)
 
@@ -603,11 +788,14 @@ def commitment_add(
         raise ValidationError("Commitments are recorded once the contract is awarded")
     delivered_by = delivered_by or contract.supplier
     if (
-        delivered_by.pk != contract.supplier_id
+        delivered_by.pk not in award_supplier_ids(contract)
         and not contract.subcontractors.filter(pk=delivered_by.pk).exists()
     ):
         raise ValidationError(
-            {"delivered_by": "Choose the supplier or one of its subcontractors on this contract"}
+            {
+                "delivered_by": "Choose a supplier on the award or one of the subcontractors "
+                "on this contract"
+            }
         )
     commitment = Commitment(
         contract=contract,

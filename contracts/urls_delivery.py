@@ -8,6 +8,11 @@ from .views import delivery
 urlpatterns = [
     path("contracts/<int:pk>/award/", delivery.AwardView.as_view(), name="contract_award"),
     path(
+        "contracts/<int:pk>/award/suppliers/new/",
+        delivery.AwardSupplierCreateView.as_view(),
+        name="award_supplier_create",
+    ),
+    path(
         "contracts/<int:pk>/subcontractors/new/",
         delivery.SubcontractorCreateView.as_view(),
         name="subcontractor_create",

@@ -9,9 +9,9 @@ not.
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum
 
-from contracts.models import Commitment, DeliveryReturn, ReportingPeriod
+from contracts.models import AwardSupplier, Commitment, DeliveryReturn, ReportingPeriod
 from places.models import Area
 
 from .figures import Scope, commitments
@@ -87,6 +87,15 @@ def rows(scope: Scope):
         )
         .annotate(verified=Subquery(verified, output_field=MONEY))
         .annotate(
+            # A supplier named on the award (any of a framework's), not a subcontractor.
+            on_award=Exists(
+                AwardSupplier.objects.filter(
+                    contract_id=OuterRef("contract_id"),
+                    organisation_id=OuterRef("contract__commitments__delivered_by_id"),
+                )
+            )
+        )
+        .annotate(
             value=ExpressionWrapper(
                 F("verified") * F("contract__commitments__proxy_value"),
                 output_field=MONEY,
@@ -95,6 +104,7 @@ def rows(scope: Scope):
         .order_by("contract__reference", "contract__commitments__id", "start")
         .values_list(
             "contract__commitments__id",
+            "contract_id",
             "contract__reference",
             "contract__ocid",
             "contract__title",
@@ -103,6 +113,7 @@ def rows(scope: Scope):
             "contract__commitments__delivered_by__name",
             "contract__commitments__delivered_by_id",
             "contract__supplier_id",
+            "on_award",
             "contract__commitments__measure__framework__name",
             "contract__commitments__measure__framework__version",
             "contract__commitments__measure__code",
@@ -131,6 +142,7 @@ def rows(scope: Scope):
 
     for (
         commitment_id,
+        contract_id,
         reference,
         ocid,
         title,
@@ -139,6 +151,7 @@ def rows(scope: Scope):
         delivered_by,
         delivered_by_id,
         supplier_id,
+        on_award,
         framework,
         version,
         code,
@@ -167,12 +180,12 @@ def rows(scope: Scope):
             scope.place.gss_code,
             commitment_id,
             reference,
-            ocid or ocid_for(reference=reference, ocid=""),
+            ocid_for(contract_id=contract_id, ocid=ocid),
             title,
             buyer,
             buyer_identifier,
             delivered_by,
-            "supplier" if delivered_by_id == supplier_id else "subcontractor",
+            "supplier" if on_award or delivered_by_id == supplier_id else "subcontractor",
             f"{framework} ({version})",
             code,
             name,

@@ -14,4 +14,9 @@ urlpatterns = [
         name="commitments_csv",
     ),
     path("transparency/<slug:slug>/ocds.json", views.OcdsView.as_view(), name="ocds"),
+    path(
+        "open-data/ocds/extension/<str:name>",
+        views.OcdsExtensionView.as_view(),
+        name="ocds_extension",
+    ),
 ]

@@ -1,8 +1,11 @@
 """The leaders' dashboard, the public transparency page and the open data downloads."""
 
+import json
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
 from django.http import Http404, HttpResponse, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -304,7 +307,8 @@ def _lines(scope):
 
 @method_decorator(login_not_required, name="dispatch")
 class OcdsView(RuleRequiredMixin, View):
-    """Open data: an OCDS 1.1 release package of the place's contracts with social value."""
+    """Open data: an OCDS 1.1 release package of the place's contracts with social value, or
+    a page saying why there is none yet (404: there is no package to download)."""
 
     permission_rule = "dashboards.view_transparency"
 
@@ -314,6 +318,14 @@ class OcdsView(RuleRequiredMixin, View):
     def get(self, request, slug):
         place = self.get_permission_object()
         scope = figures.Scope(place=place, public=True)
+        reason = ocds.unpublished_reason(scope)
+        if reason:
+            return render(
+                request,
+                "dashboards/ocds_unpublished.html",
+                {"place": place, "reason": reason},
+                status=404,
+            )
         uri = request.build_absolute_uri(reverse("dashboards:ocds", kwargs={"slug": slug}))
         # Streamed a few hundred contracts at a time: a county's package is too big to build
         # in memory.
@@ -323,4 +335,28 @@ class OcdsView(RuleRequiredMixin, View):
         )
         stamp = timezone.localdate().isoformat()
         response["Content-Disposition"] = f'attachment; filename="{slug}-ocds-{stamp}.json"'
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class OcdsExtensionView(View):
+    """The project's own OCDS extension, at a stable address listed in every package."""
+
+    FILES = {
+        "extension.json": "application/json",
+        "release-schema.json": "application/json",
+        "README.md": "text/markdown; charset=utf-8",
+    }
+
+    def get(self, request, name):
+        if name not in self.FILES:
+            raise Http404
+        text = (ocds.EXTENSION_DIR / name).read_text(encoding="utf-8")
+        if name == "extension.json":
+            metadata = json.loads(text)
+            readme = reverse("dashboards:ocds_extension", kwargs={"name": "README.md"})
+            metadata["documentationUrl"] = {"en": settings.SOCIALVALUE_SITE_URL + readme}
+            text = json.dumps(metadata, indent=2)
+        response = HttpResponse(text, content_type=self.FILES[name])
+        response["Access-Control-Allow-Origin"] = "*"  # open data: any tool may read it
         return response

@@ -29,6 +29,12 @@ class Place(models.Model):
     )
     gss_year = models.PositiveSmallIntegerField("GSS code year", null=True, blank=True)
     description = models.TextField(blank=True)
+    open_data_publisher = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Named as the publisher of the place's open contracting data. When empty, the "
+        "place's local authority is, if it has exactly one",
+    )
     history = HistoricalRecords()
 
     class Meta:

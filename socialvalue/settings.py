@@ -5,6 +5,7 @@ DJANGO_DEBUG is on. `make run` turns DEBUG on for a first run on a laptop.
 """
 
 import os
+import re
 from pathlib import Path
 
 import dj_database_url
@@ -238,9 +239,18 @@ except ValueError as error:
 SOCIALVALUE_CONTACT_EMAIL = os.environ.get("SOCIALVALUE_CONTACT_EMAIL", "socialvalue@example.org")
 # The service's public address, for links in emails sent outside a request.
 SOCIALVALUE_SITE_URL = os.environ.get("SOCIALVALUE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
-# OCDS ids for contracts that have none of their own: register a prefix with the Open
-# Contracting Partnership before publishing; the default is clearly local.
-SOCIALVALUE_OCID_PREFIX = os.environ.get("SOCIALVALUE_OCID_PREFIX", "ocds-local")
+# The OCDS prefix for the ids (ocids) of contracts that have none of their own; imported
+# contracts keep their publisher's. A council registers its prefix ("ocds-" and six letters or
+# digits) with the Open Contracting Partnership. The demo's is fictional (never registered).
+# Unset in production, no OCDS package is published: the transparency page says why.
+SOCIALVALUE_OCID_PREFIX = os.environ.get("SOCIALVALUE_OCID_PREFIX", "") or (
+    "ocds-svdemo" if DEBUG or TESTING else ""
+)
+if SOCIALVALUE_OCID_PREFIX and not re.fullmatch(r"ocds-[a-z0-9]{6}", SOCIALVALUE_OCID_PREFIX):
+    raise ImproperlyConfigured(
+        "SOCIALVALUE_OCID_PREFIX must be the prefix the Open Contracting Partnership gave you: "
+        '"ocds-" and six lower-case letters or digits, like ocds-a1b2c3'
+    )
 
 # HTTPS and cookies: on unless developing locally or under test.
 HTTPS = env_bool("DJANGO_HTTPS", not (DEBUG or TESTING))

@@ -35,6 +35,7 @@ from .. import services
 from ..forms_delivery import (
     AnswerForm,
     AwardForm,
+    AwardSupplierForm,
     CommitmentForm,
     ConfirmSupportForm,
     KpiForm,
@@ -50,6 +51,7 @@ from ..models import Commitment, Contract, DeliveryReturn, EvidenceFile, Reporti
 from ..querysets import OPEN_STAGES, reported_by
 
 __all__ = [
+    "AwardSupplierCreateView",
     "AwardView",
     "CommitmentCreateView",
     "CommitmentDetailView",
@@ -66,6 +68,7 @@ __all__ = [
     "ReturnRejectView",
     "ReturnVerifyView",
     "SubcontractorCreateView",
+    "SupplyChainAddView",
     "delivery_context",
     "double_counts_by_commitment",
 ]
@@ -206,7 +209,9 @@ def delivery_context(contract: Contract, user) -> dict:
     Returns {"delivery_template": "contracts/_delivery.html", "delivery": {...}}: the page
     includes the template, which reads only `delivery`. Costs the same number of queries for 1
     commitment or 100."""
-    prefetch_related_objects([contract], "joint_buyers", "subcontractors")
+    prefetch_related_objects(
+        [contract], "joint_buyers", "subcontractors", "award_suppliers__organisation"
+    )
     today = timezone.localdate()
     may_manage = allowed(user, "contracts.manage_contract", contract)
     commitments = list(
@@ -219,8 +224,10 @@ def delivery_context(contract: Contract, user) -> dict:
     for commitment in commitments:
         commitment.contract = contract  # the rules below read it: no query per row
     rows = [_commitment_row(c, today) for c in commitments]
+    on_award = services.award_supplier_ids(contract)
     for row in rows:
         row["may_submit"] = allowed(user, "contracts.submit_return", row["commitment"])
+        row["by_subcontractor"] = row["commitment"].delivered_by_id not in on_award
     warnings = double_counts_by_commitment(commitments) if may_manage else {}
     for row in rows:
         row["warnings"] = warnings.get(row["commitment"].pk, [])
@@ -232,6 +239,7 @@ def delivery_context(contract: Contract, user) -> dict:
         "delivery": {
             "contract": contract,
             "supplier": contract.supplier,
+            "award_suppliers": list(contract.award_suppliers.all()),
             "subcontractors": list(contract.subcontractors.all()),
             "kpis": kpis,
             "needs_kpis": contract.needs_kpis,
@@ -265,7 +273,7 @@ class ContractActionMixin:
             self._contract = get_object_or_404(
                 _contracts(self.request.user)
                 .select_related("buyer", "place", "supplier")
-                .prefetch_related("joint_buyers", "subcontractors"),
+                .prefetch_related("joint_buyers", "subcontractors", "award_suppliers"),
                 pk=self.kwargs["pk"],
             )
         return self._contract
@@ -320,27 +328,59 @@ class AwardView(ContractActionMixin, FormView):
         return redirect(contract)
 
 
-class SubcontractorCreateView(ContractActionMixin, FormView):
-    template_name = "contracts/subcontractor_form.html"
+class SupplyChainAddView(ContractActionMixin, FormView):
+    """Add an organisation to the contract's supply chain: a chosen one, or a new supplier
+    registered from the form (kept only if the service accepts it)."""
+
+    form_class = None
+    added = ""
 
     def get_form(self, form_class=None):
-        return SubcontractorForm(**self.get_form_kwargs(), contract=self.get_contract())
+        return self.form_class(**self.get_form_kwargs(), contract=self.get_contract())
+
+    def add(self, contract: Contract, organisation: Organisation, form) -> None:
+        raise NotImplementedError
 
     def form_valid(self, form):
         contract = self.get_contract()
         try:
             with transaction.atomic():
                 organisation = _supplier_from(form, self.request.user)
-                services.subcontractor_add(
-                    contract=contract, organisation=organisation, by=self.request.user
-                )
+                self.add(contract, organisation, form)
         except ValidationError as error:
             apply_validation_error(
                 form, _renamed(error, {**SUPPLIER_FIELDS, "organisation": "existing"})
             )
             return self.form_invalid(form)
-        messages.success(self.request, f"{organisation} added as a subcontractor")
+        messages.success(self.request, f"{organisation} {self.added}")
         return redirect(contract)
+
+
+class SubcontractorCreateView(SupplyChainAddView):
+    template_name = "contracts/subcontractor_form.html"
+    form_class = SubcontractorForm
+    added = "added as a subcontractor"
+
+    def add(self, contract, organisation, form):
+        services.subcontractor_add(
+            contract=contract, organisation=organisation, by=self.request.user
+        )
+
+
+class AwardSupplierCreateView(SupplyChainAddView):
+    """Name another supplier on the award (a framework or a joint award)."""
+
+    template_name = "contracts/award_supplier_form.html"
+    form_class = AwardSupplierForm
+    added = "added to the award"
+
+    def add(self, contract, organisation, form):
+        services.award_supplier_add(
+            contract=contract,
+            organisation=organisation,
+            by=self.request.user,
+            value=form.cleaned_data["value"],
+        )
 
 
 class KpiCreateView(ContractActionMixin, FormView):
@@ -422,6 +462,7 @@ class CommitmentDetailView(DetailView):
             .prefetch_related(
                 "contract__joint_buyers",
                 "contract__subcontractors",
+                "contract__award_suppliers",
                 Prefetch(
                     "returns",
                     queryset=DeliveryReturn.objects.select_related(
@@ -444,6 +485,8 @@ class CommitmentDetailView(DetailView):
         context.update(
             row=row,
             contract=commitment.contract,
+            by_subcontractor=commitment.delivered_by_id
+            not in services.award_supplier_ids(commitment.contract),
             returns=[
                 {"r": r, "tag": RETURN_TAG_CLASSES[r.status]} for r in commitment.returns.all()
             ],

@@ -1,28 +1,59 @@
-"""Importing contracts from an OCDS release package through the browser."""
+"""Importing contracts from OCDS notices through the browser: upload, review, import.
+
+1. The upload page stores the file on the server for the person (`ocds.staging`) and previews
+   the import (a dry run).
+2. The review page shows, release by release, what the import will do and why, lets the person
+   say which of their bodies an unrecognised buyer is and confirm cancellations, and imports
+   with exactly the choices previewed.
+3. The result page shows what was imported.
+
+Only officers of a public body import, and only for their own bodies; an upload is seen and
+confirmed only by the person who made it (anyone else: 404).
+"""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.views.generic import FormView
+from django.views import View
+from django.views.generic import DetailView, FormView
 
+from people.models import Organisation
+from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
 
-from ..forms_ocds import ADD_RULE, OcdsImportForm, places_for_import
-from ..ocds import import_release_package
+from ..forms_ocds import (
+    ADD_RULE,
+    BuyerAliasForm,
+    OcdsReviewForm,
+    OcdsUploadForm,
+    places_for_import,
+)
+from ..models import OcdsImport
+from ..ocds import Status, aliases, staging
+from ..ocds.matching import importer_bodies
 
-__all__ = ["OcdsImportView"]
+__all__ = [
+    "BuyerAliasListView",
+    "BuyerAliasRemoveView",
+    "OcdsImportResultView",
+    "OcdsImportReviewView",
+    "OcdsImportView",
+]
 
-ERRORS_SHOWN = 50
-NOTES_SHOWN = 10
+MANAGE_ALIASES = "contracts.manage_buyer_aliases"
+
+OUTCOMES_SHOWN = 200
 
 
-class OcdsImportView(RuleRequiredMixin, FormView):
-    """Officers of a public body serving a place import contracts for that place."""
+def _breadcrumbs():
+    return [("Contracts", reverse("contracts:contract_list"))]
 
-    template_name = "contracts/ocds_import.html"
-    form_class = OcdsImportForm
+
+class ImporterMixin(RuleRequiredMixin):
+    """Officers of a public body (of any place) import."""
+
     permission_rule = ADD_RULE
 
     def check_permission(self):
@@ -30,47 +61,230 @@ class OcdsImportView(RuleRequiredMixin, FormView):
         if not places_for_import(self.request.user).exists():
             raise PermissionDenied
 
+
+class OcdsImportView(ImporterMixin, FormView):
+    template_name = "contracts/ocds_import.html"
+    form_class = OcdsUploadForm
+
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_context_data(self, **kwargs):
+        places = places_for_import(self.request.user)
+        bodies = [body for place in places for body in importer_bodies(self.request.user, place)]
         return {
             **super().get_context_data(**kwargs),
-            "breadcrumbs": [("Contracts", reverse("contracts:contract_list"))],
+            "breadcrumbs": _breadcrumbs(),
+            "bodies": bodies,
         }
 
     def form_valid(self, form):
-        data = form.cleaned_data
-        if not allowed(self.request.user, ADD_RULE, data["place"]):
-            raise PermissionDenied
-        report = import_release_package(
-            data["file"], place=data["place"], by=self.request.user, buyer=data["buyer"]
-        )
-        if report.errors:
-            count = len(report.errors)
-            # On the file field, so the error summary links to the file upload.
-            form.add_error(
-                "file",
-                f"The file has {count} {'problem' if count == 1 else 'problems'}, so nothing "
-                "was imported. Correct the file, or choose the buyer, and import it again",
+        try:
+            staged = staging.stage_upload(
+                by=self.request.user,
+                place=form.cleaned_data["place"],
+                upload=form.cleaned_data["file"],
             )
-            for error in report.errors[:ERRORS_SHOWN]:
-                form.add_error("file", str(error))
-            if count > ERRORS_SHOWN:
-                form.add_error("file", f"And {count - ERRORS_SHOWN} more problems")
+        except ValidationError as error:
+            apply_validation_error(form, error)
             return self.form_invalid(form)
+        return redirect("contracts:ocds_review", pk=staged.pk)
 
-        results = report.contracts
-        if len(results) == 1:
-            contract = results[0].contract
-            headline = f"Imported {contract.reference}: {report.summary()}"
+
+class StagedImportMixin(ImporterMixin):
+    def get_queryset(self):
+        return OcdsImport.objects.filter(by=self.request.user).select_related("place")
+
+    def get_staged(self) -> OcdsImport:
+        if not hasattr(self, "_staged"):
+            self._staged = get_object_or_404(self.get_queryset(), pk=self.kwargs["pk"])
+        return self._staged
+
+
+class OcdsImportReviewView(StagedImportMixin, FormView):
+    template_name = "contracts/ocds_review.html"
+
+    def get(self, request, *args, **kwargs):
+        staged = self.get_staged()
+        if staged.status == OcdsImport.Status.IMPORTED:
+            return redirect("contracts:ocds_result", pk=staged.pk)
+        return super().get(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        staged = self.get_staged()
+        self.report = staging.stored_report(staged)
+        return OcdsReviewForm(**self.get_form_kwargs(), report=self.report, staged=staged)
+
+    def get_context_data(self, **kwargs):
+        staged = self.get_staged()
+        form = kwargs.get("form") or self.get_form()
+        kwargs["form"] = form
+        return {
+            **super().get_context_data(**kwargs),
+            **report_context(self.report),
+            "staged": staged,
+            "pending": staged.is_pending,
+            "buyer_fields": [form[name] for name in form.buyer_fields],
+            "cancel_fields": [form[name] for name in form.cancel_fields],
+            "breadcrumbs": [
+                *_breadcrumbs(),
+                ("Import contracts", reverse("contracts:ocds_import")),
+            ],
+        }
+
+    def form_valid(self, form):
+        """Record the choices (a change previews again); import only if they are the ones
+        whose preview the person saw."""
+        staged, user = self.get_staged(), self.request.user
+        seen = form.cleaned_data["revision"]
+        try:
+            staging.choose(
+                staged=staged,
+                by=user,
+                buyers=form.buyer_matches(),
+                cancellations=form.cancellations(),
+            )
+            staged.refresh_from_db()
+            if self.request.POST.get("action") != "import":
+                messages.info(self.request, "The preview shows your choices")
+            elif staged.revision != seen:
+                messages.info(
+                    self.request,
+                    "Your choices changed, so the preview has been updated. Check it, then import",
+                )
+            else:
+                report = staging.confirm(staged=staged, by=user, revision=seen)
+                messages.success(self.request, f"Import saved. {report.summary()}")
+                return redirect("contracts:ocds_result", pk=staged.pk)
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        return redirect("contracts:ocds_review", pk=staged.pk)
+
+
+class OcdsImportResultView(StagedImportMixin, DetailView):
+    template_name = "contracts/ocds_result.html"
+    context_object_name = "staged"
+
+    def get_object(self, queryset=None):
+        staged = self.get_staged()
+        if staged.status != OcdsImport.Status.IMPORTED:
+            raise PermissionDenied
+        return staged
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            **report_context(staging.stored_report(self.object)),
+            "breadcrumbs": [
+                *_breadcrumbs(),
+                ("Import contracts", reverse("contracts:ocds_import")),
+            ],
+        }
+
+
+def report_context(report) -> dict:
+    """The report grouped for the page: what is written first, then what is not and why."""
+    groups = [
+        (status, label, report.of(status))
+        for status, label in (
+            (Status.PROBLEM, "Releases with problems"),
+            (Status.REFUSED, "Refused"),
+            (Status.HELD, "Waiting for your confirmation"),
+            (Status.CREATED, "New contracts"),
+            (Status.UPDATED, "Updated contracts"),
+            (Status.UNCHANGED, "Unchanged"),
+            (Status.SKIPPED, "Skipped"),
+        )
+    ]
+    return {
+        "report": report,
+        "counts": [(Status.LABELS[s], n) for s, n in report.counts().items()],
+        "groups": [
+            {
+                "status": s,
+                "label": label,
+                "items": items[:OUTCOMES_SHOWN],
+                "more": len(items) - OUTCOMES_SHOWN,
+            }
+            for s, label, items in groups
+            if items
+        ],
+        "to_write": len(report.written),
+    }
+
+
+class BuyerAliasListView(RuleRequiredMixin, FormView):
+    """The identifiers and names a public body publishes its notices under, with who added
+    each and when; its organisation admins add and remove them."""
+
+    template_name = "contracts/buyer_aliases.html"
+    form_class = BuyerAliasForm
+    permission_rule = "contracts.view_buyer_aliases"
+
+    def get_permission_object(self) -> Organisation:
+        if not hasattr(self, "_organisation"):
+            self._organisation = get_object_or_404(
+                Organisation.objects.filter(kind__in=Organisation.PUBLIC_BODY_KINDS),
+                slug=self.kwargs["slug"],
+            )
+        return self._organisation
+
+    def may_manage(self) -> bool:
+        return allowed(self.request.user, MANAGE_ALIASES, self.get_permission_object())
+
+    def post(self, request, *args, **kwargs):
+        if not self.may_manage():
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        organisation = self.get_permission_object()
+        aliases = organisation.buyer_aliases.select_related("added_by", "removed_by").order_by(
+            "removed_at", "kind", "value"
+        )
+        return {
+            **super().get_context_data(**kwargs),
+            "organisation": organisation,
+            "current": [a for a in aliases if a.removed_at is None],
+            "removed": [a for a in aliases if a.removed_at is not None],
+            "may_manage": self.may_manage(),
+            "breadcrumbs": [
+                (str(organisation), organisation.get_absolute_url()),
+            ],
+        }
+
+    def form_valid(self, form):
+        organisation = self.get_permission_object()
+        try:
+            alias = aliases.buyer_alias_add(
+                organisation=organisation, by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"Notices under {alias.value} are now recognised as {organisation}"
+        )
+        return redirect("contracts:buyer_aliases", slug=organisation.slug)
+
+
+class BuyerAliasRemoveView(View):
+    """POST only: stop recognising a name or identifier (kept, marked removed)."""
+
+    http_method_names = ["post"]
+
+    def post(self, request, slug, alias):
+        organisation = get_object_or_404(
+            Organisation.objects.filter(kind__in=Organisation.PUBLIC_BODY_KINDS), slug=slug
+        )
+        if not allowed(request.user, MANAGE_ALIASES, organisation):
+            raise PermissionDenied
+        record = get_object_or_404(organisation.buyer_aliases, pk=alias)
+        try:
+            aliases.buyer_alias_remove(alias=record, by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
-            contract = None
-            headline = f"Imported {len(results)} contracts: {report.summary()}"
-        messages.success(self.request, headline)
-        notes = sorted({note.message for note in report.notes})
-        for note in notes[:NOTES_SHOWN]:
-            messages.info(self.request, note[:1].upper() + note[1:])
-        if contract is not None and allowed(self.request.user, "contracts.view_contract", contract):
-            return redirect(contract)
-        return redirect("contracts:contract_list")
+            messages.success(request, f"{record.value} is no longer recognised as {organisation}")
+        return redirect("contracts:buyer_aliases", slug=organisation.slug)

@@ -105,7 +105,7 @@ def test_the_value_is_derived_never_typed(world):
         ("due_before_start", "The due date must be after the start date"),
         ("area_elsewhere", "Choose an area in the contract's place"),
         ("draft_objective", "Choose an active objective"),
-        ("stranger_delivers", "Choose the supplier or one of its subcontractors"),
+        ("stranger_delivers", "Choose a supplier on the award or one of the subcontractors"),
         ("closed", "Commitments are recorded once the contract is awarded"),
     ],
 )

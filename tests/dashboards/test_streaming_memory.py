@@ -12,6 +12,7 @@ import pytest
 
 from dashboards import ocds, opendata
 from dashboards.figures import Scope
+from dashboards.ocds import package as ocds_package
 from dashboards.views import _lines
 from tests.contracts.factories import (
     AwardedContractFactory,
@@ -45,7 +46,7 @@ def _peak(chunks) -> tuple[int, int]:
 def test_exports_hold_the_same_memory_for_four_times_the_contracts(
     export, place, council, monkeypatch
 ):
-    monkeypatch.setattr(ocds, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(ocds_package, "CHUNK_SIZE", 5)
     monkeypatch.setattr(opendata, "CHUNK_SIZE", 5)
     scope = Scope(place=place, public=True)
 

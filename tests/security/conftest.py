@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from consultations import services as consultation_services
 from consultations.models import Comment, Proposal, ProposalFile, Question, SummaryEntry
-from contracts.models import Assessment, Contract
+from contracts.models import Assessment, BuyerAlias, Contract, OcdsImport
 from objectives.models import Objective
 from people.models import Invitation, Membership, Organisation
 from tests.consultations.factories import ConsultationFactory, ProposalFactory
@@ -272,7 +272,39 @@ def world(db):
         expires_at=Invitation.default_expiry(),
     )
 
+    # OCDS imports: one waiting for the officer's confirmation, one imported; and a name the
+    # council publishes under.
+    staged_upload = OcdsImport.objects.create(
+        by=officer,
+        place=place,
+        file_name="notices.json",
+        size=2,
+        sha256="0" * 64,
+        content=b"{}",
+        expires_at=timezone.now() + OcdsImport.LIFETIME,
+    )
+    imported_upload = OcdsImport.objects.create(
+        by=officer,
+        place=place,
+        file_name="earlier.json",
+        size=2,
+        sha256="1" * 64,
+        status=OcdsImport.Status.IMPORTED,
+        imported_at=timezone.now(),
+        expires_at=timezone.now(),
+    )
+    alias = BuyerAlias.objects.create(
+        organisation=council,
+        kind=BuyerAlias.Kind.NAME,
+        value="Testborough BC",
+        key="testborough bc",
+        added_by=users["org_admin"],
+    )
+
     return SimpleNamespace(
+        staged_upload=staged_upload,
+        imported_upload=imported_upload,
+        alias=alias,
         users=users,
         place=place,
         elsewhere=elsewhere,

@@ -146,6 +146,12 @@ KWARGS = {
     "contracts:assessment_reopen": lambda w: {"pk": w.contract.pk, "version": 1},
     "contracts:contract_award": lambda w: {"pk": w.contract.pk},
     "contracts:subcontractor_create": lambda w: {"pk": w.contract.pk},
+    "contracts:award_supplier_create": lambda w: {"pk": w.contract.pk},
+    # OCDS imports: the officer's upload waiting for confirmation, and an imported one.
+    "contracts:ocds_review": lambda w: {"pk": w.staged_upload.pk},
+    "contracts:ocds_result": lambda w: {"pk": w.imported_upload.pk},
+    "contracts:buyer_aliases": lambda w: {"slug": w.council.slug},
+    "contracts:buyer_alias_remove": lambda w: {"slug": w.council.slug, "alias": w.alias.pk},
     "contracts:kpi_create": lambda w: {"pk": w.contract.pk},
     "contracts:rating_create": lambda w: {"pk": w.contract.pk},
     "contracts:commitment_create": lambda w: {"pk": w.contract.pk},
@@ -162,6 +168,7 @@ KWARGS = {
     "dashboards:transparency": lambda w: {"slug": w.place.slug},
     "dashboards:commitments_csv": lambda w: {"slug": w.place.slug},
     "dashboards:ocds": lambda w: {"slug": w.place.slug},
+    "dashboards:ocds_extension": lambda w: {"name": "extension.json"},
 }
 
 

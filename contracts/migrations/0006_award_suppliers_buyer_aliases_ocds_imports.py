@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('contracts', '0005_returns_list_indexes'),
         ('people', '0003_loginfailure_kind'),
-        ('places', '0003_place_open_data_publisher'),
+        ('places', '0004_place_open_data_publisher'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('places', '0002_gss_year_message'),
+        ('places', '0003_ons_vintages_boundaries_and_need'),
     ]
 
     operations = [

@@ -14,11 +14,13 @@ another place. Each check takes a snapshot of B's records (every field, and how 
 rows each has), runs the path as A in every way it could be aimed at B, and compares.
 """
 
+import contextlib
 import inspect
 import io
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from django import forms
@@ -33,7 +35,7 @@ from contracts.forms_ocds import choice_name
 from contracts.models import AwardSupplier, BuyerAlias, Commitment, Contract, OcdsImport
 from objectives.models import Framework, Measure, Outcome, Theme
 from people.models import Membership, Organisation
-from places.models import Area, Place
+from places.models import Area, Boundary, LsoaFigure, Place
 from tests.people.factories import MembershipFactory, UserFactory
 from tests.security.served import served_patterns
 
@@ -68,6 +70,8 @@ def snapshot(world) -> dict:
         "aliases": _rows(BuyerAlias.objects.filter(organisation=council)),
         "places": _rows(Place.objects.filter(pk=place.pk)),
         "areas": _rows(Area.objects.filter(place=place)),
+        "boundaries": _rows(Boundary.objects.filter(area__place=place)),
+        "need figures": _rows(LsoaFigure.objects.filter(area__place=place)),
         "frameworks": _rows(frameworks),
         "themes": _rows(Theme.objects.filter(framework__in=frameworks)),
         "outcomes": _rows(Outcome.objects.filter(framework__in=frameworks)),
@@ -242,6 +246,30 @@ def ons_command(world, client, tmp_path, nhs_officer):
     call_command("import_ons_wards", str(path), "--place", "elsewhere", stdout=io.StringIO())
 
 
+GEOGRAPHY = Path(__file__).resolve().parent.parent / "places" / "data"
+
+
+def _geography_command(name: str, file_name: str, *extra: str) -> None:
+    """A geography file naming this place's codes, loaded for the other place: refused, or
+    written to the other place only."""
+    with contextlib.suppress(CommandError):
+        call_command(
+            name, str(GEOGRAPHY / file_name), "--place", "elsewhere", *extra, stdout=io.StringIO()
+        )
+
+
+def boundaries_command(world, client, tmp_path, nhs_officer):
+    _geography_command("import_boundaries", "wards_2024_bgc.geojson")
+
+
+def lsoa_lookup_command(world, client, tmp_path, nhs_officer):
+    _geography_command("import_lsoa_lookup", "lsoa_ward_2024.csv")
+
+
+def need_command(world, client, tmp_path, nhs_officer):
+    _geography_command("import_need", "imd_2019_file7.csv", "--published", "2019-09-26")
+
+
 def social_value_model_command(world, client, tmp_path, nhs_officer):
     call_command("load_social_value_model", "--place", "elsewhere", stdout=io.StringIO())
 
@@ -264,6 +292,12 @@ PATHS = {
     ("command", "import_ocds"): ocds_command,
     ("command", "import_ons_wards"): ons_command,
     ("command", "load_social_value_model"): social_value_model_command,
+    ("command", "import_boundaries"): boundaries_command,
+    ("command", "import_lsoa_lookup"): lsoa_lookup_command,
+    ("command", "import_need"): need_command,
+    ("command", "bench_geography"): NotBulk(
+        f"{OPERATOR}: times imports of made-up data, rolled back"
+    ),
     ("command", "load_demo"): NotBulk(f"{OPERATOR}: the fictional demo place only, DEBUG only"),
     ("command", "seed_scale"): NotBulk(f"{OPERATOR}: a synthetic benchmark county"),
     ("command", "bench"): NotBulk(f"{OPERATOR}: measures pages, writes nothing of a body's"),

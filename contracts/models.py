@@ -583,6 +583,10 @@ class DeliveryReturn(models.Model):
         VERIFIED = "verified", "Verified"
         REJECTED = "rejected", "Rejected"
 
+    # A supported group confirms only a return that is still claimed or already verified: never
+    # one an officer queried or rejected (`contracts.confirm_support`, `return_confirm_support`).
+    SUPPORT_CONFIRMABLE = (Status.SUBMITTED, Status.VERIFIED)
+
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="returns")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="returns")
     quantity = models.DecimalField(max_digits=14, decimal_places=2)

@@ -102,11 +102,22 @@ def can_answer_query(user, delivery_return) -> bool:
     )
 
 
-@rule("contracts.confirm_support")
-def can_confirm_support(user, delivery_return) -> bool:
-    """A VCS group that received support confirms it."""
+@rule("contracts.view_support_to_confirm")
+def can_view_support_to_confirm(user, delivery_return) -> bool:
+    """The members of the VCS group named as supported see what they are asked to confirm."""
     group = delivery_return.supported_group_id
     return bool(group) and group in organisation_ids(user)
+
+
+@rule("contracts.confirm_support")
+def can_confirm_support(user, delivery_return) -> bool:
+    """A VCS group that received support confirms it, while the return is submitted or
+    verified."""
+    from .models import DeliveryReturn
+
+    return delivery_return.status in DeliveryReturn.SUPPORT_CONFIRMABLE and (
+        can_view_support_to_confirm(user, delivery_return)
+    )
 
 
 @rule("contracts.view_supplier_side")

@@ -937,6 +937,11 @@ def return_confirm_support(*, delivery_return: DeliveryReturn, by: User) -> Deli
     r = DeliveryReturn.objects.select_for_update().get(pk=delivery_return.pk)
     if not r.supported_group_id:
         raise ValidationError("This return does not name a group that received support")
+    if r.status not in DeliveryReturn.SUPPORT_CONFIRMABLE:
+        raise ValidationError(
+            f"This return is {r.get_status_display().lower()}: only a submitted or verified "
+            "return can be confirmed"
+        )
     if r.group_confirmed_at:
         raise ValidationError("The group has already confirmed this support")
     r.group_confirmed_at = timezone.now()

@@ -779,9 +779,15 @@ class ReturnConfirmSupportView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.request, self.kwargs = request, kwargs
-        if not allowed(request.user, "contracts.confirm_support", self.get_return()):
+        if not allowed(request.user, "contracts.view_support_to_confirm", self.get_return()):
             raise PermissionDenied
+        self.may_confirm = allowed(request.user, "contracts.confirm_support", self.get_return())
+        if request.method == "POST" and not self.may_confirm:
+            raise PermissionDenied  # queried or rejected: nothing to confirm
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return super().get_form(form_class) if self.may_confirm else None
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "delivery_return": self.get_return()}

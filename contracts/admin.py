@@ -32,7 +32,18 @@ class ContractAdmin(NoDeleteAdmin):
 class AssessmentAdmin(NoDeleteAdmin):
     list_display = ["contract", "version", "status", "author", "approved_by", "approved_at"]
     list_filter = ["status"]
-    readonly_fields = ["status", "submitted_at", "submitted_by", "approved_at", "approved_by"]
+    # Who wrote, submitted and signed off a version is the record of the second-person rule
+    # (`contracts.signoff`): the admin shows it but cannot change it.
+    readonly_fields = [
+        "contract",
+        "version",
+        "author",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "approved_at",
+        "approved_by",
+    ]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.status in ("approved", "superseded"):

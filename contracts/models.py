@@ -307,6 +307,11 @@ class Assessment(models.Model):
         ("urgency", "Urgency", "Section 1(8), only if urgency is claimed"),
     ]
     SECTION_KEYS = [key for key, _label, _law in SECTIONS]
+    # The second-person sign-off rule (`contracts.signoff`): who took part, what it is called,
+    # and the status in which it waits for a decision.
+    SIGN_OFF_PEOPLE = ("author", "submitted_by")
+    SIGN_OFF_NOUN = "assessment"
+    SIGN_OFF_WAITING = Status.SUBMITTED
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="assessments")
     version = models.PositiveSmallIntegerField(default=1)
@@ -359,6 +364,12 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     returned_reason = models.TextField(blank=True)
+    signed_off_by_involved_person = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Signed off, before the second-person rule was enforced (December 2026), by "
+        "someone who had written, changed or submitted it. Kept as recorded, and said on its page",
+    )
     # Bumped on every save, so two people editing at once cannot silently overwrite each other.
     revision = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(m2m_fields=[objectives, evaluation_measures])
@@ -383,6 +394,13 @@ class Assessment(models.Model):
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
                 name="assessment_not_approved_by_author",
                 violation_error_message="The author cannot sign off their own assessment",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True)
+                | ~Q(approved_by=F("submitted_by"))
+                | Q(signed_off_by_involved_person=True),
+                name="assessment_not_approved_by_submitter",
+                violation_error_message="The person who submitted the assessment cannot sign it off",
             ),
         ]
 
@@ -432,8 +450,24 @@ class Assessment(models.Model):
                 raise ValidationError(
                     "An approved assessment cannot be changed. Reopen it to make a new version"
                 )
+        if self.status == self.Status.APPROVED and loaded != self.Status.APPROVED:
+            self._check_sign_off()
         super().save(*args, **kwargs)
         self._loaded_status = self.status
+
+    def _check_sign_off(self) -> None:
+        """Whoever saves it (a service, the admin, an import), an approval obeys the
+        second-person sign-off rule (`contracts.signoff.sign_off_refusal`)."""
+        from .signoff import sign_off_refusal
+
+        if self.approved_by_id is None or self.approved_at is None:
+            raise ValidationError("Say who signed off the assessment, and when")
+        saver = getattr(self, "_history_user", None)
+        if self._state.adding and saver is not None and saver.pk == self.approved_by_id:
+            raise ValidationError("The person who records an assessment cannot also sign it off")
+        problem = sign_off_refusal(self.approved_by, self)
+        if problem:
+            raise ValidationError(problem)
 
 
 def _freeze_approved_assessment_links(sender, instance, action, **kwargs):

@@ -5,6 +5,7 @@ from people.permissions import organisation_ids, place_ids
 from socialvalue.rules import rule
 
 from .querysets import OPEN_STAGES
+from .signoff import may_sign_off
 
 Role = Membership.Role
 
@@ -45,15 +46,12 @@ def can_edit_assessment(user, assessment) -> bool:
     return assessment.is_editable and can_manage_contract(user, assessment.contract)
 
 
-@rule("contracts.approve_assessment")
+@rule("contracts.approve_assessment", superusers=False)
 def can_approve_assessment(user, assessment) -> bool:
-    """A second person with authority signs off: an officer or leader of a buying organisation,
-    never the author."""
-    if assessment.author_id == user.pk or assessment.status != "submitted":
-        return False
-    return bool(
-        _buying_orgs(assessment.contract) & organisation_ids(user, Role.OFFICER, Role.LEADER)
-    )
+    """A submitted assessment is signed off (or sent back) by a second person, under the one
+    rule `contracts.signoff.sign_off_refusal`. Superusers are asked too: they sign off only
+    as an officer or leader of the body."""
+    return may_sign_off(user, assessment)
 
 
 @rule("contracts.submit_return")

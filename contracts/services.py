@@ -19,6 +19,7 @@ from objectives.models import Measure, Objective
 from people.models import Organisation, User
 from places.models import Area, Place
 
+from . import signoff
 from .models import (
     Assessment,
     ClaimKey,
@@ -468,27 +469,32 @@ def assessment_return(*, assessment: Assessment, by: User, reason: str) -> Asses
         raise ValidationError("Only a submitted assessment can be sent back")
     if not reason.strip():
         raise ValidationError({"reason": "Explain what needs to change"})
+    problem = signoff.sign_off_refusal(by, assessment)
+    if problem:
+        raise ValidationError(problem)
     assessment.status = Assessment.Status.DRAFT
     assessment.revision += 1
     assessment.returned_reason = reason.strip()
-    _by(assessment, by).save()
+    signoff.decided(assessment, by=by, reason=signoff.SENT_BACK).save()
     return assessment
 
 
 @transaction.atomic
 def assessment_approve(*, assessment: Assessment, by: User) -> Assessment:
-    """Sign-off by a second person: never the author. The approval is timestamped and the
+    """Sign-off by a second person, under the rule `signoff.sign_off_refusal`: never someone
+    who wrote, changed or submitted this version. The approval is timestamped and the
     assessment becomes immutable."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != Assessment.Status.SUBMITTED:
         raise ValidationError("Only a submitted assessment can be signed off")
-    if assessment.author_id == by.pk:
-        raise ValidationError("The author cannot sign off their own assessment. Ask a colleague")
+    problem = signoff.sign_off_refusal(by, assessment)
+    if problem:
+        raise ValidationError(problem)
     assessment.status = Assessment.Status.APPROVED
     assessment.approved_at = timezone.now()
     assessment.approved_by = by
     assessment.full_clean()
-    _by(assessment, by).save()
+    signoff.decided(assessment, by=by, reason=signoff.SIGNED_OFF).save()
     contract = Contract.objects.select_for_update().get(pk=assessment.contract_id)
     if contract.stage == Stage.ASSESSING:
         _set_stage(contract, Stage.APPROVED, by)
@@ -513,7 +519,7 @@ def assessment_reopen(*, assessment: Assessment, by: User) -> Assessment:
         **{f: getattr(assessment, f) for f in _COPIED},
     )
     assessment.status = Assessment.Status.SUPERSEDED
-    _by(assessment, by).save()
+    signoff.decided(assessment, by=by, reason=signoff.SUPERSEDED).save()
     new.full_clean()
     _by(new, by).save()
     new.objectives.set(assessment.objectives.all())

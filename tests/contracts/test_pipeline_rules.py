@@ -91,7 +91,9 @@ def test_the_author_cannot_sign_off_their_own_assessment(council, officer):
     contract = make_contract(buyer=council, by=officer)
     assessment = complete_assessment(contract, author=officer)
     services.assessment_submit(assessment=assessment, by=officer)
-    with pytest.raises(ValidationError, match="cannot sign off their own"):
+    with pytest.raises(
+        ValidationError, match="You wrote this assessment, so you cannot sign it off"
+    ):
         services.assessment_approve(assessment=assessment, by=officer)
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED

@@ -208,8 +208,9 @@ EXPECTED = {
     ),
     "contracts:assessment_check": UNAWARDED_MANAGE,
     "contracts:assessment_section": UNAWARDED_MANAGE,
+    # Superusers too are asked the sign-off rule: a body's decision is signed by its people.
     "contracts:assessment_sign_off": row(
-        404, anonymous=LOGIN, officer=200, org_admin=403, leader=200, superuser=200
+        404, anonymous=LOGIN, officer=200, org_admin=403, leader=200, superuser=403
     ),
     "contracts:assessment_reopen": AWARDED_MANAGE,
     # Award, supply chain and commitments on the awarded contract.

@@ -2,10 +2,12 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import (
+    ArrangementMember,
     Assessment,
     Commitment,
     Contract,
     DeliveryReturn,
+    JointArrangement,
     KeyPerformanceIndicator,
     PerformanceAssessment,
     ReportingPeriod,
@@ -67,3 +69,35 @@ class DeliveryReturnAdmin(NoDeleteAdmin):
 admin.site.register(ReportingPeriod, NoDeleteAdmin)
 admin.site.register(KeyPerformanceIndicator, NoDeleteAdmin)
 admin.site.register(PerformanceAssessment, NoDeleteAdmin)
+
+
+class ArrangementMemberInline(admin.TabularInline):
+    """Who joined, and who confirmed it for their body: recorded by the pages, shown here."""
+
+    model = ArrangementMember
+    fk_name = "arrangement"
+    extra = 0
+    can_delete = False
+    readonly_fields = [
+        "organisation",
+        "added_by",
+        "added_at",
+        "confirmed_by",
+        "confirmed_at",
+        "ended_by",
+        "ended_at",
+    ]
+
+    def has_add_permission(self, request, obj=None):
+        return False  # a body joins through the pages, confirmed by its own admin
+
+
+@admin.register(JointArrangement)
+class JointArrangementAdmin(NoDeleteAdmin):
+    list_display = ["name", "place", "recorded_by", "recorded_at", "ended_at"]
+    list_filter = ["place"]
+    readonly_fields = ["place", "recorded_by", "recorded_at", "ended_by", "ended_at"]
+    inlines = [ArrangementMemberInline]
+
+    def has_add_permission(self, request):
+        return False  # recorded through the pages, by an admin of a member body

@@ -9,7 +9,7 @@ from socialvalue.attention import Attention, capped_count
 
 from .models import Assessment, Commitment, Contract, DeliveryReturn
 from .querysets import reported_by
-from .signoff import awaiting_sign_off, signing_bodies
+from .signoff import awaiting_sign_off
 
 Role = Membership.Role
 
@@ -28,7 +28,7 @@ def contract_attention(user) -> list[Attention]:
     items = []
     officers = organisation_ids(user, Role.OFFICER)
     suppliers = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
-    if signing_bodies(user):
+    if organisation_ids(user, Role.OFFICER, Role.LEADER):
         # The sign-off rule in SQL: those this person may sign off, not all submitted ones.
         count = capped_count(awaiting_sign_off(user, Assessment.objects.all()))
         items.append(

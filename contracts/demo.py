@@ -136,11 +136,12 @@ def load(place: Place) -> None:
     }
     objectives = {o.title: o for o in Objective.objects.filter(place=place, status="active")}
 
+    _joint_arrangement(place, orgs, officer, nhs)
     for reference, title, stage, value, buyer_slug, extra in CONTRACTS:
         buyer = orgs[buyer_slug]
         author = nhs if buyer_slug == "wrenford-health" else officer
-        # The council's leader signs off the council's; the NHS body's officer asks the
-        # council officer (a joint-working colleague in the demo) to sign off theirs.
+        # The council's leader signs off the council's, and (under the joint arrangement) the
+        # NHS body's and the fire service's, which have no leader in the demo.
         approver = leader
         contract = services.contract_create(
             by=author,
@@ -231,6 +232,25 @@ def load(place: Place) -> None:
         )
         if stage == "closed":
             services.contract_advance(contract=contract, to="closed", by=author)
+
+
+def _joint_arrangement(place, orgs, officer, nhs) -> None:
+    """The council, the NHS body and the fire service sign off each other's decisions under a
+    partnership agreement. The council's admin records it and the NHS body's admin confirms;
+    the demo's fire service has no people, so the demo's superuser confirms for it."""
+    from . import services_governance
+
+    arrangement = services_governance.arrangement_record(
+        by=officer,
+        place=place,
+        name="Wrenford Partnership joint commissioning (demo)",
+        reference="Partnership agreement of 3 March 2025, clause 9 (demo)",
+        bodies=[orgs["wrenford-council"], orgs["wrenford-health"], orgs["wrenford-fire"]],
+    )
+    superuser = User.objects.get(email="admin@demo.test")
+    for member in arrangement.members.filter(confirmed_at__isnull=True):
+        by = nhs if member.organisation.slug == "wrenford-health" else superuser
+        services_governance.arrangement_confirm(member=member, by=by)
 
 
 def _commitments_and_returns(

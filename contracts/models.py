@@ -764,3 +764,120 @@ class ClaimKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class JointArrangementQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class JointArrangement(models.Model):
+    """A formal arrangement between public bodies of a place under which each body's officers
+    and leaders may sign off the others' social value decisions (approving an assessment,
+    confirming an exemption): a joint committee, a pooled-budget partnership agreement, a
+    shared procurement service. Without one, a body's legal record is signed off within that
+    body (`contracts.signoff.signing_bodies`).
+
+    Its bodies are `ArrangementMember` rows: a body counts once an organisation admin of that
+    body has confirmed it joins, so one body cannot sign itself into another's decisions.
+    Recorded, changed and ended by an organisation admin of a member body, through
+    `contracts.services_governance`; ended, never deleted; the history of both is kept.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="joint_arrangements")
+    name = models.CharField(max_length=200)
+    reference = models.CharField(
+        max_length=200,
+        help_text="Where the arrangement is recorded: the agreement's title and date, or the "
+        "minute or decision that made it",
+    )
+    bodies = models.ManyToManyField(
+        Organisation,
+        through="ArrangementMember",
+        through_fields=("arrangement", "organisation"),
+        related_name="joint_arrangements",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = JointArrangementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["place", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_by__isnull=False),
+                name="ended_arrangement_says_by_whom",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+
+class ArrangementMember(models.Model):
+    """A public body in a joint arrangement: added by an admin of a member body, confirmed by
+    an admin of this body (until then it does not count), and ended rather than deleted."""
+
+    arrangement = models.ForeignKey(
+        JointArrangement, on_delete=models.PROTECT, related_name="members"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="arrangement_memberships"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["arrangement", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "organisation"],
+                condition=Q(ended_at__isnull=True),
+                name="arrangement_member_once",
+                violation_error_message="That body is already in this arrangement",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(confirmed_by__isnull=False),
+                name="confirmed_member_says_by_whom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.arrangement}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None and self.ended_at is None
+
+    def clean(self) -> None:
+        """Whatever adds it (a page, the admin), a member is a public body of the arrangement's
+        place."""
+        if self.arrangement_id and self.organisation_id:
+            organisation, place = self.organisation, self.arrangement.place
+            if not organisation.is_public_body or organisation.place_id != place.pk:
+                raise ValidationError(
+                    {"organisation": f"Choose a public body serving {place}: not {organisation}"}
+                )

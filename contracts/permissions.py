@@ -121,3 +121,40 @@ def can_confirm_support(user, delivery_return) -> bool:
 @rule("contracts.view_supplier_side")
 def is_supplier_side(user, contract) -> bool:
     return bool(_supplier_orgs(contract) & organisation_ids(user))
+
+
+# Who signs off for whom: joint arrangements between a place's public bodies -------------------
+
+
+@rule("contracts.view_arrangements")
+def can_view_arrangements(user, place) -> bool:
+    """The people of a place's public bodies see which bodies sign off for each other."""
+    return place.pk in place_ids(user)
+
+
+@rule("contracts.record_arrangement")
+def can_record_arrangement(user, place) -> bool:
+    """An organisation admin of a public body serving the place records a joint arrangement
+    (with their own body in it: `services_governance.arrangement_record`)."""
+    return place.pk in place_ids(user, Role.ORG_ADMIN)
+
+
+@rule("contracts.change_arrangement")
+def can_change_arrangement(user, arrangement) -> bool:
+    """An organisation admin of a body that has confirmed it is in a current arrangement
+    changes it (adds bodies, which must confirm in turn) or ends it."""
+    if not arrangement.is_current:
+        return False
+    admin_of = organisation_ids(user, Role.ORG_ADMIN)
+    return any(m.is_confirmed and m.organisation_id in admin_of for m in arrangement.members.all())
+
+
+@rule("contracts.answer_arrangement")
+def can_answer_arrangement(user, member) -> bool:
+    """An organisation admin of a body added to an arrangement confirms or declines it."""
+    return (
+        member.arrangement.is_current
+        and member.confirmed_at is None
+        and member.ended_at is None
+        and member.organisation_id in organisation_ids(user, Role.ORG_ADMIN)
+    )

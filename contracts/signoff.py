@@ -60,16 +60,23 @@ def took_part(record) -> dict[int, str]:
 
 
 def signing_bodies(user) -> set[int]:
-    """The organisations whose decisions `user` may sign off: those where they are an officer
-    or a leader."""
+    """The bodies whose decisions `user` may sign off: those where they are an officer or a
+    leader, and the other confirmed members of every current joint arrangement one of those
+    has confirmed it is in (one query)."""
     from people.models import Membership
     from people.permissions import organisation_ids
 
-    return organisation_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
+    from .models import ArrangementMember
 
-
-def _deciding_bodies(contract) -> set[int]:
-    return {contract.buyer_id, *(o.pk for o in contract.joint_buyers.all())}
+    own = organisation_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
+    if not own:
+        return set()
+    members = ArrangementMember.objects.filter(
+        confirmed_at__isnull=False, ended_at__isnull=True, arrangement__ended_at__isnull=True
+    )
+    shared = members.filter(organisation_id__in=own).values("arrangement_id")
+    partners = members.filter(arrangement_id__in=shared).values_list("organisation_id", flat=True)
+    return own | set(partners)
 
 
 def sign_off_refusal(user, record) -> str | None:
@@ -79,8 +86,9 @@ def sign_off_refusal(user, record) -> str | None:
     1. They must not have taken part in it: not its author (or proposer), not the person who
        submitted it, and not anyone who changed it, as its history shows (`took_part`). The
        same for every version: on a reopened version, the person who reopened it is its author.
-    2. They must be an officer or leader of a body deciding for the contract
-       (`signing_bodies`).
+    2. They must be an officer or leader of the contract's buyer, or of a body that shares a
+       current joint arrangement with it (`signing_bodies`). A joint buyer's people manage the
+       contract with the buyer, but its legal record is the buyer's, signed within the buyer.
 
     Superusers are not excepted: a decision of a public body is signed by its own people.
     Whether the record is waiting for a decision (its status) is for the caller to check.
@@ -94,8 +102,11 @@ def sign_off_refusal(user, record) -> str | None:
             f"You {verb} this {noun}, so you cannot sign it off. Ask a colleague who has not "
             "written, changed or submitted it"
         )
-    if not _deciding_bodies(record.contract) & signing_bodies(user):
-        return f"Only an officer or leader of {record.contract.buyer} can sign off the {noun}"
+    if record.contract.buyer_id not in signing_bodies(user):
+        return (
+            f"Only an officer or leader of {record.contract.buyer}, or of a body in a joint "
+            f"arrangement with it, can sign off the {noun}"
+        )
     return None
 
 
@@ -113,21 +124,14 @@ def awaiting_sign_off(user, queryset: QuerySet) -> QuerySet:
     if not bodies:
         return queryset.none()
     model = queryset.model
-    from .models import Contract
-
-    deciding = Contract.objects.filter(buyer_id__in=bodies) | Contract.objects.filter(
-        pk__in=Contract.joint_buyers.through.objects.filter(organisation_id__in=bodies).values(
-            "contract_id"
-        )
-    )
     changed = (
         model.history.model.objects.filter(id=OuterRef("pk"), history_user_id=user.pk)
         .exclude(history_change_reason__in=DECISIONS)
         .values("pk")
     )
-    queryset = queryset.filter(status=model.SIGN_OFF_WAITING, contract__in=deciding).exclude(
-        Exists(changed)
-    )
+    queryset = queryset.filter(
+        status=model.SIGN_OFF_WAITING, contract__buyer_id__in=bodies
+    ).exclude(Exists(changed))
     for field in model.SIGN_OFF_PEOPLE:
         queryset = queryset.exclude(**{f"{field}_id": user.pk})
     return queryset

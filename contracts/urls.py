@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .urls_delivery import urlpatterns as delivery_urlpatterns
+from .urls_governance import urlpatterns as governance_urlpatterns
 from .urls_ocds import urlpatterns as ocds_urlpatterns
 from .views import assessment, pipeline
 
@@ -61,5 +62,6 @@ urlpatterns = [
         name="assessment_section",
     ),
     *delivery_urlpatterns,
+    *governance_urlpatterns,
     *ocds_urlpatterns,
 ]

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from people.permissions import place_ids
 from places.models import Area, Place
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
@@ -41,7 +42,9 @@ class ContractListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_add"] = allowed(self.request.user, "contracts.add_contract")
+        user = self.request.user
+        context["may_add"] = allowed(user, "contracts.add_contract")
+        context["serves_a_place"] = user.is_superuser or bool(place_ids(user))
         return context
 
 
@@ -123,7 +126,6 @@ class ContractDetailView(DetailView):
 
 def _places_for_new_contract(user):
     from people.models import Membership
-    from people.permissions import place_ids
 
     if user.is_superuser:
         return Place.objects.all()

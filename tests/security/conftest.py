@@ -261,6 +261,19 @@ def world(db):
         consultation=closed_consultation, position=1, you_said="More jobs", we_did="Added J1"
     )
 
+    # A joint arrangement recorded by the council's admin with the NHS body, which has not
+    # confirmed it yet.
+    from contracts import services_governance
+
+    arrangement = services_governance.arrangement_record(
+        by=users["org_admin"],
+        place=place,
+        name="Testborough joint commissioning",
+        reference="Board minute 7, 1 April 2026",
+        bodies=[council, nhs],
+    )
+    pending_member = arrangement.members.get(organisation=nhs)
+
     token, token_hash = Invitation.new_token()
     Invitation.objects.create(
         email="newcomer@example.org",
@@ -314,4 +327,6 @@ def world(db):
         entry=entry,
         invitation_token=token,
         officer_membership=Membership.objects.get(user=officer, organisation=council),
+        arrangement=arrangement,
+        pending_member=pending_member,
     )

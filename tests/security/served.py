@@ -159,6 +159,11 @@ KWARGS = {
     "contracts:return_answer": lambda w: {"pk": w.delivery_return.pk},
     "contracts:return_confirm": lambda w: {"pk": w.delivery_return.pk},
     "contracts:evidence_download": lambda w: {"pk": w.evidence.pk},
+    # The council's joint arrangement with the NHS body, which has not confirmed it yet.
+    "contracts:arrangement_create": lambda w: {"slug": w.place.slug},
+    "contracts:arrangement_update": lambda w: {"pk": w.arrangement.pk},
+    "contracts:arrangement_end": lambda w: {"pk": w.arrangement.pk},
+    "contracts:arrangement_answer": lambda w: {"pk": w.pending_member.pk},
     "dashboards:transparency": lambda w: {"slug": w.place.slug},
     "dashboards:commitments_csv": lambda w: {"slug": w.place.slug},
     "dashboards:ocds": lambda w: {"slug": w.place.slug},

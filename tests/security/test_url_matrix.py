@@ -246,6 +246,24 @@ EXPECTED = {
     "contracts:evidence_download": row(
         404, anonymous=LOGIN, officer=200, supplier_contact=200, superuser=200
     ),
+    # Who signs off for whom: the people of a place's public bodies see it; an organisation
+    # admin records an arrangement, changes or ends one their body is in, and answers for their
+    # own body only (the pending member is the NHS body: the council's admin may not answer).
+    "contracts:sign_off_overview": row(
+        200, anonymous=LOGIN, resident=403, vcs_member=403, supplier_contact=403
+    ),
+    "contracts:arrangement_create": row(
+        404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
+    ),
+    "contracts:arrangement_update": row(
+        404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
+    ),
+    "contracts:arrangement_end": row(
+        404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
+    ),
+    "contracts:arrangement_answer": row(
+        404, anonymous=LOGIN, officer=403, org_admin=403, leader=403, superuser=200
+    ),
     # The leaders' dashboard (an officer elsewhere sees their own place's) and open data.
     "dashboards:dashboard": row(
         200, anonymous=LOGIN, org_admin=403, resident=403, vcs_member=403, supplier_contact=403

@@ -7,6 +7,8 @@ from .models import (
     Commitment,
     Contract,
     DeliveryReturn,
+    Exemption,
+    ExemptionThreshold,
     JointArrangement,
     KeyPerformanceIndicator,
     PerformanceAssessment,
@@ -26,7 +28,8 @@ class ContractAdmin(NoDeleteAdmin):
     list_display = ["reference", "title", "buyer", "stage", "s1_compliance", "estimated_value"]
     list_filter = ["stage", "s1_compliance", "category", "place"]
     search_fields = ["reference", "title", "ocid"]
-    readonly_fields = ["s1_compliance", "stage"]
+    # Out of scope only by a confirmed exemption (services.exemption_confirm), never by a tick.
+    readonly_fields = ["s1_compliance", "stage", "not_in_scope", "not_in_scope_reason"]
     filter_horizontal = ["joint_buyers", "areas", "subcontractors"]
 
 
@@ -101,3 +104,24 @@ class JointArrangementAdmin(NoDeleteAdmin):
 
     def has_add_permission(self, request):
         return False  # recorded through the pages, by an admin of a member body
+
+
+class ReadOnlyAdmin(NoDeleteAdmin):
+    """Decisions made through the pages, under the sign-off rule: the admin shows them."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Exemption)
+class ExemptionAdmin(ReadOnlyAdmin):
+    list_display = ["contract", "ground", "status", "proposed_by", "decided_by", "decided_at"]
+    list_filter = ["status", "ground"]
+
+
+@admin.register(ExemptionThreshold)
+class ExemptionThresholdAdmin(ReadOnlyAdmin):
+    list_display = ["organisation", "value", "reference", "recorded_by", "recorded_at"]

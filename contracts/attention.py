@@ -7,7 +7,7 @@ from people.models import Membership
 from people.permissions import organisation_ids
 from socialvalue.attention import Attention, capped_count
 
-from .models import Assessment, Commitment, Contract, DeliveryReturn
+from .models import Assessment, Commitment, Contract, DeliveryReturn, Exemption
 from .querysets import reported_by
 from .signoff import awaiting_sign_off
 
@@ -36,6 +36,15 @@ def contract_attention(user) -> list[Attention]:
                 count,
                 "social value assessment is waiting for your sign-off",
                 "social value assessments are waiting for your sign-off",
+                reverse("contracts:contract_list") + "?sign_off=mine",
+            )
+        )
+        count = capped_count(awaiting_sign_off(user, Exemption.objects.all()))
+        items.append(
+            Attention(
+                count,
+                "exemption from the Act is waiting for your confirmation",
+                "exemptions from the Act are waiting for your confirmation",
                 reverse("contracts:contract_list") + "?sign_off=mine",
             )
         )

@@ -174,11 +174,13 @@ def load(place: Place) -> None:
             services.assessment_submit(assessment=assessment, by=author)
             continue
         if stage == "exempt":
-            services.contract_record_exemption(
+            exemption = services.exemption_propose(
                 contract=contract,
                 by=author,
-                reason="Goods only: road salt bought without services.",
+                ground="not_services",
+                reason="Road salt bought on its own, delivered to our depots: no services.",
             )
+            services.exemption_confirm(exemption=exemption, by=approver)
             continue
         if stage == "cancelled":
             services.contract_cancel(

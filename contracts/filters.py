@@ -4,7 +4,7 @@ from django.db.models import Q
 from people.models import Organisation
 from socialvalue.filters import GovFilterSet
 
-from .models import Assessment, Contract
+from .models import Assessment, Contract, Exemption
 from .signoff import awaiting_sign_off
 
 
@@ -39,9 +39,9 @@ class ContractFilterSet(GovFilterSet):
         """Contracts with a decision waiting that the user may make: the sign-off rule in SQL
         (`contracts.signoff.awaiting_sign_off`), as the home page counts them."""
         user = self.request.user
-        return queryset.filter(
-            pk__in=awaiting_sign_off(user, Assessment.objects.all()).values("contract_id")
-        )
+        assessments = awaiting_sign_off(user, Assessment.objects.all()).values("contract_id")
+        exemptions = awaiting_sign_off(user, Exemption.objects.all()).values("contract_id")
+        return queryset.filter(Q(pk__in=assessments) | Q(pk__in=exemptions))
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))

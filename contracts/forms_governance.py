@@ -68,3 +68,30 @@ class AnswerArrangementForm(GovFormMixin, forms.Form):
         ],
         error_messages={"required": "Say whether your body is in the arrangement"},
     )
+
+
+class ThresholdForm(GovFormMixin, forms.Form):
+    submit_label = "Save the threshold"
+
+    value = forms.DecimalField(
+        label="Threshold (£)",
+        min_value=0,
+        max_digits=14,
+        decimal_places=2,
+        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        help_text="Contracts estimated below this may be exempted, once a second person confirms",
+        error_messages={
+            "required": "Enter the threshold, like 100,000",
+            "invalid": "Enter the threshold as an amount of money, like 100,000",
+            "min_value": "The threshold cannot be negative",
+        },
+    )
+    reference = forms.CharField(
+        label="The policy or decision that sets it",
+        max_length=200,
+        help_text="Like ‘Social value policy, approved by Cabinet on 4 March 2025’",
+        error_messages={
+            "required": "Enter the policy or decision that sets the threshold",
+            "max_length": "The reference must be 200 characters or fewer",
+        },
+    )

@@ -236,10 +236,27 @@ class Contract(models.Model):
             errors["supplier"] = "Choose a supplier, social enterprise or VCS organisation"
         if self.not_in_scope and not self.not_in_scope_reason.strip():
             errors["not_in_scope_reason"] = "Explain why the contract is not in scope of the Act"
+        if self.not_in_scope:
+            errors.update(self._exemption_problems())
         if self.contract_start and self.contract_end and self.contract_end <= self.contract_start:
             errors["contract_end"] = "The contract end date must be after its start date"
         if errors:
             raise ValidationError(errors)
+
+    def _exemption_problems(self) -> dict[str, str]:
+        """A contract is out of the Act's scope only by a confirmed exemption (`Exemption`),
+        and only while its ground still holds: a goods contract changed to services, or an
+        estimate raised to the threshold, must be looked at again."""
+        exemption = (
+            self.exemptions.filter(status=Exemption.Status.CONFIRMED).first() if self.pk else None
+        )
+        if exemption is None:
+            return {
+                "not_in_scope": "A contract is out of the Act's scope only once a second "
+                "person has confirmed an exemption"
+            }
+        exemption.contract = self  # check the ground against these values, not the stored ones
+        return exemption.ground_problems()
 
 
 class KeyPerformanceIndicator(models.Model):
@@ -297,6 +314,12 @@ class Assessment(models.Model):
         SUBMITTED = "submitted", "Waiting for sign-off"
         APPROVED = "approved", "Approved"
         SUPERSEDED = "superseded", "Superseded by a later version"
+        WITHDRAWN = "withdrawn", "Withdrawn: the Act does not apply"
+
+    # Kept exactly as they were: approved (and superseded) as the dated record of
+    # consideration; withdrawn as the record of what was in progress when an exemption was
+    # confirmed.
+    FINAL_STATUSES = (Status.APPROVED, Status.SUPERSEDED, Status.WITHDRAWN)
 
     SECTIONS = [
         ("wellbeing", "Well-being of the relevant area", "Section 1(3)(a)"),
@@ -364,6 +387,11 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     returned_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
     signed_off_by_involved_person = models.BooleanField(
         default=False,
         editable=False,
@@ -387,8 +415,14 @@ class Assessment(models.Model):
                 violation_error_message="This contract already has an assessment in progress",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted"]) | Q(approved_at__isnull=False),
+                condition=Q(status__in=["draft", "submitted", "withdrawn"])
+                | Q(approved_at__isnull=False),
                 name="approved_assessment_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="withdrawn_assessment_says_when_and_why",
             ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
@@ -436,9 +470,10 @@ class Assessment(models.Model):
 
     def save(self, *args, **kwargs):
         """An approved assessment is a dated legal record: nothing about it may change, except
-        being marked superseded when a new version is opened."""
+        being marked superseded when a new version is opened. A withdrawn one is kept as it
+        was when it was withdrawn."""
         loaded = getattr(self, "_loaded_status", None)
-        if self.pk and loaded in (self.Status.APPROVED, self.Status.SUPERSEDED):
+        if self.pk and loaded in self.FINAL_STATUSES:
             stored = type(self).objects.get(pk=self.pk)
             changed = [
                 f.name
@@ -448,7 +483,9 @@ class Assessment(models.Model):
             superseding = loaded == self.Status.APPROVED and self.status == self.Status.SUPERSEDED
             if changed or (self.status != loaded and not superseding):
                 raise ValidationError(
-                    "An approved assessment cannot be changed. Reopen it to make a new version"
+                    "A withdrawn assessment cannot be changed"
+                    if loaded == self.Status.WITHDRAWN
+                    else "An approved assessment cannot be changed. Reopen it to make a new version"
                 )
         if self.status == self.Status.APPROVED and loaded != self.Status.APPROVED:
             self._check_sign_off()
@@ -473,7 +510,7 @@ class Assessment(models.Model):
 def _freeze_approved_assessment_links(sender, instance, action, **kwargs):
     if action in ("pre_add", "pre_remove", "pre_clear") and isinstance(instance, Assessment):
         status = Assessment.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
-        if status in (Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED):
+        if status in Assessment.FINAL_STATUSES:
             raise ValidationError(
                 "An approved assessment cannot be changed. Reopen it to make a new version"
             )
@@ -881,3 +918,232 @@ class ArrangementMember(models.Model):
                 raise ValidationError(
                     {"organisation": f"Choose a public body serving {place}: not {organisation}"}
                 )
+
+
+class ExemptionThreshold(models.Model):
+    """The estimated value below which a public body does not apply the Act's duties to a
+    contract: its own policy, recorded by an organisation admin of the body with the decision
+    that set it. A change is a new row: the latest recorded is in force, and every earlier one
+    is kept, so an exemption always names the threshold it was decided on."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="exemption_thresholds"
+    )
+    value = models.DecimalField(
+        "threshold (£)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    reference = models.CharField(
+        max_length=200, help_text="The policy or decision that sets it, with its date"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="exemption_threshold_not_negative",
+                violation_error_message="The threshold cannot be negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.value:,.0f} ({self.reference})"
+
+    @classmethod
+    def current_for(cls, organisation) -> "ExemptionThreshold | None":
+        return cls.objects.filter(organisation=organisation).order_by("-recorded_at", "-pk").first()
+
+    def clean(self) -> None:
+        if self.organisation_id and not self.organisation.is_public_body:
+            raise ValidationError({"organisation": "Only a public body sets a threshold"})
+
+
+class Exemption(models.Model):
+    """A decision that the Act does not apply to a contract, made like an approval: proposed by
+    one officer on a ground from a fixed list, with a reason, and confirmed or declined by a
+    second person under the sign-off rule (`contracts.signoff`). Only a confirmed exemption
+    opens the procurement-start gate and counts as exempt (`Contract.not_in_scope`, set by
+    `services.exemption_confirm`); confirming it withdraws an assessment in progress, with a
+    record. Declined proposals are kept with why."""
+
+    class Ground(models.TextChoices):
+        NOT_SERVICES = (
+            "not_services",
+            "Not a public services contract or framework: it buys goods or works only",
+        )
+        BELOW_THRESHOLD = "below_threshold", "Below the threshold the buying body has set"
+        CALL_OFF = "call_off", "A call-off under a framework whose assessment covered it"
+        RECORDED_BEFORE_GROUNDS = (
+            "recorded_before_grounds",
+            "Recorded by one person, before exemptions needed a ground and a second person",
+        )
+
+    # The grounds a person may propose now; the last is only for exemptions recorded earlier.
+    GROUNDS = (Ground.NOT_SERVICES, Ground.BELOW_THRESHOLD, Ground.CALL_OFF)
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+
+    # The second-person sign-off rule (`contracts.signoff`).
+    SIGN_OFF_PEOPLE = ("proposed_by",)
+    SIGN_OFF_NOUN = "exemption"
+    SIGN_OFF_WAITING = Status.PROPOSED
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="exemptions")
+    ground = models.CharField(max_length=30, choices=Ground.choices)
+    reason = models.TextField()
+    framework_contract = models.ForeignKey(
+        Contract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_off_exemptions",
+        help_text="For a call-off: the framework contract whose approved assessment covered it",
+    )
+    threshold = models.ForeignKey(
+        ExemptionThreshold,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exemptions",
+        help_text="For a contract below the threshold: the buying body's threshold when proposed",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, help_text="Why it was declined")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status__in=["proposed", "confirmed"]),
+                name="one_open_exemption_per_contract",
+                violation_error_message="This contract already has an exemption proposed or "
+                "confirmed",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("proposed_by")),
+                name="exemption_not_confirmed_by_proposer",
+                violation_error_message="The person who proposed an exemption cannot decide it",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed")
+                | Q(decided_at__isnull=False)
+                & (Q(decided_by__isnull=False) | Q(ground="recorded_before_grounds")),
+                name="decided_exemption_says_by_whom",
+            ),
+            models.CheckConstraint(
+                condition=~Q(ground="call_off") | Q(framework_contract__isnull=False),
+                name="call_off_exemption_names_framework",
+            ),
+            models.CheckConstraint(
+                condition=~Q(ground="below_threshold") | Q(threshold__isnull=False),
+                name="threshold_exemption_names_threshold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exemption of {self.contract.reference}: {self.get_ground_display()}"
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+    def ground_problems(self) -> dict[str, str]:
+        """Why the ground does not hold for the contract (field -> message), or {}."""
+        if self.ground == self.Ground.RECORDED_BEFORE_GROUNDS or not self.contract_id:
+            return {}
+        contract = self.contract
+        if self.ground == self.Ground.NOT_SERVICES:
+            if contract.category in (Contract.Category.SERVICES, Contract.Category.MIXED):
+                return {
+                    "ground": "The contract's category is "
+                    f"{contract.get_category_display().lower()}, so the Act applies. If it buys "
+                    "goods or works only, change its category first"
+                }
+        elif self.ground == self.Ground.BELOW_THRESHOLD:
+            if self.threshold is None:
+                return {
+                    "ground": f"{contract.buyer} has not recorded a threshold. An organisation "
+                    "admin of the body records it under ‘Who signs off social value decisions’"
+                }
+            if contract.estimated_value >= self.threshold.value:
+                return {
+                    "ground": f"The estimated value, £{contract.estimated_value:,.2f}, is not "
+                    f"below {contract.buyer}'s threshold of £{self.threshold.value:,.2f}"
+                }
+        elif self.ground == self.Ground.CALL_OFF:
+            framework = self.framework_contract
+            if framework is None:
+                return {"framework_contract": "Choose the framework contract"}
+            if framework.pk == contract.pk:
+                return {"framework_contract": "Choose the framework, not this call-off"}
+            if framework.place_id != contract.place_id:
+                return {"framework_contract": f"Choose a framework contract of {contract.place}"}
+            approved = framework.assessments.filter(
+                status__in=[Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED],
+                approved_at__isnull=False,
+            )
+            if not approved.exists():
+                return {
+                    "framework_contract": f"{framework.reference} has no approved social value "
+                    "assessment, so it cannot cover a call-off"
+                }
+        return {}
+
+    def clean(self) -> None:
+        errors = {}
+        if not (self.reason or "").strip():
+            errors["reason"] = "Explain why the Act does not apply to this contract"
+        if self._state.adding and self.ground and self.ground not in self.GROUNDS:
+            errors["ground"] = "Choose why the Act does not apply"
+        if self.ground != self.Ground.CALL_OFF and self.framework_contract_id:
+            errors["framework_contract"] = "Name a framework contract only for a call-off"
+        if self.ground and not errors:
+            errors.update(self.ground_problems())
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        """A decided exemption is kept as decided; a confirmation obeys the sign-off rule,
+        whoever saves it (a service, the admin, an import)."""
+        from .signoff import sign_off_refusal
+
+        loaded = getattr(self, "_loaded_status", None)
+        if self.pk and loaded in (self.Status.CONFIRMED, self.Status.DECLINED):
+            stored = type(self).objects.get(pk=self.pk)
+            if any(
+                getattr(stored, f.attname) != getattr(self, f.attname)
+                for f in self._meta.concrete_fields
+            ):
+                raise ValidationError("A decided exemption cannot be changed")
+        deciding = self.status != self.Status.PROPOSED and loaded != self.status
+        if deciding and self.ground != self.Ground.RECORDED_BEFORE_GROUNDS:
+            if self.decided_by_id is None or self.decided_at is None:
+                raise ValidationError("Say who decided the exemption, and when")
+            problem = sign_off_refusal(self.decided_by, self)
+            if problem:
+                raise ValidationError(problem)
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status

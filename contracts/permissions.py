@@ -46,6 +46,27 @@ def can_edit_assessment(user, assessment) -> bool:
     return assessment.is_editable and can_manage_contract(user, assessment.contract)
 
 
+@rule("contracts.propose_exemption")
+def can_propose_exemption(user, contract) -> bool:
+    """Officers running the contract propose that the Act does not apply, before procurement
+    starts, while no exemption is proposed or confirmed (the service checks the last)."""
+    from .models import Contract
+
+    return (
+        contract.stage != Contract.Stage.CANCELLED
+        and contract.stage_index <= Contract.ORDER.index(Contract.Stage.APPROVED)
+        and not contract.not_in_scope
+        and can_manage_contract(user, contract)
+    )
+
+
+@rule("contracts.decide_exemption", superusers=False)
+def can_decide_exemption(user, exemption) -> bool:
+    """A proposed exemption is confirmed or declined by a second person, under the one sign-off
+    rule (`contracts.signoff.sign_off_refusal`), as an assessment is signed off."""
+    return may_sign_off(user, exemption)
+
+
 @rule("contracts.approve_assessment", superusers=False)
 def can_approve_assessment(user, assessment) -> bool:
     """A submitted assessment is signed off (or sent back) by a second person, under the one
@@ -158,3 +179,10 @@ def can_answer_arrangement(user, member) -> bool:
         and member.ended_at is None
         and member.organisation_id in organisation_ids(user, Role.ORG_ADMIN)
     )
+
+
+@rule("contracts.set_threshold")
+def can_set_threshold(user, organisation) -> bool:
+    """An organisation admin of a public body records the threshold below which it does not
+    apply the Act."""
+    return organisation.is_public_body and organisation.pk in organisation_ids(user, Role.ORG_ADMIN)

@@ -27,6 +27,8 @@ from .models import (
     Contract,
     DeliveryReturn,
     EvidenceFile,
+    Exemption,
+    ExemptionThreshold,
     KeyPerformanceIndicator,
     PerformanceAssessment,
     ReportingPeriod,
@@ -116,24 +118,104 @@ def contract_update(*, contract: Contract, by: User, **fields) -> Contract:
     return contract
 
 
-@transaction.atomic
-def contract_record_exemption(*, contract: Contract, reason: str, by: User) -> Contract:
-    """Record that the Act does not apply (for example, goods or works only). The gate then
-    lets procurement start without an assessment, and the record says why."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+def _before_procurement(contract: Contract) -> None:
+    if contract.stage == Stage.CANCELLED:
+        raise ValidationError("The contract is cancelled")
     if contract.stage_index > Contract.ORDER.index(Stage.APPROVED):
         raise ValidationError("Procurement has started: the exemption must be decided before")
-    if not reason.strip():
-        raise ValidationError({"reason": "Explain why the contract is not in scope of the Act"})
+
+
+@transaction.atomic
+def exemption_propose(
+    *,
+    contract: Contract,
+    by: User,
+    ground: str,
+    reason: str,
+    framework_contract: Contract | None = None,
+) -> Exemption:
+    """Propose that the Act does not apply, on a ground from the fixed list (`Exemption.Ground`)
+    with a reason. Nothing changes until a second person confirms it (`exemption_confirm`): the
+    gate stays shut and an assessment in progress carries on."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    _before_procurement(contract)
+    if contract.exemptions.filter(
+        status__in=[Exemption.Status.PROPOSED, Exemption.Status.CONFIRMED]
+    ).exists():
+        raise ValidationError("This contract already has an exemption proposed or confirmed")
+    exemption = Exemption(
+        contract=contract,
+        ground=ground,
+        reason=reason.strip(),
+        framework_contract=framework_contract if ground == Exemption.Ground.CALL_OFF else None,
+        threshold=ExemptionThreshold.current_for(contract.buyer)
+        if ground == Exemption.Ground.BELOW_THRESHOLD
+        else None,
+        proposed_by=by,
+    )
+    exemption.full_clean()
+    _by(exemption, by).save()
+    return exemption
+
+
+def _waiting_exemption(exemption: Exemption, by: User) -> tuple[Exemption, Contract]:
+    exemption = Exemption.objects.select_for_update().get(pk=exemption.pk)
+    if exemption.status != Exemption.Status.PROPOSED:
+        raise ValidationError(f"This exemption is already {exemption.get_status_display().lower()}")
+    problem = signoff.sign_off_refusal(by, exemption)
+    if problem:
+        raise ValidationError(problem)
+    contract = Contract.objects.select_for_update().get(pk=exemption.contract_id)
+    exemption.contract = contract
+    return exemption, contract
+
+
+@transaction.atomic
+def exemption_confirm(*, exemption: Exemption, by: User) -> Exemption:
+    """A second person confirms the exemption, under the sign-off rule (`signoff`). The
+    contract then counts as exempt and may move to procurement; an assessment in progress is
+    withdrawn, with who, when and why."""
+    exemption, contract = _waiting_exemption(exemption, by)
+    _before_procurement(contract)
+    now = timezone.now()
+    exemption.status = Exemption.Status.CONFIRMED
+    exemption.decided_by, exemption.decided_at = by, now
+    exemption.full_clean()
+    signoff.decided(exemption, by=by, reason=signoff.CONFIRMED).save()
     contract.not_in_scope = True
-    contract.not_in_scope_reason = reason.strip()
+    contract.not_in_scope_reason = f"{exemption.get_ground_display()}. {exemption.reason}"
     contract.s1_compliance = Contract.Compliance.EXEMPT
     if contract.stage in (Stage.PLANNING, Stage.ASSESSING):
         contract.stage = Stage.APPROVED
-        contract.stage_changed_at = timezone.now()
+        contract.stage_changed_at = now
     contract.full_clean()
     _by(contract, by).save()
-    return contract
+    in_progress = contract.assessments.select_for_update().filter(
+        status__in=[Assessment.Status.DRAFT, Assessment.Status.SUBMITTED]
+    )
+    for assessment in in_progress:
+        assessment.status = Assessment.Status.WITHDRAWN
+        assessment.withdrawn_at, assessment.withdrawn_by = now, by
+        assessment.withdrawn_reason = (
+            f"Withdrawn when the exemption was confirmed on {timezone.localdate(now):%-d %B %Y}: "
+            f"{exemption.get_ground_display().lower()}"
+        )
+        signoff.decided(assessment, by=by, reason=signoff.WITHDRAWN).save()
+    return exemption
+
+
+@transaction.atomic
+def exemption_decline(*, exemption: Exemption, by: User, reason: str) -> Exemption:
+    """A second person declines the exemption, saying why. The contract carries on under the
+    Act; the proposal is kept."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Explain why the exemption is declined"})
+    exemption, _contract = _waiting_exemption(exemption, by)
+    exemption.status = Exemption.Status.DECLINED
+    exemption.decided_by, exemption.decided_at = by, timezone.now()
+    exemption.decision_reason = reason.strip()
+    signoff.decided(exemption, by=by, reason=signoff.DECLINED).save()
+    return exemption
 
 
 def approved_assessment(contract: Contract) -> Assessment | None:
@@ -169,7 +251,8 @@ def compliance_for(contract: Contract, started_on: datetime.date | None) -> str:
 
 def procurement_start_gate(contract: Contract) -> str | None:
     """A named rule: a contract cannot move to "procurement started" without an approved
-    assessment, or a recorded exemption. Returns why not, or None."""
+    assessment, or an exemption a second person has confirmed (which alone sets
+    `not_in_scope`). Returns why not, or None."""
     if contract.stage != Stage.APPROVED:
         return (
             f"The contract is {contract.get_stage_display().lower()}. It must be approved to "
@@ -178,7 +261,10 @@ def procurement_start_gate(contract: Contract) -> str | None:
     if contract.not_in_scope:
         return None
     if approved_assessment(contract) is None:
-        return "Approve the social value assessment, or record why the Act does not apply"
+        return (
+            "Approve the social value assessment, or have an exemption confirmed if the Act "
+            "does not apply"
+        )
     return None
 
 

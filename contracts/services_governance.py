@@ -1,5 +1,6 @@
 """Writes to the records that say who decides for a public body: joint arrangements between
-bodies (`JointArrangement`, `ArrangementMember`).
+bodies (`JointArrangement`, `ArrangementMember`) and the threshold below which a body does not
+apply the Act (`ExemptionThreshold`).
 
 Keyword-only, one transaction each, validated with the models' rules, the history saying who
 acted. A body is in an arrangement only once an organisation admin of that body confirms it:
@@ -14,7 +15,7 @@ from people.models import Membership, Organisation, User
 from people.permissions import organisation_ids
 from places.models import Place
 
-from .models import ArrangementMember, JointArrangement
+from .models import ArrangementMember, ExemptionThreshold, JointArrangement
 
 
 def _by(instance, user):
@@ -139,3 +140,21 @@ def arrangement_end(*, arrangement: JointArrangement, by: User) -> JointArrangem
     arrangement.full_clean()
     _by(arrangement, by).save()
     return arrangement
+
+
+@transaction.atomic
+def threshold_set(
+    *, organisation: Organisation, by: User, value, reference: str
+) -> ExemptionThreshold:
+    """Record the body's threshold (its own policy: contracts estimated below it may be
+    exempted). A new record each time: the latest is in force, earlier ones are kept."""
+    if not _admin_of(by, organisation):
+        raise ValidationError(f"Only an organisation admin of {organisation} sets its threshold")
+    if not reference.strip():
+        raise ValidationError({"reference": "Enter the policy or decision that sets the threshold"})
+    threshold = ExemptionThreshold(
+        organisation=organisation, value=value, reference=reference.strip(), recorded_by=by
+    )
+    threshold.full_clean()
+    _by(threshold, by).save()
+    return threshold

@@ -18,6 +18,11 @@ urlpatterns = [
         name="contract_exemption",
     ),
     path(
+        "contracts/<int:pk>/exemption/decide/",
+        pipeline.ExemptionDecideView.as_view(),
+        name="exemption_decide",
+    ),
+    path(
         "contracts/<int:pk>/start-procurement/",
         pipeline.ProcurementStartView.as_view(),
         name="procurement_start",

@@ -31,4 +31,9 @@ urlpatterns = [
         governance.ArrangementAnswerView.as_view(),
         name="arrangement_answer",
     ),
+    path(
+        "contracts/sign-off/bodies/<slug:slug>/threshold/",
+        governance.ThresholdSetView.as_view(),
+        name="threshold_set",
+    ),
 ]

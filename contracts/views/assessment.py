@@ -47,7 +47,7 @@ class AssessmentMixin(ContractScopedMixin):
         if not hasattr(self, "_assessment"):
             self._assessment = get_object_or_404(
                 Assessment.objects.select_related(
-                    "author", "approved_by", "submitted_by", "contract"
+                    "author", "approved_by", "submitted_by", "withdrawn_by", "contract"
                 ).prefetch_related("objectives", "evaluation_measures"),
                 contract=self.get_contract(),
                 version=self.kwargs["version"],

@@ -1,6 +1,7 @@
 """Who signs off for whom: each public body's decisions are signed off within it, unless the
-place records a joint arrangement between bodies. The overview, and the pages an organisation
-admin uses to record, change, answer and end an arrangement."""
+place records a joint arrangement between bodies. The overview, the pages an organisation
+admin uses to record, change, answer and end an arrangement, and the body's threshold below
+which it does not apply the Act."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,8 +18,8 @@ from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 
 from .. import services_governance
-from ..forms_governance import AnswerArrangementForm, ArrangementForm
-from ..models import ArrangementMember, JointArrangement
+from ..forms_governance import AnswerArrangementForm, ArrangementForm, ThresholdForm
+from ..models import ArrangementMember, ExemptionThreshold, JointArrangement
 
 OVERVIEW = "contracts:sign_off_overview"
 
@@ -64,7 +65,14 @@ class SignOffOverviewView(TemplateView):
             }
             for place in places
         }
+        thresholds = {}
+        for threshold in ExemptionThreshold.objects.filter(organisation__in=bodies).order_by(
+            "organisation_id", "recorded_at", "pk"
+        ):
+            thresholds[threshold.organisation_id] = threshold  # the latest is in force
         for body in bodies:
+            body.threshold = thresholds.get(body.pk)
+            body.may_set_threshold = allowed(user, "contracts.set_threshold", body)
             by_place[body.place_id]["bodies"].append(body)
         for arrangement in arrangements:
             members = list(arrangement.members.all())
@@ -234,3 +242,44 @@ class ArrangementAnswerView(FormView):
             else f"{self.member.organisation} is not in {self.member.arrangement.name}",
         )
         return redirect(reverse(OVERVIEW))
+
+
+class ThresholdSetView(FormView):
+    """An organisation admin records the body's threshold; earlier ones are listed, kept."""
+
+    template_name = "contracts/threshold_form.html"
+    form_class = ThresholdForm
+
+    def dispatch(self, request, *args, **kwargs):
+        self.organisation = get_object_or_404(
+            Organisation.objects.current()
+            .public_bodies()
+            .filter(place__in=_places(request.user))
+            .select_related("place"),
+            slug=kwargs["slug"],
+        )
+        if not allowed(request.user, "contracts.set_threshold", self.organisation):
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "organisation": self.organisation,
+            "thresholds": list(
+                self.organisation.exemption_thresholds.select_related("recorded_by").order_by(
+                    "-recorded_at", "-pk"
+                )
+            ),
+        }
+
+    def form_valid(self, form):
+        try:
+            services_governance.threshold_set(
+                organisation=self.organisation, by=self.request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(self.request, f"{self.organisation}'s threshold saved")
+        return redirect(OVERVIEW)

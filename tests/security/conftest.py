@@ -183,6 +183,18 @@ def world(db):
         submitted_at=timezone.now(),
         submitted_by=colleague,
     )
+    exempting = ContractFactory(
+        place=place,
+        buyer=council,
+        owner=colleague,
+        reference="C-EXEMPT",
+        category=Contract.Category.GOODS,
+    )
+    from contracts import services as contract_services
+
+    contract_services.exemption_propose(
+        contract=exempting, by=colleague, ground="not_services", reason="Road salt only"
+    )
     contract = AwardedContractFactory(
         place=place, buyer=council, owner=officer, supplier=supplier, reference="C-ACME"
     )
@@ -309,6 +321,7 @@ def world(db):
         draft_assessment=draft_assessment,
         signing=signing,
         submitted_assessment=submitted_assessment,
+        exempting=exempting,
         contract=contract,
         approved_assessment=approved_assessment,
         commitment=commitment,

@@ -192,6 +192,11 @@ EXPECTED = {
     "contracts:contract_detail": AWARDED_VIEW,
     "contracts:contract_update": UNAWARDED_MANAGE,
     "contracts:contract_exemption": UNAWARDED_MANAGE,
+    # Confirming an exemption follows the sign-off rule: officers and leaders of the buyer who
+    # did not propose it; superusers are asked the rule too.
+    "contracts:exemption_decide": row(
+        404, anonymous=LOGIN, officer=200, org_admin=403, leader=200, superuser=403
+    ),
     "contracts:procurement_start": UNAWARDED_MANAGE,
     "contracts:contract_cancel": UNAWARDED_MANAGE,
     "contracts:assessment_start": UNAWARDED_MANAGE,
@@ -259,6 +264,9 @@ EXPECTED = {
         404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
     ),
     "contracts:arrangement_end": row(
+        404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
+    ),
+    "contracts:threshold_set": row(
         404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
     ),
     "contracts:arrangement_answer": row(

@@ -96,14 +96,18 @@ def can_verify_return(user, delivery_return) -> bool:
     return can_manage_contract(user, delivery_return.commitment.contract)
 
 
+@rule("contracts.view_return_evidence")
 @rule("contracts.download_evidence")
 def can_download_evidence(user, delivery_return) -> bool:
-    """Evidence files can hold personal data about the people a supplier helped, so they go
-    only to those who check the return or answer for it: officers of a buying organisation (who
-    verify returns, `verify_return`), and the supplier contacts of the organisation reporting
-    it (the delivering organisation, or the main supplier, who reports and answers queries for
-    its subcontractors, as `submit_return` allows). Not leaders, who need the figures and not
-    the files; not other subcontractors; not the community group supported.
+    """A return's evidence (its files, its description of what was delivered and for whom, its
+    beneficiary references, and the query and answer about them) can hold personal data about
+    the people a supplier helped, so it goes only to those who check the return or answer for
+    it: officers of a buying organisation (who verify returns, `verify_return`), and the
+    supplier contacts of the organisation reporting it (the delivering organisation, or the
+    main supplier, who reports and answers queries for its subcontractors, as `submit_return`
+    allows). Not leaders, who need the figures and not the evidence; not a subcontractor, on
+    the main supplier's returns or another subcontractor's; not the community group supported
+    (which sees only the description of the support it is asked to confirm).
 
     `DeliveryReturn.objects.evidence_downloadable_by(user)` is the same rule as a queryset."""
     contract = delivery_return.commitment.contract

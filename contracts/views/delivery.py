@@ -618,7 +618,7 @@ class ReturnDetailView(DetailView):
             action_forms=forms,
             form=bound,  # for the error summary
             is_own=r.submitted_by_id == self.request.user.pk,
-            may_download_evidence=allowed(self.request.user, "contracts.download_evidence", r),
+            may_see_evidence=allowed(self.request.user, "contracts.view_return_evidence", r),
         )
         return context
 

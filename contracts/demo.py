@@ -136,7 +136,7 @@ def load(place: Place) -> None:
     }
     objectives = {o.title: o for o in Objective.objects.filter(place=place, status="active")}
 
-    _joint_arrangement(place, orgs, officer, nhs)
+    _governance(place, orgs, officer, nhs)
     for reference, title, stage, value, buyer_slug, extra in CONTRACTS:
         buyer = orgs[buyer_slug]
         author = nhs if buyer_slug == "wrenford-health" else officer
@@ -236,10 +236,11 @@ def load(place: Place) -> None:
             services.contract_advance(contract=contract, to="closed", by=author)
 
 
-def _joint_arrangement(place, orgs, officer, nhs) -> None:
+def _governance(place, orgs, officer, nhs) -> None:
     """The council, the NHS body and the fire service sign off each other's decisions under a
     partnership agreement. The council's admin records it and the NHS body's admin confirms;
-    the demo's fire service has no people, so the demo's superuser confirms for it."""
+    the demo's fire service has no people, so the demo's superuser confirms for it. The council
+    also records the threshold below which it does not apply the Act."""
     from . import services_governance
 
     arrangement = services_governance.arrangement_record(
@@ -253,6 +254,12 @@ def _joint_arrangement(place, orgs, officer, nhs) -> None:
     for member in arrangement.members.filter(confirmed_at__isnull=True):
         by = nhs if member.organisation.slug == "wrenford-health" else superuser
         services_governance.arrangement_confirm(member=member, by=by)
+    services_governance.threshold_set(
+        organisation=orgs["wrenford-council"],
+        by=officer,
+        value=Decimal("100000"),
+        reference="Social value policy, approved by Cabinet on 4 March 2025 (demo)",
+    )
 
 
 def _commitments_and_returns(

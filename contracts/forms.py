@@ -5,11 +5,10 @@ from django import forms
 from objectives.models import Measure, Objective
 from people.models import Membership, Organisation
 from places.models import Area
-from socialvalue.forms import GovDateField, GovFormMixin
+from socialvalue.forms import GovDateField, GovFormMixin, MoneyField, NumberField
 
 from .models import Assessment, Contract
 
-MONEY = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
@@ -62,18 +61,7 @@ class ContractForm(GovFormMixin, forms.Form):
         help_text="The Act applies to services, and to services bought with goods or works",
         error_messages={"required": "Choose the category"},
     )
-    estimated_value = forms.DecimalField(
-        label="Estimated value (£)",
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
-        widget=MONEY,
-        error_messages={
-            "required": "Enter the estimated value",
-            "invalid": "The estimated value must be an amount of money, like 250000",
-            "min_value": "The estimated value cannot be negative",
-        },
-    )
+    estimated_value = MoneyField(label="Estimated value (£)", what="estimated value")
     cpv_code = forms.CharField(label="CPV code (optional)", required=False, max_length=10)
     procedure = forms.ChoiceField(
         label="Procedure", choices=Contract.Procedure.choices, initial=Contract.Procedure.OPEN
@@ -300,19 +288,16 @@ class ConsultationForm(SectionForm):
 
 class EvaluationForm(SectionForm):
     section = "evaluation"
-    weighting_percent = forms.DecimalField(
+    weighting_percent = NumberField(
         label="Social value weighting (% of the total score)",
+        what="weighting",
+        example="10 or 12.5",
         required=False,
-        min_value=Decimal("0"),
         max_value=Decimal("100"),
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-4"}
+        ),
         help_text="Central government must use at least 10%. Councils set their own",
-        error_messages={
-            "invalid": "The weighting must be a number, like 10",
-            "min_value": "The weighting cannot be negative",
-            "max_value": "The weighting cannot be more than 100%",
-        },
     )
     evaluation_questions = forms.CharField(
         label="Questions bidders will be asked",

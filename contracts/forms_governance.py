@@ -3,7 +3,7 @@
 from django import forms
 
 from people.models import Organisation
-from socialvalue.forms import GovFormMixin
+from socialvalue.forms import GovFormMixin, MoneyField
 
 
 class ArrangementForm(GovFormMixin, forms.Form):
@@ -73,18 +73,11 @@ class AnswerArrangementForm(GovFormMixin, forms.Form):
 class ThresholdForm(GovFormMixin, forms.Form):
     submit_label = "Save the threshold"
 
-    value = forms.DecimalField(
+    value = MoneyField(
         label="Threshold (£)",
-        min_value=0,
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        what="threshold",
+        example="£100,000",
         help_text="Contracts estimated below this may be exempted, once a second person confirms",
-        error_messages={
-            "required": "Enter the threshold, like 100,000",
-            "invalid": "Enter the threshold as an amount of money, like 100,000",
-            "min_value": "The threshold cannot be negative",
-        },
     )
     reference = forms.CharField(
         label="The policy or decision that sets it",

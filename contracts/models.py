@@ -21,6 +21,8 @@ from simple_history.models import HistoricalRecords
 from objectives.models import Measure, Objective
 from people.models import Organisation
 from places.models import Area, Place
+from socialvalue.dates import contract_period_problem, validate_plausible_date
+from socialvalue.numbers import QUANTITY_MAX
 from socialvalue.uploads import stored_name
 
 from .querysets import CommitmentQuerySet, ContractQuerySet, DeliveryReturnQuerySet
@@ -121,16 +123,19 @@ class Contract(models.Model):
     stage_changed_at = models.DateTimeField(default=timezone.now)
     cancelled_reason = models.TextField(blank=True)
     # Key dates
-    planned_procurement_start = models.DateField(null=True, blank=True)
+    planned_procurement_start = models.DateField(
+        null=True, blank=True, validators=[validate_plausible_date]
+    )
     procurement_started_on = models.DateField(
         null=True,
         blank=True,
+        validators=[validate_plausible_date],
         help_text="The first of: a notice, an advert, asking a supplier for an offer, answering "
         "an unsolicited offer, or entering into the contract",
     )
-    awarded_on = models.DateField(null=True, blank=True)
-    contract_start = models.DateField(null=True, blank=True)
-    contract_end = models.DateField(null=True, blank=True)
+    awarded_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
+    contract_start = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
+    contract_end = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     # Section 1 scope
     not_in_scope = models.BooleanField(
         "not in scope of the Social Value Act",
@@ -240,6 +245,10 @@ class Contract(models.Model):
             errors.update(self._exemption_problems())
         if self.contract_start and self.contract_end and self.contract_end <= self.contract_start:
             errors["contract_end"] = "The contract end date must be after its start date"
+        elif self.contract_start and self.contract_end:
+            too_long = contract_period_problem(self.contract_start, self.contract_end)
+            if too_long:
+                errors["contract_end"] = too_long
         if errors:
             raise ValidationError(errors)
 
@@ -279,7 +288,7 @@ class PerformanceAssessment(models.Model):
     contract = models.ForeignKey(
         Contract, on_delete=models.PROTECT, related_name="performance_assessments"
     )
-    period_end = models.DateField()
+    period_end = models.DateField(validators=[validate_plausible_date])
     rating = models.CharField(max_length=30, choices=Contract.Rating.choices)
     explanation = models.TextField(blank=True)
     assessed_by = models.ForeignKey(
@@ -543,11 +552,13 @@ class Commitment(models.Model):
         help_text="The supplier, or one of its subcontractors on this contract",
     )
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="commitments")
-    quantity = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MaxValueValidator(QUANTITY_MAX)]
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="commitments")
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="commitments")
-    start_date = models.DateField()
-    due_date = models.DateField()
+    start_date = models.DateField(validators=[validate_plausible_date])
+    due_date = models.DateField(validators=[validate_plausible_date])
     schedule = models.CharField(max_length=12, choices=Schedule.choices, default=Schedule.QUARTERLY)
     proxy_value = models.DecimalField(
         "proxy value (£ per unit, as committed)",
@@ -573,6 +584,11 @@ class Commitment(models.Model):
                 condition=Q(quantity__gt=0),
                 name="commitment_quantity_positive",
                 violation_error_message="The quantity must be more than 0",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__lte=QUANTITY_MAX),
+                name="commitment_quantity_plausible",
+                violation_error_message=f"The quantity must be {QUANTITY_MAX:,} or less",
             ),
             models.CheckConstraint(
                 condition=Q(due_date__gt=F("start_date")),
@@ -660,7 +676,11 @@ class DeliveryReturn(models.Model):
 
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="returns")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="returns")
-    quantity = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(QUANTITY_MAX)],
+    )
     evidence_text = models.TextField()
     beneficiary_references = models.TextField(
         blank=True,
@@ -682,6 +702,11 @@ class DeliveryReturn(models.Model):
     attested = models.BooleanField(
         default=False,
         help_text="Relates only to this contract and period, and is not claimed elsewhere",
+    )
+    quantity_confirmed_above_remaining = models.BooleanField(
+        default=False,
+        help_text="The submitter was told the quantity is more than remained of the commitment, "
+        "and confirmed it (services.quantity_above_remaining)",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     submitted_by = models.ForeignKey(
@@ -713,6 +738,11 @@ class DeliveryReturn(models.Model):
                 condition=Q(quantity__gte=0),
                 name="return_quantity_not_negative",
                 violation_error_message="The quantity delivered cannot be negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__lte=QUANTITY_MAX),
+                name="return_quantity_plausible",
+                violation_error_message=f"The quantity must be {QUANTITY_MAX:,} or less",
             ),
         ]
         indexes = [

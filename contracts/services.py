@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from objectives.models import Measure, Objective
@@ -848,6 +848,43 @@ def _save_claim_keys(delivery_return: DeliveryReturn) -> None:
         ) from None
 
 
+def quantity_above_remaining(
+    commitment: Commitment, quantity: Decimal, *, excluding: DeliveryReturn | None = None
+) -> str | None:
+    """A named rule: a returned quantity "far above" what was committed is one more than
+    remains of the commitment (its whole quantity, less what its other returns count: verified,
+    or claimed and not rejected). It may be true (a supplier can over-deliver), so it is not
+    refused: its supplier is asked to check it and confirm, and the return records that they
+    did. Returns the question to ask, or None."""
+    others = DeliveryReturn.objects.filter(commitment=commitment).exclude(
+        status=DeliveryReturn.Status.REJECTED
+    )
+    if excluding is not None:
+        others = others.exclude(pk=excluding.pk)
+    counted = others.aggregate(total=Sum("quantity"))["total"] or Decimal("0")
+    remaining = max(commitment.quantity - counted, Decimal("0"))
+    if quantity <= remaining:
+        return None
+    unit = commitment.measure.unit
+
+    def n(value: Decimal) -> str:
+        return f"{Decimal(value).normalize():,f}"
+
+    left = f", and {n(remaining)} remain to be delivered" if counted else ""
+    return (
+        f"You entered {n(quantity)} {unit}: the commitment is {n(commitment.quantity)} {unit} "
+        f"in all{left}. Check the quantity, and confirm it if it is right"
+    )
+
+
+def _check_quantity(commitment, quantity, confirmed: bool, *, excluding=None) -> bool:
+    """Refuses a quantity far above the commitment unless confirmed; True if it was."""
+    question = quantity_above_remaining(commitment, quantity, excluding=excluding)
+    if question and not confirmed:
+        raise ValidationError({"confirm_quantity": question})
+    return bool(question)
+
+
 @transaction.atomic
 def return_submit(
     *,
@@ -860,6 +897,7 @@ def return_submit(
     beneficiary_references: str = "",
     supported_group: Organisation | None = None,
     files=(),
+    quantity_confirmed: bool = False,
 ) -> DeliveryReturn:
     contract = commitment.contract
     if contract.stage not in (Stage.AWARDED, Stage.IN_DELIVERY):
@@ -881,6 +919,7 @@ def return_submit(
                 "and period, and is not claimed elsewhere"
             }
         )
+    above = _check_quantity(commitment, quantity, quantity_confirmed)
     if (
         DeliveryReturn.objects.filter(commitment=commitment, period=period)
         .exclude(status=DeliveryReturn.Status.REJECTED)
@@ -901,6 +940,7 @@ def return_submit(
         beneficiary_references=beneficiary_references.strip(),
         supported_group=supported_group,
         submitted_by=by,
+        quantity_confirmed_above_remaining=above,
     )
     delivery_return.full_clean()
     _by(delivery_return, by).save()
@@ -990,6 +1030,7 @@ def return_answer(
     quantity: Decimal | None = None,
     files=(),
     expected_version: int | None = None,
+    quantity_confirmed: bool = False,
 ) -> DeliveryReturn:
     r = _locked_return(delivery_return, expected_version)
     if r.status != DeliveryReturn.Status.QUERIED:
@@ -1000,6 +1041,9 @@ def return_answer(
     if quantity is not None:
         if quantity < 0:
             raise ValidationError({"quantity": "The quantity delivered cannot be negative"})
+        r.quantity_confirmed_above_remaining = _check_quantity(
+            r.commitment, quantity, quantity_confirmed, excluding=r
+        )
         r.quantity = quantity
     r.status = DeliveryReturn.Status.SUBMITTED
     r.version += 1

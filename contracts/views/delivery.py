@@ -542,8 +542,10 @@ class ReturnCreateView(FormView):
                 beneficiary_references=data["beneficiary_references"],
                 supported_group=data["supported_group"],
                 files=form.evidence_files(),
+                quantity_confirmed=form.quantity_confirmed(),
             )
         except ValidationError as error:
+            form.ask_to_confirm_quantity(error)
             apply_validation_error(form, error)
             return self.form_invalid(form)
         if delivery_return.supported_group_id:
@@ -646,6 +648,8 @@ class ReturnActionView(ReturnDetailView):
             try:
                 updated = self.act(form)
             except ValidationError as error:
+                if hasattr(form, "ask_to_confirm_quantity"):
+                    form.ask_to_confirm_quantity(error)
                 apply_validation_error(form, error)
             else:
                 self.after(updated)
@@ -733,6 +737,7 @@ class ReturnAnswerView(ReturnActionView):
             quantity=form.cleaned_data["quantity"],
             files=form.evidence_files(),
             expected_version=form.cleaned_data["version"],
+            quantity_confirmed=form.quantity_confirmed(),
         )
 
     def after(self, r):

@@ -311,7 +311,18 @@ class PerformanceAssessment(models.Model):
         return f"{self.get_rating_display()} ({self.period_end:%Y})"
 
 
-class Assessment(models.Model):
+class LoadedStatusMixin:
+    """Remembers the status a record was loaded with (`_loaded_status`), so that its `save()`
+    can tell a decision (a change of status) from any other save, and guard both."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+
+class Assessment(LoadedStatusMixin, models.Model):
     """The pre-procurement social impact assessment (section 1 of the Act), versioned.
 
     Sections are saved separately, in any order. Once approved it is immutable: reopening
@@ -454,12 +465,6 @@ class Assessment(models.Model):
         return reverse(
             "contracts:assessment_detail", kwargs={"pk": self.contract_id, "version": self.version}
         )
-
-    @classmethod
-    def from_db(cls, db, field_names, values, *args, **kwargs):
-        instance = super().from_db(db, field_names, values, *args, **kwargs)
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
 
     @property
     def is_editable(self) -> bool:
@@ -996,7 +1001,7 @@ class ExemptionThreshold(models.Model):
             raise ValidationError({"organisation": "Only a public body sets a threshold"})
 
 
-class Exemption(models.Model):
+class Exemption(LoadedStatusMixin, models.Model):
     """A decision that the Act does not apply to a contract, made like an approval: proposed by
     one officer on a ground from a fixed list, with a reason, and confirmed or declined by a
     second person under the sign-off rule (`contracts.signoff`). Only a confirmed exemption
@@ -1093,12 +1098,6 @@ class Exemption(models.Model):
 
     def __str__(self) -> str:
         return f"Exemption of {self.contract.reference}: {self.get_ground_display()}"
-
-    @classmethod
-    def from_db(cls, db, field_names, values, *args, **kwargs):
-        instance = super().from_db(db, field_names, values, *args, **kwargs)
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
 
     def ground_problems(self) -> dict[str, str]:
         """Why the ground does not hold for the contract (field -> message), or {}."""

@@ -1,8 +1,6 @@
-from decimal import Decimal
-
 from django import forms
 
-from socialvalue.forms import GovFormMixin, NumberField
+from socialvalue.forms import GovFormMixin, YearField
 
 from .models import Area
 
@@ -10,17 +8,8 @@ from .models import Area
 class AreaForm(GovFormMixin, forms.ModelForm):
     submit_label = "Save area"
 
-    gss_year = NumberField(
-        label="GSS code year",
-        what="GSS code year",
-        whole=True,
-        required=False,
-        min_value=Decimal("1990"),
-        max_value=Decimal("2100"),
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-4"}
-        ),
-        error_messages={"invalid": "Enter the year as 4 digits, like 2024"},
+    gss_year = YearField(
+        label="GSS code year", what="GSS code year", earliest=1990, latest=2100, required=False
     )
 
     class Meta:

@@ -176,3 +176,34 @@ class MoneyField(NumberField):
 
     def __init__(self, *, what: str, **kwargs):
         super().__init__(what=what, money=True, **kwargs)
+
+
+class YearField(NumberField):
+    """A year typed as 4 digits, like 2025, between `earliest` and `latest`."""
+
+    def __init__(self, *, what: str, earliest: int, latest: int, **kwargs):
+        message = f"Enter the {what} as 4 digits, like 2025"
+        kwargs.setdefault(
+            "widget",
+            forms.TextInput(
+                attrs={
+                    "inputmode": "numeric",
+                    "spellcheck": "false",
+                    "autocomplete": "off",
+                    "class": "govuk-input--width-4",
+                }
+            ),
+        )
+        kwargs["error_messages"] = {
+            "invalid": message,
+            "max_decimal_places": message,
+            "min_value": f"The {what} must be {earliest} or later",
+            "max_value": f"The {what} must be {latest} or earlier",
+        } | kwargs.get("error_messages", {})
+        super().__init__(
+            what=what,
+            whole=True,
+            min_value=Decimal(earliest),
+            max_value=Decimal(latest),
+            **kwargs,
+        )

@@ -1,13 +1,11 @@
 """Forms for keeping outcomes frameworks: frameworks, themes, outcomes, measures and imports."""
 
-from decimal import Decimal
-
 from django import forms
 from django.db.models import QuerySet
 
 from people.permissions import place_ids
 from places.models import Place
-from socialvalue.forms import GovFormMixin, MoneyField, NumberField
+from socialvalue.forms import GovFormMixin, MoneyField, YearField
 from socialvalue.rules import allowed
 
 from ..models import Dimension, Framework, Measure, Outcome, Theme
@@ -265,23 +263,13 @@ class MeasureForm(GovFormMixin, forms.Form):
         required=False,
         help_text="Needed with a proxy value: who published it, with a link",
     )
-    proxy_year = NumberField(
+    proxy_year = YearField(
         label="Year of the proxy value (optional)",
         what="proxy value's year",
-        whole=True,
+        earliest=1990,
+        latest=2100,
         required=False,
-        min_value=Decimal("1990"),
-        max_value=Decimal("2100"),
-        widget=forms.TextInput(
-            attrs={"inputmode": "numeric", "spellcheck": "false", "class": "govuk-input--width-4"}
-        ),
         help_text="Needed with a proxy value, like 2025",
-        error_messages={
-            "invalid": "Enter the proxy value's year as 4 digits, like 2025",
-            "max_decimal_places": "Enter the proxy value's year as 4 digits, like 2025",
-            "min_value": "The proxy value's year must be 1990 or later",
-            "max_value": "The proxy value's year must be 2100 or earlier",
-        },
     )
 
     def __init__(self, *args, framework: Framework, measure: Measure | None = None, **kwargs):

@@ -7,8 +7,9 @@ from people.models import Membership
 from people.permissions import organisation_ids
 from socialvalue.attention import Attention, capped_count
 
-from .models import Assessment, Commitment, Contract, DeliveryReturn
+from .models import Assessment, Commitment, Contract, DeliveryReturn, Exemption
 from .querysets import reported_by
+from .signoff import awaiting_sign_off
 
 Role = Membership.Role
 
@@ -25,21 +26,26 @@ def _bought_by(orgs):
 
 def contract_attention(user) -> list[Attention]:
     items = []
-    approvers = organisation_ids(user, Role.OFFICER, Role.LEADER)
     officers = organisation_ids(user, Role.OFFICER)
     suppliers = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
-    if approvers:
-        count = capped_count(
-            Assessment.objects.filter(status="submitted")
-            .exclude(author=user)
-            .filter(contract__in=Contract.objects.filter(_bought_by(approvers)))
-        )
+    if organisation_ids(user, Role.OFFICER, Role.LEADER):
+        # The sign-off rule in SQL: those this person may sign off, not all submitted ones.
+        count = capped_count(awaiting_sign_off(user, Assessment.objects.all()))
         items.append(
             Attention(
                 count,
                 "social value assessment is waiting for your sign-off",
                 "social value assessments are waiting for your sign-off",
-                reverse("contracts:contract_list") + "?stage=assessing",
+                reverse("contracts:contract_list") + "?sign_off=mine",
+            )
+        )
+        count = capped_count(awaiting_sign_off(user, Exemption.objects.all()))
+        items.append(
+            Attention(
+                count,
+                "exemption from the Act is waiting for your confirmation",
+                "exemptions from the Act are waiting for your confirmation",
+                reverse("contracts:contract_list") + "?sign_off=mine",
             )
         )
     if officers:

@@ -136,11 +136,12 @@ def load(place: Place) -> None:
     }
     objectives = {o.title: o for o in Objective.objects.filter(place=place, status="active")}
 
+    _governance(place, orgs, officer, nhs)
     for reference, title, stage, value, buyer_slug, extra in CONTRACTS:
         buyer = orgs[buyer_slug]
         author = nhs if buyer_slug == "wrenford-health" else officer
-        # The council's leader signs off the council's; the NHS body's officer asks the
-        # council officer (a joint-working colleague in the demo) to sign off theirs.
+        # The council's leader signs off the council's, and (under the joint arrangement) the
+        # NHS body's and the fire service's, which have no leader in the demo.
         approver = leader
         contract = services.contract_create(
             by=author,
@@ -152,7 +153,8 @@ def load(place: Place) -> None:
             estimated_value=Decimal(value),
             description=f"{title} for the fictional borough of Wrenford.",
         )
-        if buyer_slug == "wrenford-health":
+        if buyer_slug != "wrenford-council":
+            # The council buys jointly with its partners in the demo.
             contract.joint_buyers.add(orgs["wrenford-council"])
         if stage == "planning":
             continue
@@ -172,11 +174,13 @@ def load(place: Place) -> None:
             services.assessment_submit(assessment=assessment, by=author)
             continue
         if stage == "exempt":
-            services.contract_record_exemption(
+            exemption = services.exemption_propose(
                 contract=contract,
                 by=author,
-                reason="Goods only: road salt bought without services.",
+                ground="not_services",
+                reason="Road salt bought on its own, delivered to our depots: no services.",
             )
+            services.exemption_confirm(exemption=exemption, by=approver)
             continue
         if stage == "cancelled":
             services.contract_cancel(
@@ -230,6 +234,32 @@ def load(place: Place) -> None:
         )
         if stage == "closed":
             services.contract_advance(contract=contract, to="closed", by=author)
+
+
+def _governance(place, orgs, officer, nhs) -> None:
+    """The council, the NHS body and the fire service sign off each other's decisions under a
+    partnership agreement. The council's admin records it and the NHS body's admin confirms;
+    the demo's fire service has no people, so the demo's superuser confirms for it. The council
+    also records the threshold below which it does not apply the Act."""
+    from . import services_governance
+
+    arrangement = services_governance.arrangement_record(
+        by=officer,
+        place=place,
+        name="Wrenford Partnership joint commissioning (demo)",
+        reference="Partnership agreement of 3 March 2025, clause 9 (demo)",
+        bodies=[orgs["wrenford-council"], orgs["wrenford-health"], orgs["wrenford-fire"]],
+    )
+    superuser = User.objects.get(email="admin@demo.test")
+    for member in arrangement.members.filter(confirmed_at__isnull=True):
+        by = nhs if member.organisation.slug == "wrenford-health" else superuser
+        services_governance.arrangement_confirm(member=member, by=by)
+    services_governance.threshold_set(
+        organisation=orgs["wrenford-council"],
+        by=officer,
+        value=Decimal("100000"),
+        reference="Social value policy, approved by Cabinet on 4 March 2025 (demo)",
+    )
 
 
 def _commitments_and_returns(

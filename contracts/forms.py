@@ -5,11 +5,10 @@ from django import forms
 from objectives.models import Measure, Objective
 from people.models import Membership, Organisation
 from places.models import Area
-from socialvalue.forms import GovDateField, GovFormMixin
+from socialvalue.forms import GovDateField, GovFormMixin, MoneyField, NumberField
 
 from .models import Assessment, Contract
 
-MONEY = forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"})
 YES_NO = [(True, "Yes"), (False, "No")]
 
 
@@ -62,18 +61,7 @@ class ContractForm(GovFormMixin, forms.Form):
         help_text="The Act applies to services, and to services bought with goods or works",
         error_messages={"required": "Choose the category"},
     )
-    estimated_value = forms.DecimalField(
-        label="Estimated value (£)",
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
-        widget=MONEY,
-        error_messages={
-            "required": "Enter the estimated value",
-            "invalid": "The estimated value must be an amount of money, like 250000",
-            "min_value": "The estimated value cannot be negative",
-        },
-    )
+    estimated_value = MoneyField(label="Estimated value (£)", what="estimated value")
     cpv_code = forms.CharField(label="CPV code (optional)", required=False, max_length=10)
     procedure = forms.ChoiceField(
         label="Procedure", choices=Contract.Procedure.choices, initial=Contract.Procedure.OPEN
@@ -300,19 +288,16 @@ class ConsultationForm(SectionForm):
 
 class EvaluationForm(SectionForm):
     section = "evaluation"
-    weighting_percent = forms.DecimalField(
+    weighting_percent = NumberField(
         label="Social value weighting (% of the total score)",
+        what="weighting",
+        example="10 or 12.5",
         required=False,
-        min_value=Decimal("0"),
         max_value=Decimal("100"),
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-4"}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "decimal", "spellcheck": "false", "class": "govuk-input--width-4"}
+        ),
         help_text="Central government must use at least 10%. Councils set their own",
-        error_messages={
-            "invalid": "The weighting must be a number, like 10",
-            "min_value": "The weighting cannot be negative",
-            "max_value": "The weighting cannot be more than 100%",
-        },
     )
     evaluation_questions = forms.CharField(
         label="Questions bidders will be asked",
@@ -370,3 +355,81 @@ SECTION_FORMS = {
         UrgencyForm,
     )
 }
+
+
+class ExemptionForm(GovFormMixin, forms.Form):
+    """Propose that the Act does not apply: a ground from the fixed list, a reason, and for a
+    call-off the framework contract whose assessment covered it."""
+
+    submit_label = "Propose the exemption"
+
+    ground = forms.ChoiceField(
+        label="Why does the Act not apply?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the Act does not apply"},
+    )
+    framework_contract = forms.ModelChoiceField(
+        label="If it is a call-off: the framework contract",
+        queryset=Contract.objects.none(),
+        required=False,
+        empty_label="Not a call-off",
+        help_text="Only framework contracts with an approved social value assessment are listed",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the contract buys, and why the ground applies. It is shown on the "
+        "contract with the decision",
+        error_messages={"required": "Explain why the Act does not apply to this contract"},
+    )
+
+    def __init__(self, *args, contract: Contract, user, threshold=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .models import Exemption
+
+        labels = dict(Exemption.Ground.choices)
+        below = labels[Exemption.Ground.BELOW_THRESHOLD]
+        if threshold is not None:
+            below += f": {contract.buyer}'s threshold is £{threshold.value:,.0f}"
+        else:
+            below += f" ({contract.buyer} has not recorded one)"
+        self.fields["ground"].choices = [
+            (Exemption.Ground.NOT_SERVICES, labels[Exemption.Ground.NOT_SERVICES]),
+            (Exemption.Ground.BELOW_THRESHOLD, below),
+            (Exemption.Ground.CALL_OFF, labels[Exemption.Ground.CALL_OFF]),
+        ]
+        self.fields["framework_contract"].queryset = (
+            Contract.objects.visible_to(user)
+            .filter(
+                place=contract.place,
+                assessments__status__in=[Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED],
+            )
+            .exclude(pk=contract.pk)
+            .distinct()
+            .order_by("reference")
+        )
+
+
+class ExemptionDecisionForm(GovFormMixin, forms.Form):
+    submit_label = "Save decision"
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("confirm", "Confirm: the Act does not apply to this contract"),
+            ("decline", "Decline: the contract stays under the Act"),
+        ],
+        error_messages={"required": "Choose whether to confirm or decline the exemption"},
+    )
+    reason = forms.CharField(
+        label="If declining: why?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Explain why the exemption is declined")
+        return cleaned

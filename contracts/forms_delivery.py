@@ -1,8 +1,6 @@
 """Forms for award, commitments and delivery returns. Each renders GOV.UK markup and hands
 clean values to one service; the services hold the rules, the forms only the input checks."""
 
-from decimal import Decimal
-
 from crispy_forms_gds.layout import Fieldset, Layout, Submit
 from django import forms
 from django.db.models import Q
@@ -12,7 +10,8 @@ from django.utils import timezone
 from objectives.models import Measure, Objective
 from people.models import Organisation
 from places.models import Area
-from socialvalue.forms import GovDateField, GovFormMixin
+from socialvalue.dates import contract_period_problem
+from socialvalue.forms import GovDateField, GovFormMixin, MoneyField, QuantityField
 from socialvalue.uploads import EvidenceFileField
 
 from .models import SUPPLIER_KINDS, Commitment, Contract, ReportingPeriod
@@ -35,27 +34,6 @@ __all__ = [
 ]
 
 EVIDENCE_FILE_SLOTS = 3
-DECIMAL_INPUT = {"inputmode": "decimal", "spellcheck": "false", "autocomplete": "off"}
-
-
-def _quantity_field(label: str, what: str, *, help_text: str = "", min_value="0") -> forms.Field:
-    """A decimal typed as text (GOV.UK: no number spinners), with messages in GOV.UK voice."""
-    return forms.DecimalField(
-        label=label,
-        min_value=Decimal(min_value) if min_value is not None else None,
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs=DECIMAL_INPUT),
-        help_text=help_text,
-        error_messages={
-            "required": f"Enter the {what}",
-            "invalid": f"The {what} must be a number, like 12 or 3.5",
-            "min_value": f"The {what} cannot be negative",
-            "max_digits": f"The {what} is too large",
-            "max_whole_digits": f"The {what} is too large",
-            "max_decimal_places": f"The {what} can have at most 2 decimal places",
-        },
-    )
 
 
 class OrganisationChoiceField(forms.ModelChoiceField):
@@ -175,8 +153,10 @@ def _supplier_queryset():
 class AwardForm(SupplierChoiceMixin, GovFormMixin, forms.Form):
     submit_label = "Record the award"
 
-    award_value = _quantity_field(
-        "Award value (£)", "award value", help_text="The total value of the contract as awarded"
+    award_value = MoneyField(
+        label="Award value (£)",
+        what="award value",
+        help_text="The total value of the contract as awarded",
     )
     awarded_on = GovDateField(label="Award date", label_text="Award date")
     contract_start = GovDateField(label="Contract start date", label_text="Contract start date")
@@ -195,6 +175,8 @@ class AwardForm(SupplierChoiceMixin, GovFormMixin, forms.Form):
         start, end = cleaned.get("contract_start"), cleaned.get("contract_end")
         if start and end and end <= start:
             self.add_error("contract_end", "The contract end date must be after its start date")
+        elif start and end and (too_long := contract_period_problem(start, end)):
+            self.add_error("contract_end", too_long)
         return cleaned
 
 
@@ -219,16 +201,16 @@ class AwardSupplierForm(SupplierChoiceMixin, GovFormMixin, forms.Form):
 
     submit_label = "Add supplier to the award"
 
-    value = _quantity_field(
-        "Its share of the award value (£, optional)",
-        "share of the award value",
+    value = MoneyField(
+        label="Its share of the award value (£, optional)",
+        what="share of the award value",
+        required=False,
         help_text="Only if the award gives this supplier its own value. Leave it empty "
         "otherwise: the award value is never divided up",
     )
 
     def __init__(self, *args, contract: Contract, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["value"].required = False
         taken = [o.pk for o in contract.subcontractors.all()] + list(award_supplier_ids(contract))
         self.add_supplier_fields(
             _supplier_queryset().exclude(pk__in=taken), existing_label="Supplier"
@@ -318,8 +300,11 @@ class CommitmentForm(GovFormMixin, forms.Form):
         help_text="From the place's outcomes frameworks. The £ proxy per unit is copied now",
         error_messages={"required": "Choose the measure the commitment counts"},
     )
-    quantity = _quantity_field(
-        "Quantity", "quantity", help_text="How many, in the measure's unit", min_value=None
+    quantity = QuantityField(
+        label="Quantity",
+        what="quantity",
+        more_than_zero=True,
+        help_text="How many, in the measure's unit",
     )
     area = AreaChoiceField(
         label="Where it will be delivered",
@@ -379,12 +364,6 @@ class CommitmentForm(GovFormMixin, forms.Form):
         self.initial.setdefault("start_date", contract.contract_start)
         self.initial.setdefault("due_date", contract.contract_end)
 
-    def clean_quantity(self):
-        value = self.cleaned_data["quantity"]
-        if value is not None and value <= 0:
-            raise forms.ValidationError("The quantity must be more than 0")
-        return value
-
     def clean(self):
         cleaned = super().clean()
         start, due = cleaned.get("start_date"), cleaned.get("due_date")
@@ -393,12 +372,43 @@ class CommitmentForm(GovFormMixin, forms.Form):
         return cleaned
 
 
+class QuantityConfirmationMixin:
+    """A quantity far above what was committed (`services.quantity_above_remaining`) is asked
+    about, not refused: the service's question is shown on a checkbox that appears after the
+    quantity, and the return records that the submitter ticked it."""
+
+    def add_confirm_quantity(self) -> None:
+        field = forms.BooleanField(
+            label="I have checked the quantity: it is right",
+            required=False,
+        )
+        self.fields["confirm_quantity"] = field
+        order = list(self.fields)
+        order.remove("confirm_quantity")
+        order.insert(order.index("quantity") + 1, "confirm_quantity")
+        self.order_fields(order)
+
+    def show_confirm_quantity(self) -> None:
+        """While the checkbox is ticked, it stays on the form (called from `__init__`)."""
+        if self.is_bound and self.data.get(self.add_prefix("confirm_quantity")):
+            self.add_confirm_quantity()
+
+    def ask_to_confirm_quantity(self, error) -> None:
+        """The service asked: show the checkbox, so that its question appears on it."""
+        asked = "confirm_quantity" in getattr(error, "error_dict", {})
+        if asked and "confirm_quantity" not in self.fields:
+            self.add_confirm_quantity()
+
+    def quantity_confirmed(self) -> bool:
+        return bool(self.cleaned_data.get("confirm_quantity"))
+
+
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period):
         return str(period)
 
 
-class ReturnForm(GovFormMixin, forms.Form):
+class ReturnForm(QuantityConfirmationMixin, GovFormMixin, forms.Form):
     submit_label = "Submit return"
 
     period = PeriodChoiceField(
@@ -412,9 +422,9 @@ class ReturnForm(GovFormMixin, forms.Form):
             "invalid_choice": "Choose a reporting period that has started",
         },
     )
-    quantity = _quantity_field(
-        "Quantity delivered",
-        "quantity delivered",
+    quantity = QuantityField(
+        label="Quantity delivered",
+        what="quantity delivered",
         help_text="In the commitment's unit. 0 if nothing was delivered this period",
     )
     evidence_text = forms.CharField(
@@ -466,6 +476,7 @@ class ReturnForm(GovFormMixin, forms.Form):
             )
         # The attestation comes last, after the evidence it vouches for.
         self.fields["attested"] = self.fields.pop("attested")
+        self.show_confirm_quantity()
 
     def evidence_files(self) -> list:
         return [
@@ -533,7 +544,7 @@ class RejectForm(VersionedForm):
     )
 
 
-class AnswerForm(VersionedForm):
+class AnswerForm(QuantityConfirmationMixin, VersionedForm):
     submit_label = "Send your answer"
     prefix_name = "answer"
 
@@ -542,19 +553,20 @@ class AnswerForm(VersionedForm):
         widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": "Enter your answer to the query"},
     )
-    quantity = _quantity_field(
-        "Corrected quantity delivered (optional)",
-        "corrected quantity delivered",
+    quantity = QuantityField(
+        label="Corrected quantity delivered (optional)",
+        what="corrected quantity delivered",
+        required=False,
         help_text="Only if the quantity was wrong",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["quantity"].required = False
         for slot in range(1, EVIDENCE_FILE_SLOTS + 1):
             self.fields[f"file_{slot}"] = EvidenceFileField(
                 label=f"More evidence: file {slot} (optional)", required=False
             )
+        self.show_confirm_quantity()
 
     def evidence_files(self) -> list:
         return [

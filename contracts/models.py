@@ -23,6 +23,8 @@ from simple_history.models import HistoricalRecords
 from objectives.models import Measure, Objective
 from people.models import Organisation
 from places.models import Area, Place
+from socialvalue.dates import contract_period_problem, validate_plausible_date
+from socialvalue.numbers import QUANTITY_MAX
 from socialvalue.uploads import stored_name
 
 from .querysets import CommitmentQuerySet, ContractQuerySet, DeliveryReturnQuerySet
@@ -133,16 +135,19 @@ class Contract(models.Model):
     stage_changed_at = models.DateTimeField(default=timezone.now)
     cancelled_reason = models.TextField(blank=True)
     # Key dates
-    planned_procurement_start = models.DateField(null=True, blank=True)
+    planned_procurement_start = models.DateField(
+        null=True, blank=True, validators=[validate_plausible_date]
+    )
     procurement_started_on = models.DateField(
         null=True,
         blank=True,
+        validators=[validate_plausible_date],
         help_text="The first of: a notice, an advert, asking a supplier for an offer, answering "
         "an unsolicited offer, or entering into the contract",
     )
-    awarded_on = models.DateField(null=True, blank=True)
-    contract_start = models.DateField(null=True, blank=True)
-    contract_end = models.DateField(null=True, blank=True)
+    awarded_on = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
+    contract_start = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
+    contract_end = models.DateField(null=True, blank=True, validators=[validate_plausible_date])
     # Section 1 scope
     not_in_scope = models.BooleanField(
         "not in scope of the Social Value Act",
@@ -254,10 +259,31 @@ class Contract(models.Model):
             errors["supplier"] = "Choose a supplier, social enterprise or VCS organisation"
         if self.not_in_scope and not self.not_in_scope_reason.strip():
             errors["not_in_scope_reason"] = "Explain why the contract is not in scope of the Act"
+        if self.not_in_scope:
+            errors.update(self._exemption_problems())
         if self.contract_start and self.contract_end and self.contract_end <= self.contract_start:
             errors["contract_end"] = "The contract end date must be after its start date"
+        elif self.contract_start and self.contract_end:
+            too_long = contract_period_problem(self.contract_start, self.contract_end)
+            if too_long:
+                errors["contract_end"] = too_long
         if errors:
             raise ValidationError(errors)
+
+    def _exemption_problems(self) -> dict[str, str]:
+        """A contract is out of the Act's scope only by a confirmed exemption (`Exemption`),
+        and only while its ground still holds: a goods contract changed to services, or an
+        estimate raised to the threshold, must be looked at again."""
+        exemption = (
+            self.exemptions.filter(status=Exemption.Status.CONFIRMED).first() if self.pk else None
+        )
+        if exemption is None:
+            return {
+                "not_in_scope": "A contract is out of the Act's scope only once a second "
+                "person has confirmed an exemption"
+            }
+        exemption.contract = self  # check the ground against these values, not the stored ones
+        return exemption.ground_problems()
 
 
 class KeyPerformanceIndicator(models.Model):
@@ -280,7 +306,7 @@ class PerformanceAssessment(models.Model):
     contract = models.ForeignKey(
         Contract, on_delete=models.PROTECT, related_name="performance_assessments"
     )
-    period_end = models.DateField()
+    period_end = models.DateField(validators=[validate_plausible_date])
     rating = models.CharField(max_length=30, choices=Contract.Rating.choices)
     explanation = models.TextField(blank=True)
     assessed_by = models.ForeignKey(
@@ -303,7 +329,18 @@ class PerformanceAssessment(models.Model):
         return f"{self.get_rating_display()} ({self.period_end:%Y})"
 
 
-class Assessment(models.Model):
+class LoadedStatusMixin:
+    """Remembers the status a record was loaded with (`_loaded_status`), so that its `save()`
+    can tell a decision (a change of status) from any other save, and guard both."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        instance = super().from_db(db, field_names, values, *args, **kwargs)
+        instance._loaded_status = instance.__dict__.get("status")
+        return instance
+
+
+class Assessment(LoadedStatusMixin, models.Model):
     """The pre-procurement social impact assessment (section 1 of the Act), versioned.
 
     Sections are saved separately, in any order. Once approved it is immutable: reopening
@@ -315,6 +352,12 @@ class Assessment(models.Model):
         SUBMITTED = "submitted", "Waiting for sign-off"
         APPROVED = "approved", "Approved"
         SUPERSEDED = "superseded", "Superseded by a later version"
+        WITHDRAWN = "withdrawn", "Withdrawn: the Act does not apply"
+
+    # Kept exactly as they were: approved (and superseded) as the dated record of
+    # consideration; withdrawn as the record of what was in progress when an exemption was
+    # confirmed.
+    FINAL_STATUSES = (Status.APPROVED, Status.SUPERSEDED, Status.WITHDRAWN)
 
     SECTIONS = [
         ("wellbeing", "Well-being of the relevant area", "Section 1(3)(a)"),
@@ -325,6 +368,11 @@ class Assessment(models.Model):
         ("urgency", "Urgency", "Section 1(8), only if urgency is claimed"),
     ]
     SECTION_KEYS = [key for key, _label, _law in SECTIONS]
+    # The second-person sign-off rule (`contracts.signoff`): who took part, what it is called,
+    # and the status in which it waits for a decision.
+    SIGN_OFF_PEOPLE = ("author", "submitted_by")
+    SIGN_OFF_NOUN = "assessment"
+    SIGN_OFF_WAITING = Status.SUBMITTED
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="assessments")
     version = models.PositiveSmallIntegerField(default=1)
@@ -377,6 +425,17 @@ class Assessment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     returned_reason = models.TextField(blank=True)
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_reason = models.TextField(blank=True)
+    signed_off_by_involved_person = models.BooleanField(
+        default=False,
+        editable=False,
+        help_text="Signed off, before the second-person rule was enforced (December 2026), by "
+        "someone who had written, changed or submitted it. Kept as recorded, and said on its page",
+    )
     # Bumped on every save, so two people editing at once cannot silently overwrite each other.
     revision = models.PositiveIntegerField(default=0, editable=False)
     history = HistoricalRecords(m2m_fields=[objectives, evaluation_measures])
@@ -394,13 +453,26 @@ class Assessment(models.Model):
                 violation_error_message="This contract already has an assessment in progress",
             ),
             models.CheckConstraint(
-                condition=Q(status__in=["draft", "submitted"]) | Q(approved_at__isnull=False),
+                condition=Q(status__in=["draft", "submitted", "withdrawn"])
+                | Q(approved_at__isnull=False),
                 name="approved_assessment_has_date",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="withdrawn")
+                | (Q(withdrawn_at__isnull=False) & ~Q(withdrawn_reason="")),
+                name="withdrawn_assessment_says_when_and_why",
             ),
             models.CheckConstraint(
                 condition=Q(approved_by__isnull=True) | ~Q(approved_by=F("author")),
                 name="assessment_not_approved_by_author",
                 violation_error_message="The author cannot sign off their own assessment",
+            ),
+            models.CheckConstraint(
+                condition=Q(approved_by__isnull=True)
+                | ~Q(approved_by=F("submitted_by"))
+                | Q(signed_off_by_involved_person=True),
+                name="assessment_not_approved_by_submitter",
+                violation_error_message="The person who submitted the assessment cannot sign it off",
             ),
         ]
 
@@ -411,12 +483,6 @@ class Assessment(models.Model):
         return reverse(
             "contracts:assessment_detail", kwargs={"pk": self.contract_id, "version": self.version}
         )
-
-    @classmethod
-    def from_db(cls, db, field_names, values, *args, **kwargs):
-        instance = super().from_db(db, field_names, values, *args, **kwargs)
-        instance._loaded_status = instance.__dict__.get("status")
-        return instance
 
     @property
     def is_editable(self) -> bool:
@@ -436,9 +502,10 @@ class Assessment(models.Model):
 
     def save(self, *args, **kwargs):
         """An approved assessment is a dated legal record: nothing about it may change, except
-        being marked superseded when a new version is opened."""
+        being marked superseded when a new version is opened. A withdrawn one is kept as it
+        was when it was withdrawn."""
         loaded = getattr(self, "_loaded_status", None)
-        if self.pk and loaded in (self.Status.APPROVED, self.Status.SUPERSEDED):
+        if self.pk and loaded in self.FINAL_STATUSES:
             stored = type(self).objects.get(pk=self.pk)
             changed = [
                 f.name
@@ -448,16 +515,34 @@ class Assessment(models.Model):
             superseding = loaded == self.Status.APPROVED and self.status == self.Status.SUPERSEDED
             if changed or (self.status != loaded and not superseding):
                 raise ValidationError(
-                    "An approved assessment cannot be changed. Reopen it to make a new version"
+                    "A withdrawn assessment cannot be changed"
+                    if loaded == self.Status.WITHDRAWN
+                    else "An approved assessment cannot be changed. Reopen it to make a new version"
                 )
+        if self.status == self.Status.APPROVED and loaded != self.Status.APPROVED:
+            self._check_sign_off()
         super().save(*args, **kwargs)
         self._loaded_status = self.status
+
+    def _check_sign_off(self) -> None:
+        """Whoever saves it (a service, the admin, an import), an approval obeys the
+        second-person sign-off rule (`contracts.signoff.sign_off_refusal`)."""
+        from .signoff import sign_off_refusal
+
+        if self.approved_by_id is None or self.approved_at is None:
+            raise ValidationError("Say who signed off the assessment, and when")
+        saver = getattr(self, "_history_user", None)
+        if self._state.adding and saver is not None and saver.pk == self.approved_by_id:
+            raise ValidationError("The person who records an assessment cannot also sign it off")
+        problem = sign_off_refusal(self.approved_by, self)
+        if problem:
+            raise ValidationError(problem)
 
 
 def _freeze_approved_assessment_links(sender, instance, action, **kwargs):
     if action in ("pre_add", "pre_remove", "pre_clear") and isinstance(instance, Assessment):
         status = Assessment.objects.filter(pk=instance.pk).values_list("status", flat=True).first()
-        if status in (Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED):
+        if status in Assessment.FINAL_STATUSES:
             raise ValidationError(
                 "An approved assessment cannot be changed. Reopen it to make a new version"
             )
@@ -490,11 +575,13 @@ class Commitment(models.Model):
         help_text="The supplier, or one of its subcontractors on this contract",
     )
     measure = models.ForeignKey(Measure, on_delete=models.PROTECT, related_name="commitments")
-    quantity = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity = models.DecimalField(
+        max_digits=14, decimal_places=2, validators=[MaxValueValidator(QUANTITY_MAX)]
+    )
     area = models.ForeignKey(Area, on_delete=models.PROTECT, related_name="commitments")
     objective = models.ForeignKey(Objective, on_delete=models.PROTECT, related_name="commitments")
-    start_date = models.DateField()
-    due_date = models.DateField()
+    start_date = models.DateField(validators=[validate_plausible_date])
+    due_date = models.DateField(validators=[validate_plausible_date])
     schedule = models.CharField(max_length=12, choices=Schedule.choices, default=Schedule.QUARTERLY)
     proxy_value = models.DecimalField(
         "proxy value (£ per unit, as committed)",
@@ -520,6 +607,11 @@ class Commitment(models.Model):
                 condition=Q(quantity__gt=0),
                 name="commitment_quantity_positive",
                 violation_error_message="The quantity must be more than 0",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__lte=QUANTITY_MAX),
+                name="commitment_quantity_plausible",
+                violation_error_message=f"The quantity must be {QUANTITY_MAX:,} or less",
             ),
             models.CheckConstraint(
                 condition=Q(due_date__gt=F("start_date")),
@@ -601,9 +693,17 @@ class DeliveryReturn(models.Model):
         VERIFIED = "verified", "Verified"
         REJECTED = "rejected", "Rejected"
 
+    # A supported group confirms only a return that is still claimed or already verified: never
+    # one an officer queried or rejected (`contracts.confirm_support`, `return_confirm_support`).
+    SUPPORT_CONFIRMABLE = (Status.SUBMITTED, Status.VERIFIED)
+
     commitment = models.ForeignKey(Commitment, on_delete=models.PROTECT, related_name="returns")
     period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="returns")
-    quantity = models.DecimalField(max_digits=14, decimal_places=2)
+    quantity = models.DecimalField(
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0")), MaxValueValidator(QUANTITY_MAX)],
+    )
     evidence_text = models.TextField()
     beneficiary_references = models.TextField(
         blank=True,
@@ -625,6 +725,11 @@ class DeliveryReturn(models.Model):
     attested = models.BooleanField(
         default=False,
         help_text="Relates only to this contract and period, and is not claimed elsewhere",
+    )
+    quantity_confirmed_above_remaining = models.BooleanField(
+        default=False,
+        help_text="The submitter was told the quantity is more than remained of the commitment, "
+        "and confirmed it (services.quantity_above_remaining)",
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SUBMITTED)
     submitted_by = models.ForeignKey(
@@ -656,6 +761,11 @@ class DeliveryReturn(models.Model):
                 condition=Q(quantity__gte=0),
                 name="return_quantity_not_negative",
                 violation_error_message="The quantity delivered cannot be negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(quantity__lte=QUANTITY_MAX),
+                name="return_quantity_plausible",
+                violation_error_message=f"The quantity must be {QUANTITY_MAX:,} or less",
             ),
         ]
         indexes = [
@@ -928,3 +1038,343 @@ class OcdsImport(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status == self.Status.PREVIEWED and self.expires_at > timezone.now()
+
+
+class JointArrangementQuerySet(models.QuerySet):
+    def current(self):
+        return self.filter(ended_at__isnull=True)
+
+
+class JointArrangement(models.Model):
+    """A formal arrangement between public bodies of a place under which each body's officers
+    and leaders may sign off the others' social value decisions (approving an assessment,
+    confirming an exemption): a joint committee, a pooled-budget partnership agreement, a
+    shared procurement service. Without one, a body's legal record is signed off within that
+    body (`contracts.signoff.signing_bodies`).
+
+    Its bodies are `ArrangementMember` rows: a body counts once an organisation admin of that
+    body has confirmed it joins, so one body cannot sign itself into another's decisions.
+    Recorded, changed and ended by an organisation admin of a member body, through
+    `contracts.services_governance`; ended, never deleted; the history of both is kept.
+    """
+
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="joint_arrangements")
+    name = models.CharField(max_length=200)
+    reference = models.CharField(
+        max_length=200,
+        help_text="Where the arrangement is recorded: the agreement's title and date, or the "
+        "minute or decision that made it",
+    )
+    bodies = models.ManyToManyField(
+        Organisation,
+        through="ArrangementMember",
+        through_fields=("arrangement", "organisation"),
+        related_name="joint_arrangements",
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = JointArrangementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["place", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_at__isnull=True) | Q(ended_by__isnull=False),
+                name="ended_arrangement_says_by_whom",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_at is None
+
+
+class ArrangementMember(models.Model):
+    """A public body in a joint arrangement: added by an admin of a member body, confirmed by
+    an admin of this body (until then it does not count), and ended rather than deleted."""
+
+    arrangement = models.ForeignKey(
+        JointArrangement, on_delete=models.PROTECT, related_name="members"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="arrangement_memberships"
+    )
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(default=timezone.now)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    ended_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["arrangement", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["arrangement", "organisation"],
+                condition=Q(ended_at__isnull=True),
+                name="arrangement_member_once",
+                violation_error_message="That body is already in this arrangement",
+            ),
+            models.CheckConstraint(
+                condition=Q(confirmed_at__isnull=True) | Q(confirmed_by__isnull=False),
+                name="confirmed_member_says_by_whom",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} in {self.arrangement}"
+
+    @property
+    def is_confirmed(self) -> bool:
+        return self.confirmed_at is not None and self.ended_at is None
+
+    def clean(self) -> None:
+        """Whatever adds it (a page, the admin), a member is a public body of the arrangement's
+        place."""
+        if self.arrangement_id and self.organisation_id:
+            organisation, place = self.organisation, self.arrangement.place
+            if not organisation.is_public_body or organisation.place_id != place.pk:
+                raise ValidationError(
+                    {"organisation": f"Choose a public body serving {place}: not {organisation}"}
+                )
+
+
+class ExemptionThreshold(models.Model):
+    """The estimated value below which a public body does not apply the Act's duties to a
+    contract: its own policy, recorded by an organisation admin of the body with the decision
+    that set it. A change is a new row: the latest recorded is in force, and every earlier one
+    is kept, so an exemption always names the threshold it was decided on."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="exemption_thresholds"
+    )
+    value = models.DecimalField(
+        "threshold (£)",
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    reference = models.CharField(
+        max_length=200, help_text="The policy or decision that sets it, with its date"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation", "-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="exemption_threshold_not_negative",
+                violation_error_message="The threshold cannot be negative",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"£{self.value:,.0f} ({self.reference})"
+
+    @classmethod
+    def current_for(cls, organisation) -> "ExemptionThreshold | None":
+        return cls.objects.filter(organisation=organisation).order_by("-recorded_at", "-pk").first()
+
+    def clean(self) -> None:
+        if self.organisation_id and not self.organisation.is_public_body:
+            raise ValidationError({"organisation": "Only a public body sets a threshold"})
+
+
+class Exemption(LoadedStatusMixin, models.Model):
+    """A decision that the Act does not apply to a contract, made like an approval: proposed by
+    one officer on a ground from a fixed list, with a reason, and confirmed or declined by a
+    second person under the sign-off rule (`contracts.signoff`). Only a confirmed exemption
+    opens the procurement-start gate and counts as exempt (`Contract.not_in_scope`, set by
+    `services.exemption_confirm`); confirming it withdraws an assessment in progress, with a
+    record. Declined proposals are kept with why."""
+
+    class Ground(models.TextChoices):
+        NOT_SERVICES = (
+            "not_services",
+            "Not a public services contract or framework: it buys goods or works only",
+        )
+        BELOW_THRESHOLD = "below_threshold", "Below the threshold the buying body has set"
+        CALL_OFF = "call_off", "A call-off under a framework whose assessment covered it"
+        RECORDED_BEFORE_GROUNDS = (
+            "recorded_before_grounds",
+            "Recorded by one person, before exemptions needed a ground and a second person",
+        )
+
+    # The grounds a person may propose now; the last is only for exemptions recorded earlier.
+    GROUNDS = (Ground.NOT_SERVICES, Ground.BELOW_THRESHOLD, Ground.CALL_OFF)
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", "Waiting for confirmation"
+        CONFIRMED = "confirmed", "Confirmed"
+        DECLINED = "declined", "Declined"
+
+    # The second-person sign-off rule (`contracts.signoff`).
+    SIGN_OFF_PEOPLE = ("proposed_by",)
+    SIGN_OFF_NOUN = "exemption"
+    SIGN_OFF_WAITING = Status.PROPOSED
+
+    contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="exemptions")
+    ground = models.CharField(max_length=30, choices=Ground.choices)
+    reason = models.TextField()
+    framework_contract = models.ForeignKey(
+        Contract,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="call_off_exemptions",
+        help_text="For a call-off: the framework contract whose approved assessment covered it",
+    )
+    threshold = models.ForeignKey(
+        ExemptionThreshold,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="exemptions",
+        help_text="For a contract below the threshold: the buying body's threshold when proposed",
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.PROPOSED)
+    proposed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decision_reason = models.TextField(blank=True, help_text="Why it was declined")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["contract", "-proposed_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contract"],
+                condition=Q(status__in=["proposed", "confirmed"]),
+                name="one_open_exemption_per_contract",
+                violation_error_message="This contract already has an exemption proposed or "
+                "confirmed",
+            ),
+            models.CheckConstraint(
+                condition=Q(decided_by__isnull=True) | ~Q(decided_by=F("proposed_by")),
+                name="exemption_not_confirmed_by_proposer",
+                violation_error_message="The person who proposed an exemption cannot decide it",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="proposed")
+                | Q(decided_at__isnull=False)
+                & (Q(decided_by__isnull=False) | Q(ground="recorded_before_grounds")),
+                name="decided_exemption_says_by_whom",
+            ),
+            models.CheckConstraint(
+                condition=~Q(ground="call_off") | Q(framework_contract__isnull=False),
+                name="call_off_exemption_names_framework",
+            ),
+            models.CheckConstraint(
+                condition=~Q(ground="below_threshold") | Q(threshold__isnull=False),
+                name="threshold_exemption_names_threshold",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Exemption of {self.contract.reference}: {self.get_ground_display()}"
+
+    def ground_problems(self) -> dict[str, str]:
+        """Why the ground does not hold for the contract (field -> message), or {}."""
+        if self.ground == self.Ground.RECORDED_BEFORE_GROUNDS or not self.contract_id:
+            return {}
+        contract = self.contract
+        if self.ground == self.Ground.NOT_SERVICES:
+            if contract.category in (Contract.Category.SERVICES, Contract.Category.MIXED):
+                return {
+                    "ground": "The contract's category is "
+                    f"{contract.get_category_display().lower()}, so the Act applies. If it buys "
+                    "goods or works only, change its category first"
+                }
+        elif self.ground == self.Ground.BELOW_THRESHOLD:
+            if self.threshold is None:
+                return {
+                    "ground": f"{contract.buyer} has not recorded a threshold. An organisation "
+                    "admin of the body records it under ‘Who signs off social value decisions’"
+                }
+            if contract.estimated_value >= self.threshold.value:
+                return {
+                    "ground": f"The estimated value, £{contract.estimated_value:,.2f}, is not "
+                    f"below {contract.buyer}'s threshold of £{self.threshold.value:,.2f}"
+                }
+        elif self.ground == self.Ground.CALL_OFF:
+            framework = self.framework_contract
+            if framework is None:
+                return {"framework_contract": "Choose the framework contract"}
+            if framework.pk == contract.pk:
+                return {"framework_contract": "Choose the framework, not this call-off"}
+            if framework.place_id != contract.place_id:
+                return {"framework_contract": f"Choose a framework contract of {contract.place}"}
+            approved = framework.assessments.filter(
+                status__in=[Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED],
+                approved_at__isnull=False,
+            )
+            if not approved.exists():
+                return {
+                    "framework_contract": f"{framework.reference} has no approved social value "
+                    "assessment, so it cannot cover a call-off"
+                }
+        return {}
+
+    def clean(self) -> None:
+        errors = {}
+        if not (self.reason or "").strip():
+            errors["reason"] = "Explain why the Act does not apply to this contract"
+        if self._state.adding and self.ground and self.ground not in self.GROUNDS:
+            errors["ground"] = "Choose why the Act does not apply"
+        if self.ground != self.Ground.CALL_OFF and self.framework_contract_id:
+            errors["framework_contract"] = "Name a framework contract only for a call-off"
+        if self.ground and not errors:
+            errors.update(self.ground_problems())
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        """A decided exemption is kept as decided; a confirmation obeys the sign-off rule,
+        whoever saves it (a service, the admin, an import)."""
+        from .signoff import sign_off_refusal
+
+        loaded = getattr(self, "_loaded_status", None)
+        if self.pk and loaded in (self.Status.CONFIRMED, self.Status.DECLINED):
+            stored = type(self).objects.get(pk=self.pk)
+            if any(
+                getattr(stored, f.attname) != getattr(self, f.attname)
+                for f in self._meta.concrete_fields
+            ):
+                raise ValidationError("A decided exemption cannot be changed")
+        deciding = self.status != self.Status.PROPOSED and loaded != self.status
+        if deciding and self.ground != self.Ground.RECORDED_BEFORE_GROUNDS:
+            if self.decided_by_id is None or self.decided_at is None:
+                raise ValidationError("Say who decided the exemption, and when")
+            problem = sign_off_refusal(self.decided_by, self)
+            if problem:
+                raise ValidationError(problem)
+        super().save(*args, **kwargs)
+        self._loaded_status = self.status

@@ -5,6 +5,7 @@ from people.permissions import organisation_ids, place_ids
 from socialvalue.rules import rule
 
 from .querysets import OPEN_STAGES
+from .signoff import may_sign_off
 
 Role = Membership.Role
 
@@ -61,15 +62,33 @@ def can_edit_assessment(user, assessment) -> bool:
     return assessment.is_editable and can_manage_contract(user, assessment.contract)
 
 
-@rule("contracts.approve_assessment")
-def can_approve_assessment(user, assessment) -> bool:
-    """A second person with authority signs off: an officer or leader of a buying organisation,
-    never the author."""
-    if assessment.author_id == user.pk or assessment.status != "submitted":
-        return False
-    return bool(
-        _buying_orgs(assessment.contract) & organisation_ids(user, Role.OFFICER, Role.LEADER)
+@rule("contracts.propose_exemption")
+def can_propose_exemption(user, contract) -> bool:
+    """Officers running the contract propose that the Act does not apply, before procurement
+    starts, while no exemption is proposed or confirmed (the service checks the last)."""
+    from .models import Contract
+
+    return (
+        contract.stage != Contract.Stage.CANCELLED
+        and contract.stage_index <= Contract.ORDER.index(Contract.Stage.APPROVED)
+        and not contract.not_in_scope
+        and can_manage_contract(user, contract)
     )
+
+
+@rule("contracts.decide_exemption", superusers=False)
+def can_decide_exemption(user, exemption) -> bool:
+    """A proposed exemption is confirmed or declined by a second person, under the one sign-off
+    rule (`contracts.signoff.sign_off_refusal`), as an assessment is signed off."""
+    return may_sign_off(user, exemption)
+
+
+@rule("contracts.approve_assessment", superusers=False)
+def can_approve_assessment(user, assessment) -> bool:
+    """A submitted assessment is signed off (or sent back) by a second person, under the one
+    rule `contracts.signoff.sign_off_refusal`. Superusers are asked too: they sign off only
+    as an officer or leader of the body."""
+    return may_sign_off(user, assessment)
 
 
 @rule("contracts.submit_return")
@@ -93,14 +112,19 @@ def can_verify_return(user, delivery_return) -> bool:
     return can_manage_contract(user, delivery_return.commitment.contract)
 
 
+@rule("contracts.view_return_evidence")
 @rule("contracts.download_evidence")
 def can_download_evidence(user, delivery_return) -> bool:
-    """Evidence files can hold personal data about the people a supplier helped, so they go
-    only to those who check the return or answer for it: officers of a buying organisation (who
-    verify returns, `verify_return`), and the supplier contacts of the organisation reporting
-    it (the delivering organisation, or the main supplier, who reports and answers queries for
-    its subcontractors, as `submit_return` allows: `reporting_orgs`). Not leaders, who need the figures and not
-    the files; not other subcontractors; not the community group supported.
+    """A return's evidence (its files, its description of what was delivered and for whom, its
+    beneficiary references, and the query and answer about them) can hold personal data about
+    the people a supplier helped, so it goes only to those who check the return or answer for
+    it: officers of a buying organisation (who verify returns, `verify_return`), and the
+    supplier contacts of the organisation reporting it (the delivering organisation, or the
+    main supplier, who reports and answers queries for its subcontractors, as `submit_return`
+    allows: `reporting_orgs`). Not leaders, who need the figures and not the evidence; not a
+    subcontractor, on the main supplier's returns or another subcontractor's; not another
+    supplier on a framework award; not the community group supported (which sees only the
+    description of the support it is asked to confirm).
 
     `DeliveryReturn.objects.evidence_downloadable_by(user)` is the same rule as a queryset."""
     contract = delivery_return.commitment.contract
@@ -118,11 +142,22 @@ def can_answer_query(user, delivery_return) -> bool:
     )
 
 
-@rule("contracts.confirm_support")
-def can_confirm_support(user, delivery_return) -> bool:
-    """A VCS group that received support confirms it."""
+@rule("contracts.view_support_to_confirm")
+def can_view_support_to_confirm(user, delivery_return) -> bool:
+    """The members of the VCS group named as supported see what they are asked to confirm."""
     group = delivery_return.supported_group_id
     return bool(group) and group in organisation_ids(user)
+
+
+@rule("contracts.confirm_support")
+def can_confirm_support(user, delivery_return) -> bool:
+    """A VCS group that received support confirms it, while the return is submitted or
+    verified."""
+    from .models import DeliveryReturn
+
+    return delivery_return.status in DeliveryReturn.SUPPORT_CONFIRMABLE and (
+        can_view_support_to_confirm(user, delivery_return)
+    )
 
 
 @rule("contracts.view_supplier_side")
@@ -146,3 +181,47 @@ def can_manage_buyer_aliases(user, organisation) -> bool:
         and organisation.archived_at is None
         and organisation.pk in organisation_ids(user, Role.ORG_ADMIN)
     )
+
+
+# Who signs off for whom: joint arrangements between a place's public bodies -------------------
+
+
+@rule("contracts.view_arrangements")
+def can_view_arrangements(user, place) -> bool:
+    """The people of a place's public bodies see which bodies sign off for each other."""
+    return place.pk in place_ids(user)
+
+
+@rule("contracts.record_arrangement")
+def can_record_arrangement(user, place) -> bool:
+    """An organisation admin of a public body serving the place records a joint arrangement
+    (with their own body in it: `services_governance.arrangement_record`)."""
+    return place.pk in place_ids(user, Role.ORG_ADMIN)
+
+
+@rule("contracts.change_arrangement")
+def can_change_arrangement(user, arrangement) -> bool:
+    """An organisation admin of a body that has confirmed it is in a current arrangement
+    changes it (adds bodies, which must confirm in turn) or ends it."""
+    if not arrangement.is_current:
+        return False
+    admin_of = organisation_ids(user, Role.ORG_ADMIN)
+    return any(m.is_confirmed and m.organisation_id in admin_of for m in arrangement.members.all())
+
+
+@rule("contracts.answer_arrangement")
+def can_answer_arrangement(user, member) -> bool:
+    """An organisation admin of a body added to an arrangement confirms or declines it."""
+    return (
+        member.arrangement.is_current
+        and member.confirmed_at is None
+        and member.ended_at is None
+        and member.organisation_id in organisation_ids(user, Role.ORG_ADMIN)
+    )
+
+
+@rule("contracts.set_threshold")
+def can_set_threshold(user, organisation) -> bool:
+    """An organisation admin of a public body records the threshold below which it does not
+    apply the Act."""
+    return organisation.is_public_body and organisation.pk in organisation_ids(user, Role.ORG_ADMIN)

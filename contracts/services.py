@@ -13,13 +13,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Q, Sum
 from django.utils import timezone
 
 from objectives.models import Measure, Objective
 from people.models import Organisation, User
 from places.models import Area, Place
 
+from . import signoff
 from .models import (
     Assessment,
     AwardSupplier,
@@ -28,6 +29,8 @@ from .models import (
     Contract,
     DeliveryReturn,
     EvidenceFile,
+    Exemption,
+    ExemptionThreshold,
     KeyPerformanceIndicator,
     PerformanceAssessment,
     ReportingPeriod,
@@ -119,24 +122,104 @@ def contract_update(*, contract: Contract, by: User, **fields) -> Contract:
     return contract
 
 
-@transaction.atomic
-def contract_record_exemption(*, contract: Contract, reason: str, by: User) -> Contract:
-    """Record that the Act does not apply (for example, goods or works only). The gate then
-    lets procurement start without an assessment, and the record says why."""
-    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+def _before_procurement(contract: Contract) -> None:
+    if contract.stage == Stage.CANCELLED:
+        raise ValidationError("The contract is cancelled")
     if contract.stage_index > Contract.ORDER.index(Stage.APPROVED):
         raise ValidationError("Procurement has started: the exemption must be decided before")
-    if not reason.strip():
-        raise ValidationError({"reason": "Explain why the contract is not in scope of the Act"})
+
+
+@transaction.atomic
+def exemption_propose(
+    *,
+    contract: Contract,
+    by: User,
+    ground: str,
+    reason: str,
+    framework_contract: Contract | None = None,
+) -> Exemption:
+    """Propose that the Act does not apply, on a ground from the fixed list (`Exemption.Ground`)
+    with a reason. Nothing changes until a second person confirms it (`exemption_confirm`): the
+    gate stays shut and an assessment in progress carries on."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    _before_procurement(contract)
+    if contract.exemptions.filter(
+        status__in=[Exemption.Status.PROPOSED, Exemption.Status.CONFIRMED]
+    ).exists():
+        raise ValidationError("This contract already has an exemption proposed or confirmed")
+    exemption = Exemption(
+        contract=contract,
+        ground=ground,
+        reason=reason.strip(),
+        framework_contract=framework_contract if ground == Exemption.Ground.CALL_OFF else None,
+        threshold=ExemptionThreshold.current_for(contract.buyer)
+        if ground == Exemption.Ground.BELOW_THRESHOLD
+        else None,
+        proposed_by=by,
+    )
+    exemption.full_clean()
+    _by(exemption, by).save()
+    return exemption
+
+
+def _waiting_exemption(exemption: Exemption, by: User) -> tuple[Exemption, Contract]:
+    exemption = Exemption.objects.select_for_update().get(pk=exemption.pk)
+    if exemption.status != Exemption.Status.PROPOSED:
+        raise ValidationError(f"This exemption is already {exemption.get_status_display().lower()}")
+    problem = signoff.sign_off_refusal(by, exemption)
+    if problem:
+        raise ValidationError(problem)
+    contract = Contract.objects.select_for_update().get(pk=exemption.contract_id)
+    exemption.contract = contract
+    return exemption, contract
+
+
+@transaction.atomic
+def exemption_confirm(*, exemption: Exemption, by: User) -> Exemption:
+    """A second person confirms the exemption, under the sign-off rule (`signoff`). The
+    contract then counts as exempt and may move to procurement; an assessment in progress is
+    withdrawn, with who, when and why."""
+    exemption, contract = _waiting_exemption(exemption, by)
+    _before_procurement(contract)
+    now = timezone.now()
+    exemption.status = Exemption.Status.CONFIRMED
+    exemption.decided_by, exemption.decided_at = by, now
+    exemption.full_clean()
+    signoff.decided(exemption, by=by, reason=signoff.CONFIRMED).save()
     contract.not_in_scope = True
-    contract.not_in_scope_reason = reason.strip()
+    contract.not_in_scope_reason = f"{exemption.get_ground_display()}. {exemption.reason}"
     contract.s1_compliance = Contract.Compliance.EXEMPT
     if contract.stage in (Stage.PLANNING, Stage.ASSESSING):
         contract.stage = Stage.APPROVED
-        contract.stage_changed_at = timezone.now()
+        contract.stage_changed_at = now
     contract.full_clean()
     _by(contract, by).save()
-    return contract
+    in_progress = contract.assessments.select_for_update().filter(
+        status__in=[Assessment.Status.DRAFT, Assessment.Status.SUBMITTED]
+    )
+    for assessment in in_progress:
+        assessment.status = Assessment.Status.WITHDRAWN
+        assessment.withdrawn_at, assessment.withdrawn_by = now, by
+        assessment.withdrawn_reason = (
+            f"Withdrawn when the exemption was confirmed on {timezone.localdate(now):%-d %B %Y}: "
+            f"{exemption.get_ground_display().lower()}"
+        )
+        signoff.decided(assessment, by=by, reason=signoff.WITHDRAWN).save()
+    return exemption
+
+
+@transaction.atomic
+def exemption_decline(*, exemption: Exemption, by: User, reason: str) -> Exemption:
+    """A second person declines the exemption, saying why. The contract carries on under the
+    Act; the proposal is kept."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Explain why the exemption is declined"})
+    exemption, _contract = _waiting_exemption(exemption, by)
+    exemption.status = Exemption.Status.DECLINED
+    exemption.decided_by, exemption.decided_at = by, timezone.now()
+    exemption.decision_reason = reason.strip()
+    signoff.decided(exemption, by=by, reason=signoff.DECLINED).save()
+    return exemption
 
 
 def approved_assessment(contract: Contract) -> Assessment | None:
@@ -172,7 +255,8 @@ def compliance_for(contract: Contract, started_on: datetime.date | None) -> str:
 
 def procurement_start_gate(contract: Contract) -> str | None:
     """A named rule: a contract cannot move to "procurement started" without an approved
-    assessment, or a recorded exemption. Returns why not, or None."""
+    assessment, or an exemption a second person has confirmed (which alone sets
+    `not_in_scope`). Returns why not, or None."""
     if contract.stage != Stage.APPROVED:
         return (
             f"The contract is {contract.get_stage_display().lower()}. It must be approved to "
@@ -181,7 +265,10 @@ def procurement_start_gate(contract: Contract) -> str | None:
     if contract.not_in_scope:
         return None
     if approved_assessment(contract) is None:
-        return "Approve the social value assessment, or record why the Act does not apply"
+        return (
+            "Approve the social value assessment, or have an exemption confirmed if the Act "
+            "does not apply"
+        )
     return None
 
 
@@ -653,27 +740,32 @@ def assessment_return(*, assessment: Assessment, by: User, reason: str) -> Asses
         raise ValidationError("Only a submitted assessment can be sent back")
     if not reason.strip():
         raise ValidationError({"reason": "Explain what needs to change"})
+    problem = signoff.sign_off_refusal(by, assessment)
+    if problem:
+        raise ValidationError(problem)
     assessment.status = Assessment.Status.DRAFT
     assessment.revision += 1
     assessment.returned_reason = reason.strip()
-    _by(assessment, by).save()
+    signoff.decided(assessment, by=by, reason=signoff.SENT_BACK).save()
     return assessment
 
 
 @transaction.atomic
 def assessment_approve(*, assessment: Assessment, by: User) -> Assessment:
-    """Sign-off by a second person: never the author. The approval is timestamped and the
+    """Sign-off by a second person, under the rule `signoff.sign_off_refusal`: never someone
+    who wrote, changed or submitted this version. The approval is timestamped and the
     assessment becomes immutable."""
     assessment = Assessment.objects.select_for_update().get(pk=assessment.pk)
     if assessment.status != Assessment.Status.SUBMITTED:
         raise ValidationError("Only a submitted assessment can be signed off")
-    if assessment.author_id == by.pk:
-        raise ValidationError("The author cannot sign off their own assessment. Ask a colleague")
+    problem = signoff.sign_off_refusal(by, assessment)
+    if problem:
+        raise ValidationError(problem)
     assessment.status = Assessment.Status.APPROVED
     assessment.approved_at = timezone.now()
     assessment.approved_by = by
     assessment.full_clean()
-    _by(assessment, by).save()
+    signoff.decided(assessment, by=by, reason=signoff.SIGNED_OFF).save()
     contract = Contract.objects.select_for_update().get(pk=assessment.contract_id)
     if contract.stage == Stage.ASSESSING:
         _set_stage(contract, Stage.APPROVED, by)
@@ -698,7 +790,7 @@ def assessment_reopen(*, assessment: Assessment, by: User) -> Assessment:
         **{f: getattr(assessment, f) for f in _COPIED},
     )
     assessment.status = Assessment.Status.SUPERSEDED
-    _by(assessment, by).save()
+    signoff.decided(assessment, by=by, reason=signoff.SUPERSEDED).save()
     new.full_clean()
     _by(new, by).save()
     new.objectives.set(assessment.objectives.all())
@@ -944,6 +1036,43 @@ def _save_claim_keys(delivery_return: DeliveryReturn) -> None:
         ) from None
 
 
+def quantity_above_remaining(
+    commitment: Commitment, quantity: Decimal, *, excluding: DeliveryReturn | None = None
+) -> str | None:
+    """A named rule: a returned quantity "far above" what was committed is one more than
+    remains of the commitment (its whole quantity, less what its other returns count: verified,
+    or claimed and not rejected). It may be true (a supplier can over-deliver), so it is not
+    refused: its supplier is asked to check it and confirm, and the return records that they
+    did. Returns the question to ask, or None."""
+    others = DeliveryReturn.objects.filter(commitment=commitment).exclude(
+        status=DeliveryReturn.Status.REJECTED
+    )
+    if excluding is not None:
+        others = others.exclude(pk=excluding.pk)
+    counted = others.aggregate(total=Sum("quantity"))["total"] or Decimal("0")
+    remaining = max(commitment.quantity - counted, Decimal("0"))
+    if quantity <= remaining:
+        return None
+    unit = commitment.measure.unit
+
+    def n(value: Decimal) -> str:
+        return f"{Decimal(value).normalize():,f}"
+
+    left = f", and {n(remaining)} remain to be delivered" if counted else ""
+    return (
+        f"You entered {n(quantity)} {unit}: the commitment is {n(commitment.quantity)} {unit} "
+        f"in all{left}. Check the quantity, and confirm it if it is right"
+    )
+
+
+def _check_quantity(commitment, quantity, confirmed: bool, *, excluding=None) -> bool:
+    """Refuses a quantity far above the commitment unless confirmed; True if it was."""
+    question = quantity_above_remaining(commitment, quantity, excluding=excluding)
+    if question and not confirmed:
+        raise ValidationError({"confirm_quantity": question})
+    return bool(question)
+
+
 @transaction.atomic
 def return_submit(
     *,
@@ -956,6 +1085,7 @@ def return_submit(
     beneficiary_references: str = "",
     supported_group: Organisation | None = None,
     files=(),
+    quantity_confirmed: bool = False,
 ) -> DeliveryReturn:
     contract = commitment.contract
     if contract.stage not in (Stage.AWARDED, Stage.IN_DELIVERY):
@@ -977,6 +1107,7 @@ def return_submit(
                 "and period, and is not claimed elsewhere"
             }
         )
+    above = _check_quantity(commitment, quantity, quantity_confirmed)
     if (
         DeliveryReturn.objects.filter(commitment=commitment, period=period)
         .exclude(status=DeliveryReturn.Status.REJECTED)
@@ -997,6 +1128,7 @@ def return_submit(
         beneficiary_references=beneficiary_references.strip(),
         supported_group=supported_group,
         submitted_by=by,
+        quantity_confirmed_above_remaining=above,
     )
     delivery_return.full_clean()
     _by(delivery_return, by).save()
@@ -1086,6 +1218,7 @@ def return_answer(
     quantity: Decimal | None = None,
     files=(),
     expected_version: int | None = None,
+    quantity_confirmed: bool = False,
 ) -> DeliveryReturn:
     r = _locked_return(delivery_return, expected_version)
     if r.status != DeliveryReturn.Status.QUERIED:
@@ -1096,6 +1229,9 @@ def return_answer(
     if quantity is not None:
         if quantity < 0:
             raise ValidationError({"quantity": "The quantity delivered cannot be negative"})
+        r.quantity_confirmed_above_remaining = _check_quantity(
+            r.commitment, quantity, quantity_confirmed, excluding=r
+        )
         r.quantity = quantity
     r.status = DeliveryReturn.Status.SUBMITTED
     r.version += 1
@@ -1125,6 +1261,11 @@ def return_confirm_support(*, delivery_return: DeliveryReturn, by: User) -> Deli
     r = DeliveryReturn.objects.select_for_update().get(pk=delivery_return.pk)
     if not r.supported_group_id:
         raise ValidationError("This return does not name a group that received support")
+    if r.status not in DeliveryReturn.SUPPORT_CONFIRMABLE:
+        raise ValidationError(
+            f"This return is {r.get_status_display().lower()}: only a submitted or verified "
+            "return can be confirmed"
+        )
     if r.group_confirmed_at:
         raise ValidationError("The group has already confirmed this support")
     r.group_confirmed_at = timezone.now()

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from .urls_delivery import urlpatterns as delivery_urlpatterns
+from .urls_governance import urlpatterns as governance_urlpatterns
 from .urls_ocds import urlpatterns as ocds_urlpatterns
 from .views import assessment, pipeline
 
@@ -15,6 +16,11 @@ urlpatterns = [
         "contracts/<int:pk>/exemption/",
         pipeline.ContractExemptionView.as_view(),
         name="contract_exemption",
+    ),
+    path(
+        "contracts/<int:pk>/exemption/decide/",
+        pipeline.ExemptionDecideView.as_view(),
+        name="exemption_decide",
     ),
     path(
         "contracts/<int:pk>/start-procurement/",
@@ -61,5 +67,6 @@ urlpatterns = [
         name="assessment_section",
     ),
     *delivery_urlpatterns,
+    *governance_urlpatterns,
     *ocds_urlpatterns,
 ]

@@ -1,6 +1,7 @@
 """The leaders' dashboard, the public transparency page and the open data downloads."""
 
 import json
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -155,6 +156,64 @@ def _table_builders(public: bool) -> dict:
     return builders
 
 
+@dataclass(frozen=True)
+class ContractLink:
+    """How a dashboard row names its contract for the viewer: a link when they may open the
+    contract, otherwise the buying body to contact about it."""
+
+    url: str
+    contact: str
+
+
+def contract_links(user, contract_ids) -> dict[int, ContractLink]:
+    """The rule `contracts.view_contract` (as `Contract.objects.visible_to`) for many contracts
+    at once: two queries however many rows. The dashboard is a partnership view, so a place's
+    officers and leaders see every body's at-risk and non-compliant rows; a row links to its
+    contract only for those who may open it, and names the buying body to everyone else."""
+    ids = {pk for pk in contract_ids if pk is not None}
+    if not ids:
+        return {}
+    from contracts.models import Contract
+
+    may_open = set(
+        Contract.objects.visible_to(user).filter(pk__in=ids).values_list("pk", flat=True)
+    )
+    buyers = dict(Contract.objects.filter(pk__in=ids).values_list("pk", "buyer__name"))
+    return {
+        pk: ContractLink(
+            url=reverse("contracts:contract_detail", kwargs={"pk": pk}) if pk in may_open else "",
+            contact=buyers.get(pk, ""),
+        )
+        for pk in ids
+    }
+
+
+# The tables whose rows are contracts: the column that names the contract, and where each
+# shown row's contract id is in the figures.
+CONTRACT_ROWS = {
+    "non_compliant": (0, lambda data: [r["pk"] for r in data["compliance"]["not_compliant"]]),
+    "at_risk": (1, lambda data: [r["contract_id"] for r in data["at_risk"]]),
+}
+
+
+def link_contract_rows(built: dict, data, user) -> None:
+    """Give every table `rows_with_links`: each shown row with its `ContractLink` (None where
+    the table's rows are not contracts), and `link_column`, the column to link."""
+    ids = {}
+    for name, (_column, contract_ids) in CONTRACT_ROWS.items():
+        if name in built:
+            ids[name] = contract_ids(data)[: built[name].shown]
+    links = contract_links(user, [pk for row_ids in ids.values() for pk in row_ids])
+    for name, table in built.items():
+        shown = table.display_rows
+        row_ids = ids.get(name, [])
+        table.link_column = CONTRACT_ROWS[name][0] if name in ids else None
+        table.rows_with_links = [
+            (row, links.get(row_ids[i]) if i < len(row_ids) else None)
+            for i, row in enumerate(shown)
+        ]
+
+
 class FiguresMixin:
     """Builds the filter form, the scope, every figure and every table for a place; or one
     table, as CSV."""
@@ -171,6 +230,8 @@ class FiguresMixin:
         form, scope = self.filters(place, places)
         data, up_to_date = figures_for(scope)
         builders = _table_builders(self.public)
+        built = {name: build(data) for name, build in builders.items()}
+        link_contract_rows(built, data, self.request.user)
         query = self.request.GET.copy()
         query.pop("format", None)
         query.pop("table", None)
@@ -183,7 +244,7 @@ class FiguresMixin:
             "definitions": figures.DEFINITIONS,
             "bands": figures.BANDS,
             **data,
-            "tables": {name: build(data) for name, build in builders.items()},
+            "tables": built,
             "csv_query": query.urlencode(),
         }
 

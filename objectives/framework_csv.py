@@ -30,6 +30,7 @@ from django.utils import timezone
 from places.importers import RowError
 from places.models import Place
 from socialvalue.csv import csv_lines, unneutralise_cell
+from socialvalue.numbers import UK_NUMBER
 
 from .frameworks import (
     DIMENSION_VALUES,
@@ -83,7 +84,8 @@ FRAMEWORK_MAX_LENGTHS = {
 }
 PROXY_DIGITS = Measure._meta.get_field("proxy_value").max_digits
 PROXY_LIMIT = Decimal(10) ** (PROXY_DIGITS - 2)
-MONEY = re.compile(r"^(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?$")
+# ASCII digits only, as every form takes them (`socialvalue.numbers`): "\d" would take "١٢".
+MONEY = re.compile(rf"^{UK_NUMBER.pattern}$")
 YEARS = (1990, 2100)
 DIMENSION_ORDER = [d.value for d in Dimension]
 
@@ -466,7 +468,7 @@ def _proxy_value(raw: str, problems: list[str]) -> Decimal | None:
 def _proxy_year(raw: str, problems: list[str]) -> int | None:
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit()):
         problems.append(f'proxy_year "{raw}" is not a year, like 2025')
         return None
     year = int(raw)

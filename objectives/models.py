@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -17,6 +17,8 @@ from simple_history.models import HistoricalRecords
 
 from people.models import Organisation
 from places.models import Area, Place
+from socialvalue.dates import validate_plausible_date
+from socialvalue.numbers import QUANTITY_MAX
 
 from .querysets import FrameworkQuerySet, MeasureQuerySet, ObjectiveQuerySet, TargetQuerySet
 
@@ -390,15 +392,19 @@ class Target(models.Model):
         max_digits=14,
         decimal_places=2,
         default=Decimal("0"),
+        validators=[MaxValueValidator(QUANTITY_MAX)],
         help_text="Where things stand now, in the measure's unit",
     )
-    baseline_date = models.DateField(help_text="When the baseline was measured")
+    baseline_date = models.DateField(
+        help_text="When the baseline was measured", validators=[validate_plausible_date]
+    )
     target_quantity = models.DecimalField(
         max_digits=14,
         decimal_places=2,
+        validators=[MaxValueValidator(QUANTITY_MAX)],
         help_text="How much to deliver by the target date, in the measure's unit",
     )
-    target_date = models.DateField()
+    target_date = models.DateField(validators=[validate_plausible_date])
     notes = models.TextField(blank=True)
     archived_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
@@ -417,6 +423,11 @@ class Target(models.Model):
                 condition=Q(target_quantity__gt=0),
                 name="target_quantity_positive",
                 violation_error_message="The target quantity must be more than 0",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_quantity__lte=QUANTITY_MAX) & Q(baseline__lte=QUANTITY_MAX),
+                name="target_quantities_plausible",
+                violation_error_message=f"Quantities must be {QUANTITY_MAX:,} or less",
             ),
             models.CheckConstraint(
                 condition=Q(target_date__gt=models.F("baseline_date")),

@@ -1,12 +1,16 @@
 from django import forms
 
-from socialvalue.forms import GovFormMixin
+from socialvalue.forms import GovFormMixin, YearField
 
 from .models import Area
 
 
 class AreaForm(GovFormMixin, forms.ModelForm):
     submit_label = "Save area"
+
+    gss_year = YearField(
+        label="GSS code year", what="GSS code year", earliest=1990, latest=2100, required=False
+    )
 
     class Meta:
         model = Area

@@ -7,6 +7,8 @@ from django.urls import reverse
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from socialvalue.dates import validate_plausible_date
+
 from .querysets import AreaQuerySet
 
 gss_code_validator = RegexValidator(
@@ -266,7 +268,7 @@ class NeedSource(models.Model):
     )
     title = models.CharField(max_length=300)
     publisher = models.CharField(max_length=200)
-    published_on = models.DateField()
+    published_on = models.DateField(validators=[validate_plausible_date])
     licence = models.CharField(max_length=100, default="Open Government Licence v3.0")
     lsoa_year = models.PositiveSmallIntegerField(
         "LSOA code year", help_text="The census year of the LSOA codes in the file"

@@ -4,6 +4,7 @@ from django.utils.html import escape
 from objectives.models import Objective
 from people.models import Organisation
 from places.models import Area
+from socialvalue.dates import consultation_period_problem
 from socialvalue.forms import GovDateField, GovFormMixin
 
 from ..models import Proposal, Question, RespondentType
@@ -123,6 +124,8 @@ class ConsultationForm(GovFormMixin, forms.Form):
         opens, closes = cleaned.get("opens_on"), cleaned.get("closes_on")
         if opens and closes and closes < opens:
             self.add_error("closes_on", "The closing date must be on or after the opening date")
+        elif opens and closes and (too_long := consultation_period_problem(opens, closes)):
+            self.add_error("closes_on", too_long)
         return cleaned
 
 

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from objectives.models import Objective
 from people.models import Organisation
 from places.models import Area, Place
+from socialvalue.dates import consultation_period_problem, validate_plausible_date
 
 from ..querysets import ConsultationQuerySet
 from .proposals import TEXT_LIMIT, Proposal
@@ -49,8 +50,8 @@ class Consultation(models.Model):
     # named by its reference and title.
     planned_contract_reference = models.CharField(max_length=100, blank=True)
     planned_contract_title = models.CharField(max_length=200, blank=True)
-    opens_on = models.DateField()
-    closes_on = models.DateField()
+    opens_on = models.DateField(validators=[validate_plausible_date])
+    closes_on = models.DateField(validators=[validate_plausible_date])
     allow_anonymous = models.BooleanField(
         "allow anonymous responses",
         default=False,
@@ -116,6 +117,10 @@ class Consultation(models.Model):
         errors = {}
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             errors["closes_on"] = "The closing date must be on or after the opening date"
+        elif self.opens_on and self.closes_on:
+            too_long = consultation_period_problem(self.opens_on, self.closes_on)
+            if too_long:
+                errors["closes_on"] = too_long
         if (
             self.owner_id
             and self.place_id

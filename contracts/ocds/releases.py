@@ -17,6 +17,7 @@ from typing import Any
 from django.utils import timezone
 
 from people.models import Organisation
+from socialvalue.dates import contract_period_problem, date_problem
 
 from ..models import Contract, normalise_identifier
 from .reading import Node, OcdsError, show
@@ -28,7 +29,6 @@ OCID_MAX = Contract._meta.get_field("ocid").max_length
 NAME_MAX = Organisation._meta.get_field("name").max_length
 IDENTIFIER_MAX = Organisation._meta.get_field("identifier").max_length
 MAX_IDENTIFIERS = 20  # identifiers read for one organisation
-MAX_CONTRACT_YEARS = 50
 CPV_CODE = re.compile(r"^\d{8}(-\d)?$")
 CATEGORIES = {
     "services": Contract.Category.SERVICES,
@@ -222,6 +222,11 @@ def _procedure(tender: Node) -> str | None:
     return Contract.Procedure.OTHER
 
 
+def _lower_first(message: str) -> str:
+    """A shared rule's sentence as a problem after its path ("…endDate: the contract …")."""
+    return message[:1].lower() + message[1:]
+
+
 def _put(release: Release, name: str, value, path: str) -> None:
     if value is not None and name not in release.fields:
         release.fields[name] = value
@@ -313,13 +318,14 @@ def _award(release: Release, awards: list[Node], contracts: list[Node], parties)
     if not (period.child("startDate") or period.child("endDate")) and linked:
         period = linked[0].obj("period")
     begins, ends = period.date("startDate"), period.date("endDate")
+    for key, day, what in (("startDate", begins, "start date"), ("endDate", ends, "end date")):
+        if day is not None and (problem := date_problem(day, what=f"contract {what}")):
+            period.child(key).error(_lower_first(problem))
     if begins and ends:
         if ends <= begins:
             period.child("endDate").error("the contract must end after it starts")
-        elif (ends - begins).days > 366 * MAX_CONTRACT_YEARS:
-            period.child("endDate").error(
-                f"the contract period is longer than {MAX_CONTRACT_YEARS} years"
-            )
+        elif too_long := contract_period_problem(begins, ends):
+            period.child("endDate").error(_lower_first(too_long))
     awarded_on = first.date("date")
     if awarded_on is not None and awarded_on > timezone.localdate():
         first.child("date").error("the award date is in the future")

@@ -11,7 +11,7 @@ from people.forms import ConfirmForm
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 
-from .. import services
+from .. import services, signoff
 from ..forms import SECTION_FORMS, ReasonForm
 from ..models import Assessment
 from .pipeline import ContractScopedMixin
@@ -47,7 +47,7 @@ class AssessmentMixin(ContractScopedMixin):
         if not hasattr(self, "_assessment"):
             self._assessment = get_object_or_404(
                 Assessment.objects.select_related(
-                    "author", "approved_by", "submitted_by", "contract"
+                    "author", "approved_by", "submitted_by", "withdrawn_by", "contract"
                 ).prefetch_related("objectives", "evaluation_measures"),
                 contract=self.get_contract(),
                 version=self.kwargs["version"],
@@ -62,6 +62,9 @@ class AssessmentMixin(ContractScopedMixin):
             "tasks": task_list(assessment),
             "may_edit": allowed(self.request.user, "contracts.edit_assessment", assessment),
             "may_approve": allowed(self.request.user, "contracts.approve_assessment", assessment),
+            "sign_off_problem": signoff.sign_off_refusal(self.request.user, assessment)
+            if assessment.status == Assessment.Status.SUBMITTED
+            else None,
             "may_manage": allowed(
                 self.request.user, "contracts.manage_contract", self.get_contract()
             ),

@@ -585,8 +585,10 @@ class ReturnCreateView(FormView):
                 beneficiary_references=data["beneficiary_references"],
                 supported_group=data["supported_group"],
                 files=form.evidence_files(),
+                quantity_confirmed=form.quantity_confirmed(),
             )
         except ValidationError as error:
+            form.ask_to_confirm_quantity(error)
             apply_validation_error(form, error)
             return self.form_invalid(form)
         if delivery_return.supported_group_id:
@@ -661,7 +663,7 @@ class ReturnDetailView(DetailView):
             action_forms=forms,
             form=bound,  # for the error summary
             is_own=r.submitted_by_id == self.request.user.pk,
-            may_download_evidence=allowed(self.request.user, "contracts.download_evidence", r),
+            may_see_evidence=allowed(self.request.user, "contracts.view_return_evidence", r),
         )
         return context
 
@@ -689,6 +691,8 @@ class ReturnActionView(ReturnDetailView):
             try:
                 updated = self.act(form)
             except ValidationError as error:
+                if hasattr(form, "ask_to_confirm_quantity"):
+                    form.ask_to_confirm_quantity(error)
                 apply_validation_error(form, error)
             else:
                 self.after(updated)
@@ -776,6 +780,7 @@ class ReturnAnswerView(ReturnActionView):
             quantity=form.cleaned_data["quantity"],
             files=form.evidence_files(),
             expected_version=form.cleaned_data["version"],
+            quantity_confirmed=form.quantity_confirmed(),
         )
 
     def after(self, r):
@@ -822,9 +827,15 @@ class ReturnConfirmSupportView(FormView):
 
     def dispatch(self, request, *args, **kwargs):
         self.request, self.kwargs = request, kwargs
-        if not allowed(request.user, "contracts.confirm_support", self.get_return()):
+        if not allowed(request.user, "contracts.view_support_to_confirm", self.get_return()):
             raise PermissionDenied
+        self.may_confirm = allowed(request.user, "contracts.confirm_support", self.get_return())
+        if request.method == "POST" and not self.may_confirm:
+            raise PermissionDenied  # queried or rejected: nothing to confirm
         return super().dispatch(request, *args, **kwargs)
+
+    def get_form(self, form_class=None):
+        return super().get_form(form_class) if self.may_confirm else None
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "delivery_return": self.get_return()}

@@ -8,14 +8,22 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from people.permissions import place_ids
 from places.models import Area, Place
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 
 from .. import services
 from ..filters import ContractFilterSet
-from ..forms import AdvanceForm, ContractForm, ProcurementStartForm, ReasonForm
-from ..models import Assessment, Contract
+from ..forms import (
+    AdvanceForm,
+    ContractForm,
+    ExemptionDecisionForm,
+    ExemptionForm,
+    ProcurementStartForm,
+    ReasonForm,
+)
+from ..models import Assessment, Contract, Exemption, ExemptionThreshold
 from ..querysets import with_commitment_counts
 
 Stage = Contract.Stage
@@ -41,7 +49,9 @@ class ContractListView(FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["may_add"] = allowed(self.request.user, "contracts.add_contract")
+        user = self.request.user
+        context["may_add"] = allowed(user, "contracts.add_contract")
+        context["serves_a_place"] = user.is_superuser or bool(place_ids(user))
         return context
 
 
@@ -86,9 +96,15 @@ class ContractDetailView(DetailView):
                 Prefetch("areas", queryset=Area.objects.order_by("path")),
                 Prefetch(
                     "assessments",
-                    queryset=Assessment.objects.select_related("author", "approved_by").order_by(
-                        "-version"
-                    ),
+                    queryset=Assessment.objects.select_related(
+                        "author", "approved_by", "withdrawn_by"
+                    ).order_by("-version"),
+                ),
+                Prefetch(
+                    "exemptions",
+                    queryset=Exemption.objects.select_related(
+                        "proposed_by", "decided_by", "framework_contract", "threshold"
+                    ).order_by("-proposed_at", "-pk"),
                 ),
             )
         )
@@ -98,6 +114,21 @@ class ContractDetailView(DetailView):
         contract, user = self.object, self.request.user
         assessments = list(contract.assessments.all())
         may_manage = allowed(user, "contracts.manage_contract", contract)
+        exemptions = list(contract.exemptions.all())
+        for exemption in exemptions:
+            exemption.contract = contract  # the rules read it: no query per exemption
+        proposed = next((e for e in exemptions if e.status == Exemption.Status.PROPOSED), None)
+        context.update(
+            exemptions=exemptions,
+            proposed_exemption=proposed,
+            confirmed_exemption=next(
+                (e for e in exemptions if e.status == Exemption.Status.CONFIRMED), None
+            ),
+            may_propose_exemption=proposed is None
+            and allowed(user, "contracts.propose_exemption", contract),
+            may_decide_exemption=proposed is not None
+            and allowed(user, "contracts.decide_exemption", proposed),
+        )
         context.update(
             assessments=assessments,
             current_assessment=next(
@@ -123,7 +154,6 @@ class ContractDetailView(DetailView):
 
 def _places_for_new_contract(user):
     from people.models import Membership
-    from people.permissions import place_ids
 
     if user.is_superuser:
         return Place.objects.all()
@@ -201,28 +231,94 @@ class ContractUpdateView(ContractScopedMixin, FormView):
 
 
 class ContractExemptionView(ContractScopedMixin, FormView):
+    """Propose that the Act does not apply. A second person confirms or declines it."""
+
     template_name = "contracts/contract_exemption.html"
+    permission_rule = "contracts.propose_exemption"
+
+    def get(self, request, *args, **kwargs):
+        if self.get_contract().exemptions.filter(status=Exemption.Status.PROPOSED).exists():
+            messages.info(request, "An exemption is already waiting for confirmation")
+            return redirect(self.get_contract())
+        return super().get(request, *args, **kwargs)
 
     def get_form(self, form_class=None):
-        return ReasonForm(
+        contract = self.get_contract()
+        self.threshold = ExemptionThreshold.current_for(contract.buyer)
+        return ExemptionForm(
             **self.get_form_kwargs(),
-            label="Why is this contract not in scope of the Act?",
-            submit_label="Record the exemption",
-            required_message="Explain why the contract is not in scope of the Act",
+            contract=contract,
+            user=self.request.user,
+            threshold=self.threshold,
         )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "threshold": self.threshold}
 
     def form_valid(self, form):
         try:
-            contract = services.contract_record_exemption(
-                contract=self.get_contract(),
-                reason=form.cleaned_data["reason"],
-                by=self.request.user,
+            services.exemption_propose(
+                contract=self.get_contract(), by=self.request.user, **form.cleaned_data
             )
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
-        messages.success(self.request, "Exemption recorded")
-        return redirect(contract)
+        messages.success(
+            self.request,
+            "Exemption proposed. It counts once a second person with authority confirms it",
+        )
+        return redirect(self.get_contract())
+
+
+class ExemptionDecideView(ContractScopedMixin, FormView):
+    """Confirm or decline the contract's proposed exemption, under the sign-off rule."""
+
+    template_name = "contracts/exemption_decide.html"
+    permission_rule = "contracts.view_contract"
+    form_class = ExemptionDecisionForm
+
+    def get_exemption(self) -> Exemption:
+        if not hasattr(self, "_exemption"):
+            self._exemption = get_object_or_404(
+                self.get_contract()
+                .exemptions.filter(status=Exemption.Status.PROPOSED)
+                .select_related("proposed_by", "framework_contract", "threshold"),
+            )
+            self._exemption.contract = self.get_contract()
+        return self._exemption
+
+    def dispatch(self, request, *args, **kwargs):
+        self.request, self.kwargs = request, kwargs
+        if request.user.is_authenticated:
+            self.get_contract()  # 404 before anything else when it is hidden
+            if not allowed(request.user, "contracts.decide_exemption", self.get_exemption()):
+                raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "exemption": self.get_exemption()}
+
+    def form_valid(self, form):
+        exemption, by = self.get_exemption(), self.request.user
+        try:
+            if form.cleaned_data["decision"] == "confirm":
+                services.exemption_confirm(exemption=exemption, by=by)
+                messages.success(
+                    self.request,
+                    "Exemption confirmed. The contract is out of the Act's scope and may move to "
+                    "procurement",
+                )
+            else:
+                services.exemption_decline(
+                    exemption=exemption, by=by, reason=form.cleaned_data["reason"]
+                )
+                messages.success(
+                    self.request, "Exemption declined. The contract stays under the Act"
+                )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        return redirect(self.get_contract())
 
 
 class ProcurementStartView(ContractScopedMixin, FormView):

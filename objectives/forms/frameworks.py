@@ -1,13 +1,11 @@
 """Forms for keeping outcomes frameworks: frameworks, themes, outcomes, measures and imports."""
 
-from decimal import Decimal
-
 from django import forms
 from django.db.models import QuerySet
 
 from people.permissions import place_ids
 from places.models import Place
-from socialvalue.forms import GovFormMixin
+from socialvalue.forms import GovFormMixin, MoneyField, YearField
 from socialvalue.rules import allowed
 
 from ..models import Dimension, Framework, Measure, Outcome, Theme
@@ -246,17 +244,13 @@ class MeasureForm(GovFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text="What counts, and what evidence to keep",
     )
-    proxy_value = forms.DecimalField(
+    proxy_value = MoneyField(
         label="Proxy value in £ per unit (optional)",
+        what="proxy value",
+        example="£12.50",
         required=False,
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
         help_text="Leave empty to count without a £ figure",
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
         error_messages={
-            "invalid": "The proxy value must be a number, like 12.50",
-            "min_value": "The proxy value cannot be negative",
             "max_decimal_places": "The proxy value can have at most 2 decimal places (pence)",
             "max_digits": "The proxy value must be less than £1,000,000,000,000",
             "max_whole_digits": "The proxy value must be less than £1,000,000,000,000",
@@ -269,18 +263,13 @@ class MeasureForm(GovFormMixin, forms.Form):
         required=False,
         help_text="Needed with a proxy value: who published it, with a link",
     )
-    proxy_year = forms.IntegerField(
+    proxy_year = YearField(
         label="Year of the proxy value (optional)",
+        what="proxy value's year",
+        earliest=1990,
+        latest=2100,
         required=False,
-        min_value=1990,
-        max_value=2100,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"}),
         help_text="Needed with a proxy value, like 2025",
-        error_messages={
-            "invalid": "Enter the proxy value's year as 4 digits, like 2025",
-            "min_value": "The proxy value's year must be 1990 or later",
-            "max_value": "The proxy value's year must be 2100 or earlier",
-        },
     )
 
     def __init__(self, *args, framework: Framework, measure: Measure | None = None, **kwargs):

@@ -5,7 +5,7 @@ from django.db.models import Q
 
 from people.models import Organisation
 from places.models import Area
-from socialvalue.forms import GovDateField, GovFormMixin
+from socialvalue.forms import GovDateField, GovFormMixin, QuantityField
 
 from ..models import Dimension, Measure, Objective, Outcome
 
@@ -208,33 +208,19 @@ class TargetForm(GovFormMixin, forms.Form):
         queryset=Measure.objects.none(),
         error_messages={"required": "Choose the measure this target counts"},
     )
-    baseline = forms.DecimalField(
+    baseline = QuantityField(
         label="Baseline",
-        min_value=Decimal("0"),
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        what="baseline",
         initial=Decimal("0"),
         help_text="Where things stand now, in the measure's unit. 0 if nothing yet",
-        error_messages={
-            "required": "Enter the baseline, or 0",
-            "invalid": "The baseline must be a number, like 12 or 3.5",
-            "min_value": "The baseline cannot be negative",
-            "max_decimal_places": "The baseline can have at most 2 decimal places",
-        },
+        error_messages={"required": "Enter the baseline, or 0"},
     )
     baseline_date = GovDateField(label="Baseline date", label_text="Baseline date")
-    target_quantity = forms.DecimalField(
+    target_quantity = QuantityField(
         label="Target quantity",
-        max_digits=14,
-        decimal_places=2,
-        widget=forms.TextInput(attrs={"inputmode": "decimal", "spellcheck": "false"}),
+        what="target quantity",
+        more_than_zero=True,
         help_text="How much to deliver by the target date, in the measure's unit",
-        error_messages={
-            "required": "Enter the target quantity",
-            "invalid": "The target quantity must be a number, like 12 or 3.5",
-            "max_decimal_places": "The target quantity can have at most 2 decimal places",
-        },
     )
     target_date = GovDateField(label="Target date", label_text="Target date")
     notes = forms.CharField(

@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from socialvalue.dates import date_problem
+
 from ..models import Area, LsoaFigure, NeedSource, Place
 from .csvfile import Report, join_words, no_rows, read_table
 from .kinds import (
@@ -99,6 +101,9 @@ def import_need(
     estimates; a Welsh index names its own year in its columns.
     """
     report = NeedReport(dry_run=dry_run)
+    if problem := date_problem(published_on, what="publication date"):
+        report.error(None, problem)
+        return report
     table = read_table(file_obj, report)
     if table is None:
         return report

@@ -85,7 +85,7 @@ def test_contract_from_assessment_to_verified_delivery(
     expect(page.get_by_text("below the 10% central government must use")).to_be_visible()
     axe_check(page)
     page.get_by_role("button", name="Submit for sign-off").click()
-    expect(page.get_by_text("Waiting for a colleague with authority to approve")).to_be_visible()
+    expect(page.get_by_text("Waiting for sign-off by an officer or leader")).to_be_visible()
     assessment_url = page.url
     sign_out(page)
 

@@ -28,7 +28,7 @@ from contracts.models import (
     ReportingPeriod,
 )
 from objectives.models import Objective
-from people.models import Organisation
+from people.models import Membership, Organisation
 from tests.objectives.factories import (
     FrameworkFactory,
     MeasureFactory,
@@ -36,7 +36,7 @@ from tests.objectives.factories import (
     OutcomeFactory,
     ThemeFactory,
 )
-from tests.people.factories import OrganisationFactory, UserFactory
+from tests.people.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.places.factories import AreaFactory, PlaceFactory
 
 TINY_PDF = (
@@ -107,8 +107,12 @@ class AwardedContractFactory(ContractFactory):
 
     @factory.post_generation
     def assessment(self, create, extracted, **kwargs):
-        """The approved section 1 assessment that makes the contract compliant."""
+        """The approved section 1 assessment that makes the contract compliant, signed off by
+        a leader of the buyer (the second-person rule, `contracts.signoff`)."""
         if create and extracted is not False:
+            approver = MembershipFactory(
+                organisation=self.buyer, role=Membership.Role.LEADER, user=UserFactory()
+            ).user
             approved_at = timezone.make_aware(
                 datetime.datetime.combine(
                     self.procurement_started_on - datetime.timedelta(days=14), datetime.time(10)
@@ -122,7 +126,7 @@ class AwardedContractFactory(ContractFactory):
                 submitted_at=approved_at - datetime.timedelta(days=1),
                 submitted_by=self.owner,
                 approved_at=approved_at,
-                approved_by=UserFactory(),
+                approved_by=approver,
             )
 
     @factory.post_generation

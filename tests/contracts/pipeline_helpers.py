@@ -57,6 +57,16 @@ def approved_contract(*, buyer, author, approver, reference="C-001") -> Contract
     return contract
 
 
+def exempt(contract, *, proposer, confirmer, ground="not_services", **fields) -> Contract:
+    """Propose an exemption and have a second person confirm it (goods only, by default)."""
+    exemption = services.exemption_propose(
+        contract=contract, by=proposer, ground=ground, reason="Goods only", **fields
+    )
+    services.exemption_confirm(exemption=exemption, by=confirmer)
+    contract.refresh_from_db()
+    return contract
+
+
 def yesterday():
     from django.utils import timezone
 

@@ -189,7 +189,7 @@ def test_an_officer_awards_to_an_existing_supplier(client, world, tendering):
         ("both", "new_name", "Choose a registered supplier or register a new one, not both"),
         ({"new_name": "acme ltd"}, "new_name", "already registered. Choose it from the list"),
         ({"new_size": ""}, "new_size", "Say whether the new supplier is an SME or large"),
-        ({"award_value": "lots"}, "award_value", "The award value must be a number"),
+        ({"award_value": "lots"}, "award_value", "Enter the award value as an amount of money"),
         ({"award_value": "-5"}, "award_value", "The award value cannot be negative"),
         ("end_before_start", "contract_end", "The contract end date must be after its start"),
         ("future_award", "awarded_on", "The award date cannot be in the future"),
@@ -334,8 +334,8 @@ def test_an_officer_adds_a_commitment_and_sees_its_derived_value(client, world):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"quantity": "twelve"}, "quantity", "The quantity must be a number"),
-        ({"quantity": "-1"}, "quantity", "The quantity must be more than 0"),
+        ({"quantity": "twelve"}, "quantity", "Enter the quantity as a number, like 1,000"),
+        ({"quantity": "-1"}, "quantity", "The quantity cannot be negative"),
         ({"quantity": "0"}, "quantity", "The quantity must be more than 0"),
         ({"measure": ""}, "measure", "Choose the measure"),
         ({"area": ""}, "area", "Choose where it will be delivered"),
@@ -463,7 +463,7 @@ def test_a_supplier_submits_a_return_with_a_pdf(client, world):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"quantity": "lots"}, "quantity", "The quantity delivered must be a number"),
+        ({"quantity": "lots"}, "quantity", "Enter the quantity delivered as a number"),
         ({"quantity": "-2"}, "quantity", "The quantity delivered cannot be negative"),
         ({"quantity": ""}, "quantity", "Enter the quantity delivered"),
         ({"evidence_text": ""}, "evidence_text", "Describe the evidence"),

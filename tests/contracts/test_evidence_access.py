@@ -170,7 +170,7 @@ def test_a_leader_sees_that_evidence_is_held_but_no_link_or_file_name(client, ca
     assert "2 files held" in html
     assert FILE_NAME not in html
     assert reverse("contracts:evidence_download", kwargs={"pk": evidence.pk}) not in html
-    assert page.context["may_download_evidence"] is False
+    assert page.context["may_see_evidence"] is False
 
 
 @pytest.mark.parametrize("person", ["officer", "supplier_contact"])

@@ -18,13 +18,15 @@ from contracts import services
 from contracts.models import Assessment, AwardSupplier, BuyerAlias, Contract, ReportingPeriod
 from contracts.ocds import MAX_BYTES, MAX_RELEASES, NO_ASSESSMENT, import_release_package
 from people.models import Membership, Organisation
+from socialvalue.dates import latest
 from tests.contracts.factories import (
     AwardedContractFactory,
     CommitmentFactory,
     ContractFactory,
     SupplierFactory,
 )
-from tests.people.factories import OrganisationFactory, UserFactory
+from tests.contracts.pipeline_helpers import approved_contract, exempt
+from tests.people.factories import MembershipFactory, OrganisationFactory
 from tests.places.factories import PlaceFactory
 
 pytestmark = pytest.mark.django_db
@@ -387,13 +389,46 @@ def test_an_approved_assessment_before_the_start_makes_an_imported_start_complia
         author=officer,
         status=Assessment.Status.APPROVED,
         approved_at=timezone.make_aware(datetime.datetime(2025, 4, 1, 10)),
-        approved_by=UserFactory(),
+        # A second person of the buyer (the sign-off rule holds for every save).
+        approved_by=MembershipFactory(organisation=buyer, role=Membership.Role.LEADER).user,
     )
     outcome = only(run(load("tender_only.json")))
     contract.refresh_from_db()
     assert contract.stage == Stage.PROCUREMENT_STARTED
     assert contract.s1_compliance == Contract.Compliance.COMPLIANT
     assert NO_ASSESSMENT not in outcome.notes
+
+
+def test_compliance_comes_from_the_rule_for_a_contract_already_here(run, officer, buyer, place):
+    contract = services.contract_create(
+        by=officer,
+        buyer=buyer,
+        place=place,
+        reference="TB-2025-001",
+        title="Community meals service",
+        category=Contract.Category.GOODS,
+        estimated_value=Decimal("250000"),
+        ocid="ocds-h6vhtk-0fake01",
+    )
+    leader = MembershipFactory(organisation=buyer, role=Membership.Role.LEADER).user
+    # A call-off under an assessed framework: a ground the release's category cannot undo.
+    framework = approved_contract(buyer=buyer, author=officer, approver=leader, reference="FW-1")
+    exempt(
+        contract,
+        proposer=officer,
+        confirmer=leader,
+        ground="call_off",
+        framework_contract=framework,
+    )
+
+    outcome = only(run(load("tender_only.json")))
+
+    assert outcome.problems == []
+    contract.refresh_from_db()
+    assert contract.stage == Stage.PROCUREMENT_STARTED
+    assert contract.s1_compliance == Contract.Compliance.EXEMPT
+    assert NO_ASSESSMENT not in outcome.notes
+    assert Contract.objects.count() == 2  # this one and its framework: nothing new
 
 
 def test_a_reference_the_buyer_already_uses_gives_way_to_the_ocid(run, officer, buyer, place):
@@ -561,6 +596,24 @@ def test_each_problem_has_its_path(run, change, path, message):
     found = [p for o in report.outcomes for p in o.problems]
     assert any(p.path == path and message in p.message for p in found), found
     assert not Contract.objects.exists()
+
+
+def test_an_implausible_contract_period_is_a_problem_for_that_release(run):
+    """The date rules (`socialvalue.dates`) hold for imports: the services refuse, the importer
+    reports where, and nothing is written for the release."""
+    data = load("awarded_sme_vcse.json")
+    data["releases"][0]["awards"][0]["contractPeriod"]["endDate"] = "2100-08-31T23:59:59Z"
+    before = counts()
+
+    outcome = only(run(data))
+
+    assert [str(p) for p in outcome.problems] == [
+        "releases[0].awards[0].contractPeriod.endDate: the contract end date must be no later "
+        f"than {latest():%-d %B %Y}, 25 years from today",
+        "releases[0].awards[0].contractPeriod.endDate: a contract can run for at most 25 years: "
+        "the end date must be no later than 1 September 2050",
+    ]
+    assert counts() == before
 
 
 def test_the_award_supplier_rows_follow_the_contract_supplier(run, officer, place, buyer):

@@ -12,6 +12,7 @@ from people.models import Membership
 from tests.contracts.pipeline_helpers import (
     approved_contract,
     complete_assessment,
+    exempt,
     make_contract,
     yesterday,
 )
@@ -91,7 +92,9 @@ def test_the_author_cannot_sign_off_their_own_assessment(council, officer):
     contract = make_contract(buyer=council, by=officer)
     assessment = complete_assessment(contract, author=officer)
     services.assessment_submit(assessment=assessment, by=officer)
-    with pytest.raises(ValidationError, match="cannot sign off their own"):
+    with pytest.raises(
+        ValidationError, match="You wrote this assessment, so you cannot sign it off"
+    ):
         services.assessment_approve(assessment=assessment, by=officer)
     assessment.refresh_from_db()
     assert assessment.status == Assessment.Status.SUBMITTED
@@ -171,11 +174,13 @@ def test_a_start_in_the_future_is_refused(council, officer, approver):
         )
 
 
-def test_an_exemption_opens_the_gate_and_is_recorded(council, officer):
+def test_a_confirmed_exemption_opens_the_gate_and_is_recorded(council, officer, approver):
     contract = make_contract(buyer=council, by=officer, category="goods")
     with pytest.raises(ValidationError, match="Explain why"):
-        services.contract_record_exemption(contract=contract, reason="  ", by=officer)
-    services.contract_record_exemption(contract=contract, reason="Goods only", by=officer)
+        services.exemption_propose(
+            contract=contract, ground="not_services", reason="  ", by=officer
+        )
+    exempt(contract, proposer=officer, confirmer=approver)
     contract = services.contract_start_procurement(
         contract=contract, started_on=yesterday(), by=officer
     )

@@ -129,7 +129,7 @@ def test_target_form_shows_specific_errors(client, people, make_objective, measu
     )
     content = response.content.decode()
     assert "The baseline cannot be negative" in content
-    assert "The target quantity must be a number" in content
+    assert "Enter the target quantity as a number, like 1,000 or 12.5" in content
     assert "The target date must be a real date" in content
     assert not objective.targets.exists()
     response = client.post(

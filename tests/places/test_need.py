@@ -144,6 +144,19 @@ def test_english_index_needs_its_edition_year(borough):
 
 
 @pytest.mark.django_db
+def test_an_implausible_publication_date_is_refused_and_saves_nothing(borough):
+    """The one date rule (`socialvalue.dates`) holds for a date typed on the command line."""
+    report = run(
+        "imd_2019_file7.csv", borough["place"], year=2019, published_on=datetime.date(1999, 9, 26)
+    )
+
+    assert [str(e) for e in report.errors] == [
+        "The publication date must be on or after 1 January 2000"
+    ]
+    assert not NeedSource.objects.exists() and not LsoaFigure.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_file_with_none_of_the_places_lsoas_is_refused(db):
     place = Place.objects.create(name="Otherborough", slug="otherborough")
 

@@ -183,6 +183,18 @@ def world(db):
         submitted_at=timezone.now(),
         submitted_by=colleague,
     )
+    exempting = ContractFactory(
+        place=place,
+        buyer=council,
+        owner=colleague,
+        reference="C-EXEMPT",
+        category=Contract.Category.GOODS,
+    )
+    from contracts import services as contract_services
+
+    contract_services.exemption_propose(
+        contract=exempting, by=colleague, ground="not_services", reason="Road salt only"
+    )
     contract = AwardedContractFactory(
         place=place, buyer=council, owner=officer, supplier=supplier, reference="C-ACME"
     )
@@ -261,6 +273,19 @@ def world(db):
         consultation=closed_consultation, position=1, you_said="More jobs", we_did="Added J1"
     )
 
+    # A joint arrangement recorded by the council's admin with the NHS body, which has not
+    # confirmed it yet.
+    from contracts import services_governance
+
+    arrangement = services_governance.arrangement_record(
+        by=users["org_admin"],
+        place=place,
+        name="Testborough joint commissioning",
+        reference="Board minute 7, 1 April 2026",
+        bodies=[council, nhs],
+    )
+    pending_member = arrangement.members.get(organisation=nhs)
+
     token, token_hash = Invitation.new_token()
     Invitation.objects.create(
         email="newcomer@example.org",
@@ -328,6 +353,7 @@ def world(db):
         draft_assessment=draft_assessment,
         signing=signing,
         submitted_assessment=submitted_assessment,
+        exempting=exempting,
         contract=contract,
         approved_assessment=approved_assessment,
         commitment=commitment,
@@ -346,4 +372,6 @@ def world(db):
         entry=entry,
         invitation_token=token,
         officer_membership=Membership.objects.get(user=officer, organisation=council),
+        arrangement=arrangement,
+        pending_member=pending_member,
     )

@@ -131,6 +131,8 @@ KWARGS = {
     "contracts:contract_detail": lambda w: {"pk": w.contract.pk},
     "contracts:contract_update": lambda w: {"pk": w.planning.pk},
     "contracts:contract_exemption": lambda w: {"pk": w.planning.pk},
+    # A goods contract whose exemption a colleague of the officer proposed.
+    "contracts:exemption_decide": lambda w: {"pk": w.exempting.pk},
     "contracts:procurement_start": lambda w: {"pk": w.planning.pk},
     "contracts:contract_advance": lambda w: {"pk": w.contract.pk},
     "contracts:contract_cancel": lambda w: {"pk": w.planning.pk},
@@ -165,6 +167,12 @@ KWARGS = {
     "contracts:return_answer": lambda w: {"pk": w.delivery_return.pk},
     "contracts:return_confirm": lambda w: {"pk": w.delivery_return.pk},
     "contracts:evidence_download": lambda w: {"pk": w.evidence.pk},
+    # The council's joint arrangement with the NHS body, which has not confirmed it yet.
+    "contracts:arrangement_create": lambda w: {"slug": w.place.slug},
+    "contracts:arrangement_update": lambda w: {"pk": w.arrangement.pk},
+    "contracts:arrangement_end": lambda w: {"pk": w.arrangement.pk},
+    "contracts:arrangement_answer": lambda w: {"pk": w.pending_member.pk},
+    "contracts:threshold_set": lambda w: {"slug": w.council.slug},
     "dashboards:transparency": lambda w: {"slug": w.place.slug},
     "dashboards:commitments_csv": lambda w: {"slug": w.place.slug},
     "dashboards:ocds": lambda w: {"slug": w.place.slug},

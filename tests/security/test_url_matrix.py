@@ -201,6 +201,11 @@ EXPECTED = {
     "contracts:contract_detail": AWARDED_VIEW,
     "contracts:contract_update": UNAWARDED_MANAGE,
     "contracts:contract_exemption": UNAWARDED_MANAGE,
+    # Confirming an exemption follows the sign-off rule: officers and leaders of the buyer who
+    # did not propose it; superusers are asked the rule too.
+    "contracts:exemption_decide": row(
+        404, anonymous=LOGIN, officer=200, org_admin=403, leader=200, superuser=403
+    ),
     "contracts:procurement_start": UNAWARDED_MANAGE,
     "contracts:contract_cancel": UNAWARDED_MANAGE,
     "contracts:assessment_start": UNAWARDED_MANAGE,
@@ -217,8 +222,9 @@ EXPECTED = {
     ),
     "contracts:assessment_check": UNAWARDED_MANAGE,
     "contracts:assessment_section": UNAWARDED_MANAGE,
+    # Superusers too are asked the sign-off rule: a body's decision is signed by its people.
     "contracts:assessment_sign_off": row(
-        404, anonymous=LOGIN, officer=200, org_admin=403, leader=200, superuser=200
+        404, anonymous=LOGIN, officer=200, org_admin=403, leader=200, superuser=403
     ),
     "contracts:assessment_reopen": AWARDED_MANAGE,
     # Award, supply chain and commitments on the awarded contract.
@@ -254,6 +260,27 @@ EXPECTED = {
     # count of its files, but a file itself is not found (404), as for everyone else.
     "contracts:evidence_download": row(
         404, anonymous=LOGIN, officer=200, supplier_contact=200, superuser=200
+    ),
+    # Who signs off for whom: the people of a place's public bodies see it; an organisation
+    # admin records an arrangement, changes or ends one their body is in, and answers for their
+    # own body only (the pending member is the NHS body: the council's admin may not answer).
+    "contracts:sign_off_overview": row(
+        200, anonymous=LOGIN, resident=403, vcs_member=403, supplier_contact=403
+    ),
+    "contracts:arrangement_create": row(
+        404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
+    ),
+    "contracts:arrangement_update": row(
+        404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
+    ),
+    "contracts:arrangement_end": row(
+        404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
+    ),
+    "contracts:threshold_set": row(
+        404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
+    ),
+    "contracts:arrangement_answer": row(
+        404, anonymous=LOGIN, officer=403, org_admin=403, leader=403, superuser=200
     ),
     # The leaders' dashboard (an officer elsewhere sees their own place's) and open data.
     "dashboards:dashboard": row(

@@ -1,0 +1,160 @@
+"""Writes to the records that say who decides for a public body: joint arrangements between
+bodies (`JointArrangement`, `ArrangementMember`) and the threshold below which a body does not
+apply the Act (`ExemptionThreshold`).
+
+Keyword-only, one transaction each, validated with the models' rules, the history saying who
+acted. A body is in an arrangement only once an organisation admin of that body confirms it:
+the services check that, whatever page, admin form or import calls them.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from people.models import Membership, Organisation, User
+from people.permissions import organisation_ids
+from places.models import Place
+
+from .models import ArrangementMember, ExemptionThreshold, JointArrangement
+
+
+def _by(instance, user):
+    instance._history_user = user
+    return instance
+
+
+def _admin_of(user: User, organisation: Organisation) -> bool:
+    return user.is_superuser or organisation.pk in organisation_ids(user, Membership.Role.ORG_ADMIN)
+
+
+def _add_member(arrangement: JointArrangement, organisation: Organisation, by: User):
+    """Add a body; it counts at once if `by` is one of its organisation admins, otherwise once
+    one of them confirms."""
+    now = timezone.now()
+    confirmed = _admin_of(by, organisation)
+    member = ArrangementMember(
+        arrangement=arrangement,
+        organisation=organisation,
+        added_by=by,
+        added_at=now,
+        confirmed_by=by if confirmed else None,
+        confirmed_at=now if confirmed else None,
+    )
+    member.full_clean()
+    _by(member, by).save()
+    return member
+
+
+@transaction.atomic
+def arrangement_record(
+    *, by: User, place: Place, name: str, reference: str, bodies
+) -> JointArrangement:
+    """Record a joint arrangement between at least two public bodies of `place`, one of them a
+    body `by` is an organisation admin of. The others join once their admins confirm."""
+    bodies = list(dict.fromkeys(bodies))
+    errors = {}
+    if not name.strip():
+        errors["name"] = "Enter the arrangement's name"
+    if not reference.strip():
+        errors["reference"] = "Enter where the arrangement is recorded"
+    if len(bodies) < 2:
+        errors["bodies"] = "Choose at least two bodies"
+    elif not any(_admin_of(by, body) for body in bodies):
+        errors["bodies"] = "Include a body you are an organisation admin of"
+    if errors:
+        raise ValidationError(errors)
+    arrangement = JointArrangement(
+        place=place, name=name.strip(), reference=reference.strip(), recorded_by=by
+    )
+    arrangement.full_clean()
+    _by(arrangement, by).save()
+    for body in bodies:
+        _add_member(arrangement, body, by)
+    return arrangement
+
+
+def _current(arrangement: JointArrangement) -> JointArrangement:
+    arrangement = JointArrangement.objects.select_for_update().get(pk=arrangement.pk)
+    if not arrangement.is_current:
+        raise ValidationError("This arrangement has ended. Record a new one instead")
+    return arrangement
+
+
+@transaction.atomic
+def arrangement_update(
+    *, arrangement: JointArrangement, by: User, name: str, reference: str, add_bodies=()
+) -> JointArrangement:
+    """Change the name or reference, or add bodies (each counts once its admins confirm)."""
+    arrangement = _current(arrangement)
+    arrangement.name, arrangement.reference = name.strip(), reference.strip()
+    arrangement.full_clean()
+    _by(arrangement, by).save()
+    present = set(
+        arrangement.members.filter(ended_at__isnull=True).values_list("organisation_id", flat=True)
+    )
+    for body in add_bodies:
+        if body.pk not in present:
+            _add_member(arrangement, body, by)
+    return arrangement
+
+
+def _pending(member: ArrangementMember, by: User) -> ArrangementMember:
+    member = (
+        ArrangementMember.objects.select_for_update()
+        .select_related("arrangement", "organisation")
+        .get(pk=member.pk)
+    )
+    if not member.arrangement.is_current or member.ended_at is not None:
+        raise ValidationError("This arrangement has ended")
+    if member.confirmed_at is not None:
+        raise ValidationError(f"{member.organisation} has already confirmed it is in it")
+    if not _admin_of(by, member.organisation):
+        raise ValidationError(f"Only an organisation admin of {member.organisation} can answer")
+    return member
+
+
+@transaction.atomic
+def arrangement_confirm(*, member: ArrangementMember, by: User) -> ArrangementMember:
+    """An admin of the body confirms it is in the arrangement: from now its officers and
+    leaders sign off for the other members, and theirs for it."""
+    member = _pending(member, by)
+    member.confirmed_by, member.confirmed_at = by, timezone.now()
+    _by(member, by).save()
+    return member
+
+
+@transaction.atomic
+def arrangement_decline(*, member: ArrangementMember, by: User) -> ArrangementMember:
+    """An admin of the body says it is not in the arrangement: the invitation is ended."""
+    member = _pending(member, by)
+    member.ended_by, member.ended_at = by, timezone.now()
+    _by(member, by).save()
+    return member
+
+
+@transaction.atomic
+def arrangement_end(*, arrangement: JointArrangement, by: User) -> JointArrangement:
+    """End the arrangement for every member: each body signs off within itself again. Kept."""
+    arrangement = _current(arrangement)
+    arrangement.ended_by, arrangement.ended_at = by, timezone.now()
+    arrangement.full_clean()
+    _by(arrangement, by).save()
+    return arrangement
+
+
+@transaction.atomic
+def threshold_set(
+    *, organisation: Organisation, by: User, value, reference: str
+) -> ExemptionThreshold:
+    """Record the body's threshold (its own policy: contracts estimated below it may be
+    exempted). A new record each time: the latest is in force, earlier ones are kept."""
+    if not _admin_of(by, organisation):
+        raise ValidationError(f"Only an organisation admin of {organisation} sets its threshold")
+    if not reference.strip():
+        raise ValidationError({"reference": "Enter the policy or decision that sets the threshold"})
+    threshold = ExemptionThreshold(
+        organisation=organisation, value=value, reference=reference.strip(), recorded_by=by
+    )
+    threshold.full_clean()
+    _by(threshold, by).save()
+    return threshold

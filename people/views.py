@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
@@ -31,6 +31,22 @@ class SignInView(auth_views.LoginView):
     template_name = "people/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+
+class AdminSignInView(SignInView):
+    """The Django admin's sign-in page is this service's sign-in, with the same throttle, lock
+    and two-factor step. Someone already signed in goes on to the admin if they are staff; if
+    not, they are refused here rather than sent back and forth between the two pages."""
+
+    redirect_authenticated_user = False
+    next_page = reverse_lazy("admin:index")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if request.user.is_active and request.user.is_staff:
+                return redirect(self.get_success_url())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 class SignOutView(auth_views.LogoutView):

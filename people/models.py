@@ -303,14 +303,18 @@ class Invitation(models.Model):
 
 
 class LoginFailure(models.Model):
-    """An attempt counted for throttling: a failed sign-in, a resident's registration or a
-    password-reset request (`kind` says which; each throttle counts only its own kind). Stored
-    in the database so every worker sees it. `people.services.Throttle` reads and writes it."""
+    """An attempt counted for throttling: a failed sign-in, a wrong two-factor code, a
+    resident's registration, a password-reset request, or a link (password reset, invitation,
+    registration) that did not work (`kind` says which; each throttle counts only its own
+    kind). Stored in the database so every worker sees it. `people.services.Throttle` reads and
+    writes it."""
 
     class Kind(models.TextChoices):
         SIGN_IN = "sign_in", "Failed sign-in"
+        TWO_FACTOR = "two_factor", "Wrong two-factor code"
         REGISTRATION = "registration", "Registration"
         PASSWORD_RESET = "password_reset", "Password reset request"
+        BAD_LINK = "bad_link", "Link that did not work"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SIGN_IN)
     email = models.CharField(max_length=254, db_index=True, blank=True)

@@ -225,6 +225,9 @@ def sign_in_throttle() -> Throttle:
     )
 
 
+SIGN_IN_THROTTLED = "There have been too many attempts to sign in. Wait 15 minutes, then try again"
+
+
 def login_is_throttled(*, email: str, ip_address: str | None) -> bool:
     return sign_in_throttle().is_throttled(email=email, ip_address=ip_address)
 

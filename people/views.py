@@ -12,7 +12,7 @@ from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
 
-from . import services
+from . import services, two_factor
 from .filters import OrganisationFilterSet
 from .forms import (
     AcceptInvitationForm,
@@ -25,12 +25,23 @@ from .forms import (
     SignInForm,
 )
 from .models import Invitation, Membership, Organisation
+from .two_factor import TwoFactorRequiredMixin
 
 
 class SignInView(auth_views.LoginView):
+    """Email and password; then, for a person with two-factor sign-in, their code (the person
+    is signed in only once the code is right: `views_account.SignInCodeView`)."""
+
     template_name = "people/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.has_two_factor(user):
+            two_factor.pending_start(self.request, user=user, next_url=self.get_success_url())
+            return redirect("people:sign_in_code")
+        return super().form_valid(form)
 
 
 class AdminSignInView(SignInView):
@@ -157,7 +168,7 @@ class OrganisationScopedMixin(RuleRequiredMixin):
         return context
 
 
-class OrganisationUpdateView(OrganisationScopedMixin, FormView):
+class OrganisationUpdateView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
     template_name = "people/organisation_form.html"
     permission_rule = "people.change_organisation"
 
@@ -201,7 +212,7 @@ class OrganisationRegisterView(RuleRequiredMixin, FormView):
         return redirect(organisation)
 
 
-class InvitationCreateView(OrganisationScopedMixin, FormView):
+class InvitationCreateView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
     template_name = "people/invitation_form.html"
     form_class = InvitationForm
     permission_rule = "people.invite_member"
@@ -227,7 +238,7 @@ class InvitationCreateView(OrganisationScopedMixin, FormView):
         return redirect(organisation)
 
 
-class MembershipEndView(OrganisationScopedMixin, FormView):
+class MembershipEndView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
     template_name = "people/membership_end.html"
     permission_rule = "people.end_membership"
 

@@ -28,6 +28,14 @@ class Place(models.Model):
     )
     gss_year = models.PositiveSmallIntegerField("GSS code year", null=True, blank=True)
     description = models.TextField(blank=True)
+    two_factor_required = models.BooleanField(
+        "require two-factor sign-in",
+        default=False,
+        help_text="Officers, leaders and organisation admins of this place's public bodies "
+        "must confirm a code from an authenticator app before they sign off an assessment, "
+        "decide on a delivery return or administer an organisation. Staff must too, in the "
+        "Django admin, once any place requires it",
+    )
     history = HistoricalRecords()
 
     class Meta:

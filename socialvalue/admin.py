@@ -17,6 +17,12 @@ class SocialValueAdminSite(admin.AdminSite):
     site_header = "Social value administration"
     site_title = "Social value admin"
 
+    def admin_view(self, view, cacheable=False):
+        """Every admin page: staff only (as ever), then two-factor sign-in where required."""
+        from people.two_factor import two_factor_required_view
+
+        return super().admin_view(two_factor_required_view(view), cacheable)
+
     @method_decorator(never_cache)
     @login_not_required
     def login(self, request, extra_context=None):

@@ -98,6 +98,16 @@ EXPECTED = {
     "people:password_reset_confirm": ANYONE,  # an invalid link: the page says so
     "people:password_reset_complete": ANYONE,
     "people:invitation_accept": ANYONE,
+    # Two-factor sign-in. The code step needs a password first (anonymous) or an authenticator
+    # (nobody in the world has one); the pages that change it need it on.
+    "people:sign_in_code": row(
+        to("/account/two-factor/set-up/?next=%2F"), anonymous=to("/sign-in/")
+    ),
+    "people:account": SIGNED_IN,
+    "people:two_factor_setup": SIGNED_IN,
+    "people:two_factor_codes": row(to("/account/"), anonymous=LOGIN),
+    "people:two_factor_codes_replace": row(to("/account/"), anonymous=LOGIN),
+    "people:two_factor_disable": row(to("/account/"), anonymous=LOGIN),
     # Organisations and memberships.
     "people:organisation_list": SIGNED_IN,
     "people:organisation_detail": SIGNED_IN,

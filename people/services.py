@@ -265,6 +265,26 @@ def password_reset_attempt(*, email: str, ip_address: str | None) -> None:
     PASSWORD_RESET_THROTTLE.record(email=email, ip_address=ip_address)
 
 
+# Links that sign someone in or set a password (password reset, invitation, registration)
+# carry long random tokens that cannot be guessed; still, nobody may try them in bulk. A link
+# that does not work counts against the IP address; too many lock every such link from it.
+LINK_LIMIT = 20
+LINK_THROTTLE = Throttle(
+    kind=LoginFailure.Kind.BAD_LINK,
+    window=timedelta(minutes=15),
+    per_address=LINK_LIMIT,
+)
+
+
+def link_is_throttled(*, ip_address: str | None) -> bool:
+    return LINK_THROTTLE.is_throttled(ip_address=ip_address)
+
+
+def bad_link_record(*, ip_address: str | None) -> None:
+    if ip_address:
+        LINK_THROTTLE.record(ip_address=ip_address)
+
+
 @transaction.atomic
 def organisation_register(*, by: User, areas=(), **fields) -> Organisation:
     """An officer registers a community group or supplier the place works with."""

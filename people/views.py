@@ -3,12 +3,13 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, FormView, ListView
 
 from socialvalue.forms import apply_validation_error
+from socialvalue.http import client_ip
 from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
 
@@ -80,10 +81,34 @@ class ResetPasswordDoneView(auth_views.PasswordResetDoneView):
     template_name = "people/password_reset_done.html"
 
 
-class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
+class LinkThrottleMixin:
+    """For a view opened from an emailed link with a token: refuse (429) while too many links
+    that did not work came from this IP address, and count this one if it does not work
+    (`link_failed(response)`)."""
+
+    def link_failed(self, response) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        ip = client_ip(request)
+        if services.link_is_throttled(ip_address=ip):
+            return render(request, "people/link_throttled.html", status=429)
+        response = super().dispatch(request, *args, **kwargs)
+        if self.link_failed(response):
+            services.bad_link_record(ip_address=ip)
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ResetPasswordConfirmView(LinkThrottleMixin, auth_views.PasswordResetConfirmView):
     template_name = "people/password_reset_confirm.html"
     form_class = ChoosePasswordForm
     success_url = reverse_lazy("people:password_reset_complete")
+
+    def link_failed(self, response) -> bool:
+        # A working link redirects to the form (its token moves to the session), then shows
+        # it; anything else is the "link has expired" page.
+        return not self.validlink and response.status_code != 302
 
 
 class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
@@ -280,7 +305,7 @@ class MembershipEndView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormVie
 
 
 @method_decorator(login_not_required, name="dispatch")
-class InvitationAcceptView(FormView):
+class InvitationAcceptView(LinkThrottleMixin, FormView):
     """The link in an invitation email. Newcomers choose a password; people who already have
     an account sign in first, then confirm."""
 
@@ -289,6 +314,10 @@ class InvitationAcceptView(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.invitation = services.invitation_for_token(kwargs["token"])
         return super().dispatch(request, *args, **kwargs)
+
+    def link_failed(self, response) -> bool:
+        # Only a token that matches no invitation: an expired or used one was not a guess.
+        return self.invitation is None
 
     @property
     def account_exists(self) -> bool:

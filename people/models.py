@@ -302,6 +302,41 @@ class Invitation(models.Model):
         )
 
 
+class Registration(models.Model):
+    """A resident asked for an account: it is made only when they open the link emailed to the
+    address (`services.registration_confirm`), so the form answers the same whether or not the
+    address has an account already, and nobody gets an account for an address they do not
+    hold. Only hashes of the link's token and of the chosen password are kept; the password's
+    hash is moved to the account and cleared here once it is made."""
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    password = models.CharField(max_length=128, blank=True)
+    next_url = models.CharField(max_length=500, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The account made when the link was opened",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Registration for {self.email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None and self.expires_at > timezone.now()
+
+
 class LoginFailure(models.Model):
     """An attempt counted for throttling: a failed sign-in, a wrong two-factor code, a
     resident's registration, a password-reset request, or a link (password reset, invitation,

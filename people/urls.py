@@ -30,6 +30,12 @@ urlpatterns = [
         name="two_factor_disable",
     ),
     path("register/", views.ResidentRegisterView.as_view(), name="register"),
+    path("register/check-your-email/", views.RegisterSentView.as_view(), name="register_sent"),
+    path(
+        "register/confirm/<str:token>/",
+        views.RegisterConfirmView.as_view(),
+        name="register_confirm",
+    ),
     path("password-reset/", views.ResetPasswordView.as_view(), name="password_reset"),
     path("password-reset/sent/", views.ResetPasswordDoneView.as_view(), name="password_reset_done"),
     path(

@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from socialvalue.forms import apply_validation_error
 from socialvalue.http import client_ip
@@ -419,12 +419,59 @@ class ResidentRegisterView(FormView):
         return {**super().get_context_data(**kwargs), "next": self.next_url()}
 
     def form_valid(self, form):
-        from socialvalue.http import client_ip
-
         try:
-            user = services.resident_register(
-                ip_address=client_ip(self.request), **form.service_kwargs()
+            services.registration_request(
+                ip_address=client_ip(self.request),
+                absolute_url=self.request.build_absolute_uri,
+                next_url=self.next_url(),
+                **form.service_kwargs(),
             )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        return redirect("people:register_sent")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class RegisterSentView(TemplateView):
+    """The same answer whether or not the address has an account: look in your email."""
+
+    template_name = "people/register_sent.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class RegisterConfirmView(LinkThrottleMixin, FormView):
+    """The link emailed to a resident who asked for an account: a button (a GET, which mail
+    scanners follow, changes nothing) that makes the account and signs them in."""
+
+    template_name = "people/register_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.registration = services.registration_for_token(kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def link_failed(self, response) -> bool:
+        return self.registration is None
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Create my account")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "registration": self.registration}
+
+    def get(self, request, *args, **kwargs):
+        if self.registration is None or not self.registration.is_pending:
+            return self.render_to_response(self.get_context_data(), status=404)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.registration is None:
+            return self.render_to_response(self.get_context_data(), status=404)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            user = services.registration_confirm(registration=self.registration)
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
@@ -433,4 +480,4 @@ class ResidentRegisterView(FormView):
             self.request,
             "Your account has been created. You can now support proposals and ask questions",
         )
-        return redirect(self.next_url() or "home")
+        return redirect(self.registration.next_url or "home")

@@ -49,6 +49,7 @@ def served_patterns() -> list[Served]:
 KWARGS = {
     "people:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
     "people:invitation_accept": lambda w: {"token": w.invitation_token},
+    "people:register_confirm": lambda w: {"token": "not-a-token"},
     "people:organisation_update": lambda w: {"slug": w.council.slug},
     "people:organisation_detail": lambda w: {"slug": w.council.slug},
     "people:invitation_create": lambda w: {"slug": w.council.slug},

@@ -3,7 +3,7 @@ not).
 
 An *authentication entry point* is any URL whose view checks a secret: a password
 (`authenticate()`, `check_password`), a two-factor code (`two_factor.code_verify`),
-or a token from an emailed link (a password-reset token, an invitation's or a registration's).
+or a token from an emailed link (a password-reset token, an invitation's, a registration's).
 The first test finds them by asking every URL the application serves (the Django admin's
 included), GET and POST, as an anonymous person and as an officer with two-factor sign-in on
 (with and without a code entered), with every secret check watched. Each one found must appear
@@ -11,6 +11,7 @@ in `THROTTLED` below with a test that locks it, so a new way in cannot ship with
 """
 
 from contextlib import contextmanager
+from datetime import timedelta
 from unittest import mock
 
 import pytest
@@ -19,11 +20,12 @@ from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.base_user import AbstractBaseUser
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.urls import NoReverseMatch, URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from people import services, two_factor
-from people.models import Invitation
+from people.models import Invitation, Registration
 from tests.people.two_factor_helpers import code_for, sign_in_verified, turn_on
 from tests.security.served import KWARGS
 
@@ -101,9 +103,8 @@ def _watching_secret_checks():
         watch(PasswordResetTokenGenerator, "check_token"),
         watch(two_factor, "code_verify"),
         watch(services, "invitation_for_token"),
+        watch(services, "registration_for_token"),
     ]
-    for extra in getattr(services, "SECRET_LOOKUPS", ()):
-        patches.append(watch(services, extra))
     for patch in patches:
         patch.start()
     try:
@@ -220,6 +221,22 @@ def invitation_accept(client, world):
     )
 
 
+def register_confirm(client, world):
+    token, token_hash = Invitation.new_token()
+    Registration.objects.create(
+        email="rita@example.org",
+        full_name="Rita Resident",
+        password="unusable",
+        token_hash=token_hash,
+        expires_at=timezone.now() + timedelta(hours=1),
+    )
+    _lock_links(
+        client,
+        reverse("people:register_confirm", args=["a-guess"]),
+        reverse("people:register_confirm", args=[token]),
+    )
+
+
 THROTTLED = {
     "people:login": sign_in,
     "admin:login": admin_sign_in,
@@ -228,6 +245,7 @@ THROTTLED = {
     "people:two_factor_codes_replace": two_factor_codes_replace,
     "people:password_reset_confirm": password_reset_confirm,
     "people:invitation_accept": invitation_accept,
+    "people:register_confirm": register_confirm,
 }
 
 

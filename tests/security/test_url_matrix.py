@@ -93,6 +93,8 @@ EXPECTED = {
     "people:login": row(to("/"), anonymous=200),
     "people:logout": row(405, anonymous=LOGIN),
     "people:register": row(to("/"), anonymous=200),
+    "people:register_sent": ANYONE,
+    "people:register_confirm": row(404),  # a link that matches no registration
     "people:password_reset": ANYONE,
     "people:password_reset_done": ANYONE,
     "people:password_reset_confirm": ANYONE,  # an invalid link: the page says so

@@ -102,10 +102,11 @@ def _party(organisation, roles: list[str]) -> dict:
             identifier.update(scheme=f"{parts[0]}-{parts[1]}", id=parts[2])
         party["identifier"] = identifier
     details = {}
-    if organisation.size in SCALE:
-        details["scale"] = SCALE[organisation.size]
-    if organisation.kind in ("supplier", "social_enterprise", "vcs"):
-        details["vcse"] = bool(organisation.is_vcse or organisation.kind != "supplier")
+    # Only what an officer confirmed: a self-declared status is not published (people.models).
+    if organisation.confirmed_scale in SCALE:
+        details["scale"] = SCALE[organisation.confirmed_scale]
+    if organisation.confirmed_vcse is not None and not organisation.is_public_body:
+        details["vcse"] = organisation.confirmed_vcse
     if details:
         party["details"] = details
     return party

@@ -127,6 +127,22 @@ class Organisation(models.Model):
     is_vcse = models.BooleanField(
         "VCSE", default=False, help_text="A voluntary, community or social enterprise"
     )
+    # What an officer of a public body confirmed of `size` and `is_vcse`, who and when. Only a
+    # confirmed status counts in published figures and open data; the organisation's own say
+    # is shown as self-declared (see `confirmed_scale`, `confirmed_vcse`).
+    confirmed_size = models.CharField(
+        max_length=10, choices=Size.choices, blank=True, default="", editable=False
+    )
+    confirmed_is_vcse = models.BooleanField(default=False, editable=False)
+    status_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     identifier = models.CharField(
         max_length=60,
         blank=True,
@@ -157,6 +173,57 @@ class Organisation(models.Model):
     @property
     def is_community_group(self) -> bool:
         return self.kind in self.COMMUNITY_KINDS
+
+    # SME and VCSE status: declared, and confirmed ------------------------------------------
+    # The rule, once: a status counts when an officer confirmed these very values. A change made
+    # afterwards by any route (the organisation's page, the admin, an import) no longer matches
+    # what was confirmed, so it is self-declared again. `OrganisationQuerySet.confirmed_sme()`
+    # and `.confirmed_vcse()` are the same rule in SQL, for counting.
+
+    @property
+    def size_confirmed(self) -> bool:
+        return bool(self.status_confirmed_at and self.size and self.confirmed_size == self.size)
+
+    @property
+    def vcse_status_confirmed(self) -> bool:
+        return bool(self.status_confirmed_at and self.confirmed_is_vcse == self.is_vcse)
+
+    @property
+    def confirmed_scale(self) -> str:
+        """The size to publish ("sme", "large"), or "" while it is only self-declared."""
+        return self.size if self.size_confirmed else ""
+
+    @property
+    def confirmed_vcse(self) -> bool | None:
+        """True or False once confirmed; None while only self-declared. Community groups and
+        social enterprises are VCSEs by their kind, which an officer recorded."""
+        if self.kind in self.COMMUNITY_KINDS:
+            return True
+        return self.is_vcse if self.vcse_status_confirmed else None
+
+    @property
+    def has_declared_status(self) -> bool:
+        return bool(self.size or self.is_vcse)
+
+    @property
+    def status_is_self_declared(self) -> bool:
+        """Something is declared that an officer has not confirmed (as it stands now)."""
+        unconfirmed_size = bool(self.size) and not self.size_confirmed
+        unconfirmed_vcse = (
+            self.is_vcse
+            and self.kind not in self.COMMUNITY_KINDS
+            and not self.vcse_status_confirmed
+        )
+        return unconfirmed_size or unconfirmed_vcse
+
+    def status_summary(self) -> str:
+        """Like "SME, VCSE" or "large": what the organisation is said to be."""
+        parts = []
+        if self.size:
+            parts.append("SME" if self.size == self.Size.SME else "large")
+        if self.is_vcse:
+            parts.append("VCSE")
+        return ", ".join(parts)
 
     def clean(self) -> None:
         if self.kind in self.PUBLIC_BODY_KINDS and not self.place_id:

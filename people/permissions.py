@@ -118,6 +118,19 @@ def can_end_membership(user, membership) -> bool:
     return membership.is_current and Role.ORG_ADMIN in roles_in(user, membership.organisation)
 
 
+@rule("people.confirm_status")
+def can_confirm_status(user, organisation) -> bool:
+    """An officer of a public body confirms a supplier's or social enterprise's SME and VCSE
+    status (suppliers serve many places, so any public body's officer), never for an
+    organisation they belong to; there must be something declared to confirm."""
+    return (
+        not organisation.is_public_body
+        and organisation.has_declared_status
+        and bool(place_ids(user, Role.OFFICER))
+        and not roles_in(user, organisation)
+    )
+
+
 @rule("people.register_organisation")
 def can_register_organisation(user, obj=None) -> bool:
     """Officers of public bodies may add the community groups and suppliers they work with."""

@@ -68,6 +68,11 @@ urlpatterns = [
         name="organisation_detail",
     ),
     path(
+        "organisations/<slug:slug>/confirm-status/",
+        views.OrganisationStatusConfirmView.as_view(),
+        name="organisation_status_confirm",
+    ),
+    path(
         "organisations/<slug:slug>/invite/",
         views.InvitationCreateView.as_view(),
         name="invitation_create",

@@ -141,7 +141,7 @@ class OrganisationDetailView(DetailView):
     def get_queryset(self):
         return (
             Organisation.objects.visible_to(self.request.user)
-            .select_related("place")
+            .select_related("place", "status_confirmed_by")
             .prefetch_related("areas")
         )
 
@@ -154,6 +154,8 @@ class OrganisationDetailView(DetailView):
             may_see_members=may_see_members,
             may_manage=may_manage,
             may_change=allowed(user, "people.change_organisation", org),
+            may_confirm_status=org.status_is_self_declared
+            and allowed(user, "people.confirm_status", org),
         )
         if may_see_members:
             context["memberships"] = (
@@ -225,7 +227,10 @@ class OrganisationRegisterView(RuleRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            organisation = services.organisation_register(by=self.request.user, **form.cleaned_data)
+            # The officer filling in the form vouches for the SME and VCSE status they record.
+            organisation = services.organisation_register(
+                by=self.request.user, confirm_status=True, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
@@ -233,6 +238,29 @@ class OrganisationRegisterView(RuleRequiredMixin, FormView):
             self.request,
             f"{organisation} registered. Invite its first admin from its page, or ask a "
             "superuser to",
+        )
+        return redirect(organisation)
+
+
+class OrganisationStatusConfirmView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
+    """An officer confirms a supplier's SME and VCSE status, so it counts in published figures."""
+
+    template_name = "people/organisation_status_confirm.html"
+    permission_rule = "people.confirm_status"
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Confirm this status")
+
+    def form_valid(self, form):
+        try:
+            organisation = services.organisation_status_confirm(
+                organisation=self.get_organisation(), by=self.request.user
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"{organisation}'s status is confirmed: it now counts in the figures"
         )
         return redirect(organisation)
 

@@ -53,6 +53,8 @@ KWARGS = {
     "people:organisation_update": lambda w: {"slug": w.council.slug},
     "people:organisation_detail": lambda w: {"slug": w.council.slug},
     "people:invitation_create": lambda w: {"slug": w.council.slug},
+    # The supplier, whose size it declared itself.
+    "people:organisation_status_confirm": lambda w: {"slug": w.supplier.slug},
     "people:membership_end": lambda w: {"slug": w.council.slug, "pk": w.officer_membership.pk},
     "places:place_detail": lambda w: {"slug": w.place.slug},
     "places:area_create": lambda w: {"slug": w.place.slug},

@@ -118,6 +118,11 @@ EXPECTED = {
     ),
     "people:organisation_update": row(403, anonymous=LOGIN, org_admin=200, superuser=200),
     "people:invitation_create": row(403, anonymous=LOGIN, org_admin=200, superuser=200),
+    # Officers of public bodies (anywhere: suppliers serve many places) confirm a supplier's
+    # self-declared size and VCSE status; never its own people.
+    "people:organisation_status_confirm": row(
+        403, anonymous=LOGIN, officer=200, other_org_officer=200, superuser=200
+    ),
     "people:membership_end": row(
         404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
     ),

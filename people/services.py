@@ -211,14 +211,15 @@ class Throttle:
         LoginFailure.objects.filter(kind=self.kind, email=_email_key(email)).delete()
 
 
-def sign_in_throttle() -> Throttle:
-    """Too many recent failures for one email address, or from one IP address, lock sign-in.
+def sign_in_throttle(kind: str = LoginFailure.Kind.SIGN_IN) -> Throttle:
+    """Too many recent failures for one email address, or from one IP address, lock sign-in
+    (or, with another `kind`, a step of it counted apart, such as the two-factor code).
 
     The IP limit is higher than the per-email one so a shared office connection is not locked
     out by one person's mistakes. Read from settings each time, so they can be changed."""
     limit = settings.LOGIN_FAILURE_LIMIT
     return Throttle(
-        kind=LoginFailure.Kind.SIGN_IN,
+        kind=kind,
         window=timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS),
         per_email=limit,
         per_address=limit * 4,

@@ -22,7 +22,6 @@ import base64
 import functools
 import time
 from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlencode, urlsplit
 
 import qrcode
@@ -44,7 +43,7 @@ from socialvalue.notify import notify
 
 from .models import LoginFailure, User
 from .permissions import two_factor_required
-from .services import Throttle
+from .services import Throttle, sign_in_throttle
 
 RECOVERY_CODE_COUNT = 10
 PENDING_SECONDS = 300  # between a right password and the code
@@ -66,14 +65,8 @@ THROTTLED = "There have been too many wrong codes. Wait 15 minutes, then try aga
 
 def code_throttle() -> Throttle:
     """Wrong codes at the sign-in step, counted like failed passwords (and with the same
-    limits), for the account and for the IP address."""
-    limit = settings.LOGIN_FAILURE_LIMIT
-    return Throttle(
-        kind=LoginFailure.Kind.TWO_FACTOR,
-        window=timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS),
-        per_email=limit,
-        per_address=limit * 4,
-    )
+    limits), for the account and for the IP address, but apart from them."""
+    return sign_in_throttle(LoginFailure.Kind.TWO_FACTOR)
 
 
 # Reads ----------------------------------------------------------------------------------

@@ -171,3 +171,31 @@ KWARGS = {
 def url_for(name: str, world) -> str:
     kwargs = KWARGS[name](world) if name in KWARGS else {}
     return reverse(name, kwargs=kwargs)
+
+
+PROJECT_APPS = (
+    "socialvalue",
+    "people",
+    "places",
+    "objectives",
+    "consultations",
+    "contracts",
+    "dashboards",
+)
+
+
+def project_form_classes() -> list[type]:
+    """Every form class the project defines (the views import them all)."""
+    from django import forms
+
+    get_resolver().url_patterns  # imports every view, and so every form
+    seen, todo = set(), [forms.BaseForm]
+    while todo:
+        for subclass in todo.pop().__subclasses__():
+            if subclass not in seen:
+                seen.add(subclass)
+                todo.append(subclass)
+    return sorted(
+        (f for f in seen if f.__module__.split(".")[0] in PROJECT_APPS),
+        key=lambda f: f"{f.__module__}.{f.__name__}",
+    )

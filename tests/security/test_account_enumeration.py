@@ -14,11 +14,12 @@ import pytest
 from django import forms
 from django.contrib.auth.hashers import MD5PasswordHasher
 from django.core import mail
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 from django.utils import timezone
 
 from people.models import Invitation, User
 from tests.people.factories import UserFactory
+from tests.security.served import project_form_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -131,32 +132,12 @@ EMAIL_FORMS = {
     "ResetPasswordForm": password_reset,
     "InvitationForm": invitation,
 }
-PROJECT_APPS = (
-    "socialvalue",
-    "people",
-    "places",
-    "objectives",
-    "consultations",
-    "contracts",
-    "dashboards",
-)
-
-
-def _project_forms():
-    get_resolver().url_patterns  # imports every view, and so every form
-    seen, todo = set(), [forms.BaseForm]
-    while todo:
-        for subclass in todo.pop().__subclasses__():
-            if subclass not in seen:
-                seen.add(subclass)
-                todo.append(subclass)
-    return [f for f in seen if f.__module__.split(".")[0] in PROJECT_APPS]
 
 
 def test_every_form_that_takes_an_email_address_is_checked():
     taking_email = {
         form.__name__
-        for form in _project_forms()
+        for form in project_form_classes()
         if any(isinstance(field, forms.EmailField) for field in form.base_fields.values())
     }
     assert sorted(taking_email - set(EMAIL_FORMS)) == [], "forms taking an email, unchecked"

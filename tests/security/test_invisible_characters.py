@@ -15,12 +15,13 @@ from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.test import Client
-from django.urls import get_resolver, reverse
+from django.urls import reverse
 
 from consultations.models import Proposal
 from people import services as people_services
 from people.models import Organisation
 from socialvalue import text
+from tests.security.served import PROJECT_APPS, project_form_classes
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +41,6 @@ HOSTILE = [
     "\x1b",  # escape
     "\x7f",
 ]
-PROJECT = ("socialvalue", "people", "places", "objectives", "consultations", "contracts")
 
 
 def _title(html: str) -> str:
@@ -163,7 +163,7 @@ def test_ordinary_text_is_left_alone():
 
 def _model_text_fields():
     for model in apps.get_models():
-        if model._meta.app_label not in PROJECT:
+        if model._meta.app_label not in PROJECT_APPS:
             continue
         for field in model._meta.fields:
             if isinstance(field, models.TextField) or (
@@ -199,20 +199,6 @@ def test_every_other_text_field_of_every_model_refuses_them_too():
             field.run_validators(f"a{RLO}b")
 
 
-def _project_forms():
-    get_resolver().url_patterns  # imports every view, and so every form
-    seen, todo = set(), [forms.BaseForm]
-    while todo:
-        for subclass in todo.pop().__subclasses__():
-            if subclass not in seen:
-                seen.add(subclass)
-                todo.append(subclass)
-    return sorted(
-        (f for f in seen if f.__module__.split(".")[0] in (*PROJECT, "dashboards")),
-        key=lambda f: f"{f.__module__}.{f.__name__}",
-    )
-
-
 # Forms that keep nothing: filters narrow a list and store no text. The admin's forms save
 # models, whose fields refuse the characters (tested above).
 NOT_STORING = {
@@ -225,7 +211,7 @@ NOT_STORING = {
 def test_every_form_that_stores_text_drops_the_characters():
     missing = [
         f"{f.__module__}.{f.__name__}"
-        for f in _project_forms()
+        for f in project_form_classes()
         if not issubclass(f, text.FreeTextFormMixin)
         and f"{f.__module__}.{f.__name__}" not in NOT_STORING
     ]

@@ -244,3 +244,25 @@ def test_the_form_mixin_cleans_every_free_text_field_and_leaves_passwords_alone(
     prefixed = Example(data={"p-name": f"x{RLO}y"}, prefix="p")
     prefixed.is_valid()
     assert prefixed.cleaned_data["name"] == "xy"
+
+
+def test_text_stored_before_the_rule_is_cleaned_keeping_the_record_and_its_history(world):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    Organisation.objects.filter(pk=world.group.pk).update(name=f"Castle{RLO} Hill Pantry")
+    Proposal.objects.filter(pk=world.proposal.pk).update(problem=f"Cold{RLO}\nhomes")
+
+    dry = StringIO()
+    call_command("strip_invisible_characters", "--dry-run", stdout=dry)
+    assert "2 records would change" in dry.getvalue()
+    assert Organisation.objects.get(pk=world.group.pk).name == f"Castle{RLO} Hill Pantry"
+
+    call_command("strip_invisible_characters", stdout=StringIO())
+
+    group = Organisation.objects.get(pk=world.group.pk)
+    assert group.name == "Castle Hill Pantry"
+    assert Proposal.objects.get(pk=world.proposal.pk).problem == "Cold\nhomes"
+    latest = group.history.first()
+    assert latest.history_change_reason == "Invisible control characters taken out"

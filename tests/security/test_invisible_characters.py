@@ -266,3 +266,22 @@ def test_text_stored_before_the_rule_is_cleaned_keeping_the_record_and_its_histo
     assert Proposal.objects.get(pk=world.proposal.pk).problem == "Cold\nhomes"
     latest = group.history.first()
     assert latest.history_change_reason == "Invisible control characters taken out"
+
+
+def test_an_import_reports_a_control_character_in_what_it_is_given(world):
+    """The framework import checks its name and version by the model's rules up front, so a
+    control character is a reported error, not a crash (found by the importer fuzzing)."""
+    import io
+
+    from objectives.framework_csv import import_framework_csv
+
+    report = import_framework_csv(
+        io.BytesIO(b"theme,outcome\n"),
+        place=world.place,
+        name="Local outcomes",
+        version="\x1b",
+        by=world.users["officer"],
+    )
+
+    assert any("invisible control characters" in str(error) for error in report.errors)
+    assert not report.saved

@@ -94,6 +94,42 @@ class ProposalQuerySet(models.QuerySet):
         )
 
 
+class ProposalEventQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A proposal's record: its public steps to everyone; a private note (or private
+        record, such as why a comment was hidden) only to
+
+        - officers of the public body that wrote it, and
+        - officers of the bodies reviewing the proposal: a body whose officer started its
+          review or decided it (accepted, merged or declined it),
+
+        never to anyone in the proposing organisation (an officer who is also a proposer
+        included), and to superusers. Writing a note does not open the others' notes."""
+        public = Q(is_private=False)
+        if not user.is_authenticated:
+            return self.filter(public)
+        if user.is_superuser:
+            return self
+        from people.models import Membership
+        from people.permissions import organisation_ids
+
+        from .models import Proposal
+
+        bodies = organisation_ids(user, Membership.Role.OFFICER)
+        if not bodies:
+            return self.filter(public)
+        reviewing = self.model.objects.filter(
+            proposal=OuterRef("proposal"),
+            kind=self.model.Kind.TRANSITION,
+            to_status__in=Proposal.REVIEWER_MOVES,
+            by_organisation_id__in=bodies,
+        )
+        readable = Q(by_organisation_id__in=bodies) | Q(Exists(reviewing))
+        return self.filter(
+            public | (readable & ~Q(proposal__organisation_id__in=organisation_ids(user)))
+        )
+
+
 class CommentQuerySet(models.QuerySet):
     def for_thread(self):
         return self.select_related("author_organisation", "hidden_by").order_by("created_at", "pk")

@@ -38,12 +38,10 @@ EVIDENCE_FILE_SLOTS = 3
 
 class OrganisationChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, org):
-        extras = [org.get_kind_display().lower()]
-        if org.size:
-            extras.append("SME" if org.size == Organisation.Size.SME else "large")
-        if org.is_vcse:
-            extras.append("VCSE")
-        return f"{org.name} ({', '.join(extras)})"
+        extras = [org.get_kind_display().lower(), org.status_summary()]
+        if org.status_is_self_declared:
+            extras.append("self-declared")
+        return f"{org.name} ({', '.join(e for e in extras if e)})"
 
 
 class SupplierChoiceMixin:

@@ -208,6 +208,11 @@ def import_framework_csv(
                 None,
                 f"the framework's {label} is longer than {FRAMEWORK_MAX_LENGTHS[label]} characters",
             )
+        else:
+            try:  # the model's own rules for the text (socialvalue.text)
+                Framework._meta.get_field(label).run_validators(value)
+            except ValidationError as exc:
+                report.error(None, f"the framework's {label}: {'; '.join(exc.messages)}")
     read = _read(file_obj, report)
     if read is None:
         return _finish(report)

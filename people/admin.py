@@ -34,8 +34,24 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Organisation)
 class OrganisationAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "kind", "place", "size", "is_vcse", "archived_at"]
+    list_display = [
+        "name",
+        "kind",
+        "place",
+        "size",
+        "is_vcse",
+        "status_confirmed_at",
+        "archived_at",
+    ]
     list_filter = ["kind", "place", "is_vcse"]
+    # What an officer confirmed is set only by confirming it on the organisation's page; a size
+    # or VCSE status changed here no longer matches it, so it is self-declared again.
+    readonly_fields = [
+        "confirmed_size",
+        "confirmed_is_vcse",
+        "status_confirmed_at",
+        "status_confirmed_by",
+    ]
     search_fields = ["name", "identifier"]
     prepopulated_fields = {"slug": ["name"]}
     filter_horizontal = ["areas"]

@@ -36,9 +36,7 @@ class SignInForm(GovFormMixin, AuthenticationForm):
     error_messages = {
         "invalid_login": "Enter a correct email address and password",
         "inactive": "This account has been switched off. Contact your organisation's admin",
-        "throttled": (
-            "There have been too many attempts to sign in. Wait 15 minutes, then try again"
-        ),
+        "throttled": services.SIGN_IN_THROTTLED,
     }
 
     def clean(self):

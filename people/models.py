@@ -127,6 +127,22 @@ class Organisation(models.Model):
     is_vcse = models.BooleanField(
         "VCSE", default=False, help_text="A voluntary, community or social enterprise"
     )
+    # What an officer of a public body confirmed of `size` and `is_vcse`, who and when. Only a
+    # confirmed status counts in published figures and open data; the organisation's own say
+    # is shown as self-declared (see `confirmed_scale`, `confirmed_vcse`).
+    confirmed_size = models.CharField(
+        max_length=10, choices=Size.choices, blank=True, default="", editable=False
+    )
+    confirmed_is_vcse = models.BooleanField(default=False, editable=False)
+    status_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    status_confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
     identifier = models.CharField(
         max_length=60,
         blank=True,
@@ -157,6 +173,57 @@ class Organisation(models.Model):
     @property
     def is_community_group(self) -> bool:
         return self.kind in self.COMMUNITY_KINDS
+
+    # SME and VCSE status: declared, and confirmed ------------------------------------------
+    # The rule, once: a status counts when an officer confirmed these very values. A change made
+    # afterwards by any route (the organisation's page, the admin, an import) no longer matches
+    # what was confirmed, so it is self-declared again. `OrganisationQuerySet.confirmed_sme()`
+    # and `.confirmed_vcse()` are the same rule in SQL, for counting.
+
+    @property
+    def size_confirmed(self) -> bool:
+        return bool(self.status_confirmed_at and self.size and self.confirmed_size == self.size)
+
+    @property
+    def vcse_status_confirmed(self) -> bool:
+        return bool(self.status_confirmed_at and self.confirmed_is_vcse == self.is_vcse)
+
+    @property
+    def confirmed_scale(self) -> str:
+        """The size to publish ("sme", "large"), or "" while it is only self-declared."""
+        return self.size if self.size_confirmed else ""
+
+    @property
+    def confirmed_vcse(self) -> bool | None:
+        """True or False once confirmed; None while only self-declared. Community groups and
+        social enterprises are VCSEs by their kind, which an officer recorded."""
+        if self.kind in self.COMMUNITY_KINDS:
+            return True
+        return self.is_vcse if self.vcse_status_confirmed else None
+
+    @property
+    def has_declared_status(self) -> bool:
+        return bool(self.size or self.is_vcse)
+
+    @property
+    def status_is_self_declared(self) -> bool:
+        """Something is declared that an officer has not confirmed (as it stands now)."""
+        unconfirmed_size = bool(self.size) and not self.size_confirmed
+        unconfirmed_vcse = (
+            self.is_vcse
+            and self.kind not in self.COMMUNITY_KINDS
+            and not self.vcse_status_confirmed
+        )
+        return unconfirmed_size or unconfirmed_vcse
+
+    def status_summary(self) -> str:
+        """Like "SME, VCSE" or "large": what the organisation is said to be."""
+        parts = []
+        if self.size:
+            parts.append("SME" if self.size == self.Size.SME else "large")
+        if self.is_vcse:
+            parts.append("VCSE")
+        return ", ".join(parts)
 
     def clean(self) -> None:
         if self.kind in self.PUBLIC_BODY_KINDS and not self.place_id:
@@ -302,15 +369,54 @@ class Invitation(models.Model):
         )
 
 
+class Registration(models.Model):
+    """A resident asked for an account: it is made only when they open the link emailed to the
+    address (`services.registration_confirm`), so the form answers the same whether or not the
+    address has an account already, and nobody gets an account for an address they do not
+    hold. Only hashes of the link's token and of the chosen password are kept; the password's
+    hash is moved to the account and cleared here once it is made."""
+
+    email = models.EmailField()
+    full_name = models.CharField(max_length=200)
+    password = models.CharField(max_length=128, blank=True)
+    next_url = models.CharField(max_length=500, blank=True)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The account made when the link was opened",
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Registration for {self.email}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.confirmed_at is None and self.expires_at > timezone.now()
+
+
 class LoginFailure(models.Model):
-    """An attempt counted for throttling: a failed sign-in, a resident's registration or a
-    password-reset request (`kind` says which; each throttle counts only its own kind). Stored
-    in the database so every worker sees it. `people.services.Throttle` reads and writes it."""
+    """An attempt counted for throttling: a failed sign-in, a wrong two-factor code, a
+    resident's registration, a password-reset request, or a link (password reset, invitation,
+    registration) that did not work (`kind` says which; each throttle counts only its own
+    kind). Stored in the database so every worker sees it. `people.services.Throttle` reads and
+    writes it."""
 
     class Kind(models.TextChoices):
         SIGN_IN = "sign_in", "Failed sign-in"
+        TWO_FACTOR = "two_factor", "Wrong two-factor code"
         REGISTRATION = "registration", "Registration"
         PASSWORD_RESET = "password_reset", "Password reset request"
+        BAD_LINK = "bad_link", "Link that did not work"
 
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.SIGN_IN)
     email = models.CharField(max_length=254, db_index=True, blank=True)

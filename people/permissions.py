@@ -62,9 +62,35 @@ def place_ids(user, *roles: str) -> set[int]:
 
 def forget_roles(user) -> None:
     """Call after changing a user's memberships within one request."""
-    for attr in ("_sv_roles", "_sv_place_roles"):
+    for attr in ("_sv_roles", "_sv_place_roles", "_sv_two_factor_required"):
         if hasattr(user, attr):
             delattr(user, attr)
+
+
+def two_factor_required(user) -> bool:
+    """Whether this person must confirm a code from an authenticator app (two-factor sign-in)
+    before acting on the record of the Act's duty: signing off an assessment, deciding on a
+    delivery return, administering an organisation, using the Django admin.
+
+    Required of officers, leaders and organisation admins of the public bodies of a place that
+    asks for it (`Place.two_factor_required`), and of staff and superusers (who reach every
+    place, and the Django admin) as soon as any place asks for it. Not a permission: it never
+    lets anyone do anything, it only asks for more proof of who they are. Read once per request
+    and kept on the user object."""
+    if not user.is_authenticated:
+        return False
+    cached = getattr(user, "_sv_two_factor_required", None)
+    if cached is None:
+        from places.models import Place
+
+        requiring = Place.objects.filter(two_factor_required=True)
+        if user.is_staff or user.is_superuser:
+            cached = requiring.exists()
+        else:
+            ids = place_ids(user, Role.OFFICER, Role.LEADER, Role.ORG_ADMIN)
+            cached = bool(ids) and requiring.filter(pk__in=ids).exists()
+        user._sv_two_factor_required = cached
+    return cached
 
 
 @rule("people.view_organisation")
@@ -90,6 +116,19 @@ def can_invite_member(user, organisation) -> bool:
 @rule("people.end_membership")
 def can_end_membership(user, membership) -> bool:
     return membership.is_current and Role.ORG_ADMIN in roles_in(user, membership.organisation)
+
+
+@rule("people.confirm_status")
+def can_confirm_status(user, organisation) -> bool:
+    """An officer of a public body confirms a supplier's or social enterprise's SME and VCSE
+    status (suppliers serve many places, so any public body's officer), never for an
+    organisation they belong to; there must be something declared to confirm."""
+    return (
+        not organisation.is_public_body
+        and organisation.has_declared_status
+        and bool(place_ids(user, Role.OFFICER))
+        and not roles_in(user, organisation)
+    )
 
 
 @rule("people.register_organisation")

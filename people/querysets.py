@@ -10,6 +10,20 @@ class OrganisationQuerySet(models.QuerySet):
 
         return self.filter(kind__in=Organisation.PUBLIC_BODY_KINDS)
 
+    def confirmed_sme(self):
+        """SMEs whose size an officer confirmed, as it stands (`Organisation.size_confirmed`)."""
+        return self.filter(size="sme", confirmed_size="sme", status_confirmed_at__isnull=False)
+
+    def confirmed_vcse(self):
+        """VCSEs: community groups and social enterprises by their kind, and others whose VCSE
+        status an officer confirmed, as it stands (`Organisation.confirmed_vcse`)."""
+        from .models import Organisation
+
+        return self.filter(
+            models.Q(kind__in=Organisation.COMMUNITY_KINDS)
+            | models.Q(is_vcse=True, confirmed_is_vcse=True, status_confirmed_at__isnull=False)
+        )
+
     def visible_to(self, user):
         """Organisations are a directory: every signed-in person may see them."""
         if not user.is_authenticated:

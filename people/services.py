@@ -10,7 +10,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from .models import Invitation, LoginFailure, Membership, Organisation, User
+from .models import Invitation, LoginFailure, Membership, Organisation, Registration, User
 
 Role = Membership.Role
 
@@ -211,18 +211,22 @@ class Throttle:
         LoginFailure.objects.filter(kind=self.kind, email=_email_key(email)).delete()
 
 
-def sign_in_throttle() -> Throttle:
-    """Too many recent failures for one email address, or from one IP address, lock sign-in.
+def sign_in_throttle(kind: str = LoginFailure.Kind.SIGN_IN) -> Throttle:
+    """Too many recent failures for one email address, or from one IP address, lock sign-in
+    (or, with another `kind`, a step of it counted apart, such as the two-factor code).
 
     The IP limit is higher than the per-email one so a shared office connection is not locked
     out by one person's mistakes. Read from settings each time, so they can be changed."""
     limit = settings.LOGIN_FAILURE_LIMIT
     return Throttle(
-        kind=LoginFailure.Kind.SIGN_IN,
+        kind=kind,
         window=timedelta(seconds=settings.LOGIN_FAILURE_WINDOW_SECONDS),
         per_email=limit,
         per_address=limit * 4,
     )
+
+
+SIGN_IN_THROTTLED = "There have been too many attempts to sign in. Wait 15 minutes, then try again"
 
 
 def login_is_throttled(*, email: str, ip_address: str | None) -> bool:
@@ -262,10 +266,55 @@ def password_reset_attempt(*, email: str, ip_address: str | None) -> None:
     PASSWORD_RESET_THROTTLE.record(email=email, ip_address=ip_address)
 
 
+# Links that sign someone in or set a password (password reset, invitation, registration)
+# carry long random tokens that cannot be guessed; still, nobody may try them in bulk. A link
+# that does not work counts against the IP address; too many lock every such link from it.
+LINK_LIMIT = 20
+LINK_THROTTLE = Throttle(
+    kind=LoginFailure.Kind.BAD_LINK,
+    window=timedelta(minutes=15),
+    per_address=LINK_LIMIT,
+)
+
+
+def link_is_throttled(*, ip_address: str | None) -> bool:
+    return LINK_THROTTLE.is_throttled(ip_address=ip_address)
+
+
+def bad_link_record(*, ip_address: str | None) -> None:
+    if ip_address:
+        LINK_THROTTLE.record(ip_address=ip_address)
+
+
+STATUS_FIELDS = ("size", "is_vcse")
+
+
+def _confirm_status(organisation: Organisation, by: User) -> None:
+    organisation.confirmed_size = organisation.size
+    organisation.confirmed_is_vcse = organisation.is_vcse
+    organisation.status_confirmed_at = timezone.now()
+    organisation.status_confirmed_by = by
+
+
+def _unconfirm_status(organisation: Organisation) -> None:
+    organisation.confirmed_size = ""
+    organisation.confirmed_is_vcse = False
+    organisation.status_confirmed_at = None
+    organisation.status_confirmed_by = None
+
+
 @transaction.atomic
-def organisation_register(*, by: User, areas=(), **fields) -> Organisation:
-    """An officer registers a community group or supplier the place works with."""
+def organisation_register(
+    *, by: User, areas=(), confirm_status: bool = False, **fields
+) -> Organisation:
+    """An officer registers a community group or supplier the place works with.
+
+    Its SME and VCSE status is self-declared unless `confirm_status` says the person
+    registering it vouches for it (an officer filling in the form), and they may confirm it.
+    Imports and the award form's new supplier leave it self-declared."""
     from django.utils.text import slugify
+
+    from socialvalue.rules import allowed
 
     organisation = Organisation(**fields)
     base = slugify(organisation.name)[:70] or "organisation"
@@ -274,6 +323,8 @@ def organisation_register(*, by: User, areas=(), **fields) -> Organisation:
         n += 1
         slug = f"{base}-{n}"
     organisation.slug = slug
+    if confirm_status and allowed(by, "people.confirm_status", organisation):
+        _confirm_status(organisation, by)
     organisation.full_clean()
     organisation._history_user = by
     organisation.save()
@@ -283,13 +334,35 @@ def organisation_register(*, by: User, areas=(), **fields) -> Organisation:
 
 @transaction.atomic
 def organisation_update(*, organisation: Organisation, by: User, areas=None, **fields):
+    """Change an organisation's details. A change to its SME or VCSE status makes it
+    self-declared again, until an officer confirms it (`organisation_status_confirm`)."""
+    # As stored: a model form may already have set the new values on the instance.
+    before = Organisation.objects.filter(pk=organisation.pk).values(*STATUS_FIELDS).first()
     for name, value in fields.items():
         setattr(organisation, name, value)
+    if before and any(getattr(organisation, name) != before[name] for name in STATUS_FIELDS):
+        _unconfirm_status(organisation)
     organisation.full_clean()
     organisation._history_user = by
     organisation.save()
     if areas is not None:
         organisation.areas.set(areas)
+    return organisation
+
+
+@transaction.atomic
+def organisation_status_confirm(*, organisation: Organisation, by: User) -> Organisation:
+    """An officer confirms the organisation's SME and VCSE status as it stands: from now on
+    it counts in published figures and open data, with who confirmed it and when."""
+    from socialvalue.rules import allowed
+
+    organisation = Organisation.objects.select_for_update().get(pk=organisation.pk)
+    if not allowed(by, "people.confirm_status", organisation):
+        raise ValidationError("You cannot confirm this organisation's status")
+    _confirm_status(organisation, by)
+    organisation.full_clean()
+    organisation._history_user = by
+    organisation.save()
     return organisation
 
 
@@ -315,39 +388,122 @@ def registration_is_throttled(*, ip_address: str | None) -> bool:
     return REGISTRATION_THROTTLE.is_throttled(ip_address=ip_address)
 
 
-def resident_register(*, full_name: str, email: str, password: str, ip_address: str | None) -> User:
-    """A resident creates their own account: no organisation and no role. They may support
+REGISTRATION_VALID_HOURS = 24
+
+
+def registration_request(
+    *,
+    full_name: str,
+    email: str,
+    password: str,
+    ip_address: str | None,
+    absolute_url,
+    next_url: str = "",
+) -> None:
+    """A resident asks for their own account: no organisation and no role. They may support
     proposals and ask questions; publicly they are only ever "A resident".
 
-    Every attempt that gets this far is counted against the IP address, including refusals for
-    an address that already has an account, so the form cannot be used to test many addresses
-    or to create accounts in bulk. The count is written before (and outside) the transaction
-    that creates the account, so a refusal still counts."""
+    Nothing is created yet, and the answer is the same whatever the address: an email goes to
+    it, either with a link that makes the account (`registration_confirm`) or, when the address
+    has an account already, telling its owner that someone tried and how to sign in or reset
+    the password. Both do the same work (one password hash, one email), so the time taken does
+    not tell them apart either. `absolute_url(path)` makes the links absolute.
+
+    Every attempt that gets this far is counted against the IP address, so the form cannot be
+    used to send many emails. The count is written before (and outside) the transaction."""
     if registration_is_throttled(ip_address=ip_address):
         raise ValidationError(REGISTRATION_THROTTLED, code="throttled")
     if ip_address:
         REGISTRATION_THROTTLE.record(ip_address=ip_address)
-    return _resident_create(full_name=full_name, email=email, password=password)
+    _registration_request(
+        full_name=full_name,
+        email=email,
+        password=password,
+        absolute_url=absolute_url,
+        next_url=next_url,
+    )
 
 
 @transaction.atomic
-def _resident_create(*, full_name: str, email: str, password: str) -> User:
+def _registration_request(*, full_name, email, password, absolute_url, next_url) -> None:
     from django.contrib.auth import password_validation
-    from django.db import IntegrityError
+    from django.contrib.auth.hashers import make_password
+    from django.urls import reverse
+
+    from socialvalue.notify import notify
 
     email = User.objects.normalize_email(email or "").strip().lower()
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": ACCOUNT_EXISTS}, code="exists")
-    user = User(email=email, full_name=(full_name or "").strip())
+    full_name = (full_name or "").strip()
     try:
-        password_validation.validate_password(password, user)
+        password_validation.validate_password(password, User(email=email, full_name=full_name))
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
-    user.set_password(password)
+    password_hash = make_password(password)  # whichever answer follows
+    # Requests nobody confirmed are of no further use once expired.
+    Registration.objects.filter(
+        confirmed_at__isnull=True, expires_at__lt=timezone.now() - KEEP_ATTEMPTS_FOR
+    ).delete()
+    if User.objects.filter(email__iexact=email).exists():
+        notify(
+            recipients=[email],
+            subject="Someone tried to create an account with your email address",
+            template="people/email/registration_exists.txt",
+            context={
+                "email": email,
+                "sign_in_url": absolute_url(reverse("people:login")),
+                "reset_url": absolute_url(reverse("people:password_reset")),
+            },
+        )
+        return
+    token, token_hash = Invitation.new_token()
+    registration = Registration(
+        email=email,
+        full_name=full_name,
+        password=password_hash,
+        next_url=next_url,
+        token_hash=token_hash,
+        expires_at=timezone.now() + timedelta(hours=REGISTRATION_VALID_HOURS),
+    )
+    registration.full_clean()
+    registration.save()
+    notify(
+        recipients=[email],
+        subject="Confirm your email address to create your account",
+        template="people/email/registration_confirm.txt",
+        context={
+            "registration": registration,
+            "confirm_url": absolute_url(reverse("people:register_confirm", args=[token])),
+            "valid_hours": REGISTRATION_VALID_HOURS,
+        },
+    )
+
+
+def registration_for_token(token: str) -> Registration | None:
+    return Registration.objects.filter(token_hash=Invitation.hash_token(token)).first()
+
+
+@transaction.atomic
+def registration_confirm(*, registration: Registration) -> User:
+    """Make the account a resident asked for, now that they have opened the emailed link."""
+    from django.db import IntegrityError
+
+    registration = Registration.objects.select_for_update().get(pk=registration.pk)
+    if not registration.is_pending:
+        raise ValidationError(
+            "This link has expired or has already been used. Create your account again"
+        )
+    if User.objects.filter(email__iexact=registration.email).exists():
+        raise ValidationError(ACCOUNT_EXISTS, code="exists")
+    user = User(email=registration.email, full_name=registration.full_name)
+    user.password = registration.password
     user.full_clean()
     try:
         with transaction.atomic():
             user.save()
-    except IntegrityError:  # the same address registered at the same moment
-        raise ValidationError({"email": ACCOUNT_EXISTS}, code="exists") from None
+    except IntegrityError:  # the same address confirmed at the same moment
+        raise ValidationError(ACCOUNT_EXISTS, code="exists") from None
+    registration.confirmed_at = timezone.now()
+    registration.user = user
+    registration.password = ""  # the account holds it now
+    registration.save(update_fields=["confirmed_at", "user", "password"])
     return user

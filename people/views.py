@@ -2,17 +2,18 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
-from django.views.generic import DetailView, FormView, ListView
+from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from socialvalue.forms import apply_validation_error
+from socialvalue.http import client_ip
 from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
 
-from . import services
+from . import services, two_factor
 from .filters import OrganisationFilterSet
 from .forms import (
     AcceptInvitationForm,
@@ -25,12 +26,39 @@ from .forms import (
     SignInForm,
 )
 from .models import Invitation, Membership, Organisation
+from .two_factor import TwoFactorRequiredMixin
 
 
 class SignInView(auth_views.LoginView):
+    """Email and password; then, for a person with two-factor sign-in, their code (the person
+    is signed in only once the code is right: `views_account.SignInCodeView`)."""
+
     template_name = "people/sign_in.html"
     form_class = SignInForm
     redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        user = form.get_user()
+        if two_factor.has_two_factor(user):
+            two_factor.pending_start(self.request, user=user, next_url=self.get_success_url())
+            return redirect("people:sign_in_code")
+        return super().form_valid(form)
+
+
+class AdminSignInView(SignInView):
+    """The Django admin's sign-in page is this service's sign-in, with the same throttle, lock
+    and two-factor step. Someone already signed in goes on to the admin if they are staff; if
+    not, they are refused here rather than sent back and forth between the two pages."""
+
+    redirect_authenticated_user = False
+    next_page = reverse_lazy("admin:index")
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            if request.user.is_active and request.user.is_staff:
+                return redirect(self.get_success_url())
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
 
 
 class SignOutView(auth_views.LogoutView):
@@ -53,10 +81,34 @@ class ResetPasswordDoneView(auth_views.PasswordResetDoneView):
     template_name = "people/password_reset_done.html"
 
 
-class ResetPasswordConfirmView(auth_views.PasswordResetConfirmView):
+class LinkThrottleMixin:
+    """For a view opened from an emailed link with a token: refuse (429) while too many links
+    that did not work came from this IP address, and count this one if it does not work
+    (`link_failed(response)`)."""
+
+    def link_failed(self, response) -> bool:
+        raise NotImplementedError
+
+    def dispatch(self, request, *args, **kwargs):
+        ip = client_ip(request)
+        if services.link_is_throttled(ip_address=ip):
+            return render(request, "people/link_throttled.html", status=429)
+        response = super().dispatch(request, *args, **kwargs)
+        if self.link_failed(response):
+            services.bad_link_record(ip_address=ip)
+        return response
+
+
+@method_decorator(login_not_required, name="dispatch")
+class ResetPasswordConfirmView(LinkThrottleMixin, auth_views.PasswordResetConfirmView):
     template_name = "people/password_reset_confirm.html"
     form_class = ChoosePasswordForm
     success_url = reverse_lazy("people:password_reset_complete")
+
+    def link_failed(self, response) -> bool:
+        # A working link redirects to the form (its token moves to the session), then shows
+        # it; anything else is the "link has expired" page.
+        return not self.validlink and response.status_code != 302
 
 
 class ResetPasswordCompleteView(auth_views.PasswordResetCompleteView):
@@ -89,7 +141,7 @@ class OrganisationDetailView(DetailView):
     def get_queryset(self):
         return (
             Organisation.objects.visible_to(self.request.user)
-            .select_related("place")
+            .select_related("place", "status_confirmed_by")
             .prefetch_related("areas")
         )
 
@@ -102,6 +154,8 @@ class OrganisationDetailView(DetailView):
             may_see_members=may_see_members,
             may_manage=may_manage,
             may_change=allowed(user, "people.change_organisation", org),
+            may_confirm_status=org.status_is_self_declared
+            and allowed(user, "people.confirm_status", org),
         )
         if may_see_members:
             context["memberships"] = (
@@ -141,7 +195,7 @@ class OrganisationScopedMixin(RuleRequiredMixin):
         return context
 
 
-class OrganisationUpdateView(OrganisationScopedMixin, FormView):
+class OrganisationUpdateView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
     template_name = "people/organisation_form.html"
     permission_rule = "people.change_organisation"
 
@@ -173,7 +227,10 @@ class OrganisationRegisterView(RuleRequiredMixin, FormView):
 
     def form_valid(self, form):
         try:
-            organisation = services.organisation_register(by=self.request.user, **form.cleaned_data)
+            # The officer filling in the form vouches for the SME and VCSE status they record.
+            organisation = services.organisation_register(
+                by=self.request.user, confirm_status=True, **form.cleaned_data
+            )
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
@@ -185,7 +242,30 @@ class OrganisationRegisterView(RuleRequiredMixin, FormView):
         return redirect(organisation)
 
 
-class InvitationCreateView(OrganisationScopedMixin, FormView):
+class OrganisationStatusConfirmView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
+    """An officer confirms a supplier's SME and VCSE status, so it counts in published figures."""
+
+    template_name = "people/organisation_status_confirm.html"
+    permission_rule = "people.confirm_status"
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Confirm this status")
+
+    def form_valid(self, form):
+        try:
+            organisation = services.organisation_status_confirm(
+                organisation=self.get_organisation(), by=self.request.user
+            )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        messages.success(
+            self.request, f"{organisation}'s status is confirmed: it now counts in the figures"
+        )
+        return redirect(organisation)
+
+
+class InvitationCreateView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
     template_name = "people/invitation_form.html"
     form_class = InvitationForm
     permission_rule = "people.invite_member"
@@ -211,7 +291,7 @@ class InvitationCreateView(OrganisationScopedMixin, FormView):
         return redirect(organisation)
 
 
-class MembershipEndView(OrganisationScopedMixin, FormView):
+class MembershipEndView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
     template_name = "people/membership_end.html"
     permission_rule = "people.end_membership"
 
@@ -253,7 +333,7 @@ class MembershipEndView(OrganisationScopedMixin, FormView):
 
 
 @method_decorator(login_not_required, name="dispatch")
-class InvitationAcceptView(FormView):
+class InvitationAcceptView(LinkThrottleMixin, FormView):
     """The link in an invitation email. Newcomers choose a password; people who already have
     an account sign in first, then confirm."""
 
@@ -262,6 +342,10 @@ class InvitationAcceptView(FormView):
     def dispatch(self, request, *args, **kwargs):
         self.invitation = services.invitation_for_token(kwargs["token"])
         return super().dispatch(request, *args, **kwargs)
+
+    def link_failed(self, response) -> bool:
+        # Only a token that matches no invitation: an expired or used one was not a guess.
+        return self.invitation is None
 
     @property
     def account_exists(self) -> bool:
@@ -363,12 +447,59 @@ class ResidentRegisterView(FormView):
         return {**super().get_context_data(**kwargs), "next": self.next_url()}
 
     def form_valid(self, form):
-        from socialvalue.http import client_ip
-
         try:
-            user = services.resident_register(
-                ip_address=client_ip(self.request), **form.service_kwargs()
+            services.registration_request(
+                ip_address=client_ip(self.request),
+                absolute_url=self.request.build_absolute_uri,
+                next_url=self.next_url(),
+                **form.service_kwargs(),
             )
+        except ValidationError as error:
+            apply_validation_error(form, error)
+            return self.form_invalid(form)
+        return redirect("people:register_sent")
+
+
+@method_decorator(login_not_required, name="dispatch")
+class RegisterSentView(TemplateView):
+    """The same answer whether or not the address has an account: look in your email."""
+
+    template_name = "people/register_sent.html"
+
+
+@method_decorator(login_not_required, name="dispatch")
+class RegisterConfirmView(LinkThrottleMixin, FormView):
+    """The link emailed to a resident who asked for an account: a button (a GET, which mail
+    scanners follow, changes nothing) that makes the account and signs them in."""
+
+    template_name = "people/register_confirm.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        self.registration = services.registration_for_token(kwargs["token"])
+        return super().dispatch(request, *args, **kwargs)
+
+    def link_failed(self, response) -> bool:
+        return self.registration is None
+
+    def get_form(self, form_class=None):
+        return ConfirmForm(**self.get_form_kwargs(), submit_label="Create my account")
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "registration": self.registration}
+
+    def get(self, request, *args, **kwargs):
+        if self.registration is None or not self.registration.is_pending:
+            return self.render_to_response(self.get_context_data(), status=404)
+        return super().get(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        if self.registration is None:
+            return self.render_to_response(self.get_context_data(), status=404)
+        return super().post(request, *args, **kwargs)
+
+    def form_valid(self, form):
+        try:
+            user = services.registration_confirm(registration=self.registration)
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
@@ -377,4 +508,4 @@ class ResidentRegisterView(FormView):
             self.request,
             "Your account has been created. You can now support proposals and ask questions",
         )
-        return redirect(self.next_url() or "home")
+        return redirect(self.registration.next_url or "home")

@@ -6,7 +6,8 @@ from .models import Area, Place
 
 @admin.register(Place)
 class PlaceAdmin(SimpleHistoryAdmin):
-    list_display = ["name", "gss_code", "gss_year"]
+    list_display = ["name", "gss_code", "gss_year", "two_factor_required"]
+    list_filter = ["two_factor_required"]
     prepopulated_fields = {"slug": ["name"]}
     search_fields = ["name", "gss_code"]
 

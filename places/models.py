@@ -37,6 +37,14 @@ class Place(models.Model):
         help_text="Named as the publisher of the place's open contracting data. When empty, the "
         "place's local authority is, if it has exactly one",
     )
+    two_factor_required = models.BooleanField(
+        "require two-factor sign-in",
+        default=False,
+        help_text="Officers, leaders and organisation admins of this place's public bodies "
+        "must confirm a code from an authenticator app before they sign off an assessment, "
+        "decide on a delivery return or administer an organisation. Staff must too, in the "
+        "Django admin, once any place requires it",
+    )
     history = HistoricalRecords()
 
     class Meta:

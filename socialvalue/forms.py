@@ -12,10 +12,12 @@ from django.core.validators import RegexValidator
 
 from .dates import date_problem
 from .numbers import QUANTITY_MAX, NotANumber, parse_uk_number
+from .text import FreeTextFormMixin
 
 
-class GovFormMixin:
-    """Gives a form a FormHelper with one primary button.
+class GovFormMixin(FreeTextFormMixin):
+    """Gives a form a FormHelper with one primary button, and drops invisible control
+    characters from its free text (`socialvalue.text`).
 
     The error summary is rendered by the page layout (above the heading, as the Design System
     asks); errors about the form as a whole are also shown at the top of the form, as GOV.UK

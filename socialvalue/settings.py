@@ -53,7 +53,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # The Django admin behind the service's own sign-in (socialvalue/admin.py).
+    "socialvalue.admin.SocialValueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -65,6 +66,10 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "django_filters",
     "simple_history",
+    # Two-factor sign-in (people.two_factor): authenticator apps and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "socialvalue",
     "places",
     "people",
@@ -77,10 +82,14 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cache-Control: private, no-store on everything but a few public pages (caching.py).
+    "socialvalue.caching.PrivateByDefaultMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks a session in which a two-factor code was entered (request.user.is_verified()).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -232,6 +241,10 @@ SOCIALVALUE_OPERATOR_NAME = os.environ.get("SOCIALVALUE_OPERATOR_NAME", "") or (
 )
 if not SOCIALVALUE_OPERATOR_NAME:
     raise ImproperlyConfigured("Set SOCIALVALUE_OPERATOR_NAME to the council's name.")
+# Two-factor sign-in: how the service is named in a person's authenticator app, and the
+# admin pages of django-otp's devices never show a secret.
+OTP_TOTP_ISSUER = f"{SOCIALVALUE_SERVICE_NAME} ({SOCIALVALUE_OPERATOR_NAME})"
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 try:
     SOCIALVALUE_BRAND_COLOUR = checked_brand_colour(os.environ.get("SOCIALVALUE_BRAND_COLOUR"))
 except ValueError as error:

@@ -7,6 +7,7 @@ so nothing about the original name reaches the file system, and files are never 
 public URL: a view checks permission on the record that owns the file, then streams it.
 """
 
+import codecs
 import os
 import secrets
 import zipfile
@@ -44,6 +45,19 @@ CSV = FileType("CSV file", (".csv",), "text/csv")
 EVIDENCE_TYPES = (PDF, PNG, JPEG, DOCX, XLSX, CSV)
 
 
+def utf8_head(head: bytes) -> str | None:
+    """The opening bytes of a file as UTF-8 text, or None if they are not UTF-8.
+
+    The bytes stop at an arbitrary point, which can fall inside a character (a `£` is two
+    bytes, a `€` three): a character cut at the end is dropped, not taken as an error. An
+    incremental decoder that is not told the input is finished does exactly that, and still
+    refuses bytes that could never be UTF-8."""
+    try:
+        return codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
 def sniff(head: bytes, name: str) -> FileType | None:
     """The type the file's content shows, or None. `head` is its first bytes."""
     if head.startswith(b"%PDF-"):
@@ -57,9 +71,8 @@ def sniff(head: bytes, name: str) -> FileType | None:
         # `office_type`), never by the name alone.
         return None
     if name.lower().endswith(".csv"):
-        try:
-            text = head.decode("utf-8")
-        except UnicodeDecodeError:
+        text = utf8_head(head)
+        if text is None:
             return None
         if "\x00" in text or text.lstrip().startswith(("<", "%PDF")):
             return None

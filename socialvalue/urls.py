@@ -3,9 +3,6 @@ from django.urls import include, path
 
 from . import views
 
-admin.site.site_header = "Social value administration"
-admin.site.site_title = "Social value admin"
-
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.HealthView.as_view(), name="healthz"),

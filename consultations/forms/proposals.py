@@ -7,6 +7,7 @@ from objectives.models import Objective, Outcome
 from people.models import Organisation
 from places.models import Area
 from socialvalue.forms import GovFormMixin
+from socialvalue.text import FreeTextFormMixin
 from socialvalue.uploads import EvidenceFileField
 
 from ..models import Proposal
@@ -59,7 +60,7 @@ def _heading(text: str, intro: str = "") -> HTML:
     return HTML(html)
 
 
-class ProposalForm(forms.Form):
+class ProposalForm(FreeTextFormMixin, forms.Form):
     """The whole proposal on one page, in short sections, with two ways to save."""
 
     organisation = forms.ModelChoiceField(

@@ -14,7 +14,7 @@ from people.models import Organisation
 from places.models import Area, Place
 from socialvalue.uploads import stored_name
 
-from ..querysets import CommentQuerySet, ProposalQuerySet
+from ..querysets import CommentQuerySet, ProposalEventQuerySet, ProposalQuerySet
 
 TEXT_LIMIT = 5000  # characters in any one long answer: about two pages
 HIDDEN_REASON_LIMIT = 500
@@ -231,9 +231,13 @@ class ProposalEvent(models.Model):
     at = models.DateTimeField(default=timezone.now)
     public_reason = models.TextField(blank=True, max_length=TEXT_LIMIT)
     note = models.TextField("private note", blank=True, max_length=TEXT_LIMIT)
+    # Who reads a private event: ProposalEventQuerySet.visible_to (the body that wrote it and
+    # the bodies reviewing the proposal).
     is_private = models.BooleanField(
         default=False, help_text="Seen only by officers reviewing proposals in the place"
     )
+
+    objects = ProposalEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["at", "pk"]

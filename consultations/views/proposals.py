@@ -37,7 +37,7 @@ from ..forms import (
     ShowProposalForm,
     SupportForm,
 )
-from ..models import Comment, Proposal, ProposalFile, Support
+from ..models import Comment, Proposal, ProposalEvent, ProposalFile, Support
 from ..permissions import OWN_ORGANISATION, review_error, support_error
 
 Status = Proposal.Status
@@ -119,9 +119,11 @@ class ProposalDetailView(DetailView):
             context["content_hidden"] = True
             return context
         may_review = allowed(user, "consultations.review_proposal", proposal)
-        events = proposal.events.select_related("by_organisation", "by")
-        if not may_review:
-            events = events.filter(is_private=False)
+        events = (
+            ProposalEvent.objects.visible_to(user)
+            .filter(proposal=proposal)
+            .select_related("by_organisation", "by")
+        )
         supports = list(Support.objects.filter(proposal=proposal).select_related("organisation"))
         context.update(
             events=list(events),

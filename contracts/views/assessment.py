@@ -5,9 +5,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
 from people.forms import ConfirmForm
+from people.two_factor import two_factor_required_view
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 
@@ -190,6 +192,7 @@ class AssessmentCheckView(AssessmentMixin, FormView):
         return redirect(self.get_assessment())
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class AssessmentSignOffView(AssessmentMixin, FormView):
     """Approve, or send back with a reason. Never by the author."""
 

@@ -20,11 +20,13 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
 from people.models import Membership, Organisation, User
 from people.permissions import organisation_ids
+from people.two_factor import two_factor_required_view
 from socialvalue.attention import capped_count, counted
 from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
@@ -715,6 +717,7 @@ class ReturnActionView(ReturnDetailView):
         )
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class ReturnVerifyView(ReturnActionView):
     permission_rule = "contracts.verify_return"
     form_class = VerifyForm
@@ -731,6 +734,7 @@ class ReturnVerifyView(ReturnActionView):
         self.notify_submitter(r, "Your return was verified", "contracts/email/return_verified.txt")
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class ReturnQueryView(ReturnActionView):
     permission_rule = "contracts.verify_return"
     form_class = QueryForm
@@ -750,6 +754,7 @@ class ReturnQueryView(ReturnActionView):
         )
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class ReturnRejectView(ReturnActionView):
     permission_rule = "contracts.verify_return"
     form_class = RejectForm

@@ -8,11 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
 from people.forms import ConfirmForm
 from people.models import Organisation
 from people.permissions import place_ids
+from people.two_factor import two_factor_required_view
 from places.models import Place
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
@@ -89,6 +91,7 @@ class SignOffOverviewView(TemplateView):
         return {**super().get_context_data(**kwargs), "places": list(by_place.values())}
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class ArrangementCreateView(FormView):
     template_name = "contracts/arrangement_form.html"
 
@@ -150,6 +153,7 @@ class ArrangementMixin:
         }
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class ArrangementUpdateView(ArrangementMixin, FormView):
     template_name = "contracts/arrangement_form.html"
 
@@ -175,6 +179,7 @@ class ArrangementUpdateView(ArrangementMixin, FormView):
         return redirect(OVERVIEW)
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class ArrangementEndView(ArrangementMixin, FormView):
     template_name = "contracts/arrangement_end.html"
 
@@ -194,6 +199,7 @@ class ArrangementEndView(ArrangementMixin, FormView):
         return redirect(OVERVIEW)
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class ArrangementAnswerView(FormView):
     """An organisation admin of a body added to an arrangement confirms or declines it."""
 
@@ -244,6 +250,7 @@ class ArrangementAnswerView(FormView):
         return redirect(reverse(OVERVIEW))
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class ThresholdSetView(FormView):
     """An organisation admin records the body's threshold; earlier ones are listed, kept."""
 

@@ -15,10 +15,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import DetailView, FormView
 
 from people.models import Organisation
+from people.two_factor import two_factor_required_view
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
@@ -214,6 +216,7 @@ def report_context(report) -> dict:
     }
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class BuyerAliasListView(RuleRequiredMixin, FormView):
     """The identifiers and names a public body publishes its notices under, with who added
     each and when; its organisation admins add and remove them."""
@@ -269,6 +272,7 @@ class BuyerAliasListView(RuleRequiredMixin, FormView):
         return redirect("contracts:buyer_aliases", slug=organisation.slug)
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class BuyerAliasRemoveView(View):
     """POST only: stop recognising a name or identifier (kept, marked removed)."""
 

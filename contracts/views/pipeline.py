@@ -5,10 +5,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from people.permissions import place_ids
+from people.two_factor import two_factor_required_view
 from places.models import Area, Place
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
@@ -270,6 +272,7 @@ class ContractExemptionView(ContractScopedMixin, FormView):
         return redirect(self.get_contract())
 
 
+@method_decorator(two_factor_required_view, name="dispatch")
 class ExemptionDecideView(ContractScopedMixin, FormView):
     """Confirm or decline the contract's proposed exemption, under the sign-off rule."""
 

@@ -17,12 +17,15 @@ def party_id(organisation: Organisation) -> str:
 
 def party_details(organisation: Organisation) -> dict:
     """`parties[].details`: `scale` (the partyDetails_scale extension) and `vcse` (the
-    project's extension), for the organisations that supply."""
+    project's extension), for the organisations that supply.
+
+    Only what an officer confirmed is published (`Organisation.confirmed_scale`,
+    `confirmed_vcse`): a self-declared size or VCSE status is left out, not guessed."""
     details = {}
-    if organisation.size in SCALE:
-        details["scale"] = SCALE[organisation.size]
-    if organisation.kind in SUPPLIER_SIDE:
-        details["vcse"] = bool(organisation.is_vcse or organisation.kind != "supplier")
+    if organisation.confirmed_scale in SCALE:
+        details["scale"] = SCALE[organisation.confirmed_scale]
+    if organisation.kind in SUPPLIER_SIDE and organisation.confirmed_vcse is not None:
+        details["vcse"] = organisation.confirmed_vcse
     return details
 
 

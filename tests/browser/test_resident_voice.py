@@ -1,7 +1,10 @@
-"""A resident creates their own account from a proposal's page, supports it and asks a question,
+"""A resident creates their own account from a proposal's page (confirming it from the email), supports it and asks a question,
 appearing publicly only as "A resident"; an officer then hides the proposal and the public sees
 only the reason. axe checks every page on the way."""
 
+import re
+
+from django.core import mail
 from playwright.sync_api import expect
 
 from consultations.models import Proposal
@@ -31,6 +34,15 @@ def test_resident_registers_supports_asks_then_an_officer_hides(
     resident.get_by_label("Confirm password").fill(STRONG)
     resident.get_by_label("I agree to the privacy notice").check()
     resident.get_by_role("button", name="Create account").click()
+    expect(resident.get_by_role("heading", level=1)).to_have_text("Check your email")
+    axe_check(resident)
+
+    # The account is made from the link emailed to the address.
+    link = re.search(r"http://\S+/register/confirm/\S+/", mail.outbox[-1].body).group(0)
+    resident.goto(link)
+    expect(resident.get_by_role("heading", level=1)).to_have_text("Create your account")
+    axe_check(resident)
+    resident.get_by_role("button", name="Create my account").click()
     expect(resident).to_have_url(url)
     expect(resident.locator(".govuk-notification-banner--success")).to_contain_text(
         "Your account has been created"

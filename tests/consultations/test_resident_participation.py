@@ -1,6 +1,8 @@
 """A resident who registered themselves (no organisation) supports a proposal and asks about
 it; publicly they are only ever "A resident"."""
 
+import re
+
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
@@ -15,22 +17,28 @@ S = Proposal.Status
 STRONG = "plum kettle orbit lantern"
 
 
-def test_a_freshly_registered_resident_supports_and_asks_and_stays_anonymous(client, proposal):
+def test_a_freshly_registered_resident_supports_and_asks_and_stays_anonymous(
+    client, proposal, mailoutbox, django_capture_on_commit_callbacks
+):
     page = client.get(proposal.get_absolute_url())
     register_url = f"{reverse('people:register')}?next={proposal.get_absolute_url()}"
     assertContains(page, "create an account")
     assertContains(page, f'href="{register_url}"')
 
-    response = client.post(
-        register_url,
-        {
-            "full_name": "Zebedee Quartermain",
-            "email": "zebedee@example.org",
-            "password": STRONG,
-            "password_confirm": STRONG,
-            "agree_privacy": "on",
-        },
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            register_url,
+            {
+                "full_name": "Zebedee Quartermain",
+                "email": "zebedee@example.org",
+                "password": STRONG,
+                "password_confirm": STRONG,
+                "agree_privacy": "on",
+            },
+        )
+    # The account is made from the link emailed to the address.
+    link = re.search(r"http://testserver(/register/confirm/\S+/)", mailoutbox[0].body).group(1)
+    response = client.post(link)
     assert response.status_code == 302
     assert response["Location"] == proposal.get_absolute_url()
     resident = User.objects.get(email="zebedee@example.org")

@@ -16,6 +16,7 @@ from dashboards import ocds
 from dashboards.figures import Scope
 from dashboards.ocds import package as ocds_package
 from people.models import Organisation
+from people.services import organisation_status_confirm
 from tests.contracts.factories import (
     CommitmentFactory,
     ContractFactory,
@@ -40,6 +41,10 @@ def download(client, place):
 
 @pytest.fixture
 def package(client, world):
+    # Only a confirmed SME or VCSE status is published (`party_details`): an officer confirms
+    # the suppliers', so the export's `details` are there to be checked against the schema.
+    for supplier in (world.supplier, world.sub):
+        organisation_status_confirm(organisation=supplier, by=world.officer)
     response = download(client, world.place)
     assert response.status_code == 200 and response.streaming
     return json.loads(b"".join(response.streaming_content))

@@ -1,14 +1,16 @@
 """Residents create their own account: GET/POST /register/."""
 
+import re
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from pytest_django.asserts import assertContains, assertNotContains, assertTemplateUsed
 
 from people import services
-from people.models import LoginFailure, Membership, User
+from people.models import LoginFailure, Membership, Registration, User
 from tests.conftest import PASSWORD
 from tests.people.factories import UserFactory
 
@@ -49,8 +51,46 @@ def test_sign_in_page_links_to_registration_keeping_next(client):
     assertContains(response, 'href="/register/?next=/proposals/1/"')
 
 
-def test_a_valid_registration_creates_a_resident_and_signs_them_in(client):
-    response = client.post(REGISTER, _data())
+def _link(outbox) -> str:
+    match = re.search(r"http://testserver(/register/confirm/[^/]+/)", outbox[-1].body)
+    assert match, outbox[-1].body
+    return match.group(1)
+
+
+@pytest.fixture
+def register(client, django_capture_on_commit_callbacks):
+    """register(data, path) -> the response; the confirmation email is sent."""
+
+    def do(data, path=REGISTER, **extra):
+        with django_capture_on_commit_callbacks(execute=True):
+            return client.post(path, data, **extra)
+
+    return do
+
+
+def test_a_valid_registration_emails_a_link_and_creates_nothing_yet(client, register):
+    response = register(_data())
+
+    assert response.status_code == 302
+    assert response["Location"] == "/register/check-your-email/"
+    assert not User.objects.exists()
+    assert _signed_in_user_id(client) is None
+    (message,) = mail.outbox
+    assert message.to == ["rita@example.org"]
+    assert message.subject.startswith("Confirm your email address")
+    page = client.get(response["Location"])
+    assertContains(page, "Check your email")
+
+
+def test_the_emailed_link_creates_the_resident_and_signs_them_in(client, register):
+    register(_data())
+    link = _link(mail.outbox)
+
+    page = client.get(link)
+    assertContains(page, "Create your account")
+    assertContains(page, "rita@example.org")
+    assert not User.objects.exists(), "opening the link (a GET) changes nothing"
+    response = client.post(link)
 
     assert response.status_code == 302
     assert response["Location"] == "/"
@@ -62,12 +102,37 @@ def test_a_valid_registration_creates_a_resident_and_signs_them_in(client):
     assert not Membership.objects.filter(user=user).exists()
     assert _signed_in_user_id(client) == str(user.pk)
     home = client.get("/")
-    assert home.status_code == 200
     assertContains(home, "Your account has been created")
+    registration = Registration.objects.get()
+    assert registration.user == user and registration.password == ""
 
 
-def test_a_safe_next_is_followed(client):
-    response = client.post(f"{REGISTER}?next=/proposals/", _data())
+def test_the_link_works_once(client, register):
+    register(_data())
+    link = _link(mail.outbox)
+    client.post(link)
+    client.logout()
+
+    response = client.post(link)
+
+    assertContains(response, "This link does not work")
+    assert User.objects.count() == 1
+
+
+def test_the_link_expires_after_a_day(client, register):
+    register(_data())
+    Registration.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+
+    response = client.get(_link(mail.outbox))
+
+    assert response.status_code == 404
+    assertContains(response, "This link does not work", status_code=404)
+
+
+def test_a_safe_next_is_followed(client, register):
+    register(_data(), f"{REGISTER}?next=/proposals/")
+
+    response = client.post(_link(mail.outbox))
 
     assert response.status_code == 302
     assert response["Location"] == "/proposals/"
@@ -77,28 +142,29 @@ def test_a_safe_next_is_followed(client):
     "next_url",
     ["https://evil.example/", "//evil.example/path", "/\\evil.example", "javascript:alert(1)"],
 )
-def test_an_open_redirect_is_refused(client, next_url):
-    response = client.post(REGISTER, {**_data(), "next": next_url})
+def test_an_open_redirect_is_refused(client, register, next_url):
+    register({**_data(), "next": next_url})
+
+    response = client.post(_link(mail.outbox))
 
     assert response.status_code == 302
     assert response["Location"] == "/"
     assert _signed_in_user_id(client) is not None
 
 
-def test_a_duplicate_email_is_refused_whatever_its_case(client):
+def test_a_known_email_is_answered_like_any_other_whatever_its_case(client, register):
     existing = UserFactory(email="rita@example.org", full_name="Someone Else")
 
-    response = client.post(REGISTER, _data(email="RITA@example.ORG"))
+    response = register(_data(email="RITA@example.ORG"))
 
-    assert response.status_code == 200
-    assertContains(response, "There is a problem")
-    assertContains(
-        response,
-        "An account already exists for this email address. Sign in or reset your password",
-    )
+    assert response.status_code == 302
+    assert response["Location"] == "/register/check-your-email/"
     assert list(User.objects.all()) == [existing]
     assert existing.check_password(PASSWORD)  # untouched
     assert _signed_in_user_id(client) is None
+    assert not Registration.objects.exists()
+    (message,) = mail.outbox
+    assert message.subject.startswith("Someone tried to create an account")
 
 
 @pytest.mark.parametrize(
@@ -154,14 +220,13 @@ def test_the_privacy_notice_must_be_agreed(client):
 def test_five_registrations_an_hour_from_one_address_then_refused(client):
     for n in range(5):
         client.post(REGISTER, _data(email=f"person{n}@example.org"), REMOTE_ADDR="203.0.113.9")
-        client.logout()
-    assert User.objects.count() == 5
+    assert Registration.objects.count() == 5
 
     response = client.post(REGISTER, _data(email="sixth@example.org"), REMOTE_ADDR="203.0.113.9")
 
     assert response.status_code == 200
     assertContains(response, "There have been too many attempts to create an account")
-    assert not User.objects.filter(email="sixth@example.org").exists()
+    assert not Registration.objects.filter(email="sixth@example.org").exists()
     # Another address is not affected.
     other = client.post(REGISTER, _data(email="sixth@example.org"), REMOTE_ADDR="198.51.100.7")
     assert other.status_code == 302
@@ -217,27 +282,43 @@ def test_a_signed_in_person_is_sent_on(client, officer):
 # The service, whatever the entry point -----------------------------------------------------
 
 
-def test_service_refuses_an_existing_address():
+def _request(**fields):
+    services.registration_request(
+        **{
+            "full_name": "Rita",
+            "email": "Rita@example.org",
+            "password": STRONG,
+            "ip_address": None,
+            "absolute_url": lambda path: f"https://example.org{path}",
+            **fields,
+        }
+    )
+
+
+def test_service_never_touches_an_existing_account(django_capture_on_commit_callbacks):
     UserFactory(email="rita@example.org")
-    with pytest.raises(ValidationError) as caught:
-        services.resident_register(
-            full_name="Rita", email="Rita@example.org", password=STRONG, ip_address=None
-        )
-    assert caught.value.message_dict == {"email": [services.ACCOUNT_EXISTS]}
+    with django_capture_on_commit_callbacks(execute=True):
+        _request()
+    assert not Registration.objects.exists()
+    assert "https://example.org/password-reset/" in mail.outbox[0].body
 
 
 def test_service_applies_the_password_validators():
     with pytest.raises(ValidationError) as caught:
-        services.resident_register(
-            full_name="Rita", email="rita@example.org", password="short", ip_address=None
-        )
+        _request(password="short")
     assert "password" in caught.value.message_dict
-    assert not User.objects.exists()
+    assert not Registration.objects.exists()
 
 
 def test_service_without_an_ip_address_is_not_counted():
-    services.resident_register(
-        full_name="Rita", email="rita@example.org", password=STRONG, ip_address=None
-    )
+    _request()
     assert not LoginFailure.objects.exists()
     assert not services.registration_is_throttled(ip_address=None)
+
+
+def test_confirming_refuses_when_the_address_got_an_account_meanwhile():
+    _request()
+    UserFactory(email="rita@example.org")
+    with pytest.raises(ValidationError, match="An account already exists"):
+        services.registration_confirm(registration=Registration.objects.get())
+    assert Registration.objects.get().confirmed_at is None

@@ -305,6 +305,10 @@ PATHS = {
     ("command", "refresh_figures"): NotBulk(f"{OPERATOR}: recomputes derived figures"),
     ("command", "data_changed"): NotBulk(f"{OPERATOR}: marks cached figures stale"),
     ("command", "check_delivery_totals"): NotBulk(f"{OPERATOR}: rebuilds derived totals"),
+    ("command", "strip_invisible_characters"): NotBulk(
+        f"{OPERATOR}: takes invisible control characters out of stored text, every body's "
+        "alike, changing nothing else (tests/security/test_invisible_characters.py)"
+    ),
     # Pages.
     ("url", "contracts:ocds_import"): ocds_pages,
     ("url", "contracts:ocds_review"): ocds_pages,

@@ -8,8 +8,6 @@ same rules, so services, imports and the admin obey them.
 """
 
 import datetime
-import importlib
-import inspect
 from decimal import Decimal
 
 import pytest
@@ -26,7 +24,7 @@ from consultations.models import Consultation
 from contracts import services
 from contracts.models import Contract, ReportingPeriod
 from tests.contracts.factories import ContractFactory
-from tests.security.test_quantities import FORM_MODULES
+from tests.security.test_quantities import project_fields
 
 pytestmark = pytest.mark.django_db
 today = timezone.localdate
@@ -150,17 +148,7 @@ def test_a_consultation_is_open_at_most_a_year(world):
 
 
 def _date_fields():
-    found = []
-    for module_name in FORM_MODULES:
-        module = importlib.import_module(module_name)
-        for name, cls in inspect.getmembers(module, inspect.isclass):
-            if not issubclass(cls, forms.BaseForm) or cls.__module__ != module_name:
-                continue
-            for field_name, field in cls.base_fields.items():
-                dated = isinstance(field, forms.DateField | forms.DateTimeField | DateInputField)
-                if dated:
-                    found.append((f"{module_name}.{name}.{field_name}", field))
-    return found
+    return project_fields((forms.DateField, forms.DateTimeField, DateInputField))
 
 
 DATE_FIELDS = _date_fields()

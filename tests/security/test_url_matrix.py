@@ -93,11 +93,23 @@ EXPECTED = {
     "people:login": row(to("/"), anonymous=200),
     "people:logout": row(405, anonymous=LOGIN),
     "people:register": row(to("/"), anonymous=200),
+    "people:register_sent": ANYONE,
+    "people:register_confirm": row(404),  # a link that matches no registration
     "people:password_reset": ANYONE,
     "people:password_reset_done": ANYONE,
     "people:password_reset_confirm": ANYONE,  # an invalid link: the page says so
     "people:password_reset_complete": ANYONE,
     "people:invitation_accept": ANYONE,
+    # Two-factor sign-in. The code step needs a password first (anonymous) or an authenticator
+    # (nobody in the world has one); the pages that change it need it on.
+    "people:sign_in_code": row(
+        to("/account/two-factor/set-up/?next=%2F"), anonymous=to("/sign-in/")
+    ),
+    "people:account": SIGNED_IN,
+    "people:two_factor_setup": SIGNED_IN,
+    "people:two_factor_codes": row(to("/account/"), anonymous=LOGIN),
+    "people:two_factor_codes_replace": row(to("/account/"), anonymous=LOGIN),
+    "people:two_factor_disable": row(to("/account/"), anonymous=LOGIN),
     # Organisations and memberships.
     "people:organisation_list": SIGNED_IN,
     "people:organisation_detail": SIGNED_IN,
@@ -106,6 +118,11 @@ EXPECTED = {
     ),
     "people:organisation_update": row(403, anonymous=LOGIN, org_admin=200, superuser=200),
     "people:invitation_create": row(403, anonymous=LOGIN, org_admin=200, superuser=200),
+    # Officers of public bodies (anywhere: suppliers serve many places) confirm a supplier's
+    # self-declared size and VCSE status; never its own people.
+    "people:organisation_status_confirm": row(
+        403, anonymous=LOGIN, officer=200, other_org_officer=200, superuser=200
+    ),
     "people:membership_end": row(
         404, anonymous=LOGIN, officer=403, org_admin=200, leader=403, superuser=200
     ),

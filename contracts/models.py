@@ -86,6 +86,9 @@ class Contract(models.Model):
         NOT_STARTED = "not_started", "Procurement not started"
         COMPLIANT = "compliant", "Assessment approved before procurement started"
         NON_COMPLIANT = "non_compliant", "Procurement started before an approved assessment"
+        # Imported, or started before the service was used: nothing says whether section 1
+        # was considered, so it is not counted as compliant or as not compliant.
+        NOT_RECORDED = "not_recorded", "No assessment on record"
         EXEMPT = "exempt", "Not in scope of the Act"
 
     class Rating(models.TextChoices):

@@ -237,13 +237,17 @@ def approved_assessment(contract: Contract) -> Assessment | None:
 def compliance_for(contract: Contract, started_on: datetime.date | None) -> str:
     """A named rule: section 1 is met when an assessment was approved on or before the day
     procurement started, or the contract is out of the Act's scope. A start recorded before any
-    approval is non-compliant: the record says so, and dashboards count it."""
+    approval is non-compliant: the record says so, and dashboards count it. A contract with no
+    assessment on record at all (imported, or started before the service was used) is "not
+    recorded", counted apart: nothing shows section 1 was not considered."""
     if contract.not_in_scope:
         return Contract.Compliance.EXEMPT
     if started_on is None:
         return Contract.Compliance.NOT_STARTED
     assessment = approved_assessment(contract)
     if assessment is None:
+        if contract.pk is None or not contract.assessments.exists():
+            return Contract.Compliance.NOT_RECORDED
         return Contract.Compliance.NON_COMPLIANT
     approved_on = timezone.localtime(assessment.approved_at).date()
     return (

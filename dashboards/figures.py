@@ -51,6 +51,7 @@ from contracts import ledger
 from contracts.models import Assessment, Commitment, Contract, DeliveryReturn
 from contracts.services import STATUS_LABELS
 from objectives.models import Dimension, Objective, Outcome, Target, Theme
+from objectives.progress import TARGET_STATUS_LABELS, target_status
 from people.models import Organisation
 from places.models import Area, Place
 
@@ -430,6 +431,7 @@ def compliance(scope: Scope, limit: int | None = None) -> dict:
         compliant=Count("pk", filter=Q(s1_compliance=Compliance.COMPLIANT)),
         non_compliant=Count("pk", filter=Q(s1_compliance=Compliance.NON_COMPLIANT)),
         exempt=Count("pk", filter=Q(s1_compliance=Compliance.EXEMPT)),
+        not_recorded=Count("pk", filter=Q(s1_compliance=Compliance.NOT_RECORDED)),
     )
     counted = counts["compliant"] + counts["non_compliant"]
     counts["counted"] = counted
@@ -641,9 +643,10 @@ def objectives_summary(scope: Scope) -> dict:
     active = [pk for pk, status in statuses.items() if status == Objective.Status.ACTIVE]
     with_targets, behind = set(), set()
     active_ids = objectives(scope).filter(status=Objective.Status.ACTIVE).values("pk")
-    for row in _targets_with_progress(scope, active_ids):
+    for row in _targets_with_progress(scope, active_ids, "target_quantity"):
         with_targets.add(row["objective_id"])
-        if row["verified"] < row["expected"]:
+        status = target_status(row["verified"], row["target_quantity"], row["expected"])
+        if status == "behind":
             behind.add(row["objective_id"])
     counts = {
         "active": len(active),
@@ -682,7 +685,11 @@ def targets_progress(scope: Scope, limit: int | None = None) -> list[dict]:
     )
     for row in rows:
         row["percent"] = _percent(row["verified"], row["target_quantity"])
-        row["on_track"] = row["verified"] >= Decimal(str(round(row["expected"] or 0, 2)))
+        row["status"] = target_status(
+            row["verified"], row["target_quantity"], row["expected"], row["objective__status"]
+        )
+        row["status_label"] = TARGET_STATUS_LABELS[row["status"]]
+        row["on_track"] = row["status"] in ("complete", "on_track")
         row["bar"] = min(row["percent"] or 0, 100)
     return rows
 

@@ -7,10 +7,10 @@ import itertools
 from decimal import Decimal
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
 from contracts import ledger, services
 from contracts.models import ClaimKey, Commitment, Contract, DeliveryReturn

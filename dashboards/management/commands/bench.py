@@ -299,10 +299,11 @@ class Command(BaseCommand):
         financial year each, fixed by `seed`), each requested once: every one cold."""
         import random
 
-        from dashboards import periods as fy
         from django.utils import timezone
 
-        chooser = random.Random(seed + public)
+        from dashboards import periods as fy
+
+        chooser = random.Random(seed + public)  # noqa: S311 - a fixed sample, not a secret
         areas = list(place.areas.values_list("pk", flat=True))
         bodies = list(place.contracts.order_by().values_list("buyer__slug", flat=True).distinct())
         years = [p.key for p in fy.choices(timezone.localdate()) if "Q" not in p.key]

@@ -8,6 +8,7 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -194,3 +195,40 @@ def test_the_headline_counts_targets_by_the_same_rule_as_each_row(world):
 )
 def test_the_target_rule_rounds_the_share_due_to_the_penny(verified, expected, status):
     assert target_status(Decimal(verified), Decimal("10"), expected) == status
+
+
+def test_an_early_return_and_a_moved_return_say_so_on_their_page(client, world):
+    today = timezone.localdate()
+    current = next(p for p in world.periods if p.start <= today <= p.end)
+    current = services.period_allow_early_returns(
+        period=current, by=world.officer, reason="The contract ends early"
+    )
+    r = services.return_submit(
+        commitment=world.commitment,
+        period=current,
+        by=world.supplier_contact,
+        quantity=Decimal("1"),
+        evidence_text="Delivered",
+        attested=True,
+    )
+    moved = DeliveryReturnFactory(
+        commitment=world.commitment,
+        period=world.periods[0],
+        moved_note="Made for the period 9 Feb 2026 to 9 May 2026; moved to 1 Apr 2026 to 30 Jun "
+        "2026 when reporting periods became financial quarters.",
+    )
+    client.force_login(world.officer)
+    page = client.get(reverse("contracts:return_detail", args=[r.pk])).content.decode()
+    assert "Early return" in page and "The contract ends early" in page
+    page = client.get(reverse("contracts:return_detail", args=[moved.pk])).content.decode()
+    assert "Made for the period 9 Feb 2026 to 9 May 2026" in page
+
+
+def test_an_officer_must_give_a_reason_to_open_a_period_early(world):
+    current = next(p for p in world.periods if p.start <= timezone.localdate() <= p.end)
+    with pytest.raises(ValidationError, match="Explain why"):
+        services.period_allow_early_returns(period=current, by=world.officer, reason=" ")
+    current.refresh_from_db()
+    assert current.early_returns_reason == ""
+    with pytest.raises(ValidationError, match="has ended"):
+        services.period_allow_early_returns(period=world.periods[0], by=world.officer, reason="x")

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from contracts import ledger, services
-from contracts.models import DeliveryReturn, DeliveryTotal
+from contracts.models import DeliveryReturn, DeliveryTotal, LedgerEntry
 from dashboards import figures
 
 pytestmark = pytest.mark.django_db
@@ -116,3 +116,26 @@ def test_figures_as_at_today_and_as_at_a_past_day_agree_with_the_returns(world):
     before = second.start - datetime.timedelta(days=1)
     then = figures.with_progress(qs, before).get(pk=world.commitment.pk)
     assert then.verified == r1.quantity == 3
+
+
+def test_verified_by_area_gives_each_area_its_verified_quantity_and_pounds(world):
+    first, second = world.periods[:2]
+    services.return_verify(delivery_return=submit(world, first, "3"), by=world.officer)
+    submit(world, second, "4")  # claimed, not verified: not counted
+    found = ledger.verified_by_area(world.place)
+    proxy = world.commitment.proxy_value
+    assert found == {
+        world.ward.pk: {"verified": 3, "verified_value": 3 * proxy, "returns": 1},
+    }
+    assert ledger.verified_by_area(world.place, end=first.start) == {}
+
+
+def test_rebuild_ledger_check_exits_with_an_error_only_on_a_difference(world):
+    call_command("rebuild_ledger", "--check")  # nothing to report
+    LedgerEntry.objects.all().delete()
+    submit(world, world.periods[0], "3")
+    LedgerEntry.objects.all().delete()  # as if a write had bypassed the services
+    with pytest.raises(CommandError, match="differ from the returns"):
+        call_command("rebuild_ledger", "--check")
+    call_command("rebuild_ledger")
+    call_command("rebuild_ledger", "--check")

@@ -30,6 +30,7 @@ def to_financial_quarters(apps, schema_editor):
     ReportingPeriod = apps.get_model("contracts", "ReportingPeriod")
     DeliveryReturn = apps.get_model("contracts", "DeliveryReturn")
     LedgerEntry = apps.get_model("contracts", "LedgerEntry")
+    LedgerEntry.objects.all().delete()  # rebuilt from the returns at the end
     contract_ids = ReportingPeriod.objects.values_list("contract_id", flat=True).distinct()
     for contract in Contract.objects.filter(pk__in=list(contract_ids)).iterator(chunk_size=500):
         old = list(ReportingPeriod.objects.filter(contract=contract).order_by("start"))
@@ -55,17 +56,21 @@ def to_financial_quarters(apps, schema_editor):
                 period.end = end
                 period.save(update_fields=["end"])
             new.append(period)
-        for r in DeliveryReturn.objects.filter(period_id__in=list(spans_before)):
+        moved = []
+        for r in DeliveryReturn.objects.filter(period_id__in=list(spans_before)).only(
+            "pk", "period_id", "moved_note"
+        ):
             start, end, label = spans_before[r.period_id]
             target = next((p for p in new if p.start <= end <= p.end), None)
             if target is None:
                 target = new[0] if end < new[0].start else new[-1]
             if (target.start, target.end) != (start, end):
                 r.moved_note = MOVED.format(old=label, new=_span(target))
-            r.period_id = target.pk
-            r.save(update_fields=["period", "moved_note"])
+            if r.period_id != target.pk or r.moved_note:
+                r.period_id = target.pk
+                moved.append(r)
+        DeliveryReturn.objects.bulk_update(moved, ["period", "moved_note"], batch_size=500)
         gone = [p.pk for p in by_start.values()]
-        LedgerEntry.objects.filter(period_id__in=gone).delete()
         ReportingPeriod.objects.filter(pk__in=gone).delete()
     LedgerEntry.objects.all().delete()
     importlib.import_module("contracts.migrations.0013_ledger").fill_ledger(apps, schema_editor)

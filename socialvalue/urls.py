@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("consultations.urls")),
     path("", include("contracts.urls")),
     path("", include("dashboards.urls")),
+    path("", include("notifications.urls")),
 ]
 
 handler403 = "socialvalue.views.error_403"

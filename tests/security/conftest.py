@@ -326,7 +326,18 @@ def world(db):
         added_by=users["org_admin"],
     )
 
+    # A notification of the officer's (the others have their own, or none).
+    from notifications.models import Kind, Notification
+
+    notification = Notification.objects.create(
+        recipient=officer,
+        kind=Kind.RETURN_VERIFIED,
+        title="A return was verified",
+        path=contract.get_absolute_url(),
+    )
+
     return SimpleNamespace(
+        notification=notification,
         staged_upload=staged_upload,
         imported_upload=imported_upload,
         alias=alias,

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "contracts",
     "dashboards",
     "notifications",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -272,6 +273,11 @@ elif SOCIALVALUE_TASKS == "redis":
     CRONTASK = {"REDIS_URL": SOCIALVALUE_REDIS_URL}
 else:
     raise ImproperlyConfigured('SOCIALVALUE_TASKS must be "database" or "redis"')
+# Where the whole-place open-data files are written (served at
+# /transparency/<place>/open-data/<file>; a reverse proxy may serve the directory itself).
+SOCIALVALUE_OPEN_DATA_ROOT = Path(
+    os.environ.get("SOCIALVALUE_OPEN_DATA_ROOT", BASE_DIR / "var" / "open-data")
+)
 # Open-data files are rebuilt at most this often after a change (and every night).
 SOCIALVALUE_OPEN_DATA_EVERY_MINUTES = int(
     os.environ.get("SOCIALVALUE_OPEN_DATA_EVERY_MINUTES", "15")

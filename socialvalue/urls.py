@@ -24,6 +24,7 @@ urlpatterns = [
     path("", include("contracts.urls")),
     path("", include("dashboards.urls")),
     path("", include("notifications.urls")),
+    path("", include("publishing.urls")),
 ]
 
 handler403 = "socialvalue.views.error_403"

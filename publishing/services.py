@@ -109,8 +109,8 @@ def places_to_rebuild(*, now=None) -> list[Place]:
     token = current_token() or ""
     wait = timezone.timedelta(minutes=settings.SOCIALVALUE_OPEN_DATA_EVERY_MINUTES)
     due = []
-    for place in Place.objects.order_by("pk"):
-        files = [f for f in place.published_files.all()]
+    for place in Place.objects.order_by("pk").prefetch_related("published_files"):
+        files = list(place.published_files.all())
         if not files or (any(f.data_token != token for f in files) and all(
             f.built_at <= now - wait for f in files
         )):

@@ -43,9 +43,7 @@ def run_worker() -> None:
         from rq import SimpleWorker
 
         # In this process (no fork), so the worker shares the test's database transaction.
-        django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker).work(
-            burst=True
-        )
+        django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker).work(burst=True)
         return
     from django_tasks_db.management.commands.db_worker import Worker
 

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from places.models import Place
-from socialvalue.datacache import current_token
+from socialvalue.models import DataVersion
 
 from .models import PublishedFile
 
@@ -21,6 +21,12 @@ FILE_NAMES = {
     PublishedFile.Kind.COMMITMENTS_CSV: "commitments.csv",
     PublishedFile.Kind.OCDS: "ocds.json",
 }
+
+
+def data_token() -> str:
+    """The data's version now (socialvalue.DataVersion: replaced after every committed write
+    to the data the files hold)."""
+    return DataVersion.objects.filter(pk=1).values_list("token", flat=True).first() or ""
 
 
 def root() -> Path:
@@ -60,7 +66,7 @@ def build(*, place: Place, kind: str) -> PublishedFile | None:
     """Write one file beside the old one and swap it in at once (a reader never meets half a
     file), recording its build time, size and SHA-256. None when the place publishes no such
     file (an OCDS package without an ocid prefix)."""
-    token = current_token() or ""
+    token = data_token()
     started = time.monotonic()
     chunks = _chunks(place, kind)
     if chunks is None:
@@ -106,13 +112,14 @@ def places_to_rebuild(*, now=None) -> list[Place]:
     """Places whose files are older than the data, built no more often than every
     SOCIALVALUE_OPEN_DATA_EVERY_MINUTES (or never built)."""
     now = now or timezone.now()
-    token = current_token() or ""
+    token = data_token()
     wait = timezone.timedelta(minutes=settings.SOCIALVALUE_OPEN_DATA_EVERY_MINUTES)
     due = []
     for place in Place.objects.order_by("pk").prefetch_related("published_files"):
         files = list(place.published_files.all())
-        if not files or (any(f.data_token != token for f in files) and all(
-            f.built_at <= now - wait for f in files
-        )):
+        if not files or (
+            any(f.data_token != token for f in files)
+            and all(f.built_at <= now - wait for f in files)
+        ):
             due.append(place)
     return due

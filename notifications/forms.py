@@ -13,6 +13,8 @@ class PreferencesForm(GovFormMixin, forms.Form):
     def __init__(self, *args, current: dict[str, str], **kwargs):
         super().__init__(*args, **kwargs)
         for kind in Kind:
+            if kind == Kind.INVITATION:
+                continue  # an invitation's own email carries its link: it is always sent
             self.fields[kind.value] = forms.ChoiceField(
                 label=kind.label,
                 choices=Delivery.choices,

@@ -46,10 +46,28 @@ def no_email_inside_a_web_request(monkeypatch):
     """Fail any test in which an email is sent while a web request is being handled: every
     email goes through the outbox and is sent by the worker (notifications.tasks.send_email),
     so no page waits for, or fails with, the mail server."""
+    import threading
+
     from django.core.handlers.base import BaseHandler
     from django.core.mail.backends import locmem
 
-    inside = []
+    # Per thread: the live server of the browser tests handles requests in threads of its own.
+    state = threading.local()
+
+    class Inside:
+        def __bool__(self):
+            return bool(getattr(state, "paths", None))
+
+        def append(self, path):
+            state.paths = [*getattr(state, "paths", []), path]
+
+        def pop(self):
+            state.paths = state.paths[:-1]
+
+        def __getitem__(self, index):
+            return state.paths[index]
+
+    inside = Inside()
     get_response = BaseHandler.get_response
     send_messages = locmem.EmailBackend.send_messages
 

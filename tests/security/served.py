@@ -182,6 +182,7 @@ KWARGS = {
     "dashboards:transparency": lambda w: {"slug": w.place.slug},
     "dashboards:commitments_csv": lambda w: {"slug": w.place.slug},
     "dashboards:ocds": lambda w: {"slug": w.place.slug},
+    "publishing:file": lambda w: {"slug": w.place.slug, "name": "commitments.csv"},
     "dashboards:ocds_extension": lambda w: {"name": "extension.json"},
 }
 
@@ -200,6 +201,7 @@ PROJECT_APPS = (
     "contracts",
     "dashboards",
     "notifications",
+    "publishing",
 )
 
 

@@ -312,6 +312,8 @@ EXPECTED = {
     "notifications:list": SIGNED_IN,
     "notifications:preferences": SIGNED_IN,
     "notifications:open": row(405, anonymous=LOGIN),
+    # The place's whole open-data files, as built: open data, for anyone.
+    "publishing:file": ANYONE,
     "notifications:read_all": row(405, anonymous=LOGIN),
 }
 

@@ -8,11 +8,24 @@ from places.models import Place
 
 
 @task
-def build_open_data(place_id: int) -> int:
-    from .services import build_place
+def build_open_data(place_id: int, kind: str | None = None) -> int:
+    """Build one of a place's files (or all of them). Each file is queued as a task of its
+    own, so several workers build a place's files side by side."""
+    from .services import build, build_place
 
     place = Place.objects.filter(pk=place_id).first()
-    return len(build_place(place=place)) if place else 0
+    if place is None:
+        return 0
+    if kind:
+        return 1 if build(place=place, kind=kind) else 0
+    return len(build_place(place=place))
+
+
+def _queue_place(place_id: int) -> None:
+    from .models import PublishedFile
+
+    for kind in PublishedFile.Kind:
+        build_open_data.enqueue(place_id, kind.value)
 
 
 @cron("* * * * *")
@@ -24,7 +37,7 @@ def open_data_when_changed() -> int:
 
     places = places_to_rebuild()
     for place in places:
-        build_open_data.enqueue(place.pk)
+        _queue_place(place.pk)
     return len(places)
 
 
@@ -34,5 +47,5 @@ def open_data_nightly() -> int:
     """Every night at 02:30: rebuild every place's files whatever changed."""
     ids = list(Place.objects.values_list("pk", flat=True))
     for pk in ids:
-        build_open_data.enqueue(pk)
+        _queue_place(pk)
     return len(ids)

@@ -102,6 +102,20 @@ def test_the_files_are_rebuilt_after_a_change_at_most_every_n_minutes(world, set
     assert services.places_to_rebuild(now=later) == [world.place]
 
 
-def test_the_task_builds_the_place(world):
+def test_the_tasks_build_each_file_of_the_place(world):
+    assert tasks.build_open_data.call(world.place.pk, Kind.OCDS) == 1
+    assert list(PublishedFile.objects.values_list("kind", flat=True)) == [Kind.OCDS]
     assert tasks.build_open_data.call(world.place.pk) == 2
     assert PublishedFile.objects.filter(place=world.place).count() == 2
+
+
+def test_a_changed_place_is_queued_file_by_file(world, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from django.tasks import default_task_backend
+
+    assert tasks.open_data_when_changed.call() == 1  # never built
+    queued = [(r.args, r.task.name) for r in default_task_backend.results]
+    assert queued == [
+        ([world.place.pk, Kind.COMMITMENTS_CSV.value], "build_open_data"),
+        ([world.place.pk, Kind.OCDS.value], "build_open_data"),
+    ]

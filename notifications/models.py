@@ -44,7 +44,7 @@ class Notification(models.Model):
     path = models.CharField(max_length=500, help_text="The page it is about, within the site")
     created_at = models.DateTimeField(default=timezone.now)
     read_at = models.DateTimeField(null=True, blank=True)
-    # Filled when a daily digest included it (for people who chose the digest for its kind).
+    # When a daily digest included it; set at once when it does not wait for a digest.
     digested_at = models.DateTimeField(null=True, blank=True)
     # Reminders are raised once per subject and day: the key makes a re-run harmless.
     dedupe_key = models.CharField(max_length=200, blank=True)

@@ -106,6 +106,8 @@ def notify(
         people = {pk: u for pk, u in people.items() if pk not in told}
     if not people:
         return []
+    choice = deliveries(people.values(), kind) if email else {}
+    now = timezone.now()
     created = Notification.objects.bulk_create(
         Notification(
             recipient=user,
@@ -114,12 +116,13 @@ def notify(
             body=body,
             path=path,
             dedupe_key=dedupe_key,
+            # Only what waits for a daily summary is left undigested.
+            digested_at=None if choice.get(user.pk) == Delivery.DIGEST else now,
         )
         for user in people.values()
     )
     if not email:
         return created
-    choice = deliveries(people.values(), kind)
     for user in people.values():
         if choice[user.pk] == Delivery.INSTANTLY and user.email:
             queue_email(
@@ -167,22 +170,14 @@ def digest_send(*, now=None) -> int:
     """Email each person who chose the daily summary for some kind one email listing what
     they have not been sent yet. Returns how many emails were queued."""
     now = now or timezone.now()
-    digest_kinds = Preference.objects.filter(delivery=Delivery.DIGEST)
     pending = (
         Notification.objects.filter(digested_at__isnull=True)
-        .filter(
-            pk__in=Notification.objects.filter(
-                recipient_id__in=digest_kinds.values("user_id"),
-            ).values("pk")
-        )
         .select_related("recipient")
         .order_by("recipient_id", "created_at")
     )
-    wanted = set(digest_kinds.values_list("user_id", "kind"))
     by_user: dict[int, list[Notification]] = {}
     for note in pending:
-        if (note.recipient_id, note.kind) in wanted:
-            by_user.setdefault(note.recipient_id, []).append(note)
+        by_user.setdefault(note.recipient_id, []).append(note)
     sent = 0
     with transaction.atomic():
         for notes in by_user.values():

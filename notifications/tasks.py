@@ -5,7 +5,6 @@ from datetime import timedelta
 
 from crontask import cron
 from django.core.mail import EmailMessage
-from django.db import transaction
 from django.tasks import task
 from django.utils import timezone
 
@@ -16,30 +15,35 @@ from .models import Email
 SWEEP_GRACE = timedelta(minutes=2)
 
 
+# How long a worker holds an email it is sending before the sweep may try it again.
+SENDING_LEASE = timedelta(minutes=10)
+
+
 @task
 def send_email(email_id: int) -> str:
-    """Send one outbox email. The row is locked while sending, so two workers never send it
-    twice; a sent or abandoned email is left alone."""
+    """Send one outbox email. The worker first takes the email (a short transaction that
+    pushes its next attempt past a lease), so no other worker or sweep sends it meanwhile and
+    no database lock is held while the mail server answers; a sent or abandoned email is left
+    alone."""
     from .services import email_failed
 
-    with transaction.atomic():
-        email = (
-            Email.objects.select_for_update()
-            .filter(pk=email_id, status=Email.Status.QUEUED)
-            .first()
-        )
-        if email is None:
-            return "not queued"
-        try:
-            EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
-        except Exception as error:  # any failure is recorded and retried
-            email_failed(email=email, error=f"{type(error).__name__}: {error}")
-            return "failed"
-        email.status = Email.Status.SENT
-        email.sent_at = timezone.now()
-        email.attempts += 1
-        email.save(update_fields=["status", "sent_at", "attempts"])
-        return "sent"
+    now = timezone.now()
+    # One UPDATE: of two workers given the same email, only one takes it.
+    taken = Email.objects.filter(
+        pk=email_id, status=Email.Status.QUEUED, next_attempt_at__lte=now
+    ).update(next_attempt_at=now + SENDING_LEASE)
+    if not taken:
+        return "not due"
+    email = Email.objects.get(pk=email_id)
+    try:
+        EmailMessage(subject=email.subject, body=email.body, to=[email.to]).send()
+    except Exception as error:  # any failure is recorded and retried
+        email_failed(email=email, error=f"{type(error).__name__}: {error}")
+        return "failed"
+    Email.objects.filter(pk=email_id).update(
+        status=Email.Status.SENT, sent_at=timezone.now(), attempts=email.attempts + 1
+    )
+    return "sent"
 
 
 @cron("* * * * *")

@@ -45,15 +45,20 @@ def run_worker() -> None:
         # In this process (no fork), so the worker shares the test's database transaction.
         django_rq.get_worker("default", job_class=Job, worker_class=SimpleWorker).work(burst=True)
         return
-    from django_tasks_db.management.commands.db_worker import Worker
+    from unittest import mock
 
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    from django_tasks_db.management.commands import db_worker
+
+    # In this process the connection is the test's own (inside its transaction): the worker's
+    # closing of old connections would close it.
+    with mock.patch.object(db_worker, "close_old_connections", lambda: None):
+        db_worker.Worker(
+            queue_names=["default"],
+            interval=0,
+            batch=True,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id="test-worker",
+            excluded_queue_names=[],
+        ).run()

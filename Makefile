@@ -27,13 +27,22 @@ $(STAMP): requirements.lock pyproject.toml
 install: $(STAMP)
 	@mkdir -p var
 
-## Run the service on http://$(HOST):$(PORT) with demo data (SQLite unless DATABASE_URL is set).
+## Run the service on http://$(HOST):$(PORT) with demo data (SQLite unless DATABASE_URL is set),
+## with the task worker and the scheduler beside it. Ctrl+C stops all three. Emails go to
+## files in var/emails/; the worker's and scheduler's logs to var/log/.
 run: install
-	@mkdir -p var
+	@mkdir -p var/emails var/log
 	$(DEV_ENV) $(BIN)/python manage.py migrate --no-input
-	$(DEV_ENV) $(BIN)/python manage.py load_demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"
-	$(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	@$(DEV_ENV) $(BIN)/python manage.py load_demo --no-logins
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT; \
+	  $(DEV_ENV) $(BIN)/python manage.py db_worker --interval 1 >>var/log/worker.log 2>&1 & \
+	  $(DEV_ENV) $(BIN)/python manage.py crontask --no-heartbeat >>var/log/scheduler.log 2>&1 & \
+	  $(DEV_ENV) $(BIN)/python manage.py runserver $(HOST):$(PORT) & \
+	  for _ in $$(seq 1 60); do curl -sf -o /dev/null http://$(HOST):$(PORT)/healthz && break; sleep 1; done; \
+	  echo; echo "Task worker and scheduler running (logs in var/log/); emails are written to var/emails/."; \
+	  $(DEV_ENV) $(BIN)/python manage.py load_demo --logins-only; \
+	  echo "Serving on http://$(HOST):$(PORT)/ (Ctrl+C to stop)"; \
+	  wait -n
 
 ## The whole suite, browser tests included (SQLite unless DATABASE_URL is set).
 test: install

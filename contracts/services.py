@@ -20,7 +20,7 @@ from objectives.models import Measure, Objective
 from people.models import Organisation, User
 from places.models import Area, Place
 
-from . import ledger, signoff
+from . import ledger, notices, signoff
 from .models import (
     Assessment,
     AwardSupplier,
@@ -764,6 +764,7 @@ def assessment_submit(*, assessment: Assessment, by: User) -> Assessment:
     assessment.submitted_by = by
     assessment.returned_reason = ""
     _by(assessment, by).save()
+    notices.assessment_submitted(assessment=assessment)
     return assessment
 
 
@@ -781,6 +782,7 @@ def assessment_return(*, assessment: Assessment, by: User, reason: str) -> Asses
     assessment.revision += 1
     assessment.returned_reason = reason.strip()
     signoff.decided(assessment, by=by, reason=signoff.SENT_BACK).save()
+    notices.assessment_decided(assessment=assessment, by=by, approved=False)
     return assessment
 
 
@@ -803,6 +805,7 @@ def assessment_approve(*, assessment: Assessment, by: User) -> Assessment:
     contract = Contract.objects.select_for_update().get(pk=assessment.contract_id)
     if contract.stage == Stage.ASSESSING:
         _set_stage(contract, Stage.APPROVED, by)
+    notices.assessment_decided(assessment=assessment, by=by, approved=True)
     return assessment
 
 
@@ -1171,6 +1174,8 @@ def return_submit(
     _attach_files(delivery_return, files, by)
     if contract.stage == Stage.AWARDED:
         _set_stage(contract, Stage.IN_DELIVERY, by)
+    if delivery_return.supported_group_id:
+        notices.support_to_confirm(delivery_return=delivery_return)
     return delivery_return
 
 
@@ -1228,7 +1233,9 @@ def return_verify(
         raise ValidationError("You cannot verify a return you submitted. Ask a colleague")
     if r.status == DeliveryReturn.Status.QUERIED and not r.answer.strip():
         raise ValidationError("Wait for the supplier to answer the query before verifying")
-    return _decide(r, by, DeliveryReturn.Status.VERIFIED)
+    r = _decide(r, by, DeliveryReturn.Status.VERIFIED)
+    notices.return_decided(delivery_return=r)
+    return r
 
 
 @transaction.atomic
@@ -1242,7 +1249,9 @@ def return_query(
         )
     if not question.strip():
         raise ValidationError({"question": "Enter the question for the supplier"})
-    return _decide(r, by, DeliveryReturn.Status.QUERIED, query=question.strip(), answer="")
+    r = _decide(r, by, DeliveryReturn.Status.QUERIED, query=question.strip(), answer="")
+    notices.return_decided(delivery_return=r)
+    return r
 
 
 @transaction.atomic
@@ -1290,6 +1299,7 @@ def return_reject(
     r = _decide(r, by, DeliveryReturn.Status.REJECTED, rejection_reason=reason.strip())
     # Rejected claims free their identifiers for a corrected return.
     r.claim_keys.all().delete()
+    notices.return_decided(delivery_return=r)
     return r
 
 

@@ -83,6 +83,30 @@ class ResetPasswordForm(GovFormMixin, PasswordResetForm):
             services.password_reset_attempt(email=email, ip_address=ip)
         return cleaned
 
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        """Through the outbox (sent by the worker, not in this request), with the link at the
+        service's configured address rather than the request's host."""
+        from django.conf import settings
+        from django.template import loader
+
+        from notifications.services import queue_email
+
+        context = {**context, "site_url": settings.SOCIALVALUE_SITE_URL}
+        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+        queue_email(
+            to=to_email,
+            subject=subject,
+            body=loader.render_to_string(email_template_name, context),
+        )
+
 
 class ChoosePasswordForm(GovFormMixin, SetPasswordForm):
     """Set a password: after a reset link, or when accepting an invitation."""

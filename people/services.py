@@ -5,11 +5,13 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from notifications.services import queue_email
+
+from . import notices
 from .models import Invitation, LoginFailure, Membership, Organisation, Registration, User
 
 Role = Membership.Role
@@ -111,15 +113,13 @@ def invitation_create(
         "service_name": settings.SOCIALVALUE_SERVICE_NAME,
         "valid_days": settings.INVITATION_VALID_DAYS,
     }
-    transaction.on_commit(
-        lambda: send_mail(
-            subject=f"You have been invited to join {organisation} on "
-            f"{settings.SOCIALVALUE_SERVICE_NAME}",
-            message=render_to_string("people/email/invitation.txt", context),
-            from_email=None,
-            recipient_list=[email],
-        )
+    queue_email(
+        to=email,
+        subject=f"You have been invited to join {organisation} on "
+        f"{settings.SOCIALVALUE_SERVICE_NAME}",
+        body=render_to_string("people/email/invitation.txt", context),
     )
+    notices.invited(invitation=invitation)
     return invitation
 
 

@@ -8,6 +8,7 @@ from django.urls import reverse, reverse_lazy
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
+from notifications.services import site_url
 from socialvalue.forms import apply_validation_error
 from socialvalue.http import client_ip
 from socialvalue.rules import allowed
@@ -279,7 +280,7 @@ class InvitationCreateView(TwoFactorRequiredMixin, OrganisationScopedMixin, Form
             invitation = services.invitation_create(
                 organisation=organisation,
                 by=self.request.user,
-                accept_url_for=lambda token: self.request.build_absolute_uri(
+                accept_url_for=lambda token: site_url(
                     reverse("people:invitation_accept", kwargs={"token": token})
                 ),
                 **form.cleaned_data,
@@ -450,7 +451,7 @@ class ResidentRegisterView(FormView):
         try:
             services.registration_request(
                 ip_address=client_ip(self.request),
-                absolute_url=self.request.build_absolute_uri,
+                absolute_url=site_url,
                 next_url=self.next_url(),
                 **form.service_kwargs(),
             )

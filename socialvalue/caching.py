@@ -25,6 +25,7 @@ PUBLIC_VIEWS = frozenset(
         "dashboards:transparency",
         "dashboards:commitments_csv",
         "dashboards:ocds",
+        "publishing:file",
     }
 )
 

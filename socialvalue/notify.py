@@ -1,16 +1,18 @@
-"""Email notifications, sent after the transaction that caused them commits.
+"""Plain emails (not tied to an in-app notification), through the outbox.
 
-A notification is one plain-text template rendered per recipient. Recipients are people
-(users) or bare email addresses; duplicates and inactive accounts are dropped. Sending happens
-on commit, so a rolled-back change never emails anyone.
+A message is one plain-text template rendered per recipient. Recipients are people (users)
+or bare email addresses; duplicates and inactive accounts are dropped. Each email is queued in
+the outbox (`notifications.Email`) and sent by the worker after the transaction that caused it
+commits: a rolled-back change never emails anyone, and no web request waits for a mail server.
+Every template gets `site_url`, the service's configured address, for its links.
 """
 
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.db import transaction
 from django.template.loader import render_to_string
+
+from notifications.services import queue_email
 
 
 def _addresses(recipients: Iterable) -> list[str]:
@@ -29,7 +31,7 @@ def _addresses(recipients: Iterable) -> list[str]:
 
 
 def notify(*, recipients: Iterable, subject: str, template: str, context: dict) -> list[str]:
-    """Queue one email per recipient for when the current transaction commits.
+    """Queue one email per recipient, sent once the current transaction commits.
 
     Returns the addresses it will write to (for the caller's records and tests)."""
     addresses = _addresses(recipients)
@@ -37,18 +39,13 @@ def notify(*, recipients: Iterable, subject: str, template: str, context: dict) 
         **context,
         "service_name": settings.SOCIALVALUE_SERVICE_NAME,
         "operator_name": settings.SOCIALVALUE_OPERATOR_NAME,
+        "site_url": settings.SOCIALVALUE_SITE_URL,
     }
     full_subject = f"{subject} – {settings.SOCIALVALUE_SERVICE_NAME}"
-
-    def send():
-        for address in addresses:
-            send_mail(
-                subject=full_subject,
-                message=render_to_string(template, {**context, "recipient": address}),
-                from_email=None,
-                recipient_list=[address],
-            )
-
-    if addresses:
-        transaction.on_commit(send)
+    for address in addresses:
+        queue_email(
+            to=address,
+            subject=full_subject,
+            body=render_to_string(template, {**context, "recipient": address}),
+        )
     return addresses

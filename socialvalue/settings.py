@@ -70,6 +70,10 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # Background work on Django's tasks framework: the database queue (the embedded default),
+    # and the in-app scheduler of periodic tasks (see TASKS below).
+    "django_tasks_db",
+    "crontask",
     "socialvalue",
     "places",
     "people",
@@ -77,6 +81,8 @@ INSTALLED_APPS = [
     "consultations",
     "contracts",
     "dashboards",
+    "notifications",
+    "publishing",
 ]
 
 MIDDLEWARE = [
@@ -213,7 +219,9 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
-# Email: the console by default; SMTP when EMAIL_HOST is set (Django 6.1's MAILERS setting).
+# Email: SMTP when EMAIL_HOST is set (Django 6.1's MAILERS setting); otherwise files in
+# var/emails/ (one per email, for make run) or the console with SOCIALVALUE_EMAIL_CONSOLE=true.
+# Nothing is sent inside a web request: every email goes through the outbox (notifications).
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "")
 if EMAIL_HOST:
     MAILERS = {
@@ -228,9 +236,52 @@ if EMAIL_HOST:
             },
         }
     }
-else:
+elif env_bool("SOCIALVALUE_EMAIL_CONSOLE", False):
     MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+else:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(BASE_DIR / "var" / "emails")},
+        }
+    }
 del EMAIL_HOST
+# An email is tried this many times (waiting 1, 2, 4, 8... minutes between) before it is
+# marked failed in the admin.
+NOTIFICATIONS_EMAIL_MAX_ATTEMPTS = int(os.environ.get("NOTIFICATIONS_EMAIL_MAX_ATTEMPTS", "6"))
+
+# Background tasks (django.tasks). "database" (the default): the queue is a table in the
+# service's own database, worked by `manage.py db_worker`. "redis": RQ on SOCIALVALUE_REDIS_URL,
+# worked by `manage.py rqworker --with-scheduler`. Either way `manage.py crontask` runs the
+# periodic tasks (one scheduler per deployment).
+SOCIALVALUE_TASKS = os.environ.get("SOCIALVALUE_TASKS", "database")
+SOCIALVALUE_REDIS_URL = os.environ.get("SOCIALVALUE_REDIS_URL", "redis://127.0.0.1:6379/0")
+if TESTING and SOCIALVALUE_TASKS == "database" and not env_bool("SOCIALVALUE_TASKS_REAL", False):
+    # Under test, tasks run when enqueued (after the commit, so never inside the request: a
+    # test helper fails any test that sends an email within one). The `tasks` tests use the
+    # real queues (tests/tasks/).
+    TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+    CRONTASK = {}
+elif SOCIALVALUE_TASKS == "database":
+    TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    CRONTASK = {}
+elif SOCIALVALUE_TASKS == "redis":
+    INSTALLED_APPS += ["django_rq"]
+    TASKS = {"default": {"BACKEND": "django_tasks_rq.RQBackend", "QUEUES": ["default"]}}
+    RQ_QUEUES = {"default": {"URL": SOCIALVALUE_REDIS_URL, "DEFAULT_TIMEOUT": 900}}
+    # Only one scheduler may run: the lock lives in Redis.
+    CRONTASK = {"REDIS_URL": SOCIALVALUE_REDIS_URL}
+else:
+    raise ImproperlyConfigured('SOCIALVALUE_TASKS must be "database" or "redis"')
+# Where the whole-place open-data files are written (served at
+# /transparency/<place>/open-data/<file>; a reverse proxy may serve the directory itself).
+SOCIALVALUE_OPEN_DATA_ROOT = Path(
+    os.environ.get("SOCIALVALUE_OPEN_DATA_ROOT", BASE_DIR / "var" / "open-data")
+)
+# Open-data files are rebuilt at most this often after a change (and every night).
+SOCIALVALUE_OPEN_DATA_EVERY_MINUTES = int(
+    os.environ.get("SOCIALVALUE_OPEN_DATA_EVERY_MINUTES", "15")
+)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Social value <no-reply@localhost>")
 
 # Branding: a council's own name and colour, never the GOV.UK crown, logotype or font.
@@ -250,7 +301,7 @@ try:
 except ValueError as error:
     raise ImproperlyConfigured(f"SOCIALVALUE_BRAND_COLOUR: {error}") from None
 SOCIALVALUE_CONTACT_EMAIL = os.environ.get("SOCIALVALUE_CONTACT_EMAIL", "socialvalue@example.org")
-# The service's public address, for links in emails sent outside a request.
+# The service's public address, for every link in an email (never the address of a request).
 SOCIALVALUE_SITE_URL = os.environ.get("SOCIALVALUE_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The OCDS prefix for the ids (ocids) of contracts that have none of their own; imported
 # contracts keep their publisher's. A council registers its prefix ("ocds-" and six letters or

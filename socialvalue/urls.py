@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("consultations.urls")),
     path("", include("contracts.urls")),
     path("", include("dashboards.urls")),
+    path("", include("notifications.urls")),
+    path("", include("publishing.urls")),
 ]
 
 handler403 = "socialvalue.views.error_403"

@@ -16,6 +16,7 @@ from people.permissions import organisation_ids, roles_in
 from places.models import Area, Place
 from socialvalue.notify import notify as _send
 
+from .. import notices
 from ..models import (
     Comment,
     Proposal,
@@ -377,20 +378,36 @@ def proposal_transition(
             note=note.strip(),
             is_private=True,
         )
-    recipients = _involved(proposal)
-    if to == Status.SUBMITTED:
-        recipients += list(_place_officers(proposal))
+    context = {
+        "proposal": proposal,
+        "status": proposal.get_status_display(),
+        "reason": reason,
+        "acting_for": acting_for,
+    }
+    subject = f"Proposal {proposal.reference} is now {proposal.get_status_display().lower()}"
+    # Each reader is told the true reason they receive it: an officer reviewing proposals
+    # does not "belong to" the proposing group.
+    involved = [u for u in _involved(proposal) if u.pk != by.pk]
     notify(
-        recipients=[u for u in recipients if u.pk != by.pk],
-        subject=f"Proposal {proposal.reference} is now {proposal.get_status_display().lower()}",
+        recipients=involved,
+        subject=subject,
         template="consultations/email/proposal_status.txt",
         context={
-            "proposal": proposal,
-            "status": proposal.get_status_display(),
-            "reason": reason,
-            "acting_for": acting_for,
+            **context,
+            "why": f"you belong to {proposal.organisation.name} or support this proposal",
         },
     )
+    if to == Status.SUBMITTED:
+        told = {u.pk for u in involved}
+        notify(
+            recipients=[u for u in _place_officers(proposal) if u.pk != by.pk and u.pk not in told],
+            subject=subject,
+            template="consultations/email/proposal_status.txt",
+            context={
+                **context,
+                "why": f"you review proposals for {proposal.place.name} as an officer",
+            },
+        )
     return proposal
 
 
@@ -534,9 +551,13 @@ def comment_add(
             context={"proposal": proposal, "comment": comment},
         )
     else:
-        recipients = [reply_to.author, *_members(proposal.organisation)]
+        notices.proposal_answered(comment=comment, question=reply_to, by=by)
         notify(
-            recipients=[u for u in recipients if u.pk != by.pk],
+            recipients=[
+                u
+                for u in _members(proposal.organisation)
+                if u.pk not in (by.pk, reply_to.author_id)
+            ],
             subject=f"An answer about proposal {proposal.reference}",
             template="consultations/email/proposal_answer.txt",
             context={"proposal": proposal, "comment": comment, "question": reply_to},

@@ -24,6 +24,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from notifications.services import site_url
 from people.models import Membership, Organisation, User
 from people.permissions import organisation_ids
 from people.two_factor import two_factor_required_view
@@ -593,18 +594,6 @@ class ReturnCreateView(FormView):
             form.ask_to_confirm_quantity(error)
             apply_validation_error(form, error)
             return self.form_invalid(form)
-        if delivery_return.supported_group_id:
-            notify(
-                recipients=_members(delivery_return.supported_group),
-                subject="Please confirm the support you received",
-                template="contracts/email/confirm_support.txt",
-                context={
-                    "delivery_return": delivery_return,
-                    "url": self.request.build_absolute_uri(
-                        reverse("contracts:return_confirm", kwargs={"pk": delivery_return.pk})
-                    ),
-                },
-            )
         messages.success(
             self.request,
             f"Return submitted for {delivery_return.period}. An officer will verify it",
@@ -702,20 +691,6 @@ class ReturnActionView(ReturnDetailView):
                 return redirect("contracts:return_detail", pk=updated.pk)
         return self.render_to_response(self.get_context_data(bound_form=form))
 
-    def notify_submitter(self, delivery_return, subject: str, template: str):
-        notify(
-            recipients=[delivery_return.submitted_by],
-            subject=subject,
-            template=template,
-            context={
-                "delivery_return": delivery_return,
-                "commitment": self.object.commitment,
-                "url": self.request.build_absolute_uri(
-                    reverse("contracts:return_detail", kwargs={"pk": delivery_return.pk})
-                ),
-            },
-        )
-
 
 @method_decorator(two_factor_required_view, name="dispatch")
 class ReturnVerifyView(ReturnActionView):
@@ -730,8 +705,7 @@ class ReturnVerifyView(ReturnActionView):
             expected_version=form.cleaned_data["version"],
         )
 
-    def after(self, r):
-        self.notify_submitter(r, "Your return was verified", "contracts/email/return_verified.txt")
+    # The submitter is told by the service (contracts.notices.return_decided).
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
@@ -748,10 +722,7 @@ class ReturnQueryView(ReturnActionView):
             expected_version=form.cleaned_data["version"],
         )
 
-    def after(self, r):
-        self.notify_submitter(
-            r, "A question about your return", "contracts/email/return_queried.txt"
-        )
+    # The submitter is told by the service (contracts.notices.return_decided).
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
@@ -768,8 +739,7 @@ class ReturnRejectView(ReturnActionView):
             expected_version=form.cleaned_data["version"],
         )
 
-    def after(self, r):
-        self.notify_submitter(r, "Your return was rejected", "contracts/email/return_rejected.txt")
+    # The submitter is told by the service (contracts.notices.return_decided).
 
 
 class ReturnAnswerView(ReturnActionView):
@@ -797,9 +767,7 @@ class ReturnAnswerView(ReturnActionView):
                 context={
                     "delivery_return": r,
                     "commitment": self.object.commitment,
-                    "url": self.request.build_absolute_uri(
-                        reverse("contracts:return_detail", kwargs={"pk": r.pk})
-                    ),
+                    "url": site_url(reverse("contracts:return_detail", kwargs={"pk": r.pk})),
                 },
             )
 

@@ -88,6 +88,22 @@ def demo(transactional_db):
 
 
 @pytest.fixture(autouse=True)
+def _real_task_queue(settings):
+    """The live server commits, so tasks go to the real database queue, as in production:
+    nothing is sent inside a request. `run_tasks()` is the worker."""
+    from tests.tasks.worker import DATABASE
+
+    settings.TASKS = DATABASE
+
+
+@pytest.fixture
+def run_tasks():
+    from tests.tasks.worker import run_worker
+
+    return run_worker
+
+
+@pytest.fixture(autouse=True)
 def _short_timeouts(request):
     """Fail in seconds, not the default 30: a missing element is a failure, not a slow page."""
     if "page" in request.fixturenames:

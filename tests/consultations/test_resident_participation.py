@@ -37,7 +37,7 @@ def test_a_freshly_registered_resident_supports_and_asks_and_stays_anonymous(
             },
         )
     # The account is made from the link emailed to the address.
-    link = re.search(r"http://testserver(/register/confirm/\S+/)", mailoutbox[0].body).group(1)
+    link = re.search(r"https?://[^/\s]+(/register/confirm/\S+/)", mailoutbox[0].body).group(1)
     response = client.post(link)
     assert response.status_code == 302
     assert response["Location"] == proposal.get_absolute_url()

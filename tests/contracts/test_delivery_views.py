@@ -552,7 +552,7 @@ def test_an_officer_verifies_and_the_submitter_is_told(
     r.refresh_from_db()
     assert r.status == Status.VERIFIED and r.decided_by == world.officer
     assert [m.to for m in mailoutbox] == [[world.supplier_contact.email]]
-    assert "has been verified" in mailoutbox[0].body
+    assert "was verified" in mailoutbox[0].body
 
 
 def test_a_second_officer_working_from_an_old_page_is_told(client, world):

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.db import connection
 from django.db.utils import OperationalError
+from django.test import TestCase
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
@@ -126,7 +127,8 @@ def test_sign_out_signs_out(client, officer):
 
 
 def test_password_reset_emails_an_existing_address(client, officer):
-    response = client.post("/password-reset/", {"email": "officer@example.org"}, follow=True)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        response = client.post("/password-reset/", {"email": "officer@example.org"}, follow=True)
 
     assert response.redirect_chain == [("/password-reset/sent/", 302)]
     assertContains(response, "Check your email")
@@ -145,9 +147,12 @@ def test_password_reset_for_an_unknown_address_looks_the_same(client):
     assert mail.outbox == []
 
 
-def test_the_reset_link_lets_you_choose_a_new_password(client, officer):
-    client.post("/password-reset/", {"email": "officer@example.org"})
-    link = re.search(r"http://testserver(/password-reset/\S+/\S+/)", mail.outbox[0].body)
+def test_the_reset_link_lets_you_choose_a_new_password(client, officer, settings):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post("/password-reset/", {"email": "officer@example.org"})
+    # The link is at the service's configured address, not the request's host.
+    site = re.escape(settings.SOCIALVALUE_SITE_URL)
+    link = re.search(site + r"(/password-reset/\S+/\S+/)", mail.outbox[0].body)
     assert link, mail.outbox[0].body
 
     form_page = client.get(link.group(1), follow=True)
@@ -182,7 +187,8 @@ RESET_THROTTLED = (
 
 
 def _ask_reset(client, email, ip="203.0.113.50"):
-    return client.post(RESET, {"email": email}, REMOTE_ADDR=ip)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(RESET, {"email": email}, REMOTE_ADDR=ip)
 
 
 def test_password_reset_under_the_limit_sends_every_email(client, officer):
@@ -442,7 +448,7 @@ def test_inviting_an_existing_member_shows_the_services_message(client, council,
 
 
 def test_a_valid_invitation_sends_one_email_and_redirects(
-    client, council, admin, django_capture_on_commit_callbacks
+    client, council, admin, django_capture_on_commit_callbacks, settings
 ):
     client.force_login(admin)
 
@@ -456,7 +462,9 @@ def test_a_valid_invitation_sends_one_email_and_redirects(
     assert response["Location"] == council.get_absolute_url()
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["nia@example.org"]
-    assert "http://testserver/invitations/" in mail.outbox[0].body
+    # The link is at the service's configured address, never the request's host.
+    assert f"{settings.SOCIALVALUE_SITE_URL}/invitations/" in mail.outbox[0].body
+    assert "testserver" not in mail.outbox[0].body
     invitation = Invitation.objects.get()
     assert (invitation.email, invitation.role, invitation.invited_by) == (
         "nia@example.org",

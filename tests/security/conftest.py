@@ -62,6 +62,7 @@ ROLES = (
 def _private_media(settings, tmp_path):
     """Uploaded files go to a throwaway folder, never the project's var/media."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.SOCIALVALUE_OPEN_DATA_ROOT = tmp_path / "open-data"
 
 
 def _member(organisation, role, **fields):
@@ -326,7 +327,24 @@ def world(db):
         added_by=users["org_admin"],
     )
 
+    # The place's whole open-data CSV, built (publishing).
+    from publishing.models import PublishedFile
+    from publishing.services import build
+
+    build(place=place, kind=PublishedFile.Kind.COMMITMENTS_CSV)
+
+    # A notification of the officer's (the others have their own, or none).
+    from notifications.models import Kind, Notification
+
+    notification = Notification.objects.create(
+        recipient=officer,
+        kind=Kind.RETURN_VERIFIED,
+        title="A return was verified",
+        path=contract.get_absolute_url(),
+    )
+
     return SimpleNamespace(
+        notification=notification,
         staged_upload=staged_upload,
         imported_upload=imported_upload,
         alias=alias,

@@ -49,6 +49,7 @@ def served_patterns() -> list[Served]:
 
 # Which record each URL is about. URLs with no arguments are left out.
 KWARGS = {
+    "notifications:open": lambda w: {"pk": w.notification.pk},
     "people:password_reset_confirm": lambda w: {"uidb64": "MQ", "token": "not-a-token"},
     "people:invitation_accept": lambda w: {"token": w.invitation_token},
     "people:register_confirm": lambda w: {"token": "not-a-token"},
@@ -181,6 +182,7 @@ KWARGS = {
     "dashboards:transparency": lambda w: {"slug": w.place.slug},
     "dashboards:commitments_csv": lambda w: {"slug": w.place.slug},
     "dashboards:ocds": lambda w: {"slug": w.place.slug},
+    "publishing:file": lambda w: {"slug": w.place.slug, "name": "commitments.csv"},
     "dashboards:ocds_extension": lambda w: {"name": "extension.json"},
 }
 
@@ -198,6 +200,8 @@ PROJECT_APPS = (
     "consultations",
     "contracts",
     "dashboards",
+    "notifications",
+    "publishing",
 )
 
 

@@ -308,6 +308,13 @@ EXPECTED = {
     "dashboards:commitments_csv": ANYONE,
     "dashboards:ocds": ANYONE,
     "dashboards:ocds_extension": ANYONE,
+    # Each person's own notifications and email choices.
+    "notifications:list": SIGNED_IN,
+    "notifications:preferences": SIGNED_IN,
+    "notifications:open": row(405, anonymous=LOGIN),
+    # The place's whole open-data files, as built: open data, for anyone.
+    "publishing:file": ANYONE,
+    "notifications:read_all": row(405, anonymous=LOGIN),
 }
 
 # POST-only views answer 405 to a GET whoever asks, so their decisions are checked with a POST
@@ -315,6 +322,10 @@ EXPECTED = {
 # do and says so: 200 or a redirect back).
 POST_EXPECTED = {
     "people:logout": row(to("/sign-in/"), anonymous=LOGIN),
+    # The officer's notification opens (and goes to its contract); to anyone else it is not
+    # found.
+    "notifications:open": row(404, anonymous=LOGIN, officer="redirect to the contract"),
+    "notifications:read_all": row(to("/notifications/"), anonymous=LOGIN),
     "objectives:social_value_model_load": row(
         to("/frameworks/"),
         anonymous=LOGIN,
@@ -389,6 +400,7 @@ def _outcome(response, path: str, world) -> int | str:
     if target.path == reverse("people:login") and parse_qs(target.query).get("next") == [path]:
         return LOGIN
     named = {
+        world.contract.get_absolute_url(): "redirect to the contract",
         world.proposal.get_absolute_url(): "redirect to the proposal",
         reverse("consultations:proposal_update", args=[world.draft_proposal.pk]): (
             "redirect to the proposal form"

@@ -26,8 +26,17 @@ class Command(BaseCommand):
             action="store_true",
             help="Load even with DEBUG off. Never do this on a real service.",
         )
+        parser.add_argument(
+            "--no-logins", action="store_true", help="Do not list the demo accounts."
+        )
+        parser.add_argument(
+            "--logins-only", action="store_true", help="Only list the demo accounts."
+        )
 
-    def handle(self, *args, force=False, **options):
+    def handle(self, *args, force=False, no_logins=False, logins_only=False, **options):
+        if logins_only:
+            self.logins()
+            return
         if not settings.DEBUG and not force:
             raise CommandError(
                 "Demo data is only loaded with DJANGO_DEBUG=true. It creates accounts whose "
@@ -44,6 +53,12 @@ class Command(BaseCommand):
         objectives_demo.load(place)
         consultations_demo.load(place)
         contracts_demo.load(place)
+        if no_logins:
+            self.stdout.write("Demo data loaded.")
+        else:
+            self.logins()
+
+    def logins(self):
         self.stdout.write(self.style.SUCCESS("Demo data loaded. Sign in with password 'demo' as:"))
         for email, what in DEMO_LOGINS:
             self.stdout.write(f"  {email:22} {what}")

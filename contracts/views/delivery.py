@@ -33,7 +33,7 @@ from socialvalue.forms import apply_validation_error
 from socialvalue.notify import notify
 from socialvalue.rules import allowed
 
-from .. import services
+from .. import services, waiting
 from ..forms_delivery import (
     AnswerForm,
     AwardForm,
@@ -51,6 +51,7 @@ from ..forms_delivery import (
 )
 from ..models import Commitment, Contract, DeliveryReturn, EvidenceFile, ReportingPeriod
 from ..querysets import OPEN_STAGES, reported_by
+from .queues import notify_return_decided
 
 __all__ = [
     "AwardSupplierCreateView",
@@ -703,18 +704,7 @@ class ReturnActionView(ReturnDetailView):
         return self.render_to_response(self.get_context_data(bound_form=form))
 
     def notify_submitter(self, delivery_return, subject: str, template: str):
-        notify(
-            recipients=[delivery_return.submitted_by],
-            subject=subject,
-            template=template,
-            context={
-                "delivery_return": delivery_return,
-                "commitment": self.object.commitment,
-                "url": self.request.build_absolute_uri(
-                    reverse("contracts:return_detail", kwargs={"pk": delivery_return.pk})
-                ),
-            },
-        )
+        notify_return_decided(self.request, delivery_return, subject=subject, template=template)
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
@@ -951,11 +941,9 @@ class ReturnListView(ListView):
                 contract__commitments__in=mine,
             )
         )
-        queried = DeliveryReturn.objects.filter(status=Status.QUERIED, commitment__in=mine)
-        to_verify = DeliveryReturn.objects.filter(
-            status=Status.SUBMITTED,
-            commitment__contract__in=Contract.objects.managed_by(user),
-        ).exclude(submitted_by=user)
+        # The queues the home page counts (`contracts.waiting`), headed by the longest waiting.
+        queried = waiting.queries_to_answer(user)
+        to_verify = waiting.returns_to_verify(user)
         context.update(
             rows=rows,
             due_count=due_count,

@@ -138,6 +138,31 @@ class ReasonForm(GovFormMixin, forms.Form):
             self.fields["reason"].error_messages["required"] = required_message
 
 
+class AssessmentSignOffForm(ReasonForm):
+    """Approve a submitted assessment, or send it back with what needs to change: on the
+    sign-off page and on the contract page, posted to the one sign-off view."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", "Approve: section 1 has been properly considered"),
+            ("return", "Send it back to the author"),
+        ],
+        error_messages={"required": "Choose whether to approve or send it back"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *args,
+            label="If sending it back: what needs to change?",
+            submit_label="Confirm",
+            **kwargs,
+        )
+        self.fields["reason"].required = False
+        self.order_fields(["decision", "reason"])
+
+
 class ProcurementStartForm(GovFormMixin, forms.Form):
     submit_label = "Record the start of procurement"
     started_on = GovDateField(

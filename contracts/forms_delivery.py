@@ -334,8 +334,14 @@ class CommitmentForm(GovFormMixin, forms.Form):
         error_messages={"required": "Choose when it will be delivered"},
     )
 
+    # The second button: save, then a new form with the same where, who and when.
+    ANOTHER = "another"
+
     def __init__(self, *args, contract: Contract, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper.add_input(
+            Submit(self.ANOTHER, "Save and add another", css_class="govuk-button--secondary")
+        )
         place = contract.place
         self.fields["measure"].queryset = (
             Measure.objects.usable()

@@ -421,6 +421,32 @@ class RatingCreateView(ContractActionMixin, FormView):
 class CommitmentCreateView(ContractActionMixin, FormView):
     template_name = "contracts/commitment_form.html"
 
+    # What "Save and add another" carries to the next form (form field: model column): where,
+    # for what, who and when; the measure and quantity are chosen afresh.
+    CARRIED = {
+        "area": "area_id",
+        "objective": "objective_id",
+        "delivered_by": "delivered_by_id",
+        "start_date": "start_date",
+        "due_date": "due_date",
+        "schedule": "schedule",
+    }
+
+    def get_initial(self):
+        """After "Save and add another" (`?from=<commitment>` of this contract), the saved
+        commitment's area, objective, supplier and dates."""
+        initial = super().get_initial()
+        previous = self.request.GET.get("from", "")
+        if previous.isdigit():
+            saved = (
+                Commitment.objects.filter(contract=self.get_contract(), pk=int(previous))
+                .values(*self.CARRIED.values())
+                .first()
+            )
+            if saved:
+                initial.update({field: saved[column] for field, column in self.CARRIED.items()})
+        return initial
+
     def get_form(self, form_class=None):
         return CommitmentForm(**self.get_form_kwargs(), contract=self.get_contract())
 
@@ -432,6 +458,13 @@ class CommitmentCreateView(ContractActionMixin, FormView):
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
+        if CommitmentForm.ANOTHER in self.request.POST:
+            text = f"Commitment saved: {commitment.measure.name}. Add another"
+            if services.possible_double_counts(commitment):
+                text += ". The one saved may overlap with another commitment: check its page"
+            messages.success(self.request, text)
+            url = reverse("contracts:commitment_create", kwargs={"pk": commitment.contract_id})
+            return redirect(f"{url}?from={commitment.pk}")
         text = "Commitment saved"
         if services.possible_double_counts(commitment):
             text += ". It may overlap with another commitment: check the warning below"

@@ -6,6 +6,7 @@ from objectives.models import Measure, Objective
 from people.models import Membership, Organisation
 from places.models import Area
 from socialvalue.forms import GovDateField, GovFormMixin, MoneyField, NumberField
+from socialvalue.numbers import format_money
 
 from .models import Assessment, Contract
 
@@ -415,7 +416,7 @@ class ExemptionForm(GovFormMixin, forms.Form):
         labels = dict(Exemption.Ground.choices)
         below = labels[Exemption.Ground.BELOW_THRESHOLD]
         if threshold is not None:
-            below += f": {contract.buyer}'s threshold is £{threshold.value:,.0f}"
+            below += f": {contract.buyer}'s threshold is {format_money(threshold.value, 0)}"
         else:
             below += f" ({contract.buyer} has not recorded one)"
         self.fields["ground"].choices = [

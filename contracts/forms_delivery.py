@@ -12,6 +12,7 @@ from people.models import Organisation
 from places.models import Area
 from socialvalue.dates import contract_period_problem
 from socialvalue.forms import GovDateField, GovFormMixin, MoneyField, QuantityField
+from socialvalue.numbers import format_money
 from socialvalue.uploads import EvidenceFileField
 
 from .models import SUPPLIER_KINDS, Commitment, Contract, ReportingPeriod
@@ -274,7 +275,7 @@ class RatingForm(GovFormMixin, forms.Form):
 class MeasureChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, measure):
         proxy = (
-            f", £{measure.proxy_value:,.2f} per unit ({measure.proxy_source}, {measure.proxy_year})"
+            f", {format_money(measure.proxy_value)} per unit ({measure.proxy_source}, {measure.proxy_year})"
             if measure.proxy_value is not None
             else ""
         )

@@ -12,6 +12,7 @@ from people.models import Organisation
 from places.models import Area
 from socialvalue.dates import contract_period_problem
 from socialvalue.forms import GovDateField, GovFormMixin, MoneyField, QuantityField
+from socialvalue.kept_uploads import KeptUploadsMixin
 from socialvalue.numbers import format_money
 from socialvalue.uploads import EvidenceFileField
 
@@ -413,7 +414,7 @@ class PeriodChoiceField(forms.ModelChoiceField):
         return str(period)
 
 
-class ReturnForm(QuantityConfirmationMixin, GovFormMixin, forms.Form):
+class ReturnForm(KeptUploadsMixin, QuantityConfirmationMixin, GovFormMixin, forms.Form):
     submit_label = "Submit return"
 
     period = PeriodChoiceField(
@@ -549,7 +550,7 @@ class RejectForm(VersionedForm):
     )
 
 
-class AnswerForm(QuantityConfirmationMixin, VersionedForm):
+class AnswerForm(KeptUploadsMixin, QuantityConfirmationMixin, VersionedForm):
     submit_label = "Send your answer"
     prefix_name = "answer"
 

@@ -30,6 +30,7 @@ from people.two_factor import two_factor_required_view
 from socialvalue.attention import capped_count, counted
 from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
+from socialvalue.kept_uploads import KeepUploadsViewMixin, discard
 from socialvalue.notify import notify
 from socialvalue.rules import allowed
 
@@ -558,7 +559,7 @@ class CommitmentRecoveryView(CommitmentDetailView):
 # Returns --------------------------------------------------------------------------------------
 
 
-class ReturnCreateView(FormView):
+class ReturnCreateView(KeepUploadsViewMixin, FormView):
     """A supplier contact (or an officer) reports the quantity delivered in one period."""
 
     template_name = "contracts/return_form.html"
@@ -723,6 +724,9 @@ class ReturnActionView(ReturnDetailView):
         if not allowed(request.user, self.permission_rule, self.object):
             raise PermissionDenied
         form = self.form_class(request.POST, request.FILES, delivery_return=self.object)
+        keeps = hasattr(form, "keep_uploads")
+        if keeps:
+            form.upload_owner = request.user
         if form.is_valid():
             try:
                 updated = self.act(form)
@@ -731,9 +735,13 @@ class ReturnActionView(ReturnDetailView):
                     form.ask_to_confirm_quantity(error)
                 apply_validation_error(form, error)
             else:
+                for upload in form.kept_files() if keeps else ():
+                    discard(upload)
                 self.after(updated)
                 messages.success(request, self.success_message)
                 return redirect("contracts:return_detail", pk=updated.pk)
+        if keeps:
+            form.keep_uploads()
         return self.render_to_response(self.get_context_data(bound_form=form))
 
     def notify_submitter(self, delivery_return, subject: str, template: str):

@@ -15,6 +15,7 @@ from django.utils.cache import patch_cache_control
 # "Production serving".
 PUBLIC_VIEWS = frozenset(
     {
+        "home",  # the public landing page; a signed-in person's home is private
         "accessibility",
         "privacy",
         "objectives:objective_list",

@@ -42,10 +42,22 @@ class RuleRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+@method_decorator(login_not_required, name="dispatch")
 class HomeView(TemplateView):
+    """The site root: a signed-in person's own page (what waits for them, their
+    organisations); for everyone else the public landing page of the place, the same for all
+    and cacheable (`socialvalue.caching.PUBLIC_VIEWS`)."""
+
     template_name = "home.html"
 
+    def get_template_names(self):
+        if not self.request.user.is_authenticated:
+            return ["landing.html"]
+        return super().get_template_names()
+
     def get_context_data(self, **kwargs):
+        if not self.request.user.is_authenticated:
+            return super().get_context_data(**kwargs)
         context = super().get_context_data(**kwargs)
         user = self.request.user
         memberships = list(

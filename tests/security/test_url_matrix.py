@@ -85,7 +85,7 @@ MANAGE_FRAMEWORKS_ANYWHERE = row(
 
 EXPECTED = {
     # Public pages and the health check.
-    "home": SIGNED_IN,
+    "home": ANYONE,  # the public landing page, or the person's own home
     "healthz": ANYONE,
     "accessibility": ANYONE,
     "privacy": ANYONE,

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.django_db
 def test_anonymous_visitors_get_the_landing_page_not_a_sign_in_redirect(client):
     response = client.get("/")
     assert response.status_code == 200
-    assert [t.name for t in response.templates][0] == "landing.html"
+    assert next(t.name for t in response.templates) == "landing.html"
     html = response.content.decode()
     for name in (
         "objectives:objective_list",

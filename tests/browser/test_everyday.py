@@ -125,3 +125,23 @@ def test_a_file_is_kept_across_a_form_error(page, live_server, sign_in, axe_chec
     page.get_by_role("button", name="Submit return").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("Return submitted")
     expect(page.get_by_role("link", name="starts.pdf")).to_be_visible()
+
+
+def test_searching_from_the_header(page, live_server, axe_check, everyday):
+    from objectives.models import Objective
+    from tests.objectives.factories import ObjectiveFactory
+
+    contract = everyday["contract"]
+    ObjectiveFactory(
+        place=contract.place,
+        lead_organisation=contract.buyer,
+        title="Apprenticeships for young people",
+        status=Objective.Status.ACTIVE,
+    )
+    page.goto(live_server.url + "/")
+    page.get_by_label("Search the site").fill("apprenticeships")
+    page.get_by_role("button", name="Search", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Search")
+    expect(page.get_by_role("link", name="Apprenticeships for young people")).to_be_visible()
+    axe_check(page)
+    shoot(page, "search")

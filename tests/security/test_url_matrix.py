@@ -87,6 +87,7 @@ EXPECTED = {
     # Public pages and the health check.
     "home": ANYONE,  # the public landing page, or the person's own home
     "healthz": ANYONE,
+    "search": ANYONE,  # finds only what each person may see (tests/security/test_search.py)
     "accessibility": ANYONE,
     "privacy": ANYONE,
     # Signing in and out, registering, resetting a password, accepting an invitation.

@@ -68,6 +68,12 @@ class ProposalFilterSet(GovFilterSet):
         model = Proposal
         fields = ["q", "area", "status", "outcome", "waiting"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            del self.filters["waiting"]  # every queue is someone's own work
+
     def filter_text(self, queryset, name, value):
         return _text(
             queryset, ["title", "problem", "affected", "change", "organisation__name"], value

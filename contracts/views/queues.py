@@ -164,19 +164,13 @@ class ReturnBulkVerifyView(View):
         )
 
     def refusal(self, delivery_return: DeliveryReturn) -> str | None:
-        """Why this return cannot be verified now, or None: the rule first, then the state
-        the service also checks (the service has the last word, under a lock)."""
+        """Why this return cannot be verified now, or None: the service's own reason first
+        (it has the last word again, under a lock), then the rule for who may."""
         user = self.request.user
-        if not allowed(user, "contracts.verify_return", delivery_return):
-            if delivery_return.submitted_by_id == user.pk:
-                return "You submitted it: a colleague must verify it"
-            return "Only an officer of the buyer can verify it"
-        Status = DeliveryReturn.Status
-        if delivery_return.status == Status.QUERIED and not delivery_return.answer.strip():
-            return "Its query has not been answered yet"
-        if delivery_return.status not in (Status.SUBMITTED, Status.QUERIED):
-            return f"It is already {delivery_return.get_status_display().lower()}"
-        return None
+        problem = services.return_verify_refusal(delivery_return, user)
+        if problem is None and not allowed(user, "contracts.verify_return", delivery_return):
+            problem = "Only an officer of the buyer can verify it"
+        return problem
 
     def post(self, request):
         ids = _selected_ids(request)

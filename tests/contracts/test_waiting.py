@@ -187,7 +187,7 @@ def test_a_return_that_cannot_be_verified_is_listed_with_why_and_the_rest_go_ahe
     stale = _return(world, period_index=1)
     client.force_login(world.colleague)
     page = _bulk(client, [mine, ok, stale]).content.decode()
-    assert "You submitted it: a colleague must verify it" in page
+    assert "You cannot verify a return you submitted. Ask a colleague" in page
     assert "Verify 2 returns" in page
     # Meanwhile it is queried and answered: still verifiable, but not what was confirmed.
     seen = stale.version

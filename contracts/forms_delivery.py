@@ -16,6 +16,7 @@ from socialvalue.kept_uploads import KeptUploadsMixin
 from socialvalue.numbers import format_money
 from socialvalue.uploads import EvidenceFileField
 
+from . import services
 from .models import SUPPLIER_KINDS, Commitment, Contract, ReportingPeriod
 from .services import award_supplier_ids
 
@@ -467,7 +468,7 @@ class ReturnForm(KeptUploadsMixin, QuantityConfirmationMixin, GovFormMixin, form
         super().__init__(*args, **kwargs)
         contract = commitment.contract
         self.fields["period"].queryset = ReportingPeriod.objects.filter(
-            contract=contract, start__lte=timezone.localdate()
+            services.reportable_periods(), contract=contract
         ).order_by("-start")
         self.fields["supported_group"].queryset = (
             Organisation.objects.current()

@@ -19,6 +19,29 @@ class ConsultationsConfig(AppConfig):
 
         register_attention_provider(community_attention)
 
+        from socialvalue.search import Source, register_search_source
+
+        from .models import Consultation, Proposal
+
+        register_search_source(
+            Source(
+                name="proposals",
+                label="Community proposals",
+                visible_to=lambda user: Proposal.objects.listed_for(user),
+                fields=("title", "problem", "change"),
+                summary="problem",
+            )
+        )
+        register_search_source(
+            Source(
+                name="consultations",
+                label="Consultations",
+                visible_to=lambda user: Consultation.objects.visible_to(user),
+                fields=("title", "purpose"),
+                summary="purpose",
+            )
+        )
+
         # A boundary review carries proposals and consultations from retired wards.
         from places.carry import register_area_references
 

@@ -1,73 +1,50 @@
 """Community-voice work waiting for a person: proposals to review, drafts to finish, declined
-proposals that can be revised, and open consultations."""
+proposals that can be revised, answers to their proposals, and open consultations. Each count
+is of the queue its link lists (`consultations.waiting`), so the two always agree."""
 
-from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
 
-from people.models import Membership
-from people.permissions import organisation_ids, place_ids
-from socialvalue.attention import Attention, capped_count
+from socialvalue.attention import Attention, queue_attention
 
-from .models import Consultation, Proposal
+from . import waiting
 
-Role = Membership.Role
+DAYS = waiting.ANSWERED_RECENTLY_DAYS
 
 
 def community_attention(user) -> list[Attention]:
-    items = []
-    reviewing_places = place_ids(user, Role.OFFICER)
-    mine = organisation_ids(user)
-    if reviewing_places:
-        count = capped_count(
-            Proposal.objects.filter(place_id__in=reviewing_places, status="submitted").exclude(
-                organisation_id__in=mine
-            )
-        )
-        items.append(
-            Attention(
-                count,
+    proposals = reverse("consultations:proposal_list") + "?waiting="
+    return queue_attention(
+        user,
+        [
+            (
+                waiting.proposals_to_review,
                 "community proposal is waiting for a review to start",
                 "community proposals are waiting for a review to start",
-                reverse("consultations:proposal_list") + "?status=submitted",
-            )
-        )
-    if mine:
-        drafts = capped_count(Proposal.objects.filter(organisation_id__in=mine, status="draft"))
-        items.append(
-            Attention(
-                drafts,
+                proposals + "review",
+            ),
+            (
+                waiting.draft_proposals,
                 "draft proposal from your organisation is not submitted",
                 "draft proposals from your organisation are not submitted",
-                reverse("consultations:proposal_list") + "?status=draft",
-            )
-        )
-        declined = capped_count(
-            Proposal.objects.filter(organisation_id__in=mine, status="declined")
-        )
-        items.append(
-            Attention(
-                declined,
+                proposals + "drafts",
+            ),
+            (
+                waiting.declined_proposals,
                 "proposal from your organisation was declined and can be revised",
                 "proposals from your organisation were declined and can be revised",
-                reverse("consultations:proposal_list") + "?status=declined",
-            )
-        )
-    today = timezone.localdate()
-    open_now = capped_count(
-        Consultation.objects.filter(
-            Q(closed_at__isnull=True),
-            opens_on__lte=today,
-            closes_on__gte=today,
-            published_at__isnull=False,
-        )
+                proposals + "declined",
+            ),
+            (
+                waiting.answered_proposals,
+                f"proposal from your organisation was answered in the last {DAYS} days",
+                f"proposals from your organisation were answered in the last {DAYS} days",
+                proposals + "answered",
+            ),
+            (
+                waiting.open_consultations,
+                "consultation is open for responses",
+                "consultations are open for responses",
+                reverse("consultations:consultation_list") + "?waiting=open",
+            ),
+        ],
     )
-    items.append(
-        Attention(
-            open_now,
-            "consultation is open for responses",
-            "consultations are open for responses",
-            reverse("consultations:consultation_list"),
-        )
-    )
-    return items

@@ -7,6 +7,20 @@ from places.models import Area
 from socialvalue.filters import GovFilterSet
 
 from .models import Consultation, Proposal
+from .waiting import CONSULTATION_QUEUES, PROPOSAL_QUEUES
+
+
+class WaitingFilter(django_filters.ChoiceFilter):
+    """`?waiting=<queue>`: the rows of one of the queues the home page counts, so its count
+    and this list agree (`consultations.waiting`)."""
+
+    def __init__(self, *, queues: dict, **kwargs):
+        self.queues = queues
+        super().__init__(method=self.filter_waiting, **kwargs)
+
+    def filter_waiting(self, queryset, name, value):
+        queue = self.queues[value](self.parent.request.user)
+        return queryset.filter(pk__in=queue.values("pk"))
 
 
 def _text(queryset, fields, value):
@@ -38,10 +52,27 @@ class ProposalFilterSet(GovFilterSet):
         ),
         empty_label="All outcomes",
     )
+    waiting = WaitingFilter(
+        label="Waiting for you",
+        queues=PROPOSAL_QUEUES,
+        choices=[
+            ("review", "Waiting for a review to start"),
+            ("drafts", "Your organisation's drafts"),
+            ("declined", "Your organisation's declined proposals"),
+            ("answered", "Your organisation's proposals answered recently"),
+        ],
+        empty_label="Any",
+    )
 
     class Meta:
         model = Proposal
-        fields = ["q", "area", "status", "outcome"]
+        fields = ["q", "area", "status", "outcome", "waiting"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = getattr(self.request, "user", None)
+        if user is None or not user.is_authenticated:
+            del self.filters["waiting"]  # every queue is someone's own work
 
     def filter_text(self, queryset, name, value):
         return _text(
@@ -61,9 +92,16 @@ class ConsultationFilterSet(GovFilterSet):
         empty_label="All areas",
     )
 
+    waiting = WaitingFilter(
+        label="Open now",
+        queues=CONSULTATION_QUEUES,
+        choices=[("open", "Open for responses today")],
+        empty_label="Any",
+    )
+
     class Meta:
         model = Consultation
-        fields = ["q", "area"]
+        fields = ["q", "area", "waiting"]
 
     def filter_text(self, queryset, name, value):
         return _text(queryset, ["title", "purpose", "owner__name"], value)

@@ -19,6 +19,21 @@ class ContractsConfig(AppConfig):
 
         register_attention_provider(contract_attention)
 
+        from socialvalue.search import Source, register_search_source
+
+        from .models import Contract
+
+        register_search_source(
+            Source(
+                name="contracts",
+                label="Contracts",
+                visible_to=lambda user: Contract.objects.visible_to(user),
+                fields=("reference", "title", "description"),
+                summary="description",
+                public=False,
+            )
+        )
+
         # A boundary review carries contracts and commitments from retired wards.
         from places.carry import register_area_references
 

@@ -1,82 +1,65 @@
-"""The contract work waiting for a person: sign-offs, returns to verify, queries to answer."""
+"""The contract work waiting for a person: sign-offs, returns to verify, answers to read,
+queries to answer, returns due and support to confirm. Each count is of the queue its link
+lists (`contracts.waiting`), so the two always agree."""
 
-from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
-from people.models import Membership
-from people.permissions import organisation_ids
-from socialvalue.attention import Attention, capped_count
+from socialvalue.attention import Attention, queue_attention
 
-from .models import Assessment, Commitment, Contract, DeliveryReturn, Exemption
-from .querysets import reported_by
-from .signoff import awaiting_sign_off
-
-Role = Membership.Role
-
-
-def _bought_by(orgs):
-    return Q(buyer_id__in=orgs) | Q(
-        Exists(
-            Contract.joint_buyers.through.objects.filter(
-                contract_id=OuterRef("pk"), organisation_id__in=orgs
-            )
-        )
-    )
+from . import waiting
 
 
 def contract_attention(user) -> list[Attention]:
-    items = []
-    officers = organisation_ids(user, Role.OFFICER)
-    suppliers = organisation_ids(user, Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
-    if organisation_ids(user, Role.OFFICER, Role.LEADER):
-        # The sign-off rule in SQL: those this person may sign off, not all submitted ones.
-        count = capped_count(awaiting_sign_off(user, Assessment.objects.all()))
-        items.append(
-            Attention(
-                count,
+    sign_off = reverse("contracts:contract_list") + "?sign_off="
+
+    def returns(queue: str) -> str:
+        return reverse("contracts:return_queue", kwargs={"queue": queue})
+
+    return queue_attention(
+        user,
+        [
+            (
+                waiting.contracts_with_assessment_to_sign_off,
                 "social value assessment is waiting for your sign-off",
                 "social value assessments are waiting for your sign-off",
-                reverse("contracts:contract_list") + "?sign_off=mine",
-            )
-        )
-        count = capped_count(awaiting_sign_off(user, Exemption.objects.all()))
-        items.append(
-            Attention(
-                count,
+                sign_off + "assessment",
+            ),
+            (
+                waiting.contracts_with_exemption_to_confirm,
                 "exemption from the Act is waiting for your confirmation",
                 "exemptions from the Act are waiting for your confirmation",
-                reverse("contracts:contract_list") + "?sign_off=mine",
-            )
-        )
-    if officers:
-        count = capped_count(
-            DeliveryReturn.objects.filter(status="submitted")
-            .exclude(submitted_by=user)
-            .filter(commitment__contract__in=Contract.objects.filter(_bought_by(officers)))
-        )
-        items.append(
-            Attention(
-                count,
+                sign_off + "exemption",
+            ),
+            (
+                waiting.returns_to_verify,
                 "delivery return is waiting to be verified",
                 "delivery returns are waiting to be verified",
-                reverse("contracts:return_list"),
-            )
-        )
-    if suppliers:
-        count = capped_count(
-            # Those they may answer: on current commitments of contracts still taking returns,
-            # as the returns list shows them.
-            DeliveryReturn.objects.filter(
-                status="queried",
-                commitment__in=Commitment.objects.open_for_returns().filter(reported_by(suppliers)),
-            )
-        )
-        items.append(
-            Attention(
-                count,
+                returns("verify"),
+            ),
+            (
+                waiting.answers_to_read,
+                "supplier has answered your query about a return",
+                "suppliers have answered your queries about returns",
+                returns("answered"),
+            ),
+            (
+                waiting.queries_to_answer,
                 "query about a return needs your answer",
                 "queries about returns need your answer",
-                reverse("contracts:return_list"),
-            )
-        )
-    return items
+                returns("answer"),
+            ),
+            (waiting.returns_due, "return is due", "returns are due", returns("due")),
+            (
+                waiting.returns_overdue,
+                "return is overdue: its period has ended",
+                "returns are overdue: their periods have ended",
+                returns("overdue"),
+            ),
+            (
+                waiting.support_to_confirm,
+                "supplier asks your group to confirm the support it received",
+                "suppliers ask your group to confirm the support it received",
+                returns("confirm"),
+            ),
+        ],
+    )

@@ -4,8 +4,8 @@ from django.db.models import Q
 from people.models import Organisation
 from socialvalue.filters import GovFilterSet
 
-from .models import Assessment, Contract, Exemption
-from .signoff import awaiting_sign_off
+from .models import Contract
+from .waiting import SIGN_OFF_QUEUES
 
 
 class ContractFilterSet(GovFilterSet):
@@ -26,7 +26,11 @@ class ContractFilterSet(GovFilterSet):
     )
     sign_off = django_filters.ChoiceFilter(
         label="Sign-off",
-        choices=[("mine", "Waiting for my sign-off")],
+        choices=[
+            ("mine", "Waiting for my sign-off"),
+            ("assessment", "Assessment waiting for my sign-off"),
+            ("exemption", "Exemption waiting for my confirmation"),
+        ],
         empty_label="Any",
         method="filter_sign_off",
     )
@@ -36,12 +40,14 @@ class ContractFilterSet(GovFilterSet):
         fields = ["q", "stage", "s1_compliance", "buyer", "category", "sign_off"]
 
     def filter_sign_off(self, queryset, name, value):
-        """Contracts with a decision waiting that the user may make: the sign-off rule in SQL
-        (`contracts.signoff.awaiting_sign_off`), as the home page counts them."""
+        """Contracts with a decision waiting that the user may make: the sign-off rule in SQL,
+        the queues the home page counts (`contracts.waiting`)."""
         user = self.request.user
-        assessments = awaiting_sign_off(user, Assessment.objects.all()).values("contract_id")
-        exemptions = awaiting_sign_off(user, Exemption.objects.all()).values("contract_id")
-        return queryset.filter(Q(pk__in=assessments) | Q(pk__in=exemptions))
+        queues = SIGN_OFF_QUEUES.values() if value == "mine" else [SIGN_OFF_QUEUES[value]]
+        condition = Q(pk__in=[])
+        for queue in queues:
+            condition |= Q(pk__in=queue(user).values("pk"))
+        return queryset.filter(condition)
 
     def filter_text(self, queryset, name, value):
         return queryset.filter(Q(reference__icontains=value) | Q(title__icontains=value))

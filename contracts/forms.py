@@ -6,6 +6,7 @@ from objectives.models import Measure, Objective
 from people.models import Membership, Organisation
 from places.models import Area
 from socialvalue.forms import GovDateField, GovFormMixin, MoneyField, NumberField
+from socialvalue.numbers import format_money
 
 from .models import Assessment, Contract
 
@@ -136,6 +137,31 @@ class ReasonForm(GovFormMixin, forms.Form):
         self.fields["reason"].label = label
         if required_message:
             self.fields["reason"].error_messages["required"] = required_message
+
+
+class AssessmentSignOffForm(ReasonForm):
+    """Approve a submitted assessment, or send it back with what needs to change: on the
+    sign-off page and on the contract page, posted to the one sign-off view."""
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("approve", "Approve: section 1 has been properly considered"),
+            ("return", "Send it back to the author"),
+        ],
+        error_messages={"required": "Choose whether to approve or send it back"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *args,
+            label="If sending it back: what needs to change?",
+            submit_label="Confirm",
+            **kwargs,
+        )
+        self.fields["reason"].required = False
+        self.order_fields(["decision", "reason"])
 
 
 class ProcurementStartForm(GovFormMixin, forms.Form):
@@ -390,7 +416,7 @@ class ExemptionForm(GovFormMixin, forms.Form):
         labels = dict(Exemption.Ground.choices)
         below = labels[Exemption.Ground.BELOW_THRESHOLD]
         if threshold is not None:
-            below += f": {contract.buyer}'s threshold is £{threshold.value:,.0f}"
+            below += f": {contract.buyer}'s threshold is {format_money(threshold.value, 0)}"
         else:
             below += f" ({contract.buyer} has not recorded one)"
         self.fields["ground"].choices = [

@@ -12,6 +12,8 @@ from people.models import Organisation
 from places.models import Area
 from socialvalue.dates import contract_period_problem
 from socialvalue.forms import GovDateField, GovFormMixin, MoneyField, QuantityField
+from socialvalue.kept_uploads import KeptUploadsMixin
+from socialvalue.numbers import format_money
 from socialvalue.uploads import EvidenceFileField
 
 from . import services
@@ -275,7 +277,7 @@ class RatingForm(GovFormMixin, forms.Form):
 class MeasureChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, measure):
         proxy = (
-            f", £{measure.proxy_value:,.2f} per unit ({measure.proxy_source}, {measure.proxy_year})"
+            f", {format_money(measure.proxy_value)} per unit ({measure.proxy_source}, {measure.proxy_year})"
             if measure.proxy_value is not None
             else ""
         )
@@ -335,8 +337,14 @@ class CommitmentForm(GovFormMixin, forms.Form):
         error_messages={"required": "Choose when it will be delivered"},
     )
 
+    # The second button: save, then a new form with the same where, who and when.
+    ANOTHER = "another"
+
     def __init__(self, *args, contract: Contract, **kwargs):
         super().__init__(*args, **kwargs)
+        self.helper.add_input(
+            Submit(self.ANOTHER, "Save and add another", css_class="govuk-button--secondary")
+        )
         place = contract.place
         self.fields["measure"].queryset = (
             Measure.objects.usable()
@@ -407,7 +415,7 @@ class PeriodChoiceField(forms.ModelChoiceField):
         return str(period)
 
 
-class ReturnForm(QuantityConfirmationMixin, GovFormMixin, forms.Form):
+class ReturnForm(KeptUploadsMixin, QuantityConfirmationMixin, GovFormMixin, forms.Form):
     submit_label = "Submit return"
 
     period = PeriodChoiceField(
@@ -543,7 +551,7 @@ class RejectForm(VersionedForm):
     )
 
 
-class AnswerForm(QuantityConfirmationMixin, VersionedForm):
+class AnswerForm(KeptUploadsMixin, QuantityConfirmationMixin, VersionedForm):
     submit_label = "Send your answer"
     prefix_name = "answer"
 

@@ -24,7 +24,7 @@ from objectives.models import Measure, Objective
 from people.models import Organisation
 from places.models import Area, Place
 from socialvalue.dates import contract_period_problem, validate_plausible_date
-from socialvalue.numbers import QUANTITY_MAX
+from socialvalue.numbers import QUANTITY_MAX, format_money
 from socialvalue.uploads import stored_name
 
 from .querysets import CommitmentQuerySet, ContractQuerySet, DeliveryReturnQuerySet
@@ -1237,7 +1237,7 @@ class ExemptionThreshold(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"£{self.value:,.0f} ({self.reference})"
+        return f"{format_money(self.value, 0)} ({self.reference})"
 
     @classmethod
     def current_for(cls, organisation) -> "ExemptionThreshold | None":
@@ -1366,8 +1366,8 @@ class Exemption(LoadedStatusMixin, models.Model):
                 }
             if contract.estimated_value >= self.threshold.value:
                 return {
-                    "ground": f"The estimated value, £{contract.estimated_value:,.2f}, is not "
-                    f"below {contract.buyer}'s threshold of £{self.threshold.value:,.2f}"
+                    "ground": f"The estimated value, {format_money(contract.estimated_value)}, is not "
+                    f"below {contract.buyer}'s threshold of {format_money(self.threshold.value)}"
                 }
         elif self.ground == self.Ground.CALL_OFF:
             framework = self.framework_contract

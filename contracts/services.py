@@ -1222,17 +1222,27 @@ def _decide(delivery_return, by, status, **fields):
     return delivery_return
 
 
+def return_verify_refusal(delivery_return: DeliveryReturn, by: User) -> str | None:
+    """Why `by` cannot verify the return in its present state, or None. The service asks it
+    under a lock; the page that verifies several at once asks it first, to list them."""
+    r = delivery_return
+    if r.status not in (DeliveryReturn.Status.SUBMITTED, DeliveryReturn.Status.QUERIED):
+        return f"This return is already {r.get_status_display().lower()}"
+    if r.submitted_by_id == by.pk:
+        return "You cannot verify a return you submitted. Ask a colleague"
+    if r.status == DeliveryReturn.Status.QUERIED and not r.answer.strip():
+        return "Wait for the supplier to answer the query before verifying"
+    return None
+
+
 @transaction.atomic
 def return_verify(
     *, delivery_return: DeliveryReturn, by: User, expected_version: int | None = None
 ) -> DeliveryReturn:
     r = _locked_return(delivery_return, expected_version)
-    if r.status not in (DeliveryReturn.Status.SUBMITTED, DeliveryReturn.Status.QUERIED):
-        raise ValidationError(f"This return is already {r.get_status_display().lower()}")
-    if r.submitted_by_id == by.pk:
-        raise ValidationError("You cannot verify a return you submitted. Ask a colleague")
-    if r.status == DeliveryReturn.Status.QUERIED and not r.answer.strip():
-        raise ValidationError("Wait for the supplier to answer the query before verifying")
+    refusal = return_verify_refusal(r, by)
+    if refusal:
+        raise ValidationError(refusal)
     r = _decide(r, by, DeliveryReturn.Status.VERIFIED)
     notices.return_decided(delivery_return=r)
     return r

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from .views import delivery
+from .views import delivery, queues
 
 urlpatterns = [
     path("contracts/<int:pk>/award/", delivery.AwardView.as_view(), name="contract_award"),
@@ -40,6 +40,8 @@ urlpatterns = [
         name="return_create",
     ),
     path("returns/", delivery.ReturnListView.as_view(), name="return_list"),
+    path("returns/waiting/<slug:queue>/", queues.ReturnQueueView.as_view(), name="return_queue"),
+    path("returns/verify/", queues.ReturnBulkVerifyView.as_view(), name="return_bulk_verify"),
     path("returns/<int:pk>/", delivery.ReturnDetailView.as_view(), name="return_detail"),
     path("returns/<int:pk>/verify/", delivery.ReturnVerifyView.as_view(), name="return_verify"),
     path("returns/<int:pk>/query/", delivery.ReturnQueryView.as_view(), name="return_query"),

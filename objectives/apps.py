@@ -13,3 +13,17 @@ class ObjectivesConfig(AppConfig):
         from .area_carry import carry_objective_areas
 
         register_area_references("objectives", carry_objective_areas)
+
+        from socialvalue.search import Source, register_search_source
+
+        from .models import Objective
+
+        register_search_source(
+            Source(
+                name="objectives",
+                label="Objectives",
+                visible_to=lambda user: Objective.objects.visible_to(user),
+                fields=("title", "description"),
+                summary="description",
+            )
+        )

@@ -10,6 +10,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from socialvalue.numbers import format_money
+
 ZERO = Decimal("0")
 
 
@@ -92,6 +94,12 @@ class Achievement:
 def achievement(rows: list[tuple]) -> Achievement:
     """`rows`: (verified, target quantity, unit) per current target."""
     met = bool(rows) and all(verified >= quantity for verified, quantity, _unit in rows)
-    parts = [f"{_n(v)} of {_n(q)} {unit}".strip() for v, q, unit in rows]
+    parts = [
+        # A measure counted in pounds reads as money ("£3,000 of £5,000"), never "3,000 £".
+        f"{format_money(v)} of {format_money(q)}"
+        if unit.strip() == "£"
+        else f"{_n(v)} of {_n(q)} {unit}".strip()
+        for v, q, unit in rows
+    ]
     summary = "verified delivery " + ("; ".join(parts) if parts else "not measured (no targets)")
     return Achievement(met=met, summary=summary)

@@ -55,3 +55,14 @@ def attention_for(user) -> list[Attention]:
     for provider in _providers:
         items.extend(item for item in provider(user) if item.count)
     return items
+
+
+def queue_attention(user, queues) -> list[Attention]:
+    """An `Attention` for each of `queues`, `(queryset_for(user), singular, plural, url)`: the
+    count of the queryset the linked list shows, so the two agree."""
+    if not user.is_authenticated:
+        return []
+    return [
+        Attention(capped_count(queryset_for(user)), singular, plural, url)
+        for queryset_for, singular, plural, url in queues
+    ]

@@ -15,6 +15,8 @@ from django.utils.cache import patch_cache_control
 # "Production serving".
 PUBLIC_VIEWS = frozenset(
     {
+        "home",  # the public landing page; a signed-in person's home is private
+        "search",  # anonymous people find only public records
         "accessibility",
         "privacy",
         "objectives:objective_list",

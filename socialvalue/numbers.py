@@ -43,3 +43,32 @@ def parse_uk_number(text: str, *, money: bool = False) -> Decimal:
     if not UK_NUMBER.fullmatch(text):
         raise NotANumber("format")
     return Decimal(text.replace(",", ""))
+
+
+def format_money(value, places: int | None = None) -> str:
+    """An amount of money as people in the UK write it: "£6,000", "£432,000.50", "-£25". The
+    one format for every amount shown, in pages (the `money` template filter) and in messages.
+
+    `places` None shows pence only when there are some; 0 rounds to whole pounds (totals and
+    thresholds); 2 always shows pence. The sign goes before the "£", never a "£" after the
+    number."""
+    if value is None or value == "":
+        return ""
+    amount = Decimal(str(value))
+    if places is None:
+        places = 0 if amount == amount.to_integral_value() else 2
+    text = f"{abs(amount):,.{places}f}"
+    return f"-£{text}" if amount < 0 and Decimal(text.replace(",", "")) else f"£{text}"
+
+
+def format_quantity(value, unit: str) -> str:
+    """A quantity of a measure with its unit: "12 apprenticeship starts", "1,250.50 hours". A
+    measure counted in pounds ("£", like spend with local SMEs) is money, shown as money
+    ("£5,000", not "5,000 £"). Pence or fractions are shown only when there are some."""
+    if value is None or value == "":
+        return ""
+    if unit.strip() == "£":
+        return format_money(value)
+    amount = Decimal(str(value))
+    places = 0 if amount == amount.to_integral_value() else 2
+    return f"{amount:,.{places}f} {unit}".rstrip()

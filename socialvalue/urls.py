@@ -6,6 +6,7 @@ from . import views
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
     path("healthz", views.HealthView.as_view(), name="healthz"),
+    path("search/", views.SearchView.as_view(), name="search"),
     path(
         "accessibility/",
         views.InformationPageView.as_view(template_name="pages/accessibility.html"),

@@ -42,10 +42,22 @@ class RuleRequiredMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
+@method_decorator(login_not_required, name="dispatch")
 class HomeView(TemplateView):
+    """The site root: a signed-in person's own page (what waits for them, their
+    organisations); for everyone else the public landing page of the place, the same for all
+    and cacheable (`socialvalue.caching.PUBLIC_VIEWS`)."""
+
     template_name = "home.html"
 
+    def get_template_names(self):
+        if not self.request.user.is_authenticated:
+            return ["landing.html"]
+        return super().get_template_names()
+
     def get_context_data(self, **kwargs):
+        if not self.request.user.is_authenticated:
+            return super().get_context_data(**kwargs)
         context = super().get_context_data(**kwargs)
         user = self.request.user
         memberships = list(
@@ -116,3 +128,48 @@ def error_500(request):
 
     template = loader.get_template("errors/500.html")
     return HttpResponseServerError(template.render({}))
+
+
+@method_decorator(login_not_required, name="dispatch")
+class SearchView(TemplateView):
+    """Search objectives, proposals, consultations and contracts, as the person may see them
+    (`socialvalue.search`). Without a type: how many of each match and the best few of each;
+    with one (`?type=`): that type's matches, a page at a time. A fixed number of queries."""
+
+    template_name = "search.html"
+    paginate_by = 20
+    preview = 5
+
+    def get_context_data(self, **kwargs):
+        from django.core.paginator import Paginator
+
+        from socialvalue import search
+
+        context = super().get_context_data(**kwargs)
+        user, params = self.request.user, self.request.GET
+        text = search.cleaned_query(params.get("q", ""))
+        chosen = search.source(params.get("type", ""), user)
+        context.update(query=text, chosen=chosen, sources=search.sources(user))
+        if not text:
+            return context
+        if chosen is not None:
+            paginator = Paginator(search.search(chosen, user, text), self.paginate_by)
+            page = paginator.get_page(params.get("page"))
+            context.update(page_obj=page, results=_summarised(chosen, page.object_list))
+            return context
+        groups = []
+        for source in search.sources(user):
+            found = search.search(source, user, text)
+            count = found.count()
+            results = _summarised(source, found[: self.preview] if count else [])
+            groups.append({"source": source, "count": count, "results": results})
+        context["groups"] = groups
+        return context
+
+
+def _summarised(source, records) -> list:
+    """Each record with `search_summary`, the field its source names (`Source.summary`)."""
+    records = list(records)
+    for record in records:
+        record.search_summary = getattr(record, source.summary, "")
+    return records

@@ -4,6 +4,8 @@ import pytest
 from django.apps import apps
 from django.core.management import CommandError, call_command
 
+from tests.test_everyday_demo import DEMO_PEOPLE
+
 pytestmark = pytest.mark.django_db
 
 
@@ -24,14 +26,7 @@ def test_the_demo_loads_once_and_a_second_run_changes_nothing(settings):
     from contracts.models import Contract, DeliveryReturn
     from people.models import User
 
-    assert set(User.objects.values_list("email", flat=True)) >= {
-        "officer@demo.test",
-        "leader@demo.test",
-        "nhs@demo.test",
-        "vcs@demo.test",
-        "supplier@demo.test",
-        "admin@demo.test",
-    }
+    assert set(User.objects.values_list("email", flat=True)) >= set(DEMO_PEOPLE)
     assert set(Contract.objects.values_list("stage", flat=True)) == set(Contract.Stage.values)
     assert set(DeliveryReturn.objects.values_list("status", flat=True)) == set(
         DeliveryReturn.Status.values

@@ -7,6 +7,7 @@ from objectives.models import Objective, Outcome
 from people.models import Organisation
 from places.models import Area
 from socialvalue.forms import GovFormMixin
+from socialvalue.kept_uploads import KeptUploadsMixin
 from socialvalue.text import FreeTextFormMixin
 from socialvalue.uploads import EvidenceFileField
 
@@ -60,7 +61,7 @@ def _heading(text: str, intro: str = "") -> HTML:
     return HTML(html)
 
 
-class ProposalForm(FreeTextFormMixin, forms.Form):
+class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
     """The whole proposal on one page, in short sections, with two ways to save."""
 
     organisation = forms.ModelChoiceField(
@@ -202,7 +203,12 @@ class ProposalForm(FreeTextFormMixin, forms.Form):
             for s in range(1, Proposal.MAX_LINKS + 1)
             for part in ("title", "url")
         ]
-        files = [f"file_{s}" for s in range(1, self.free_file_slots + 1)]
+        files = [
+            name
+            for s in range(1, self.free_file_slots + 1)
+            for name in (f"file_{s}", f"file_{s}_kept", f"file_{s}_remove")
+            if name in self.fields
+        ]
         file_intro = (
             f"Up to {Proposal.MAX_FILES} files. Only people who can see the proposal can open them."
             if self.free_file_slots
@@ -230,6 +236,10 @@ class ProposalForm(FreeTextFormMixin, forms.Form):
             HTML("</div>"),
         )
         return helper
+
+    def keep_uploads(self) -> None:
+        super().keep_uploads()
+        self.helper = self._helper()  # its layout names the kept files' fields
 
     def clean(self):
         cleaned = super().clean()

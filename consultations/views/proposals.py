@@ -21,6 +21,7 @@ from people.permissions import organisation_ids, place_roles
 from places.models import Place
 from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
+from socialvalue.kept_uploads import KeepUploadsViewMixin
 from socialvalue.rules import allowed
 
 from .. import services
@@ -205,7 +206,7 @@ def _submitting(request) -> bool:
     return request.POST.get("action") == "Submit proposal"
 
 
-class ProposalCreateView(FormView):
+class ProposalCreateView(KeepUploadsViewMixin, FormView):
     template_name = "consultations/proposal_form.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -244,7 +245,7 @@ class ProposalCreateView(FormView):
         return redirect(proposal)
 
 
-class ProposalUpdateView(ProposalMixin, FormView):
+class ProposalUpdateView(KeepUploadsViewMixin, ProposalMixin, FormView):
     template_name = "consultations/proposal_form.html"
     permission_rule = "consultations.change_proposal"
 

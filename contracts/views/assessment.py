@@ -14,7 +14,7 @@ from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 
 from .. import services, signoff
-from ..forms import SECTION_FORMS, ReasonForm
+from ..forms import SECTION_FORMS, AssessmentSignOffForm
 from ..models import Assessment
 from .pipeline import ContractScopedMixin
 
@@ -206,25 +206,7 @@ class AssessmentSignOffView(AssessmentMixin, FormView):
         return FormView.dispatch(self, request, *args, **kwargs)
 
     def get_form(self, form_class=None):
-        form = ReasonForm(
-            **self.get_form_kwargs(),
-            label="If sending it back: what needs to change?",
-            submit_label="Confirm",
-        )
-        form.fields["reason"].required = False
-        from django import forms
-
-        form.fields["decision"] = forms.ChoiceField(
-            label="Your decision",
-            widget=forms.RadioSelect,
-            choices=[
-                ("approve", "Approve: section 1 has been properly considered"),
-                ("return", "Send it back to the author"),
-            ],
-            error_messages={"required": "Choose whether to approve or send it back"},
-        )
-        form.order_fields(["decision", "reason"])
-        return form
+        return AssessmentSignOffForm(**self.get_form_kwargs())
 
     def form_valid(self, form):
         assessment = self.get_assessment()

@@ -31,10 +31,11 @@ from people.two_factor import two_factor_required_view
 from socialvalue.attention import capped_count, counted
 from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
+from socialvalue.kept_uploads import KeepUploadsViewMixin, discard
 from socialvalue.notify import notify
 from socialvalue.rules import allowed
 
-from .. import services
+from .. import services, waiting
 from ..forms_delivery import (
     AnswerForm,
     AwardForm,
@@ -421,6 +422,32 @@ class RatingCreateView(ContractActionMixin, FormView):
 class CommitmentCreateView(ContractActionMixin, FormView):
     template_name = "contracts/commitment_form.html"
 
+    # What "Save and add another" carries to the next form (form field: model column): where,
+    # for what, who and when; the measure and quantity are chosen afresh.
+    CARRIED = {
+        "area": "area_id",
+        "objective": "objective_id",
+        "delivered_by": "delivered_by_id",
+        "start_date": "start_date",
+        "due_date": "due_date",
+        "schedule": "schedule",
+    }
+
+    def get_initial(self):
+        """After "Save and add another" (`?from=<commitment>` of this contract), the saved
+        commitment's area, objective, supplier and dates."""
+        initial = super().get_initial()
+        previous = self.request.GET.get("from", "")
+        if previous.isdigit():
+            saved = (
+                Commitment.objects.filter(contract=self.get_contract(), pk=int(previous))
+                .values(*self.CARRIED.values())
+                .first()
+            )
+            if saved:
+                initial.update({field: saved[column] for field, column in self.CARRIED.items()})
+        return initial
+
     def get_form(self, form_class=None):
         return CommitmentForm(**self.get_form_kwargs(), contract=self.get_contract())
 
@@ -432,6 +459,13 @@ class CommitmentCreateView(ContractActionMixin, FormView):
         except ValidationError as error:
             apply_validation_error(form, error)
             return self.form_invalid(form)
+        if CommitmentForm.ANOTHER in self.request.POST:
+            text = f"Commitment saved: {commitment.measure.name}. Add another"
+            if services.possible_double_counts(commitment):
+                text += ". The one saved may overlap with another commitment: check its page"
+            messages.success(self.request, text)
+            url = reverse("contracts:commitment_create", kwargs={"pk": commitment.contract_id})
+            return redirect(f"{url}?from={commitment.pk}")
         text = "Commitment saved"
         if services.possible_double_counts(commitment):
             text += ". It may overlap with another commitment: check the warning below"
@@ -525,7 +559,7 @@ class CommitmentRecoveryView(CommitmentDetailView):
 # Returns --------------------------------------------------------------------------------------
 
 
-class ReturnCreateView(FormView):
+class ReturnCreateView(KeepUploadsViewMixin, FormView):
     """A supplier contact (or an officer) reports the quantity delivered in one period."""
 
     template_name = "contracts/return_form.html"
@@ -678,6 +712,9 @@ class ReturnActionView(ReturnDetailView):
         if not allowed(request.user, self.permission_rule, self.object):
             raise PermissionDenied
         form = self.form_class(request.POST, request.FILES, delivery_return=self.object)
+        keeps = hasattr(form, "keep_uploads")
+        if keeps:
+            form.upload_owner = request.user
         if form.is_valid():
             try:
                 updated = self.act(form)
@@ -686,9 +723,13 @@ class ReturnActionView(ReturnDetailView):
                     form.ask_to_confirm_quantity(error)
                 apply_validation_error(form, error)
             else:
+                for upload in form.kept_files() if keeps else ():
+                    discard(upload)
                 self.after(updated)
                 messages.success(request, self.success_message)
                 return redirect("contracts:return_detail", pk=updated.pk)
+        if keeps:
+            form.keep_uploads()
         return self.render_to_response(self.get_context_data(bound_form=form))
 
 
@@ -919,11 +960,9 @@ class ReturnListView(ListView):
                 contract__commitments__in=mine,
             )
         )
-        queried = DeliveryReturn.objects.filter(status=Status.QUERIED, commitment__in=mine)
-        to_verify = DeliveryReturn.objects.filter(
-            status=Status.SUBMITTED,
-            commitment__contract__in=Contract.objects.managed_by(user),
-        ).exclude(submitted_by=user)
+        # The queues the home page counts (`contracts.waiting`), headed by the longest waiting.
+        queried = waiting.queries_to_answer(user)
+        to_verify = waiting.returns_to_verify(user)
         context.update(
             rows=rows,
             due_count=due_count,

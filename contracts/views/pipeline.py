@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
@@ -19,6 +20,7 @@ from .. import services
 from ..filters import ContractFilterSet
 from ..forms import (
     AdvanceForm,
+    AssessmentSignOffForm,
     ContractForm,
     ExemptionDecisionForm,
     ExemptionForm,
@@ -111,6 +113,21 @@ class ContractDetailView(DetailView):
             )
         )
 
+    def sign_off_form(self, assessment):
+        """The approve / send back form, for a person who may sign off the submitted
+        assessment (the rule `contracts.approve_assessment`), posted to the sign-off view, so
+        the same rule, service and two-factor step apply. None for everyone else."""
+        if assessment is None or not allowed(
+            self.request.user, "contracts.approve_assessment", assessment
+        ):
+            return None
+        form = AssessmentSignOffForm()
+        form.helper.form_action = reverse(
+            "contracts:assessment_sign_off",
+            kwargs={"pk": assessment.contract_id, "version": assessment.version},
+        )
+        return form
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         contract, user = self.object, self.request.user
@@ -131,11 +148,13 @@ class ContractDetailView(DetailView):
             may_decide_exemption=proposed is not None
             and allowed(user, "contracts.decide_exemption", proposed),
         )
+        current = next((a for a in assessments if a.status in ("draft", "submitted")), None)
+        if current is not None:
+            current.contract = contract  # the sign-off rule reads it: no query
         context.update(
             assessments=assessments,
-            current_assessment=next(
-                (a for a in assessments if a.status in ("draft", "submitted")), None
-            ),
+            current_assessment=current,
+            sign_off_form=self.sign_off_form(current),
             approved=services.approved_assessment(contract) if assessments else None,
             may_manage=may_manage,
             gate_problem=services.procurement_start_gate(contract)

@@ -1,5 +1,6 @@
 from django import template
 
+from socialvalue.numbers import format_money, format_quantity
 from socialvalue.rules import allowed
 
 register = template.Library()
@@ -38,3 +39,17 @@ def page_window(page_obj, around: int = 2) -> list[int | None]:
 def can(context, rule_name: str, obj=None) -> bool:
     """{% can "people.invite_member" organisation as may_invite %}"""
     return allowed(context["request"].user, rule_name, obj)
+
+
+@register.filter
+def money(value, places=None) -> str:
+    """{{ contract.award_value|money }} → "£380,000"; {{ total|money:0 }} rounds to pounds.
+    The one way money is shown (`socialvalue.numbers.format_money`)."""
+    return format_money(value, None if places in (None, "") else int(places))
+
+
+@register.filter
+def quantity(value, unit) -> str:
+    """{{ commitment.quantity|quantity:commitment.measure.unit }} → "12 starts"; a measure
+    counted in "£" shows as money ("£5,000"). (`socialvalue.numbers.format_quantity`)"""
+    return format_quantity(value, str(unit or ""))

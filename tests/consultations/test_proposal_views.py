@@ -330,3 +330,23 @@ def test_detail_query_count_does_not_grow(client, people, make_proposal):
         services.proposal_note(proposal=proposal, by=people["officer"], note=f"Note {n}")
     Support.objects.create(proposal=proposal, user=people["supplier"])
     assert _count(client, proposal.get_absolute_url()) == few
+
+
+def test_an_attachment_is_kept_when_the_proposal_is_refused(
+    client, people, vcs_group, neighbourhoods
+):
+    """Issue 17: files had to be attached again after a form error."""
+    import re
+
+    client.force_login(people["proposer"])
+    url = reverse("consultations:proposal_create")
+    upload = SimpleUploadedFile("survey.pdf", PDF, content_type="application/pdf")
+    refused = client.post(
+        url, _form(neighbourhoods, organisation=vcs_group.pk, title="", file_1=upload)
+    )
+    html = refused.content.decode()
+    assert refused.status_code == 200 and "Kept from your last attempt: survey.pdf" in html
+    token = re.search(r'name="file_1_kept" value="([^"]+)"', html).group(1)
+    client.post(url, _form(neighbourhoods, organisation=vcs_group.pk, file_1_kept=token))
+    record = ProposalFile.objects.get()
+    assert record.original_name == "survey.pdf"

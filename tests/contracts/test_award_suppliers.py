@@ -218,7 +218,7 @@ def test_the_contract_page_lists_every_supplier_and_the_recorded_share(client, f
     assert "Suppliers (3)" in page
     for name in ("Framework A Ltd", "Framework B Ltd", "Framework C Ltd"):
         assert name in page
-    assert "Its share of the award: £100,000.00" in page
+    assert "Its share of the award: £100,000" in page
     assert "The award value is the whole award" in page
 
 

@@ -328,7 +328,7 @@ def test_an_officer_adds_a_commitment_and_sees_its_derived_value(client, world):
     )
     assert commitment.proxy_value == Decimal("1250.50")
     page = client.get(response["Location"]).content.decode()
-    assert "£15,006.00 estimate, for 12 apprenticeship starts" in page
+    assert "£15,006 estimate, for 12 apprenticeship starts" in page
     assert "Testborough proxy values, 2025" in page
 
 
@@ -393,9 +393,9 @@ def test_the_delivery_partial_puts_counts_beside_every_pound(world):
     row = context["delivery"]["rows"][0]
     assert (row["verified"], row["claimed"]) == (4, 1)
     html = render_to_string(context["delivery_template"], context)
-    assert '12 apprenticeship starts<br><span class="govuk-body-s">£15,006.00 estimate' in html
+    assert '12 apprenticeship starts<br><span class="govuk-body-s">£15,006 estimate' in html
     assert "Requires improvement" in html
-    assert "Acme Ltd" in html and "£380,000.00" in html
+    assert "Acme Ltd" in html and "£380,000" in html
     assert "Make a return" in html
 
 

@@ -120,7 +120,9 @@ def test_sign_out_signs_out(client, officer):
     assert response.status_code == 302
     assert response["Location"] == SIGN_IN
     assert _signed_in_user_id(client) is None
-    assert client.get("/").status_code == 302
+    assert client.get("/returns/").status_code == 302
+    # The site root is now the public landing page, not the person's home.
+    assert "landing.html" in [t.name for t in client.get("/").templates]
 
 
 # Password reset -----------------------------------------------------------------------------
@@ -284,7 +286,7 @@ def test_password_reset_requests_do_not_lock_anyone_out_of_signing_in(client, of
 # Login required by default ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/", "/organisations/", "/places/", "AREA"])
+@pytest.mark.parametrize("path", ["/returns/", "/organisations/", "/places/", "AREA"])
 def test_anonymous_requests_go_to_sign_in(client, place, path):
     if path == "AREA":
         path = f"/areas/{AreaFactory(place=place).pk}/"

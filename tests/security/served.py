@@ -168,6 +168,7 @@ KWARGS = {
     "contracts:return_create": lambda w: {"pk": w.commitment.pk},
     "contracts:return_detail": lambda w: {"pk": w.delivery_return.pk},
     "contracts:return_verify": lambda w: {"pk": w.delivery_return.pk},
+    "contracts:return_queue": lambda w: {"queue": "verify"},
     "contracts:return_query": lambda w: {"pk": w.delivery_return.pk},
     "contracts:return_reject": lambda w: {"pk": w.delivery_return.pk},
     "contracts:return_answer": lambda w: {"pk": w.delivery_return.pk},

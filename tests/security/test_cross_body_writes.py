@@ -32,7 +32,14 @@ from django.test import RequestFactory
 from django.urls import reverse
 
 from contracts.forms_ocds import choice_name
-from contracts.models import AwardSupplier, BuyerAlias, Commitment, Contract, OcdsImport
+from contracts.models import (
+    AwardSupplier,
+    BuyerAlias,
+    Commitment,
+    Contract,
+    DeliveryReturn,
+    OcdsImport,
+)
 from objectives.models import Framework, Measure, Outcome, Theme
 from people.models import Membership, Organisation
 from places.models import Area, Boundary, LsoaFigure, Place
@@ -66,6 +73,7 @@ def snapshot(world) -> dict:
         "contracts": _rows(contracts),
         "award suppliers": _rows(AwardSupplier.objects.filter(contract__in=contracts)),
         "commitments": _rows(Commitment.objects.filter(contract__in=contracts)),
+        "returns": _rows(DeliveryReturn.objects.filter(commitment__contract__in=contracts)),
         "bodies": _rows(Organisation.objects.filter(place=place)),
         "aliases": _rows(BuyerAlias.objects.filter(organisation=council)),
         "places": _rows(Place.objects.filter(pk=place.pk)),
@@ -125,6 +133,26 @@ def aimed_at_b(world) -> bytes:
 
 
 # The checks, one per path ----------------------------------------------------------------------
+
+
+def _bulk_verify(client, returns) -> None:
+    """Tick `returns` in the queue, then confirm, with each one's version as the page sends."""
+    url = reverse("contracts:return_bulk_verify")
+    ids = [r.pk for r in returns]
+    client.post(url, {"returns": ids})
+    client.post(
+        url, {"returns": ids, "confirmed": "1", **{f"version-{r.pk}": r.version for r in returns}}
+    )
+
+
+def bulk_verify_page(world, client, tmp_path, nhs_officer):
+    """Verifying the council's returns several at a time, from another body of the same place
+    and from a council of another place, alone and mixed with returns of their own."""
+    council_returns = list(DeliveryReturn.objects.filter(commitment__contract__buyer=world.council))
+    assert council_returns, "the world must have a council return to aim at"
+    for person in (nhs_officer, world.users["other_org_officer"]):
+        client.force_login(person)
+        _bulk_verify(client, council_returns)
 
 
 def ocds_command(world, client, tmp_path, nhs_officer):
@@ -327,6 +355,8 @@ PATHS = {
     ("url", "consultations:proposal_update"): NotBulk(ATTACHMENT),
     # The names a body publishes under decide which body an import writes for.
     ("url", "contracts:buyer_aliases"): buyer_aliases_page,
+    # Verifying several returns with one confirmation.
+    ("url", "contracts:return_bulk_verify"): bulk_verify_page,
 }
 
 
@@ -446,6 +476,16 @@ def test_the_checks_are_not_vacuous(world, client, tmp_path):
     review = reverse("contracts:ocds_review", kwargs={"pk": staged.pk})
     client.post(review, {"revision": 0, "action": "import"})
     assert snapshot(world)["contracts"] != before["contracts"]
+
+
+def test_the_bulk_verification_check_is_not_vacuous(world, client, tmp_path):
+    """The council's own officer, through the same path, does verify the council's returns."""
+    before = snapshot(world)
+    client.force_login(world.users["officer"])
+    _bulk_verify(
+        client, list(DeliveryReturn.objects.filter(commitment__contract__buyer=world.council))
+    )
+    assert snapshot(world)["returns"] != before["returns"]
 
 
 @pytest.mark.parametrize("role", ["officer", "org_admin", "leader", "other_org_officer"])

@@ -110,6 +110,8 @@ def _protected(world):
             200,
         ),
         ("verify a return", "post", reverse("contracts:return_verify", args=[r]), "officer", 200),
+        # Nothing ticked: back to the queue (302).
+        ("verify several returns", "post", reverse("contracts:return_bulk_verify"), "officer", 302),
         ("reject a return", "post", reverse("contracts:return_reject", args=[r]), "officer", 200),
         ("query a return", "post", reverse("contracts:return_query", args=[r]), "officer", 200),
         (
@@ -198,6 +200,7 @@ def _protected(world):
 PROTECTED_NAMES = [
     "sign off an assessment",
     "verify a return",
+    "verify several returns",
     "reject a return",
     "query a return",
     "confirm or decline an exemption",

@@ -85,8 +85,9 @@ MANAGE_FRAMEWORKS_ANYWHERE = row(
 
 EXPECTED = {
     # Public pages and the health check.
-    "home": SIGNED_IN,
+    "home": ANYONE,  # the public landing page, or the person's own home
     "healthz": ANYONE,
+    "search": ANYONE,  # finds only what each person may see (tests/security/test_search.py)
     "accessibility": ANYONE,
     "privacy": ANYONE,
     # Signing in and out, registering, resetting a password, accepting an invitation.
@@ -266,6 +267,9 @@ EXPECTED = {
     ),
     "contracts:return_detail": AWARDED_VIEW,
     "contracts:return_verify": row(405, anonymous=LOGIN),
+    # Each queue lists only the person's own work: empty, never refused, to anyone signed in.
+    "contracts:return_queue": SIGNED_IN,
+    "contracts:return_bulk_verify": row(405, anonymous=LOGIN),
     "contracts:return_query": row(405, anonymous=LOGIN),
     "contracts:return_reject": row(405, anonymous=LOGIN),
     "contracts:return_answer": row(405, anonymous=LOGIN),
@@ -358,6 +362,9 @@ POST_EXPECTED = {
         vcs_member=404,
         other_org_officer=404,
     ),
+    # Nothing ticked: back to the queue, whoever asks; what is ticked is checked return by
+    # return (tests/security/test_cross_body_writes.py).
+    "contracts:return_bulk_verify": row(to("/returns/waiting/verify/"), anonymous=LOGIN),
     "contracts:return_verify": row(
         403,
         anonymous=LOGIN,

@@ -1,7 +1,7 @@
 """The leaders' dashboard, the public transparency page and the open data downloads."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -16,11 +16,15 @@ from django.views.generic import TemplateView
 from people.models import Membership
 from people.permissions import place_ids
 from places.models import Place
+from places.need_figures import DEFINITIONS as NEED_DEFINITIONS
+from places.need_figures import area_rates, delivery_against_need
+from places.selectors import need_by_area, need_sources
 from socialvalue.csv import csv_lines
 from socialvalue.views import RuleRequiredMixin
 
 from . import cache as figure_cache
 from . import figures, ocds, opendata, tables
+from .delivery_map import delivery_map
 from .filters import describe, scope_from
 from .forms import DashboardFilterForm
 
@@ -236,6 +240,7 @@ class FiguresMixin:
         query.pop("format", None)
         query.pop("table", None)
         return {
+            **self.need_context(place, data),
             "figures_updating": not up_to_date,
             "place": place,
             "form": form,
@@ -246,6 +251,39 @@ class FiguresMixin:
             **data,
             "tables": built,
             "csv_query": query.urlencode(),
+        }
+
+    def need_context(self, place: Place, data) -> dict:
+        """The per-area figures (`figures.by_area`, as the tables) beside population and
+        deprivation: the map, delivery against need, and the first screen's largest gaps."""
+        sources = need_sources(place)
+        needs = need_by_area(place, sources=sources)
+        areas = data["areas"]
+        rates = area_rates(areas, needs)
+        the_map = delivery_map(
+            map_id="delivery-map",
+            title="Verified social value per 1,000 residents, by neighbourhood",
+            rows=areas,
+            needs=needs,
+            sources=sources.citations,
+        )
+        # Largest gaps against need: the most deprived areas getting least per resident.
+        placed = [
+            (rates[r["area_id"]], r)
+            for r in areas
+            if not r["wider"]
+            and rates[r["area_id"]].per_thousand is not None
+            and rates[r["area_id"]].decile is not None
+        ]
+        placed.sort(key=lambda pair: (pair[0].decile, pair[0].per_thousand, pair[1]["name"]))
+        return {
+            "delivery_map": the_map,
+            "first_screen_map": replace(the_map, map_id="first-screen-map", table_href="#areas"),
+            "against_need": delivery_against_need(areas, needs),
+            "need_definitions": NEED_DEFINITIONS,
+            "need_citations": sources.citations,
+            "targets_behind": [t for t in data["targets"] if not t["on_track"]][:3],
+            "need_gaps": [dict(row, rate=rate) for rate, row in placed if rate.decile <= 2][:3],
         }
 
     def download(self, place: Place, places, prefix: str) -> HttpResponse:

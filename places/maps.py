@@ -86,6 +86,7 @@ class Choropleth:
     sources: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     no_value_label: str = "No figure"
+    table_href: str = ""  # a compact copy: no table, a link to the full map's table instead
 
     @property
     def missing(self) -> list[MapArea]:

@@ -9,11 +9,11 @@ from playwright.sync_api import expect
 from places.models import Area
 
 
-def shoot(page, name):
+def shoot(page, name, full_page=True):
     folder = os.environ.get("SOCIALVALUE_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{folder}/{name}.png", full_page=True)
+        page.screenshot(path=f"{folder}/{name}.png", full_page=full_page)
 
 
 def test_area_map_is_accessible_and_keyboard_usable(page, live_server, demo, sign_in, axe_check):

@@ -129,7 +129,7 @@ EXPECTED = {
     # Places and areas.
     "places:place_list": SIGNED_IN,
     "places:place_detail": SIGNED_IN,
-    "places:area_detail": SIGNED_IN,
+    "places:area_detail": ANYONE,  # the neighbourhood page: public parts public
     "places:area_create": KEEP_PLACE,
     "places:area_update": KEEP_PLACE,
     "places:area_archive": KEEP_PLACE,

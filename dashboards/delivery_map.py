@@ -19,7 +19,7 @@ def _areas(rows) -> dict[int, Area]:
     return Area.objects.select_related("place").in_bulk(ids)
 
 
-def _cells(rate) -> tuple[str, ...]:
+def _cells(rate, percent) -> tuple[str, ...]:
     need = rate.need
     decile = "No figure" if rate.decile is None else str(rate.decile)
     population = f"{rate.population:,}" if rate.population is not None else "Not known"
@@ -28,6 +28,7 @@ def _cells(rate) -> tuple[str, ...]:
         _money(rate.verified_value),
         f"{rate.commitments:,}",
         f"{rate.at_risk:,}",
+        "Nothing due yet" if percent is None else f"{percent}%",
         decile if need else "No figure",
     )
 
@@ -37,6 +38,7 @@ HEADINGS = (
     "Verified £ (estimate)",
     "Commitments",
     "Behind or at risk",
+    "Delivered against due",
     "Deprivation decile",
 )
 
@@ -46,6 +48,7 @@ def delivery_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, 
     the areas with some; the table beside it has population, £, commitments, those behind and
     the deprivation decile."""
     rates = area_rates(rows, needs)
+    percents = {r["area_id"]: r["percent"] for r in rows}
     areas = _areas(rows)
     breaks = rate_breaks(rates[pk].per_thousand for pk in areas)
     edges = [None, *breaks]  # band k runs from edges[k] to edges[k + 1]
@@ -75,11 +78,20 @@ def delivery_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, 
             step = rate_step(value, breaks)
             band = nothing if step is None else by_step[step]
             text = f"{_money(value)} verified per 1,000 residents"
-            label = _money(value) if step is not None else ""
+            label = _money(value) if step is not None else ""  # no "£0" crowding the map
         text += f"; {rate.at_risk} commitment{'s' if rate.at_risk != 1 else ''} behind or at risk"
         if rate.decile is not None:
             text += f"; deprivation decile {rate.decile}"
-        items.append(MapArea(area, value_text=text, label=label, band=band, cells=_cells(rate)))
+        items.append(
+            MapArea(
+                area,
+                value_text=text,
+                label=label,
+                band=band,
+                cells=_cells(rate, percents.get(pk)),
+                table_text=_money(value) if value is not None else "",
+            )
+        )
     items.sort(key=lambda item: item.area.name)
     return choropleth(
         map_id=map_id,

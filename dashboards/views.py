@@ -236,9 +236,11 @@ class FiguresMixin:
         builders = _table_builders(self.public)
         built = {name: build(data) for name, build in builders.items()}
         link_contract_rows(built, data, self.request.user)
+        tables.sort_tables(built, self.request.GET)
         query = self.request.GET.copy()
         query.pop("format", None)
         query.pop("table", None)
+        query.pop("sort", None)
         return {
             **self.need_context(place, data),
             "figures_updating": not up_to_date,

@@ -54,6 +54,7 @@ class MapArea:
     band: Band | None = None
     cells: tuple[str, ...] = ()  # further table cells, under `extra_headings`
     href: str = ""
+    table_text: str = ""  # the value in the table when it differs from the map's label
 
     @property
     def name(self) -> str:

@@ -50,7 +50,7 @@ def test_tables_sort_server_side_with_empty_cells_last():
     sort_tables({"areas": table}, QueryDict("place=x&sort=areas:5:desc"))
 
     assert [row[1][0] for row, _link in table.rows_with_links] == ["High", "Low", "Empty"]
-    column, href, state = table.headings[5]
+    _column, href, state = table.headings[5]
     assert state == "descending"
     assert href == "?place=x&sort=areas%3A5%3Aasc#table-areas"  # the next click: ascending
     assert table.headings[1][2] == "none"

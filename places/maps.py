@@ -221,8 +221,10 @@ def deprivation_map(
     outline: Area | None = None,
     sources: NeedSources | None = None,
     needs: dict[int, Need] | None = None,
+    href_for=None,
 ) -> Choropleth:
-    """Areas coloured by their (population-weighted) deprivation decile, with population."""
+    """Areas coloured by their (population-weighted) deprivation decile, with population.
+    `href_for(area)`, if given, is where each area links (the area's page otherwise)."""
     sources = sources or need_sources(place)
     needs = needs if needs is not None else need_by_area(place, sources=sources)
     items = []
@@ -237,6 +239,7 @@ def deprivation_map(
                 label=decile,
                 band=deprivation_band(need),
                 cells=(population,),
+                href=href_for(area) if href_for else "",
             )
         )
     notes = []

@@ -1,4 +1,4 @@
-"""WCAG 1.4.10 (reflow), the family test: every page the application serves, opened by a
+"""WCAG 1.4.10 (reflow) and unique ids (4.1.1's parsing), the family test: every page the application serves, opened by a
 superuser at 320 CSS pixels wide on the security tests' seeded world, must not scroll
 sideways. Wide tables scroll inside their own labelled, focusable region instead.
 
@@ -42,11 +42,20 @@ def test_every_page_reflows_at_320_pixels(page, live_server, world):  # noqa: F8
         ]
     )
     page.set_viewport_size({"width": WIDTH, "height": 900})
-    wide = {}
+    wide, duplicated = {}, {}
     for path in pages:
         page.goto(f"{live_server.url}{path}")
         width = page.evaluate("() => document.documentElement.scrollWidth")
         if width > WIDTH:
             wide[path] = width
             shoot(page, "wide" + path.replace("/", "-"))
+        # One page, one id (the proposal form's two buttons once shared `submit-id-action`).
+        ids = page.evaluate(
+            "() => { const seen = {}; document.querySelectorAll('[id]').forEach("
+            "e => { seen[e.id] = (seen[e.id] || 0) + 1; });"
+            " return Object.keys(seen).filter(k => seen[k] > 1); }"
+        )
+        if ids:
+            duplicated[path] = ids
     assert not wide, f"pages wider than {WIDTH} px: {wide}"
+    assert not duplicated, f"ids used more than once: {duplicated}"

@@ -338,6 +338,30 @@ class DashboardView(RuleRequiredMixin, FiguresMixin, TemplateView):
         return self.render_or_download(place, self.places(), f"dashboard-{place.slug}")
 
 
+class DashboardSummaryPdfView(DashboardView):
+    """/dashboard/summary.pdf: the printable summary (at most four A4 pages) for the same
+    filters, rendered from the page's templates (dashboards/pdf.py)."""
+
+    template_name = "dashboards/summary_pdf.html"
+
+    def get(self, request, *args, **kwargs):
+        from django.template.loader import render_to_string
+
+        from .pdf import render_pdf
+
+        place = self.get_permission_object()
+        context = self.get_context_data()
+        context.update(self.build(place, self.places()))
+        html = render_to_string(self.template_name, context, request=request)
+        pdf, _pages = render_pdf(html)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = (
+            f'attachment; filename="social-value-summary-{place.slug}-{stamp}.pdf"'
+        )
+        return response
+
+
 @method_decorator(login_not_required, name="dispatch")
 class TransparencyIndexView(TemplateView):
     """/transparency/: the place's page, or a choice of places when there are several."""

@@ -31,6 +31,14 @@ LABEL_SHARE = 0.09  # an area gets a value label if its smaller side is this sha
 MARGIN = 0.02
 
 
+# The fills of static/src/_maps.scss ($app-map-fills, $app-map-none), repeated as SVG
+# presentation attributes for renderers without the page's CSS (WeasyPrint's PDF): the
+# stylesheet wins in a browser. tests/places/test_maps.py holds the two lists equal.
+FILLS = {1: "#8a7cc0", 2: "#a79ed1", 3: "#c4bce2", 4: "#dcd6ef", 5: "#f4f2fa"}
+NO_FILL = "#ffffff"
+EDGE = "#505a5f"
+
+
 @dataclass(frozen=True)
 class Band:
     """One step of a map's colour scale. `number` 1 is the darkest colour."""
@@ -41,6 +49,10 @@ class Band:
     @property
     def css(self) -> str:
         return f"app-map__fill--{self.number}"
+
+    @property
+    def fill(self) -> str:
+        return FILLS[self.number]
 
 
 @dataclass(frozen=True)
@@ -88,6 +100,8 @@ class Choropleth:
     notes: list[str] = field(default_factory=list)
     no_value_label: str = "No figure"
     table_href: str = ""  # a compact copy: no table, a link to the full map's table instead
+    no_fill: str = NO_FILL
+    edge: str = EDGE
 
     @property
     def missing(self) -> list[MapArea]:

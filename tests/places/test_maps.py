@@ -148,3 +148,17 @@ def test_welsh_names_are_shown_beside_the_english_or_first_in_welsh(db):
         place=place, kind="ward", name="Glan yr Afon", name_welsh="Glan yr Afon"
     )
     assert bilingual_name(same) == "Glan yr Afon"
+
+
+def test_svg_fills_repeat_the_stylesheet_colours():
+    """The presentation attributes (for the PDF) and the stylesheet (for the browser) agree."""
+    import re
+    from pathlib import Path
+
+    from places.maps import EDGE, FILLS, NO_FILL
+
+    scss = (Path(__file__).parents[2] / "static/src/_maps.scss").read_text()
+    fills = re.search(r"\$app-map-fills: \((.*?)\);", scss, re.S).group(1)
+    assert {int(n): c for n, c in re.findall(r"(\d): (#[0-9a-f]{6})", fills)} == FILLS
+    assert f"$app-map-none: {NO_FILL};" in scss
+    assert f"$app-map-edge: {EDGE};" in scss

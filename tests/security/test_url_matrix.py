@@ -303,6 +303,9 @@ EXPECTED = {
     "dashboards:dashboard": row(
         200, anonymous=LOGIN, org_admin=403, resident=403, vcs_member=403, supplier_contact=403
     ),
+    "dashboards:dashboard_pdf": row(
+        200, anonymous=LOGIN, org_admin=403, resident=403, vcs_member=403, supplier_contact=403
+    ),
     "dashboards:transparency_index": ANYONE,
     "dashboards:transparency": ANYONE,
     "dashboards:commitments_csv": ANYONE,

@@ -58,7 +58,7 @@ def test_maps_fit_at_1280_and_320_pixels(page, live_server, demo, sign_in, axe_c
         page.set_viewport_size({"width": width, "height": 900})
         for name, path in pages.items():
             page.goto(f"{live_server.url}{path}")
-            expect(page.locator("figure.app-map svg")).to_be_visible()
+            expect(page.locator("figure.app-map svg").first).to_be_visible()
             assert page.evaluate("document.documentElement.scrollWidth") <= width, (name, width)
             shoot(page, f"map-{name}-{width}")
             axe_check(page)

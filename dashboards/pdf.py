@@ -17,9 +17,13 @@ from django.contrib.staticfiles import finders
 
 MAX_PAGES = 4
 
-# WeasyPrint reports each GOV.UK Frontend rule it does not know (box-shadow variables,
-# @supports) as a warning: expected, and noise in the logs.
-logging.getLogger("weasyprint").setLevel(logging.ERROR)
+
+def _quiet() -> None:
+    """WeasyPrint reports each GOV.UK Frontend rule it does not know (box-shadow variables,
+    @supports, SVG properties) and each link to a part of the page the summary leaves out
+    ("No anchor"): expected, and noise in the logs."""
+    for name in ("weasyprint", "weasyprint.progress"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
 # For paper: A4 with narrow margins, links as plain underlined text (WeasyPrint cannot compute
 # GOV.UK Frontend's calc()-based underline thickness), nothing interactive.
@@ -63,6 +67,7 @@ def render_pdf(html: str) -> tuple[bytes, int]:
     """The PDF of `html` and its number of pages."""
     from weasyprint import CSS, HTML
 
+    _quiet()
     stylesheets = [
         CSS(filename=finders.find("css/app.css"), url_fetcher=_static_only),
         CSS(string=PAPER),

@@ -25,6 +25,7 @@ def _quiet() -> None:
     for name in ("weasyprint", "weasyprint.progress"):
         logging.getLogger(name).setLevel(logging.CRITICAL)
 
+
 # For paper: A4 with narrow margins, links as plain underlined text (WeasyPrint cannot compute
 # GOV.UK Frontend's calc()-based underline thickness), nothing interactive.
 PAPER = """

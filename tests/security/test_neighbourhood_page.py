@@ -64,3 +64,20 @@ def test_the_place_officers_see_the_dashboard_scope(world):
     html = _page(world, "leader")
     assert "A draft objective" in html  # leaders of the place see drafts (as the register)
     assert BEHIND in html
+
+
+def test_the_page_and_the_dashboard_filtered_to_the_area_show_the_same_figures(world):
+    """One truth per figure: both read `figures.by_area` on the same scope."""
+    client = Client()
+    client.force_login(world.users["leader"])
+    page = client.get(world.ward.get_absolute_url()).context
+    dashboard = client.get(f"/dashboard/?place={world.place.slug}&area={world.ward.pk}").context
+
+    def figures(rows):
+        return [
+            (r["area_id"], r["commitments"], r["at_risk"], r["percent"], r["verified_value"])
+            for r in rows
+        ]
+
+    assert page["delivery_rows"], "the ward has a row to compare"
+    assert figures(page["delivery_rows"]) == figures(dashboard["areas"])

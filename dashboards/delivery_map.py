@@ -103,3 +103,44 @@ def delivery_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, 
         sources=list(sources),
         notes=[DEFINITIONS["per_thousand"]],
     )
+
+
+AT_RISK_BANDS = [Band(1, "5 or more"), Band(2, "2 to 4"), Band(3, "1")]
+NONE_AT_RISK = Band(5, "None")
+
+
+def at_risk_band(count: int) -> Band:
+    if count >= 5:
+        return AT_RISK_BANDS[0]
+    if count >= 2:
+        return AT_RISK_BANDS[1]
+    return AT_RISK_BANDS[2] if count == 1 else NONE_AT_RISK
+
+
+def at_risk_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, Need]):
+    """Neighbourhoods shaded by how many current commitments there are behind or at risk
+    (darkest: most), with the same table as the delivery map."""
+    rates = area_rates(rows, needs)
+    percents = {r["area_id"]: r["percent"] for r in rows}
+    items = []
+    for pk, area in _areas(rows).items():
+        rate = rates[pk]
+        items.append(
+            MapArea(
+                area,
+                value_text=f"{rate.at_risk} of {rate.commitments} commitments behind or at risk",
+                label=str(rate.at_risk) if rate.at_risk else "",
+                table_text=str(rate.at_risk),
+                band=at_risk_band(rate.at_risk),
+                cells=_cells(rate, percents.get(pk)),
+            )
+        )
+    items.sort(key=lambda item: item.area.name)
+    return choropleth(
+        map_id=map_id,
+        title=title,
+        areas=items,
+        bands=[*AT_RISK_BANDS, NONE_AT_RISK],
+        value_heading="Commitments behind or at risk",
+        extra_headings=HEADINGS,
+    )

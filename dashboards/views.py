@@ -24,7 +24,7 @@ from socialvalue.views import RuleRequiredMixin
 
 from . import cache as figure_cache
 from . import figures, ocds, opendata, tables
-from .delivery_map import delivery_map
+from .delivery_map import at_risk_map, delivery_map
 from .filters import describe, scope_from
 from .forms import DashboardFilterForm
 
@@ -279,6 +279,14 @@ class FiguresMixin:
         ]
         placed.sort(key=lambda pair: (pair[0].decile, pair[0].per_thousand, pair[1]["name"]))
         return {
+            "at_risk_map": None
+            if self.public
+            else at_risk_map(
+                map_id="at-risk-map",
+                title="Commitments behind or at risk, by neighbourhood",
+                rows=areas,
+                needs=needs,
+            ),
             "delivery_map": the_map,
             "first_screen_map": replace(the_map, map_id="first-screen-map", table_href="#areas"),
             "against_need": delivery_against_need(areas, needs),

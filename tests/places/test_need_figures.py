@@ -96,3 +96,16 @@ def test_rate_bands_from_quantiles():
     assert rate_step(None, breaks) is None
     assert rate_breaks([Decimal(5), Decimal(5)]) == []  # one value: one band
     assert rate_breaks([]) == []
+
+
+def test_at_risk_map_bands():
+    from dashboards.delivery_map import at_risk_band
+
+    assert [at_risk_band(n).label for n in (0, 1, 2, 4, 5, 40)] == [
+        "None",
+        "1",
+        "2 to 4",
+        "2 to 4",
+        "5 or more",
+        "5 or more",
+    ]

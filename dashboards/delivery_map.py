@@ -4,7 +4,7 @@ delivery per 1,000 residents and commitments behind or at risk. The arithmetic i
 
 from __future__ import annotations
 
-from places.maps import Band, MapArea, choropleth
+from places.maps import Band, MapArea, choropleth, count_band
 from places.models import Area
 from places.need_figures import DEFINITIONS, area_rates, rate_breaks, rate_step
 from places.selectors import Need
@@ -110,11 +110,8 @@ NONE_AT_RISK = Band(5, "None")
 
 
 def at_risk_band(count: int) -> Band:
-    if count >= 5:
-        return AT_RISK_BANDS[0]
-    if count >= 2:
-        return AT_RISK_BANDS[1]
-    return AT_RISK_BANDS[2] if count == 1 else NONE_AT_RISK
+    steps = list(zip((5, 2, 1), AT_RISK_BANDS, strict=True))
+    return count_band(count, steps, NONE_AT_RISK)
 
 
 def at_risk_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, Need]):

@@ -3,7 +3,7 @@ of the place — naming it, an area inside it, or an area containing it."""
 
 from __future__ import annotations
 
-from places.maps import Band, MapArea, choropleth, map_areas_for_place
+from places.maps import Band, MapArea, choropleth, count_band, map_areas_for_place
 from places.models import Area, Place
 
 BANDS = [Band(1, "4 or more objectives"), Band(2, "2 or 3"), Band(3, "1")]
@@ -11,13 +11,7 @@ NONE = Band(5, "None")
 
 
 def _band(count: int) -> Band:
-    if count >= 4:
-        return BANDS[0]
-    if count >= 2:
-        return BANDS[1]
-    if count == 1:
-        return BANDS[2]
-    return NONE
+    return count_band(count, list(zip((4, 2, 1), BANDS, strict=True)), NONE)
 
 
 def count_by_area(areas: list[Area], links: list[tuple[int, str]]) -> dict[int, int]:

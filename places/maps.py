@@ -55,6 +55,15 @@ class Band:
         return FILLS[self.number]
 
 
+def count_band(count: int, steps: list[tuple[int, Band]], none: Band) -> Band:
+    """A count's band: the first of `steps` (minimum, band), highest minimum first, whose
+    minimum it reaches; `none` below them all."""
+    for minimum, band in steps:
+        if count >= minimum:
+            return band
+    return none
+
+
 @dataclass(frozen=True)
 class MapArea:
     """An area to show, with its value as words (for names and the table) and as a short label

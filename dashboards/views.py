@@ -277,7 +277,8 @@ class FiguresMixin:
             and rates[r["area_id"]].per_thousand is not None
             and rates[r["area_id"]].decile is not None
         ]
-        placed.sort(key=lambda pair: (pair[0].decile, pair[0].per_thousand, pair[1]["name"]))
+        # Among the most deprived (deciles 1 and 2): the least per 1,000 residents first.
+        placed.sort(key=lambda pair: (pair[0].per_thousand, pair[0].decile, pair[1]["name"]))
         return {
             "at_risk_map": None
             if self.public

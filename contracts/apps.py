@@ -9,9 +9,9 @@ class ContractsConfig(AppConfig):
         # Verified delivery feeds objectives' progress; objectives do not import contracts.
         from objectives.progress import register_delivery_source
 
-        from .progress import verified_delivery_by_target
+        from .ledger import by_target
 
-        register_delivery_source(verified_delivery_by_target)
+        register_delivery_source(by_target)
 
         from socialvalue.attention import register_attention_provider
 

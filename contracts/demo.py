@@ -318,7 +318,7 @@ def _commitments_and_returns(
             rating="approaching",
             explanation="Apprenticeships behind plan; recovery agreed.",
         )
-    periods = list(contract.periods.filter(start__lte=_ago(0)).order_by("start"))
+    periods = list(contract.periods.filter(end__lt=_ago(0)).order_by("start"))
     states = ["verified", "verified", "queried", "submitted", "rejected"]
     for index, period in enumerate(periods[:4]):
         for c_index, commitment in enumerate(commitments):

@@ -14,6 +14,7 @@ from socialvalue.dates import contract_period_problem
 from socialvalue.forms import GovDateField, GovFormMixin, MoneyField, QuantityField
 from socialvalue.uploads import EvidenceFileField
 
+from . import services
 from .models import SUPPLIER_KINDS, Commitment, Contract, ReportingPeriod
 from .services import award_supplier_ids
 
@@ -459,7 +460,7 @@ class ReturnForm(QuantityConfirmationMixin, GovFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         contract = commitment.contract
         self.fields["period"].queryset = ReportingPeriod.objects.filter(
-            contract=contract, start__lte=timezone.localdate()
+            services.reportable_periods(), contract=contract
         ).order_by("-start")
         self.fields["supported_group"].queryset = (
             Organisation.objects.current()

@@ -14,7 +14,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models, transaction
+from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -86,6 +86,9 @@ class Contract(models.Model):
         NOT_STARTED = "not_started", "Procurement not started"
         COMPLIANT = "compliant", "Assessment approved before procurement started"
         NON_COMPLIANT = "non_compliant", "Procurement started before an approved assessment"
+        # Imported, or started before the service was used: nothing says whether section 1
+        # was considered, so it is not counted as compliant or as not compliant.
+        NOT_RECORDED = "not_recorded", "No assessment on record"
         EXEMPT = "exempt", "Not in scope of the Act"
 
     class Rating(models.TextChoices):
@@ -664,17 +667,25 @@ class Commitment(models.Model):
 
 
 class ReportingPeriod(models.Model):
-    """A quarter (by default) of a contract's delivery, for which returns are made."""
+    """A financial quarter of a contract's delivery (the first and last cut to the contract's
+    dates), for which returns are made once it has ended; both days are included."""
 
     contract = models.ForeignKey(Contract, on_delete=models.PROTECT, related_name="periods")
     start = models.DateField()
     end = models.DateField()
+    early_returns_reason = models.TextField(
+        blank=True, help_text="Why an officer allowed returns before the period ended"
+    )
+    early_returns_allowed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    early_returns_allowed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["contract", "start"]
         constraints = [
             models.UniqueConstraint(fields=["contract", "start"], name="period_unique_start"),
-            models.CheckConstraint(condition=Q(end__gt=F("start")), name="period_in_order"),
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="period_in_order"),
         ]
 
     def __str__(self) -> str:
@@ -744,6 +755,11 @@ class DeliveryReturn(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     rejection_reason = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1, help_text="Bumped on every change")
+    moved_note = models.TextField(
+        blank=True,
+        help_text="Set when reporting periods became financial quarters: the period the return "
+        "was first made for, and where it was moved",
+    )
     history = HistoricalRecords()
 
     objects = DeliveryReturnQuerySet.as_manager()
@@ -753,7 +769,8 @@ class DeliveryReturn(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["commitment", "period"],
-                condition=~Q(status="rejected"),
+                # Two returns of one commitment moved into one quarter are both kept.
+                condition=~Q(status="rejected") & Q(moved_note=""),
                 name="one_return_per_commitment_period",
                 violation_error_message="A return for this commitment and period already exists",
             ),
@@ -778,22 +795,15 @@ class DeliveryReturn(models.Model):
     def __str__(self) -> str:
         return f"{self.quantity.normalize():f} for {self.commitment} ({self.period})"
 
-    def save(self, *args, **kwargs):
-        from .totals import refresh
-
-        with transaction.atomic():
-            super().save(*args, **kwargs)
-            refresh([self.commitment_id])
-
 
 class DeliveryTotal(models.Model):
-    """Each commitment's verified and claimed quantities, summed from its returns.
+    """The ledger's rollup per commitment: verified and claimed quantities over all periods.
 
-    Derived data, never edited by hand: `contracts.totals.refresh` recomputes a commitment's row
-    from its returns whenever one of them is saved (DeliveryReturn.save), and
-    `contracts.totals.refresh_all` rebuilds every row in one statement after bulk loads. The
-    dashboard and the transparency page read these rows instead of summing millions of returns
-    on every request. `manage.py check_delivery_totals` compares them with the returns.
+    Derived data, written only by `contracts.ledger` (explicitly, by the services that change
+    returns or commitments, in their transaction), never by a model `save()`. It is the sum of
+    the commitment's `LedgerEntry` rows, kept so that pages listing hundreds of thousands of
+    commitments read one row each. `manage.py rebuild_ledger --check` compares it with the
+    returns.
     """
 
     commitment = models.OneToOneField(
@@ -811,6 +821,41 @@ class DeliveryTotal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.verified} verified, {self.claimed} claimed"
+
+
+class LedgerEntry(models.Model):
+    """One line of the ledger of delivery: a commitment in one reporting period.
+
+    Verified and claimed-but-unverified quantities and their £ estimates (quantity × the proxy
+    copied onto the commitment; 0 when it has none), summed from the period's returns. The
+    objective, measure, area, buyer and delivering organisation are the commitment's and the
+    quarter is the financial quarter the period ends in. Written only by `contracts.ledger`.
+    """
+
+    commitment = models.ForeignKey(
+        Commitment, on_delete=models.CASCADE, related_name="ledger_entries"
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="ledger_entries"
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    quarter = models.DateField(help_text="First day of the financial quarter the period ends in")
+    verified = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    claimed = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    verified_value = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    claimed_value = models.DecimalField(max_digits=18, decimal_places=2, default=Decimal("0"))
+    verified_returns = models.PositiveIntegerField(default=0)
+    claimed_returns = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["commitment", "period"], name="ledger_line_unique"),
+        ]
+        indexes = [models.Index(fields=["period_end", "commitment"])]
+
+    def __str__(self) -> str:
+        return f"{self.commitment_id} {self.period_start}–{self.period_end}: {self.verified}"
 
 
 class EvidenceFile(models.Model):

@@ -1,5 +1,5 @@
 from django.db import models
-from django.db.models import Exists, OuterRef, Q, Sum
+from django.db.models import Exists, OuterRef, Q
 
 # A contract takes delivery returns, and answers to queries about them, while it is awarded or
 # in delivery (`contracts.submit_return`, `contracts.answer_query`).
@@ -132,16 +132,12 @@ class CommitmentQuerySet(models.QuerySet):
         return self.current().filter(contract__stage__in=OPEN_STAGES)
 
     def with_delivery(self):
-        """Verified and claimed-but-unverified quantities per commitment, in SQL."""
+        """Verified and claimed-but-unverified quantities per commitment, from the ledger's
+        totals (`contracts.ledger`)."""
+        zero = models.Value(0, output_field=models.DecimalField())
         return self.annotate(
-            verified_quantity=models.functions.Coalesce(
-                Sum("returns__quantity", filter=Q(returns__status="verified")),
-                models.Value(0, output_field=models.DecimalField()),
-            ),
-            claimed_quantity=models.functions.Coalesce(
-                Sum("returns__quantity", filter=Q(returns__status__in=["submitted", "queried"])),
-                models.Value(0, output_field=models.DecimalField()),
-            ),
+            verified_quantity=models.functions.Coalesce("delivery_total__verified", zero),
+            claimed_quantity=models.functions.Coalesce("delivery_total__claimed", zero),
         )
 
 

@@ -13,14 +13,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, Sum
+from django.db.models import Q
 from django.utils import timezone
 
 from objectives.models import Measure, Objective
 from people.models import Organisation, User
 from places.models import Area, Place
 
-from . import signoff
+from . import ledger, signoff
 from .models import (
     Assessment,
     AwardSupplier,
@@ -237,13 +237,17 @@ def approved_assessment(contract: Contract) -> Assessment | None:
 def compliance_for(contract: Contract, started_on: datetime.date | None) -> str:
     """A named rule: section 1 is met when an assessment was approved on or before the day
     procurement started, or the contract is out of the Act's scope. A start recorded before any
-    approval is non-compliant: the record says so, and dashboards count it."""
+    approval is non-compliant: the record says so, and dashboards count it. A contract with no
+    assessment on record at all (imported, or started before the service was used) is "not
+    recorded", counted apart: nothing shows section 1 was not considered."""
     if contract.not_in_scope:
         return Contract.Compliance.EXEMPT
     if started_on is None:
         return Contract.Compliance.NOT_STARTED
     assessment = approved_assessment(contract)
     if assessment is None:
+        if contract.pk is None or not contract.assessments.exists():
+            return Contract.Compliance.NOT_RECORDED
         return Contract.Compliance.NON_COMPLIANT
     approved_on = timezone.localtime(assessment.approved_at).date()
     return (
@@ -301,16 +305,46 @@ def _add_months(day: datetime.date, months: int) -> datetime.date:
 
 
 def quarters(start: datetime.date, end: datetime.date) -> list[tuple[datetime.date, datetime.date]]:
-    """Consecutive three-month periods from `start`, the last one ending at `end`. Each period
-    starts 3, 6, 9... months after `start` itself, so a start on the 30th or 31st does not
-    drift to the 28th after February."""
+    """Reporting periods: the financial-year quarters (Q1 April–June, Q2 July–September, Q3
+    October–December, Q4 January–March) from `start` to `end` (both days included), the first
+    and the last cut to those days. Each period ends the day before the next one starts, so no
+    day belongs to two periods, and every period is in one quarter of the charts."""
     periods = []
-    current, step = start, 1
-    while current < end:
-        following = _add_months(start, 3 * step)
-        periods.append((current, min(following, end)))
-        current, step = following, step + 1
+    current = start
+    while current <= end:
+        last = ledger.quarter_end(current)
+        periods.append((current, min(last, end)))
+        current = last + datetime.timedelta(days=1)
     return periods
+
+
+def period_has_ended(period: ReportingPeriod, today: datetime.date | None = None) -> bool:
+    """A named rule: delivery is reported for a period once it has ended (the day after its
+    last day), unless an officer allowed early returns for it, with a reason."""
+    return period.end < (today or timezone.localdate())
+
+
+def reportable_periods(today: datetime.date | None = None) -> Q:
+    """The same rule as a filter on reporting periods: ended, or opened early by an officer."""
+    return Q(end__lt=today or timezone.localdate()) | ~Q(early_returns_reason="")
+
+
+@transaction.atomic
+def period_allow_early_returns(
+    *, period: ReportingPeriod, by: User, reason: str
+) -> ReportingPeriod:
+    """An officer lets returns be made for a period before it ends (a contract finishing early,
+    say). The reason is recorded and shown with every return for the period."""
+    if not (reason or "").strip():
+        raise ValidationError({"reason": "Explain why returns may be made before the period ends"})
+    period = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if period_has_ended(period):
+        raise ValidationError("This period has ended: returns can already be made for it")
+    period.early_returns_reason = reason.strip()
+    period.early_returns_allowed_by = by
+    period.early_returns_allowed_at = timezone.now()
+    period.save()
+    return period
 
 
 @transaction.atomic
@@ -1044,12 +1078,7 @@ def quantity_above_remaining(
     or claimed and not rejected). It may be true (a supplier can over-deliver), so it is not
     refused: its supplier is asked to check it and confirm, and the return records that they
     did. Returns the question to ask, or None."""
-    others = DeliveryReturn.objects.filter(commitment=commitment).exclude(
-        status=DeliveryReturn.Status.REJECTED
-    )
-    if excluding is not None:
-        others = others.exclude(pk=excluding.pk)
-    counted = others.aggregate(total=Sum("quantity"))["total"] or Decimal("0")
+    counted = ledger.counted_elsewhere(commitment, excluding=excluding)
     remaining = max(commitment.quantity - counted, Decimal("0"))
     if quantity <= remaining:
         return None
@@ -1094,8 +1123,13 @@ def return_submit(
         )
     if period.contract_id != contract.pk:
         raise ValidationError({"period": "Choose a reporting period of this contract"})
-    if period.start > timezone.localdate():
-        raise ValidationError({"period": "You cannot report for a period that has not started"})
+    if not period_has_ended(period) and not period.early_returns_reason:
+        raise ValidationError(
+            {
+                "period": f"You can make a return for this period once it has ended, on "
+                f"{period.end:%-d %B %Y}"
+            }
+        )
     if quantity is None or quantity < 0:
         raise ValidationError({"quantity": "The quantity delivered cannot be negative"})
     if not evidence_text.strip():
@@ -1132,6 +1166,7 @@ def return_submit(
     )
     delivery_return.full_clean()
     _by(delivery_return, by).save()
+    ledger.record([commitment.pk])
     _save_claim_keys(delivery_return)
     _attach_files(delivery_return, files, by)
     if contract.stage == Stage.AWARDED:
@@ -1178,6 +1213,7 @@ def _decide(delivery_return, by, status, **fields):
         setattr(delivery_return, name, value)
     delivery_return.version += 1
     _by(delivery_return, by).save()
+    ledger.record([delivery_return.commitment_id])
     return delivery_return
 
 
@@ -1237,6 +1273,7 @@ def return_answer(
     r.version += 1
     r.full_clean()
     _by(r, by).save()
+    ledger.record([r.commitment_id])
     _attach_files(r, files, by)
     return r
 

@@ -47,9 +47,11 @@ from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
 
 from consultations.models import Consultation, Proposal, RespondentType, Response
+from contracts import ledger
 from contracts.models import Assessment, Commitment, Contract, DeliveryReturn
 from contracts.services import STATUS_LABELS
 from objectives.models import Dimension, Objective, Outcome, Target, Theme
+from objectives.progress import TARGET_STATUS_LABELS, target_status
 from people.models import Organisation
 from places.models import Area, Place
 
@@ -263,10 +265,11 @@ def commitments(scope: Scope, *, use_period: bool = True):
     return qs
 
 
-def returns(scope: Scope):
-    """Returns against those commitments whose reporting period ends within the period."""
-    return DeliveryReturn.objects.filter(
-        scope.in_period("period__end"),
+def lines(scope: Scope):
+    """The ledger's lines (`contracts.ledger`) of those commitments, for the reporting periods
+    ending within the period."""
+    return ledger.entries().filter(
+        scope.in_period("period_end"),
         commitment__in=commitments(scope, use_period=False),
     )
 
@@ -284,22 +287,10 @@ def objectives(scope: Scope):
     return qs
 
 
-def _verified_by(on: datetime.date, **match):
-    """Verified quantity of the returns matching `match` whose period started by `on`."""
-    rows = (
-        DeliveryReturn.objects.filter(status=ReturnStatus.VERIFIED, period__start__lte=on, **match)
-        .order_by()
-        .values("status")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
-    return Coalesce(Subquery(rows, output_field=MONEY), Value(ZERO), output_field=MONEY)
-
-
 def _is_current(on: datetime.date) -> bool:
     """As at today (or later), every return counts: no return is accepted for a period that has
-    not started. Then the per-commitment totals (`contracts.DeliveryTotal`) answer exactly and
-    cheaply; for an earlier day the returns themselves are summed."""
+    ended. Then the ledger's per-commitment totals answer; for an earlier day its lines of the
+    periods started by then."""
     return on >= timezone.localdate()
 
 
@@ -314,7 +305,7 @@ def with_progress(qs, on: datetime.date):
     if _is_current(on):
         verified = _total("verified")
     else:
-        verified = _verified_by(on, commitment_id=OuterRef("pk"))
+        verified = ledger.verified_as_at(on, commitment_id=OuterRef("pk"))
     share = Case(
         When(schedule=Commitment.Schedule.ONE_OFF, due_date__lte=on, then=Value(1.0)),
         When(schedule=Commitment.Schedule.ONE_OFF, then=Value(0.0)),
@@ -368,20 +359,16 @@ def delivered(scope: Scope, *fields: str) -> list[dict]:
     commitment instead of one per return."""
     if scope.start or scope.end:
         prefix = "commitment__"
-        verified = Q(status=ReturnStatus.VERIFIED)
         rows = (
-            returns(scope)
+            lines(scope)
             .order_by()
             .values(*(prefix + name for name in fields))
             .annotate(
-                verified=_sum("quantity", filter=verified),
-                claimed=_sum("quantity", filter=Q(status__in=CLAIMED)),
-                verified_value=_sum_money(
-                    F("quantity") * F("commitment__proxy_value"),
-                    filter=verified & Q(commitment__proxy_value__isnull=False),
-                ),
-                verified_returns=Count("pk", filter=verified),
-                claimed_returns=Count("pk", filter=Q(status__in=CLAIMED)),
+                verified=_sum("verified"),
+                claimed=_sum("claimed"),
+                verified_value=_sum("verified_value"),
+                verified_returns=Coalesce(Sum("verified_returns"), Value(0)),
+                claimed_returns=Coalesce(Sum("claimed_returns"), Value(0)),
             )
         )
     else:
@@ -444,6 +431,7 @@ def compliance(scope: Scope, limit: int | None = None) -> dict:
         compliant=Count("pk", filter=Q(s1_compliance=Compliance.COMPLIANT)),
         non_compliant=Count("pk", filter=Q(s1_compliance=Compliance.NON_COMPLIANT)),
         exempt=Count("pk", filter=Q(s1_compliance=Compliance.EXEMPT)),
+        not_recorded=Count("pk", filter=Q(s1_compliance=Compliance.NOT_RECORDED)),
     )
     counted = counts["compliant"] + counts["non_compliant"]
     counts["counted"] = counted
@@ -600,14 +588,10 @@ def _delivery_by_objective_and_measure(scope: Scope, objective_ids) -> dict[tupl
     found = {(r["objective_id"], r["measure_id"]): (r["verified"], r["claimed"]) for r in rows}
     if not _is_current(on):
         earlier = (
-            DeliveryReturn.objects.filter(
-                status=ReturnStatus.VERIFIED,
-                period__start__lte=on,
-                commitment__in=serving.values("pk"),
-            )
+            ledger.entries(period_start__lte=on, commitment__in=serving.values("pk"))
             .order_by()
             .values_list("commitment__objective_id", "commitment__measure_id")
-            .annotate(verified=_sum("quantity"))
+            .annotate(verified=_sum("verified"))
         )
         verified_then = {(o, m): v for o, m, v in earlier}
         found = {
@@ -659,9 +643,10 @@ def objectives_summary(scope: Scope) -> dict:
     active = [pk for pk, status in statuses.items() if status == Objective.Status.ACTIVE]
     with_targets, behind = set(), set()
     active_ids = objectives(scope).filter(status=Objective.Status.ACTIVE).values("pk")
-    for row in _targets_with_progress(scope, active_ids):
+    for row in _targets_with_progress(scope, active_ids, "target_quantity"):
         with_targets.add(row["objective_id"])
-        if row["verified"] < row["expected"]:
+        status = target_status(row["verified"], row["target_quantity"], row["expected"])
+        if status == "behind":
             behind.add(row["objective_id"])
     counts = {
         "active": len(active),
@@ -700,7 +685,11 @@ def targets_progress(scope: Scope, limit: int | None = None) -> list[dict]:
     )
     for row in rows:
         row["percent"] = _percent(row["verified"], row["target_quantity"])
-        row["on_track"] = row["verified"] >= Decimal(str(round(row["expected"] or 0, 2)))
+        row["status"] = target_status(
+            row["verified"], row["target_quantity"], row["expected"], row["objective__status"]
+        )
+        row["status_label"] = TARGET_STATUS_LABELS[row["status"]]
+        row["on_track"] = row["status"] in ("complete", "on_track")
         row["bar"] = min(row["percent"] or 0, 100)
     return rows
 
@@ -1191,17 +1180,13 @@ def by_quarter(scope: Scope) -> list[dict]:
         .annotate(n=Count("pk"), value=_sum("award_value"))
     )
     delivered = (
-        returns(scope)
-        .annotate(quarter=TruncQuarter("period__end"))
+        lines(scope)
         .order_by()
         .values("quarter")
         .annotate(
-            verified=Count("pk", filter=Q(status=ReturnStatus.VERIFIED)),
-            claimed=Count("pk", filter=Q(status__in=CLAIMED)),
-            verified_value=_sum_money(
-                F("quantity") * F("commitment__proxy_value"),
-                filter=Q(status=ReturnStatus.VERIFIED, commitment__proxy_value__isnull=False),
-            ),
+            verified=Coalesce(Sum("verified_returns"), Value(0)),
+            claimed=Coalesce(Sum("claimed_returns"), Value(0)),
+            verified_value=_sum("verified_value"),
         )
     )
     rows: dict[datetime.date, dict] = {}

@@ -9,9 +9,10 @@ not.
 
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery, Sum
+from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery
 
-from contracts.models import AwardSupplier, Commitment, DeliveryReturn, ReportingPeriod
+from contracts import ledger
+from contracts.models import AwardSupplier, Commitment, ReportingPeriod
 from places.models import Area
 
 from .figures import Scope, commitments
@@ -68,17 +69,11 @@ def rows(scope: Scope):
     """Rows for every started reporting period of every current commitment in the scope (a
     period filter keeps periods ending within it)."""
     current = commitments(scope, use_period=False)
-    verified = (
-        DeliveryReturn.objects.filter(
-            commitment_id=OuterRef("contract__commitments__id"),
-            period_id=OuterRef("pk"),
-            status=DeliveryReturn.Status.VERIFIED,
-        )
-        .order_by()
-        .values("commitment_id")
-        .annotate(total=Sum("quantity"))
-        .values("total")
-    )
+    verified = ledger.entries(
+        commitment_id=OuterRef("contract__commitments__id"),
+        period_id=OuterRef("pk"),
+        verified_returns__gt=0,
+    ).values("verified")
     periods = (
         ReportingPeriod.objects.filter(
             scope.in_period("end"),

@@ -40,6 +40,7 @@ from contracts.models import (
     DeliveryReturn,
     ReportingPeriod,
 )
+from contracts.services import quarters
 from objectives.models import Framework, Measure, Objective, Outcome, Target, Theme
 from people.models import Membership, Organisation, User
 from places.models import Area, Place
@@ -435,18 +436,12 @@ class Generator:
                 contract.awarded_on = started + datetime.timedelta(days=45)
                 contract.contract_start = start
                 contract.contract_end = start + datetime.timedelta(days=3 * 365)
-                quarter_starts = [start + datetime.timedelta(days=91 * q) for q in range(12)]
                 contract_periods = [
-                    ReportingPeriod(
-                        pk=period_ids.take(),
-                        contract_id=contract.pk,
-                        start=s,
-                        end=s + datetime.timedelta(days=91),
-                    )
-                    for s in quarter_starts
+                    ReportingPeriod(pk=period_ids.take(), contract_id=contract.pk, start=s, end=e)
+                    for s, e in quarters(start, contract.contract_end)
                 ]
                 periods.extend(contract_periods)
-                started_periods = [p for p in contract_periods if p.start <= self.today]
+                started_periods = [p for p in contract_periods if p.end < self.today]
                 for _ in range(per_contract):
                     objective = self.random.choice(self.active_objectives)
                     measure = self.random.choice(self.measures_by_outcome[objective.outcome_id])
@@ -499,11 +494,11 @@ class Generator:
         self.save(DeliveryReturn, returns)
 
     def delivery_totals(self):
-        """Returns were bulk created, bypassing DeliveryReturn.save: sum them in one go."""
-        from contracts.totals import refresh_all
+        """Returns were bulk created, bypassing the services: build the ledger in one go."""
+        from contracts.ledger import rebuild
 
-        rows = refresh_all()
-        self.say(f"delivery totals for {rows:,} commitments")
+        rows = rebuild()
+        self.say(f"ledger of delivery: {rows:,} lines")
 
     def community(self):
         statuses = (

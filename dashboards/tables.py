@@ -173,7 +173,7 @@ def targets_table(rows: list[dict], *, public: bool = False, total: int | None =
         ]
         if not public:
             row.append(_n(r["claimed"]))
-        row += [_whole(r["expected"]), r["percent"], "On track" if r["on_track"] else "Behind"]
+        row += [_whole(r["expected"]), r["percent"], r["status_label"]]
         table.rows.append(row)
     return table
 

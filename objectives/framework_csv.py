@@ -200,10 +200,11 @@ def import_framework_csv(
     report = FrameworkImportReport(dry_run=dry_run)
     name, version = (name or "").strip(), (version or "").strip()
     licence, source = (licence or "").strip(), (source or "").strip()
-    for label, value in (("name", name), ("version", version), ("licence", licence)):
-        if label != "licence" and not value:
+    given = (("name", name), ("version", version), ("licence", licence), ("source", source))
+    for label, value in given:
+        if label in ("name", "version") and not value:
             report.error(None, f"the framework's {label} is missing")
-        elif len(value) > FRAMEWORK_MAX_LENGTHS[label]:
+        elif label in FRAMEWORK_MAX_LENGTHS and len(value) > FRAMEWORK_MAX_LENGTHS[label]:
             report.error(
                 None,
                 f"the framework's {label} is longer than {FRAMEWORK_MAX_LENGTHS[label]} characters",
@@ -218,7 +219,13 @@ def import_framework_csv(
         return _finish(report)
     present, rows = read
     themes, measures = _plan(rows, present, report)
-    framework = Framework.objects.filter(place=place, name=name, version=version).first()
+    # Only a name and version that passed their checks are looked up (PostgreSQL cannot even
+    # be asked about a NUL character).
+    framework = (
+        None
+        if report.errors and any(error.line is None for error in report.errors)
+        else Framework.objects.filter(place=place, name=name, version=version).first()
+    )
     if framework is not None:
         if framework.is_retired:
             report.error(None, retired_framework_message(framework))

@@ -106,10 +106,7 @@ def _start(release: Release, contract: Contract, ctx: ImportContext, outcome) ->
     contract = services.contract_record_procurement_start(
         contract=contract, started_on=started_on, by=ctx.by
     )
-    if (
-        contract.s1_compliance == Contract.Compliance.NON_COMPLIANT
-        and services.approved_assessment(contract) is None
-    ):
+    if contract.s1_compliance == Contract.Compliance.NOT_RECORDED:
         outcome.notes.append(NO_ASSESSMENT)
     return contract
 

@@ -914,7 +914,7 @@ class ReturnListView(ListView):
             object_list,
             Prefetch(
                 "contract__periods",
-                queryset=ReportingPeriod.objects.filter(start__lte=timezone.localdate()).order_by(
+                queryset=ReportingPeriod.objects.filter(services.reportable_periods()).order_by(
                     "start"
                 ),
                 to_attr="started_periods",
@@ -947,7 +947,7 @@ class ReturnListView(ListView):
                         commitment_id=OuterRef("contract__commitments"), period_id=OuterRef("pk")
                     )
                 ),
-                start__lte=today,
+                services.reportable_periods(today),
                 contract__commitments__in=mine,
             )
         )

@@ -20,7 +20,13 @@ from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.models import Assessment, AwardSupplier, Commitment, Contract, DeliveryReturn
+from contracts.models import (
+    Assessment,
+    AwardSupplier,
+    Commitment,
+    Contract,
+    LedgerEntry,
+)
 from places.models import Place
 
 from ..figures import Scope, contracts
@@ -104,10 +110,11 @@ def _with_details(ids):
         .select_related("measure", "measure__framework", "area", "objective", "delivered_by")
         .prefetch_related(
             Prefetch(
-                "returns",
-                queryset=DeliveryReturn.objects.verified()
-                .select_related("period")
-                .order_by("period__start"),
+                # The ledger's lines with verified delivery, one per reporting period.
+                "ledger_entries",
+                queryset=LedgerEntry.objects.filter(verified_returns__gt=0).order_by(
+                    "period_start"
+                ),
                 to_attr="verified_returns",
             )
         )

@@ -142,13 +142,16 @@ def _delivery_metric(commitment: Commitment) -> dict:
         "title": f"{commitment.measure.code} {commitment.measure.name}",
         "observations": [
             {
-                "id": f"return-{r.pk}",
-                "measure": float(r.quantity),
+                "id": f"period-{line.period_id}",
+                "measure": float(line.verified),
                 "unit": _unit(commitment.measure),
-                "period": {"startDate": _date(r.period.start), "endDate": _date(r.period.end)},
+                "period": {
+                    "startDate": _date(line.period_start),
+                    "endDate": _date(line.period_end),
+                },
                 "notes": "Verified by the buyer",
             }
-            for r in commitment.verified_returns
+            for line in commitment.verified_returns
         ],
     }
 

@@ -30,7 +30,7 @@ from ..filters import ObjectiveFilterSet
 from ..forms import ObjectiveForm, ObjectiveStatusForm, TargetForm
 from ..models import EvidenceLink, Objective, Target
 from ..origins import origins_of
-from ..progress import delivery_for, percent
+from ..progress import achievement, delivery_for, percent
 
 __all__ = [
     "ObjectiveCreateView",
@@ -176,6 +176,13 @@ class ObjectiveDetailView(DetailView):
         may_edit = allowed(user, "objectives.change_objective", objective)
         context.update(
             target_rows=rows,
+            any_delivery=any(row["verified"] or row["claimed"] for row in rows),
+            achievement=achievement(
+                [
+                    (r["verified"], r["target"].target_quantity, r["target"].measure.unit)
+                    for r in rows
+                ]
+            ),
             may_edit=may_edit,
             origins=origins_of(objective, user),
             next_statuses=Objective.TRANSITIONS.get(objective.status, set()),

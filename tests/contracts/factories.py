@@ -3,8 +3,9 @@
 `ContractFactory` builds a valid contract in planning: a place, a local authority serving it as
 the buyer, and a user as owner. `AwardedContractFactory` builds one at the awarded stage with a
 supplier; an approved section 1 assessment dated before procurement started (pass
-`assessment=False` to leave it out); a contract period that started about 150 days ago, so two
-quarterly periods have started and the rest are in the future; and its reporting periods.
+`assessment=False` to leave it out); a contract period that started about 400 days ago, so four or more
+financial-quarter periods have ended and the rest are current or in the future; and its
+reporting periods.
 `CommitmentFactory` commits that contract's supplier to a measure of one of the place's
 frameworks, in one of its wards, for one of its active objectives, with the proxy value copied
 as `services.commitment_add` would.
@@ -101,7 +102,7 @@ class AwardedContractFactory(ContractFactory):
     supplier = factory.SubFactory(SupplierFactory)
     procurement_started_on = factory.LazyFunction(_days_ago(320))
     awarded_on = factory.LazyFunction(_days_ago(230))
-    contract_start = factory.LazyFunction(_days_ago(150))
+    contract_start = factory.LazyFunction(_days_ago(400))
     contract_end = factory.LazyAttribute(lambda o: o.contract_start + datetime.timedelta(days=730))
     award_value = Decimal("380000.00")
 
@@ -189,6 +190,16 @@ class DeliveryReturnFactory(factory.django.DjangoModelFactory):
     evidence_text = "Two apprentices started; contracts seen."
     attested = True
     submitted_by = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Written past the services, like a bulk load: the ledger is brought up to date, as
+        `contracts.ledger.rebuild` does after one."""
+        from contracts import ledger
+
+        made = super()._create(model_class, *args, **kwargs)
+        ledger.record([made.commitment_id])
+        return made
 
 
 class EvidenceFileFactory(factory.django.DjangoModelFactory):

@@ -9,8 +9,10 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
 
-from contracts import services
+from contracts import ledger, services
 from contracts.models import ClaimKey, Commitment, Contract, DeliveryReturn
 from contracts.views.delivery import double_counts_by_commitment
 from objectives.models import Objective
@@ -248,7 +250,8 @@ def test_the_batch_double_count_check_gives_the_services_answers(world):
     ("case", "message"),
     [
         ("negative", "The quantity delivered cannot be negative"),
-        ("future_period", "You cannot report for a period that has not started"),
+        ("future_period", "You can make a return for this period once it has ended"),
+        ("current_period", "You can make a return for this period once it has ended"),
         ("closed_contract", "The contract is closed: returns are no longer taken"),
         ("unattested", "Confirm the delivery relates only to this contract and period"),
         ("no_evidence", "Describe the evidence for what was delivered"),
@@ -263,6 +266,11 @@ def test_bad_returns_are_refused_with_a_message_and_nothing_changes(world, case,
     elif case == "future_period":
         kwargs["period"] = world.periods[-1]
         assert world.periods[-1].start > timezone.localdate()
+    elif case == "current_period":
+        # Issue 14: a return on the first day of a period, describing the coming weeks.
+        kwargs["period"] = next(
+            p for p in world.periods if p.start <= timezone.localdate() <= p.end
+        )
     elif case == "closed_contract":
         Contract.objects.filter(pk=world.contract.pk).update(stage=Contract.Stage.CLOSED)
         world.commitment.contract.refresh_from_db()
@@ -462,19 +470,40 @@ def test_one_off_commitments_are_due_all_at_once(on, verified, status):
 
 
 @pytest.mark.parametrize(
-    ("start", "end", "expected_starts"),
+    ("start", "end", "expected"),
     [
-        # A start on the 30th keeps its day after a short February rather than drifting to the
-        # 28th, so a year is four periods, not five with a two-day stub.
-        ("2026-11-30", "2027-11-30", ["2026-11-30", "2027-02-28", "2027-05-30", "2027-08-30"]),
-        ("2027-01-31", "2027-07-31", ["2027-01-31", "2027-04-30"]),
-        ("2026-04-01", "2026-08-15", ["2026-04-01", "2026-07-01"]),
+        # Issue 14: periods from the contract's start (9 Feb–9 May …) did not match the
+        # financial quarters every chart groups by, and shared their boundary days.
+        (
+            "2026-02-09",
+            "2026-11-20",
+            [
+                ("2026-02-09", "2026-03-31"),
+                ("2026-04-01", "2026-06-30"),
+                ("2026-07-01", "2026-09-30"),
+                ("2026-10-01", "2026-11-20"),
+            ],
+        ),
+        ("2027-01-31", "2027-04-01", [("2027-01-31", "2027-03-31"), ("2027-04-01", "2027-04-01")]),
+        ("2026-04-01", "2026-06-30", [("2026-04-01", "2026-06-30")]),
     ],
 )
-def test_quarters_step_three_months_from_the_start(start, end, expected_starts):
+def test_periods_are_financial_quarters_cut_to_the_contract(start, end, expected):
     periods = services.quarters(
         datetime.date.fromisoformat(start), datetime.date.fromisoformat(end)
     )
-    assert [p[0].isoformat() for p in periods] == expected_starts
-    assert periods[-1][1] == datetime.date.fromisoformat(end)
-    assert all(a[1] == b[0] for a, b in itertools.pairwise(periods))
+    assert [(a.isoformat(), b.isoformat()) for a, b in periods] == expected
+
+
+@given(
+    start=st.dates(datetime.date(2020, 1, 1), datetime.date(2030, 1, 1)),
+    days=st.integers(0, 2000),
+)
+def test_periods_cover_every_day_once_each_within_one_quarter(start, days):
+    end = start + datetime.timedelta(days=days)
+    periods = services.quarters(start, end)
+    assert periods[0][0] == start and periods[-1][1] == end
+    for (_, a_end), (b_start, _) in itertools.pairwise(periods):
+        assert b_start == a_end + datetime.timedelta(days=1)  # no gap, no shared day
+    for a, b in periods:
+        assert a <= b and ledger.quarter_start(a) == ledger.quarter_start(b)

@@ -100,7 +100,8 @@ def test_a_tender_release_creates_a_contract_whose_procurement_has_started(run, 
     assert contract.stage == Stage.PROCUREMENT_STARTED
     assert contract.procurement_started_on == datetime.date(2025, 5, 1)
     assert contract.ocds_release_date == datetime.datetime(2025, 5, 1, 8, tzinfo=datetime.UTC)
-    assert contract.s1_compliance == Contract.Compliance.NON_COMPLIANT
+    # Issue 14: no assessment on record is "not recorded", not "not compliant".
+    assert contract.s1_compliance == Contract.Compliance.NOT_RECORDED
     assert NO_ASSESSMENT in outcome.notes
     assert {h.history_user for h in contract.history.all()} == {officer}
 
@@ -119,7 +120,8 @@ def test_an_award_registers_its_supplier_with_size_and_vcse_and_makes_periods(ru
     assert contract.stage == Stage.AWARDED
     assert contract.award_value == Decimal("172500.00")
     assert contract.contract_start == datetime.date(2025, 9, 1)
-    assert contract.periods.count() == report.periods_created == 4
+    quarters = services.quarters(contract.contract_start, contract.contract_end)
+    assert contract.periods.count() == report.periods_created == len(quarters)
 
 
 def test_a_known_supplier_is_found_by_identifier_in_any_case(run):

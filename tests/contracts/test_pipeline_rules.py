@@ -227,9 +227,9 @@ def test_award_creates_quarterly_reporting_periods(council, officer, approver):
     )
     periods = list(contract.periods.values_list("start", "end"))
     assert periods == [
-        (datetime.date(2026, 4, 1), datetime.date(2026, 7, 1)),
-        (datetime.date(2026, 7, 1), datetime.date(2026, 10, 1)),
-        (datetime.date(2026, 10, 1), datetime.date(2027, 1, 1)),
+        (datetime.date(2026, 4, 1), datetime.date(2026, 6, 30)),
+        (datetime.date(2026, 7, 1), datetime.date(2026, 9, 30)),
+        (datetime.date(2026, 10, 1), datetime.date(2026, 12, 31)),
         (datetime.date(2027, 1, 1), datetime.date(2027, 3, 31)),
     ]
     assert contract.stage == Contract.Stage.AWARDED

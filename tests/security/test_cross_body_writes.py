@@ -304,7 +304,7 @@ PATHS = {
     ("command", "bench_dashboard"): NotBulk(f"{OPERATOR}: measures pages"),
     ("command", "refresh_figures"): NotBulk(f"{OPERATOR}: recomputes derived figures"),
     ("command", "data_changed"): NotBulk(f"{OPERATOR}: marks cached figures stale"),
-    ("command", "check_delivery_totals"): NotBulk(f"{OPERATOR}: rebuilds derived totals"),
+    ("command", "rebuild_ledger"): NotBulk(f"{OPERATOR}: rebuilds the derived ledger"),
     ("command", "strip_invisible_characters"): NotBulk(
         f"{OPERATOR}: takes invisible control characters out of stored text, every body's "
         "alike, changing nothing else (tests/security/test_invisible_characters.py)"

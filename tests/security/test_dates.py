@@ -22,7 +22,7 @@ from django.utils import timezone
 from consultations import services as consultation_services
 from consultations.models import Consultation
 from contracts import services
-from contracts.models import Contract, ReportingPeriod
+from contracts.models import Contract, LedgerEntry, ReportingPeriod
 from tests.contracts.factories import ContractFactory
 from tests.security.test_quantities import project_fields
 
@@ -173,7 +173,14 @@ def test_every_typed_date_is_bounded_and_says_so(name, field):
 
 
 # Dates the service computes from bounded ones, not typed or imported.
-DERIVED = {(ReportingPeriod, "start"), (ReportingPeriod, "end")}
+DERIVED = {
+    (ReportingPeriod, "start"),
+    (ReportingPeriod, "end"),
+    # The ledger's copies of its period's dates and the quarter they fall in.
+    (LedgerEntry, "period_start"),
+    (LedgerEntry, "period_end"),
+    (LedgerEntry, "quarter"),
+}
 
 
 def test_every_date_a_model_holds_is_bounded():

@@ -301,6 +301,24 @@ def test_framework_import_survives_damaged_files(setting, data, name, version, d
     )
 
 
+@pytest.mark.parametrize("field", ["name", "version", "licence", "source"])
+@pytest.mark.parametrize("character", ["\x00", "\u202e"])
+def test_framework_import_refuses_control_characters_in_its_names(setting, field, character):
+    """Found by the fuzz test on PostgreSQL: a NUL in the framework's name reached a query
+    (PostgreSQL cannot hold NUL), so the import crashed instead of saying why. Every text the
+    importer is given is checked before anything is looked up."""
+    place, _council, user = setting
+    names = {"name": "Local outcomes", "version": "1", "licence": "", "source": ""}
+    names[field] = f"Local{character}outcomes"
+    report = _check(
+        lambda: import_framework_csv(
+            io.BytesIO(FRAMEWORK_CSV.encode()), place=place, by=user, **names
+        )
+    )
+    assert report.errors, f"a control character in the {field} was accepted"
+    assert any(field in str(error) for error in report.errors)
+
+
 @GARBAGE
 @given(data=st.binary(max_size=400) | st.text(max_size=400).map(str.encode))
 def test_framework_import_survives_garbage(setting, data):

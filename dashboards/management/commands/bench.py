@@ -99,6 +99,8 @@ class Command(BaseCommand):
             ]
             dashboard = next(r for r in results if r["page"] == "dashboard (unfiltered)")
             dashboard.update(self._bare_sql(users["leader"], dashboard["url"]))
+            results.append(self._never_seen(place_obj, users["leader"], port))
+            results.append(self._never_seen(place_obj, None, port, public=True))
             load = self._load(port, users["leader"], wrk_seconds)
             # Last: it leaves background refreshes running in the server.
             results.append(self._while_changing(users["leader"], dashboard["url"], port, runs))
@@ -292,6 +294,53 @@ class Command(BaseCommand):
             "queries": len(ctx.captured_queries),
             "bytes": len(body),
             "first_ms": round(first, 1),
+            "median_ms": round(statistics.median(times), 1),
+            "p95_ms": round(_p95(times), 1),
+        }
+
+    def _never_seen(self, place, user, port, *, public=False, count=20, seed=14):
+        """20 filter combinations nobody has asked for (a random area, organisation and
+        financial year each, fixed by `seed`), each requested once: every one cold."""
+        import random
+
+        from django.utils import timezone
+
+        from dashboards import periods as fy
+
+        chooser = random.Random(seed + public)  # noqa: S311 - a fixed sample, not a secret
+        areas = list(place.areas.values_list("pk", flat=True))
+        bodies = list(place.contracts.order_by().values_list("buyer__slug", flat=True).distinct())
+        years = [p.key for p in fy.choices(timezone.localdate()) if "Q" not in p.key]
+        base = (
+            reverse("dashboards:transparency", args=[place.slug]) + "?"
+            if public
+            else f"/dashboard/?place={place.slug}&"
+        )
+        cookie = self._session_cookie(user)
+        times, statuses = [], set()
+        for _ in range(count):
+            url = (
+                f"{base}area={chooser.choice(areas)}&organisation={chooser.choice(bodies)}"
+                f"&period={chooser.choice(years)}&n={chooser.random()}"
+            )
+            request = urllib.request.Request(f"http://127.0.0.1:{port}{url}")
+            if cookie:
+                request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}")
+            started = time.perf_counter()
+            try:
+                with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
+                    answer.read()
+                    statuses.add(answer.status)
+            except urllib.error.HTTPError as error:
+                statuses.add(error.code)
+            times.append((time.perf_counter() - started) * 1000)
+        return {
+            "page": "never-seen filters (transparency)" if public else "never-seen filters",
+            "url": base + "area=…&organisation=…&period=… (20 random, cold)",
+            "status": ",".join(str(s) for s in sorted(statuses)),
+            "queries": 0,
+            "bytes": 0,
+            "first_ms": round(times[0], 1),
             "median_ms": round(statistics.median(times), 1),
             "p95_ms": round(_p95(times), 1),
         }

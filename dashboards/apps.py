@@ -6,4 +6,9 @@ class DashboardsConfig(AppConfig):
     verbose_name = "Dashboards and open data"
 
     def ready(self):
+        from places.area_page import register_area_section
+
         from . import permissions  # noqa: F401  (registers the rules)
+        from .neighbourhood import area_delivery
+
+        register_area_section("delivery", area_delivery)

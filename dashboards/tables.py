@@ -231,10 +231,15 @@ def areas_table(rows: list[dict]) -> Table:
         ],
         definition=figures.by_area.definition,
     )
-    for rank, r in enumerate(rows, start=1):
+    rank = 0
+    for r in sorted(rows, key=lambda r: r["wider"]):  # whole wards after neighbourhoods
+        # Only neighbourhoods with something due are ranked: an area with nothing due, or a
+        # whole ward's (or wider) commitments, has no place in the order.
+        ranked = r["percent"] is not None and not r["wider"]
+        rank += ranked
         table.rows.append(
             [
-                rank,
+                rank if ranked else ("Whole area" if r["wider"] else "Nothing due"),
                 r["name"],
                 r["gss_code"],
                 r["commitments"],
@@ -406,3 +411,56 @@ def contracts_table(rows: list[dict], total: int | None = None) -> Table:
             ]
         )
     return table
+
+
+# Sorting: server-side, by links in each column's heading (`?sort=<table>:<column>:<asc|desc>`),
+# so it works without JavaScript. The rows sorted are the rows shown.
+
+
+def _sort_key(value):
+    if isinstance(value, bool):
+        return (1, str(value))
+    if isinstance(value, int | Decimal | float):
+        return (0, value)
+    if isinstance(value, datetime.date):
+        return (0, value.toordinal())
+    return (1, str(value).casefold())
+
+
+def parse_sort(text: str) -> tuple[str, int, bool] | None:
+    """("areas", 3, True) from "areas:3:desc"; None for anything else."""
+    parts = (text or "").split(":")
+    if len(parts) != 3 or not parts[1].isdigit() or parts[2] not in ("asc", "desc"):
+        return None
+    return parts[0], int(parts[1]), parts[2] == "desc"
+
+
+def sort_tables(built: dict[str, Table], query) -> None:
+    """Give every table `headings` (column, link to sort by it, aria-sort value) and, for the
+    table named in `?sort=`, reorder `rows_with_links` (the shown rows with their links).
+    Empty cells stay last whichever way."""
+    wanted = parse_sort(query.get("sort", ""))
+    base = query.copy()
+    for key in ("sort", "format", "table"):
+        base.pop(key, None)
+    for name, table in built.items():
+        column = descending = None
+        if wanted and wanted[0] == name and wanted[1] < len(table.columns):
+            _name, column, descending = wanted
+            pairs = list(zip(table.rows[: table.shown], table.rows_with_links, strict=False))
+            filled = [p for p in pairs if p[0][column] not in (None, "")]
+            empty = [p for p in pairs if p[0][column] in (None, "")]
+            filled.sort(key=lambda p: _sort_key(p[0][column]), reverse=descending)
+            table.rows_with_links = [shown for _raw, shown in filled + empty]
+        table.sorted_column = column
+        headings = []
+        for index, col in enumerate(table.columns):
+            is_sorted = index == column
+            direction = "asc" if not is_sorted or descending else "desc"
+            link = base.copy()
+            link["sort"] = f"{name}:{index}:{direction}"
+            state = "none"
+            if is_sorted:
+                state = "descending" if descending else "ascending"
+            headings.append((col, f"?{link.urlencode()}#table-{name}", state))
+        table.headings = headings

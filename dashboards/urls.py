@@ -6,6 +6,7 @@ app_name = "dashboards"
 
 urlpatterns = [
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("dashboard/summary.pdf", views.DashboardSummaryPdfView.as_view(), name="dashboard_pdf"),
     path("transparency/", views.TransparencyIndexView.as_view(), name="transparency_index"),
     path("transparency/<slug:slug>/", views.TransparencyView.as_view(), name="transparency"),
     path(

@@ -1,7 +1,7 @@
 """The leaders' dashboard, the public transparency page and the open data downloads."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_not_required
@@ -16,11 +16,15 @@ from django.views.generic import TemplateView
 from people.models import Membership
 from people.permissions import place_ids
 from places.models import Place
+from places.need_figures import DEFINITIONS as NEED_DEFINITIONS
+from places.need_figures import area_rates, delivery_against_need
+from places.selectors import need_by_area, need_sources
 from socialvalue.csv import csv_lines
 from socialvalue.views import RuleRequiredMixin
 
 from . import cache as figure_cache
 from . import figures, ocds, opendata, tables
+from .delivery_map import at_risk_map, delivery_map
 from .filters import describe, scope_from
 from .forms import DashboardFilterForm
 
@@ -232,10 +236,13 @@ class FiguresMixin:
         builders = _table_builders(self.public)
         built = {name: build(data) for name, build in builders.items()}
         link_contract_rows(built, data, self.request.user)
+        tables.sort_tables(built, self.request.GET)
         query = self.request.GET.copy()
         query.pop("format", None)
         query.pop("table", None)
+        query.pop("sort", None)
         return {
+            **self.need_context(place, data),
             "figures_updating": not up_to_date,
             "place": place,
             "form": form,
@@ -246,6 +253,48 @@ class FiguresMixin:
             **data,
             "tables": built,
             "csv_query": query.urlencode(),
+        }
+
+    def need_context(self, place: Place, data) -> dict:
+        """The per-area figures (`figures.by_area`, as the tables) beside population and
+        deprivation: the map, delivery against need, and the first screen's largest gaps."""
+        sources = need_sources(place)
+        needs = need_by_area(place, sources=sources)
+        areas = data["areas"]
+        rates = area_rates(areas, needs)
+        the_map = delivery_map(
+            map_id="delivery-map",
+            title="Verified social value per 1,000 residents, by neighbourhood",
+            rows=areas,
+            needs=needs,
+            sources=sources.citations,
+        )
+        # Largest gaps against need: the most deprived areas getting least per resident.
+        placed = [
+            (rates[r["area_id"]], r)
+            for r in areas
+            if not r["wider"]
+            and rates[r["area_id"]].per_thousand is not None
+            and rates[r["area_id"]].decile is not None
+        ]
+        # Among the most deprived (deciles 1 and 2): the least per 1,000 residents first.
+        placed.sort(key=lambda pair: (pair[0].per_thousand, pair[0].decile, pair[1]["name"]))
+        return {
+            "at_risk_map": None
+            if self.public
+            else at_risk_map(
+                map_id="at-risk-map",
+                title="Commitments behind or at risk, by neighbourhood",
+                rows=areas,
+                needs=needs,
+            ),
+            "delivery_map": the_map,
+            "first_screen_map": replace(the_map, map_id="first-screen-map", table_href="#areas"),
+            "against_need": delivery_against_need(areas, needs),
+            "need_definitions": NEED_DEFINITIONS,
+            "need_citations": sources.citations,
+            "targets_behind": [t for t in data["targets"] if not t["on_track"]][:3],
+            "need_gaps": [dict(row, rate=rate) for rate, row in placed if rate.decile <= 2][:3],
         }
 
     def download(self, place: Place, places, prefix: str) -> HttpResponse:
@@ -296,6 +345,30 @@ class DashboardView(RuleRequiredMixin, FiguresMixin, TemplateView):
     def get(self, request, *args, **kwargs):
         place = self.get_permission_object()
         return self.render_or_download(place, self.places(), f"dashboard-{place.slug}")
+
+
+class DashboardSummaryPdfView(DashboardView):
+    """/dashboard/summary.pdf: the printable summary (at most four A4 pages) for the same
+    filters, rendered from the page's templates (dashboards/pdf.py)."""
+
+    template_name = "dashboards/summary_pdf.html"
+
+    def get(self, request, *args, **kwargs):
+        from django.template.loader import render_to_string
+
+        from .pdf import render_pdf
+
+        place = self.get_permission_object()
+        context = self.get_context_data()
+        context.update(self.build(place, self.places()))
+        html = render_to_string(self.template_name, context, request=request)
+        pdf, _pages = render_pdf(html)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = (
+            f'attachment; filename="social-value-summary-{place.slug}-{stamp}.pdf"'
+        )
+        return response
 
 
 @method_decorator(login_not_required, name="dispatch")

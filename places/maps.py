@@ -31,6 +31,14 @@ LABEL_SHARE = 0.09  # an area gets a value label if its smaller side is this sha
 MARGIN = 0.02
 
 
+# The fills of static/src/_maps.scss ($app-map-fills, $app-map-none), repeated as SVG
+# presentation attributes for renderers without the page's CSS (WeasyPrint's PDF): the
+# stylesheet wins in a browser. tests/places/test_maps.py holds the two lists equal.
+FILLS = {1: "#8a7cc0", 2: "#a79ed1", 3: "#c4bce2", 4: "#dcd6ef", 5: "#f4f2fa"}
+NO_FILL = "#ffffff"
+EDGE = "#505a5f"
+
+
 @dataclass(frozen=True)
 class Band:
     """One step of a map's colour scale. `number` 1 is the darkest colour."""
@@ -41,6 +49,19 @@ class Band:
     @property
     def css(self) -> str:
         return f"app-map__fill--{self.number}"
+
+    @property
+    def fill(self) -> str:
+        return FILLS[self.number]
+
+
+def count_band(count: int, steps: list[tuple[int, Band]], none: Band) -> Band:
+    """A count's band: the first of `steps` (minimum, band), highest minimum first, whose
+    minimum it reaches; `none` below them all."""
+    for minimum, band in steps:
+        if count >= minimum:
+            return band
+    return none
 
 
 @dataclass(frozen=True)
@@ -54,6 +75,7 @@ class MapArea:
     band: Band | None = None
     cells: tuple[str, ...] = ()  # further table cells, under `extra_headings`
     href: str = ""
+    table_text: str = ""  # the value in the table when it differs from the map's label
 
     @property
     def name(self) -> str:
@@ -86,6 +108,9 @@ class Choropleth:
     sources: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     no_value_label: str = "No figure"
+    table_href: str = ""  # a compact copy: no table, a link to the full map's table instead
+    no_fill: str = NO_FILL
+    edge: str = EDGE
 
     @property
     def missing(self) -> list[MapArea]:
@@ -219,8 +244,10 @@ def deprivation_map(
     outline: Area | None = None,
     sources: NeedSources | None = None,
     needs: dict[int, Need] | None = None,
+    href_for=None,
 ) -> Choropleth:
-    """Areas coloured by their (population-weighted) deprivation decile, with population."""
+    """Areas coloured by their (population-weighted) deprivation decile, with population.
+    `href_for(area)`, if given, is where each area links (the area's page otherwise)."""
     sources = sources or need_sources(place)
     needs = needs if needs is not None else need_by_area(place, sources=sources)
     items = []
@@ -235,6 +262,7 @@ def deprivation_map(
                 label=decile,
                 band=deprivation_band(need),
                 cells=(population,),
+                href=href_for(area) if href_for else "",
             )
         )
     notes = []

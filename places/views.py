@@ -1,7 +1,9 @@
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, FormView, ListView
 
 from people.forms import ConfirmForm
@@ -10,6 +12,7 @@ from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
 
 from . import services
+from .area_page import area_sections
 from .forms import AreaForm
 from .maps import deprivation_map, map_areas_for, map_areas_for_place
 from .models import Area, Place
@@ -53,7 +56,11 @@ class PlaceDetailView(DetailView):
         return context
 
 
+@method_decorator(login_not_required, name="dispatch")
 class AreaDetailView(DetailView):
+    """The neighbourhood page: open to everyone. Areas and need figures are public; each
+    section other apps add (`area_page`) shows the visitor only what they may see."""
+
     template_name = "places/area_detail.html"
     context_object_name = "area"
 
@@ -89,8 +96,11 @@ class AreaDetailView(DetailView):
             children=list(area.children.current().order_by("name")),
             wards=list(area.wards.order_by("name")) if area.kind == Area.Kind.GROUPING else [],
             groupings=list(area.groupings.current().order_by("name")),
-            organisations=list(area.organisations.current().order_by("name")),
+            organisations=list(
+                area.organisations.current().visible_to(self.request.user).order_by("name")
+            ),
             may_manage=allowed(self.request.user, "places.manage_areas", area.place),
+            **area_sections(self.request, area, needs),
         )
         return context
 

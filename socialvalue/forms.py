@@ -1,5 +1,6 @@
 """Shared form plumbing: every form renders GOV.UK markup through crispy-forms-gds."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -36,7 +37,11 @@ class GovFormMixin(FreeTextFormMixin):
         self.helper.attrs = {"novalidate": ""}
         if self.label_size:
             self.helper.label_size = self.label_size
-        self.helper.add_input(Submit("submit", self.submit_label))
+        # Several forms may share a page (a proposal's support and question forms): each
+        # button gets an id of its own, not crispy's `submit-id-submit` for all.
+        name = re.sub(r"(?<!^)(?=[A-Z])", "-", type(self).__name__).lower()
+        css_id = f"submit-{name}" + (f"-{self.prefix}" if self.prefix else "")
+        self.helper.add_input(Submit("submit", self.submit_label, css_id=css_id))
 
 
 def apply_validation_error(form, error) -> None:

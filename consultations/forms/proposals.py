@@ -231,8 +231,14 @@ class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
             *links,
             *files,
             HTML('<div class="govuk-button-group">'),
-            Submit("action", "Submit proposal"),
-            Submit("action", "Save as draft", css_class="govuk-button--secondary"),
+            # Both buttons send "action"; each needs its own id (one page, one id).
+            Submit("action", "Submit proposal", css_id="submit-proposal"),
+            Submit(
+                "action",
+                "Save as draft",
+                css_id="save-draft",
+                css_class="govuk-button--secondary",
+            ),
             HTML("</div>"),
         )
         return helper

@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
+from objectives.maps import map_place, objectives_map
 from people.forms import ConfirmForm
 from places.models import Area, Place
 from socialvalue.csv import safe_csv_cell
@@ -96,6 +97,8 @@ class ObjectiveListView(FilterView):
         context = super().get_context_data(**kwargs)
         context["may_add"] = allowed(self.request.user, "objectives.add_objective")
         context["export_query"] = self.request.GET.urlencode()
+        place = map_place(self.filterset)
+        context["objectives_map"] = objectives_map(self.filterset.qs, place) if place else None
         html = render_to_string(self.register_template_name, context, request=self.request)
         if self.fragment_key and not self.filterset.errors:
             cache.set(self.fragment_key, html, register_cache.TIMEOUT)

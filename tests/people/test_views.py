@@ -286,15 +286,20 @@ def test_password_reset_requests_do_not_lock_anyone_out_of_signing_in(client, of
 # Login required by default ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/returns/", "/organisations/", "/places/", "AREA"])
+@pytest.mark.parametrize("path", ["/returns/", "/organisations/", "/places/"])
 def test_anonymous_requests_go_to_sign_in(client, place, path):
-    if path == "AREA":
-        path = f"/areas/{AreaFactory(place=place).pk}/"
-
     response = client.get(path)
 
     assert response.status_code == 302
     assert response["Location"] == f"{SIGN_IN}?next={path}"
+
+
+def test_the_neighbourhood_page_is_public(client, place):
+    """Issue 16: an area's page is for everyone (its sections show public records only;
+    tests/security/test_neighbourhood_page.py)."""
+    response = client.get(f"/areas/{AreaFactory(place=place).pk}/")
+
+    assert response.status_code == 200
 
 
 @pytest.mark.django_db

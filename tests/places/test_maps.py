@@ -71,8 +71,9 @@ def test_area_pages_cost_the_same_for_4_and_6_lsoas(
     client.force_login(officer)
     client.get(area("Dunmore").get_absolute_url())  # sessions and caches warmed
 
-    # 18: the header's unread-notifications count is one of them.
-    with django_assert_num_queries(18) as smaller:  # 2 neighbourhoods, 4 LSOAs
+    # The neighbourhood page: need (5), maps (4), delivery, lists and contracts (issue 16), and
+    # the header's unread-notifications count.
+    with django_assert_num_queries(29) as smaller:  # 2 neighbourhoods, 4 LSOAs
         client.get(area("Dunmore").get_absolute_url())
     with django_assert_num_queries(len(smaller)):  # 3 neighbourhoods, 6 LSOAs
         client.get(area("Abbey Mills").get_absolute_url())
@@ -148,3 +149,17 @@ def test_welsh_names_are_shown_beside_the_english_or_first_in_welsh(db):
         place=place, kind="ward", name="Glan yr Afon", name_welsh="Glan yr Afon"
     )
     assert bilingual_name(same) == "Glan yr Afon"
+
+
+def test_svg_fills_repeat_the_stylesheet_colours():
+    """The presentation attributes (for the PDF) and the stylesheet (for the browser) agree."""
+    import re
+    from pathlib import Path
+
+    from places.maps import EDGE, FILLS, NO_FILL
+
+    scss = (Path(__file__).parents[2] / "static/src/_maps.scss").read_text()
+    fills = re.search(r"\$app-map-fills: \((.*?)\);", scss, re.S).group(1)
+    assert {int(n): c for n, c in re.findall(r"(\d): (#[0-9a-f]{6})", fills)} == FILLS
+    assert f"$app-map-none: {NO_FILL};" in scss
+    assert f"$app-map-edge: {EDGE};" in scss

@@ -130,7 +130,7 @@ EXPECTED = {
     # Places and areas.
     "places:place_list": SIGNED_IN,
     "places:place_detail": SIGNED_IN,
-    "places:area_detail": SIGNED_IN,
+    "places:area_detail": ANYONE,  # the neighbourhood page: public parts public
     "places:area_create": KEEP_PLACE,
     "places:area_update": KEEP_PLACE,
     "places:area_archive": KEEP_PLACE,
@@ -305,6 +305,9 @@ EXPECTED = {
     ),
     # The leaders' dashboard (an officer elsewhere sees their own place's) and open data.
     "dashboards:dashboard": row(
+        200, anonymous=LOGIN, org_admin=403, resident=403, vcs_member=403, supplier_contact=403
+    ),
+    "dashboards:dashboard_pdf": row(
         200, anonymous=LOGIN, org_admin=403, resident=403, vcs_member=403, supplier_contact=403
     ),
     "dashboards:transparency_index": ANYONE,

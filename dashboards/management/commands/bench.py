@@ -191,6 +191,10 @@ class Command(BaseCommand):
             ("transparency", "anonymous", reverse("dashboards:transparency", args=[place.slug])),
             ("objectives CSV", "anonymous", "/objectives/export.csv"),
         ]
+        if area:
+            # The neighbourhood page (issue 16): a ward, public and as the place's leader.
+            pages.append(("neighbourhood page (ward)", "anonymous", area.get_absolute_url()))
+            pages.append(("neighbourhood page (leader)", "leader", area.get_absolute_url()))
         if objective:
             pages.append(("objective detail", "anonymous", objective.get_absolute_url()))
         if contract:

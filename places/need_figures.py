@@ -1,0 +1,228 @@
+"""Delivery against need: the arithmetic that puts per-area figures beside population and
+deprivation. Nothing here reads returns or commitments.
+
+Every function takes per-area figures already computed elsewhere (today the dashboard's
+`figures.by_area` rows: `area_id`, `verified_value`, `commitments`, `at_risk`, `wider`) and the
+need figures of `places.selectors.need_by_area`, so whichever module computes delivery per
+area, the per-1,000-residents rates, the decile table and the most-deprived share are computed
+here, once, for the dashboard, the transparency page and the neighbourhood page alike.
+
+Definitions (shown beside the figures, from `DEFINITIONS`):
+
+- per 1,000 residents: the area's verified £ estimate × 1,000 ÷ its population (the sum of its
+  LSOAs' estimates); no figure when the population is not known for every LSOA;
+- by deprivation decile: each neighbourhood is counted in the decile of its population-weighted
+  average (rounded; 1 the most deprived); rows for whole wards or wider areas are not placed
+  in a decile and are reported apart;
+- share reaching the most deprived 20%: each neighbourhood's verified £ is shared among its
+  residents evenly, so the part reaching residents of LSOAs in deciles 1 and 2 is its £ × the
+  share of its residents living there; that total over all the £ placed, against the share of
+  the population living in those LSOAs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+
+from .selectors import Need
+
+THOUSAND = Decimal(1000)
+ZERO = Decimal(0)
+
+DEFINITIONS = {
+    "per_thousand": (
+        "Verified £ estimate per 1,000 residents: the verified £ estimate of the commitments in "
+        "the area (and the areas inside it) × 1,000 ÷ the area's population, the sum of its "
+        "LSOAs' population estimates. No figure where the population is not known for every "
+        "LSOA. Commitments for a whole ward or wider area are not shared out between "
+        "neighbourhoods."
+    ),
+    "by_decile": (
+        "Each neighbourhood (or ward, where the place has no neighbourhoods) is counted in the "
+        "deprivation decile of the population-weighted average of its LSOAs' deciles, rounded "
+        "(1 is the most deprived tenth of LSOAs in the country). Per decile: its residents, its "
+        "current commitments, its verified £ estimate and that £ per 1,000 residents."
+    ),
+    "most_deprived_share": (
+        "The share of the verified £ estimate reaching the most deprived 20% of LSOAs "
+        "(deciles 1 and 2): each neighbourhood's verified £ is taken to reach its residents "
+        "evenly, so the part reaching those LSOAs is its £ × the share of its residents living "
+        "in them. Compared with the share of the place's residents living in those LSOAs. "
+        "A fair share is 1 to 1; more means spending's social value leans towards need."
+    ),
+}
+
+
+def per_thousand(value: Decimal | int | None, population: int | None) -> Decimal | None:
+    """`value` per 1,000 residents, to the penny; None without a (positive) population."""
+    if value is None or not population:
+        return None
+    return (Decimal(value) * THOUSAND / population).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def percent(part: Decimal, whole: Decimal) -> Decimal | None:
+    """`part` as a percentage of `whole`, one decimal place; None when `whole` is zero."""
+    if not whole:
+        return None
+    return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class AreaRate:
+    """One area's delivery beside its need."""
+
+    area_id: int
+    verified_value: Decimal
+    commitments: int
+    at_risk: int
+    need: Need | None
+
+    @property
+    def population(self) -> int | None:
+        return self.need.population if self.need else None
+
+    @property
+    def per_thousand(self) -> Decimal | None:
+        return per_thousand(self.verified_value, self.population)
+
+    @property
+    def decile(self) -> int | None:
+        return self.need.band if self.need else None
+
+
+def area_rates(rows: Iterable[Mapping], needs: Mapping[int, Need]) -> dict[int, AreaRate]:
+    """Each per-area row beside its need, by area id (the map's and the tables' figures)."""
+    return {
+        row["area_id"]: AreaRate(
+            area_id=row["area_id"],
+            verified_value=Decimal(row["verified_value"] or 0),
+            commitments=row.get("commitments", 0),
+            at_risk=row.get("at_risk", 0),
+            need=needs.get(row["area_id"]),
+        )
+        for row in rows
+    }
+
+
+@dataclass
+class DecileRow:
+    decile: int
+    areas: int = 0
+    population: int = 0
+    commitments: int = 0
+    verified_value: Decimal = ZERO
+
+    @property
+    def per_thousand(self) -> Decimal | None:
+        return per_thousand(self.verified_value, self.population)
+
+
+@dataclass
+class DeliveryAgainstNeed:
+    deciles: list[DecileRow] = field(default_factory=list)
+    placed_value: Decimal = ZERO  # £ in neighbourhoods with a decile and a population
+    unplaced_value: Decimal = ZERO  # £ for whole wards, wider areas, or areas without figures
+    deprived_value: Decimal = ZERO  # the part of placed_value reaching deciles 1 and 2
+    population: int = 0
+    deprived_population: Decimal = ZERO
+
+    @property
+    def value_share(self) -> Decimal | None:
+        """Percentage of the placed £ reaching the most deprived 20% of LSOAs."""
+        return percent(self.deprived_value, self.placed_value)
+
+    @property
+    def population_share(self) -> Decimal | None:
+        """Percentage of residents (of the areas counted) living in those LSOAs."""
+        return percent(self.deprived_population, Decimal(self.population))
+
+    @property
+    def per_thousand(self) -> Decimal | None:
+        return per_thousand(self.placed_value, self.population)
+
+    @property
+    def sentence(self) -> str:
+        """The sentence a leader can repeat, or why there is none."""
+        if not self.population:
+            return (
+                "There are no population and deprivation figures for these areas yet, so "
+                "delivery cannot be set against need."
+            )
+        if self.value_share is None:
+            return (
+                "No verified social value has been placed in a neighbourhood yet, so none can "
+                "be set against need."
+            )
+        share, people = self.value_share, self.population_share
+        if people is None:
+            return ""
+        if share > people:
+            lean = "more than their share"
+        elif share < people:
+            lean = "less than their share"
+        else:
+            lean = "exactly their share"
+        return (
+            f"{_pc(share)} of the verified social value reached the most deprived 20% of small "
+            f"areas in the country, home to {_pc(people)} of residents here: {lean}."
+        )
+
+
+def _pc(value: Decimal) -> str:
+    return f"{value.normalize():f}%" if value == value.to_integral() else f"{value}%"
+
+
+def delivery_against_need(
+    rows: Iterable[Mapping], needs: Mapping[int, Need]
+) -> DeliveryAgainstNeed:
+    """Verified £ by deprivation decile and the share reaching the most deprived 20%.
+
+    `rows`: per-area figures (see the module's docstring); rows with `wider` set (commitments
+    for a whole ward or wider) are not placed, nor areas without a decile or population.
+    """
+    result = DeliveryAgainstNeed()
+    by_decile = {n: DecileRow(n) for n in range(1, 11)}
+    for row in rows:
+        value = Decimal(row["verified_value"] or 0)
+        need = needs.get(row["area_id"])
+        if (
+            row.get("wider")
+            or need is None
+            or need.band is None
+            or not need.population
+            or need.most_deprived_share is None
+        ):
+            result.unplaced_value += value
+            continue
+        decile = by_decile[need.band]
+        decile.areas += 1
+        decile.population += need.population
+        decile.commitments += row.get("commitments", 0)
+        decile.verified_value += value
+        result.placed_value += value
+        result.population += need.population
+        result.deprived_value += value * need.most_deprived_share
+        result.deprived_population += need.population * need.most_deprived_share
+    result.deciles = [row for row in by_decile.values() if row.areas]
+    return result
+
+
+def rate_breaks(values: Iterable[Decimal | None], steps: int = 4) -> list[Decimal]:
+    """Where a map's bands of a rate begin: the quantiles of the positive values (fewer breaks
+    when values repeat). A value's band is how many breaks it reaches (`rate_step`)."""
+    positive = sorted(v for v in values if v is not None and v > 0)
+    if not positive:
+        return []
+    breaks = {positive[len(positive) * i // steps] for i in range(1, steps)}
+    return sorted(b for b in breaks if b > positive[0])
+
+
+def rate_step(value: Decimal | None, breaks: list[Decimal]) -> int | None:
+    """0 for the lowest positive band, up to len(breaks); None for no value or nothing."""
+    if value is None or value <= 0:
+        return None
+    return sum(1 for b in breaks if value >= b)

@@ -405,6 +405,8 @@ class QuantityConfirmationMixin:
 
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period):
+        if period.early_returns_reason:
+            return f"{period} (early returns allowed: {period.early_returns_reason})"
         return str(period)
 
 

@@ -177,7 +177,11 @@ def test_after_allowing_the_supplier_reports_for_the_period_and_the_return_says_
     client.post(_url(world), {"period": current.pk, "reason": REASON})
 
     client.force_login(world.supplier_contact)
-    assert f'value="{current.pk}"' in client.get(create).content.decode()
+    form = client.get(create).content.decode()
+    assert f'value="{current.pk}"' in form
+    assert f"{current} (early returns allowed: {REASON})" in form
+    to_make = client.get(reverse("contracts:return_list")).content.decode()
+    assert f"Report for {current}" in to_make and "Early returns allowed" in to_make
     response = client.post(
         create,
         {

@@ -26,6 +26,7 @@ __all__ = [
     "AwardSupplierForm",
     "CommitmentForm",
     "ConfirmSupportForm",
+    "EarlyReturnsForm",
     "KpiForm",
     "QueryForm",
     "RatingForm",
@@ -412,6 +413,8 @@ class QuantityConfirmationMixin:
 
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period):
+        if period.early_returns_reason:
+            return f"{period} (early returns allowed: {period.early_returns_reason})"
         return str(period)
 
 
@@ -603,3 +606,35 @@ class RecoveryActionForm(GovFormMixin, forms.Form):
         self.helper.form_action = reverse(
             "contracts:commitment_recovery", kwargs={"pk": commitment.pk}
         )
+
+
+class EarlyReturnsForm(GovFormMixin, forms.Form):
+    """Choose a period that has not ended, and say why returns may be made for it now.
+    Only such periods are offered: an ended one, one already opened, or another contract's
+    is an invalid choice, whatever is posted."""
+
+    submit_label = "Allow returns before this period ends"
+
+    period = PeriodChoiceField(
+        label="Reporting period",
+        queryset=ReportingPeriod.objects.none(),
+        empty_label=None,
+        widget=forms.RadioSelect,
+        help_text="Only periods that have not ended, and are not already open for returns, "
+        "are shown",
+        error_messages={
+            "required": "Choose the reporting period",
+            "invalid_choice": "Choose a reporting period that has not ended",
+        },
+    )
+    reason = forms.CharField(
+        label="Why may returns be made before the period ends?",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="For example, the contract is ending early. The supplier sees this, and it "
+        "is shown with every return for the period",
+        error_messages={"required": "Explain why returns may be made before the period ends"},
+    )
+
+    def __init__(self, *args, periods, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].queryset = periods

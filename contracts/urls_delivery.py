@@ -17,6 +17,11 @@ urlpatterns = [
         delivery.SubcontractorCreateView.as_view(),
         name="subcontractor_create",
     ),
+    path(
+        "contracts/<int:pk>/periods/",
+        delivery.ContractPeriodsView.as_view(),
+        name="contract_periods",
+    ),
     path("contracts/<int:pk>/kpis/new/", delivery.KpiCreateView.as_view(), name="kpi_create"),
     path(
         "contracts/<int:pk>/ratings/new/", delivery.RatingCreateView.as_view(), name="rating_create"

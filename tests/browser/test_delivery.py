@@ -123,3 +123,37 @@ def test_supplier_reports_officer_verifies_objective_moves(
     expect(targets).to_contain_text("Verified delivered")
     expect(targets.get_by_role("row").nth(1)).to_contain_text("3 (25%)")
     axe_check(officer)
+
+
+def test_officer_allows_returns_before_a_period_ends(
+    page, live_server, sign_in, axe_check, awarded
+):
+    """The reporting periods page, its error, and the period once opened early: axe on each."""
+    contract = awarded["commitment"].contract
+    sign_in(page, "olive@council.test", PASSWORD)
+    page.goto(f"{live_server.url}{contract.get_absolute_url()}")
+    page.get_by_role("link", name="Reporting periods and early returns").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Reporting periods")
+    axe_check(page)
+
+    page.get_by_role("button", name="Allow returns before this period ends").click()
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Explain why returns may be made before the period ends")
+    assert page.title().startswith("Error: ")
+    axe_check(page)
+    shoot(page, "contract_periods_error")
+
+    page.get_by_role("radio").first.check()
+    page.get_by_label("Why may returns be made before the period ends?").fill(
+        "The contract ends early, on 1 March"
+    )
+    page.get_by_role("button", name="Allow returns before this period ends").click()
+    expect(page.locator(".govuk-notification-banner")).to_contain_text(
+        "before it ends. The supplier sees why"
+    )
+    expect(page.locator("table")).to_contain_text(
+        "Early returns allowed by Olive Officer of Wrenford Council on"
+    )
+    expect(page.locator("table")).to_contain_text("The contract ends early, on 1 March")
+    axe_check(page)
+    shoot(page, "contract_periods_allowed")

@@ -161,6 +161,7 @@ KWARGS = {
     "contracts:buyer_aliases": lambda w: {"slug": w.council.slug},
     "contracts:buyer_alias_remove": lambda w: {"slug": w.council.slug, "alias": w.alias.pk},
     "contracts:kpi_create": lambda w: {"pk": w.contract.pk},
+    "contracts:contract_periods": lambda w: {"pk": w.contract.pk},
     "contracts:rating_create": lambda w: {"pk": w.contract.pk},
     "contracts:commitment_create": lambda w: {"pk": w.contract.pk},
     "contracts:commitment_detail": lambda w: {"pk": w.commitment.pk},

@@ -1,7 +1,8 @@
 """Where a place requires two-factor sign-in, the record of the Act's duty is kept only by
 people who entered a code in this session: signing off an assessment, verifying, rejecting or
-querying a delivery return, administering an organisation, and the Django admin. Anyone else
-is sent to set it up (or to enter a code), then back.
+querying a delivery return, letting returns be made before a period ends, administering an
+organisation, and the Django admin. Anyone else is sent to set it up (or to enter a code), then
+back.
 
 The rule (`people.permissions.two_factor_required`) is tested as a role × requirement
 matrix; the views as a matrix of protected page × state of the person's two-factor sign-in.
@@ -115,6 +116,13 @@ def _protected(world):
         ("reject a return", "post", reverse("contracts:return_reject", args=[r]), "officer", 200),
         ("query a return", "post", reverse("contracts:return_query", args=[r]), "officer", 200),
         (
+            "allow returns before a period ends",
+            "get",
+            reverse("contracts:contract_periods", args=[world.contract.pk]),
+            "officer",
+            200,
+        ),
+        (
             "confirm or decline an exemption",
             "get",
             reverse("contracts:exemption_decide", args=[world.exempting.pk]),
@@ -203,6 +211,7 @@ PROTECTED_NAMES = [
     "verify several returns",
     "reject a return",
     "query a return",
+    "allow returns before a period ends",
     "confirm or decline an exemption",
     "change an organisation",
     "confirm a supplier's SME or VCSE status",

@@ -250,6 +250,8 @@ EXPECTED = {
     "contracts:subcontractor_create": AWARDED_MANAGE,
     "contracts:award_supplier_create": AWARDED_MANAGE,
     "contracts:kpi_create": AWARDED_MANAGE,
+    # Letting returns be made before a period ends: officers running the contract.
+    "contracts:contract_periods": AWARDED_MANAGE,
     "contracts:rating_create": AWARDED_MANAGE,
     "contracts:commitment_create": AWARDED_MANAGE,
     "contracts:commitment_detail": AWARDED_VIEW,

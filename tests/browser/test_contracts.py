@@ -141,6 +141,15 @@ def test_contract_from_assessment_to_verified_delivery(
         expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     page.goto(contract_url)
     axe_check(page)
+    # The contract started today, so no quarter has ended: returns are taken only for ended
+    # periods, unless an officer allows them early with a reason (issue 14).
+    page.get_by_role("link", name="Reporting periods and early returns").click()
+    page.get_by_role("radio").first.check()
+    page.get_by_label("Why may returns be made before the period ends?").fill(
+        "The first starters are in post and payroll evidence is ready"
+    )
+    page.get_by_role("button", name="Allow returns before this period ends").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_be_visible()
     sign_out(page)
 
     # The supplier reports delivery with evidence.

@@ -38,7 +38,13 @@ def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
 
 def _scope_key(scope: figures.Scope) -> tuple:
     """The scope as plain values, for the figures cache's key."""
-    return tuple(scope_values(scope).items())
+    return _values_key(scope_values(scope))
+
+
+def _values_key(values: dict) -> tuple:
+    """`scope_values` as a key, whatever the order of its keys: a queue may not keep it
+    (PostgreSQL's jsonb, where django-tasks-db keeps a task's arguments, sorts them)."""
+    return tuple(sorted(values.items()))
 
 
 def _figure_sources(scope: figures.Scope, limit) -> dict:
@@ -128,7 +134,7 @@ def refresh_queued_figures(values: dict) -> str:
     scope = scope_from_values(values)
     # The key the request's scope had: `values` are that scope's values, as the queue kept them.
     return figure_cache.refresh_queued(
-        (tuple(values.items()),), scope and (lambda: compute_figures(scope))
+        (_values_key(values),), scope and (lambda: compute_figures(scope))
     )
 
 

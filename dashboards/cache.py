@@ -12,8 +12,8 @@ minutes of the working day (returns submitted and verified, responses sent). So:
   changes are being added; meanwhile one task (`dashboards.tasks.refresh_scope`, one in all:
   its lock is in the shared cache) is queued for the worker to compute them afresh for the
   next request — at once, or a minute (`REFRESH_INTERVAL`) after they were last calculated if
-  that is later, so data changing every few seconds does not keep a worker computing all day. Older figures are never
-  served: the request computes afresh.
+  that is later, so data changing every few seconds does not keep a worker computing all
+  day. Older figures are never served: the request computes afresh.
 - `SOCIALVALUE_FIGURES_CACHE_SECONDS` (default 3600; 0 turns the cache off, as in tests)
   bounds how long an entry lives in any case.
 
@@ -139,8 +139,8 @@ def _store(key: str, token: str, compute, *, keep=lambda value: True):
 def refresh(key_parts: tuple, compute) -> str:
     """Compute now, unless the cached figures are up to date with the data or are being
     computed: "computed", "up to date", "under way" or "off" (the cache is). For the periodic
-    task (`dashboards.tasks.refresh_figures_when_changed`, every 2 minutes), so that the first visitor of the day, or after a quiet
-    spell, does not wait for them."""
+    task (`dashboards.tasks.refresh_figures_when_changed`, every 2 minutes), so that the first
+    visitor of the day, or after a quiet spell, does not wait for them."""
     token, key, entry = _lookup(key_parts)
     if token is None:
         return "off"

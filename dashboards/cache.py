@@ -9,11 +9,11 @@ minutes of the working day (returns submitted and verified, responses sent). So:
 - While the token is unchanged, they are served as they are.
 - After a change, figures computed less than `SOCIALVALUE_FIGURES_STALE_SECONDS` ago (default
   300) are still served, marked on the page with the time they were calculated and that newer
-  changes are being added; meanwhile one background thread (one in all: its lock is in the
-  shared cache) computes them afresh for the next request — at once, or a minute
-  (`REFRESH_INTERVAL`) after they were last calculated if that is later, so data changing
-  every few seconds does not keep a server process computing all day. Older figures are never
-  served: the request computes afresh.
+  changes are being added; meanwhile one task (`dashboards.tasks.refresh_scope`, one in all:
+  its lock is in the shared cache) is queued for the worker to compute them afresh for the
+  next request — at once, or a minute (`REFRESH_INTERVAL`) after they were last calculated if
+  that is later, so data changing every few seconds does not keep a worker computing all
+  day. Older figures are never served: the request computes afresh.
 - `SOCIALVALUE_FIGURES_CACHE_SECONDS` (default 3600; 0 turns the cache off, as in tests)
   bounds how long an entry lives in any case.
 
@@ -29,13 +29,14 @@ otherwise computed from the data as it is (`dashboards.views.FiguresMixin.downlo
 from __future__ import annotations
 
 import hashlib
-import threading
 import time
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connections
+from django.db import transaction
+from django.utils import timezone
 
 from socialvalue.datacache import current_token
 
@@ -67,32 +68,39 @@ def _seconds(name: str) -> int:
 REFRESH_INTERVAL = 60
 
 
-def _run_in_background(work, delay: float) -> None:
-    """Run `work` in a daemon thread after `delay` seconds (tests replace this)."""
-    timer = threading.Timer(delay, work)
-    timer.name, timer.daemon = "figures-refresh", True
-    timer.start()
-
-
-def _refresh_later(key: str, compute, computed_at: float) -> None:
-    """Compute afresh for `key` in the background, unless that is already under way or
-    waiting (in any process)."""
+def refresh_later(key_parts: tuple, computed_at: float, enqueue) -> None:
+    """Have the figures under `key_parts` computed afresh by the task worker, unless that is
+    already under way or waiting (in any process). `enqueue(run_after)` queues the task that
+    calls `refresh_queued` (dashboards.tasks.refresh_scope); `run_after` is None when the
+    figures may be computed at once, else when they may be: a minute after they were last
+    computed."""
+    key = _key(key_parts)
     delay = max(0.0, computed_at + REFRESH_INTERVAL - time.time())
-    lock = _lock(key)
     stale = _seconds("SOCIALVALUE_FIGURES_STALE_SECONDS")
-    if not figures_cache().add(lock, True, timeout=int(delay) + max(60, stale)):
+    # Held until the task has run: one computation at a time per key. If the task is lost (a
+    # worker killed), the lock lapses and the next visitor queues another.
+    if not figures_cache().add(_lock(key), True, timeout=int(delay) + max(60, stale)):
         return
+    run_after = timezone.now() + timedelta(seconds=delay) if delay else None
+    # After the visitor's transaction (if any) commits: a rolled-back request queues nothing.
+    transaction.on_commit(lambda: enqueue(run_after))
 
-    def work():
-        try:
-            token = current_token()
-            if token is not None:
-                _store(key, token, compute)
-        finally:
-            figures_cache().delete(lock)
-            connections.close_all()  # this thread's own connections
 
-    _run_in_background(work, delay)
+def refresh_queued(key_parts: tuple, compute) -> str:
+    """The queued refresh (`refresh_later`): compute and store, then release the lock. "off"
+    when the cache is (or this connection has uncommitted writes), "gone" when there is
+    nothing to compute (`compute` is None), else "computed"."""
+    key = _key(key_parts)
+    try:
+        if compute is None:
+            return "gone"
+        token = current_token()
+        if token is None or _seconds("SOCIALVALUE_FIGURES_CACHE_SECONDS") <= 0:
+            return "off"
+        _store(key, token, compute)
+        return "computed"
+    finally:
+        figures_cache().delete(_lock(key))
 
 
 def _key(key_parts: tuple) -> str:
@@ -130,9 +138,9 @@ def _store(key: str, token: str, compute, *, keep=lambda value: True):
 
 def refresh(key_parts: tuple, compute) -> str:
     """Compute now, unless the cached figures are up to date with the data or are being
-    computed: "computed", "up to date", "under way" or "off" (the cache is). For a scheduled
-    job (`manage.py refresh_figures`), so that the first visitor of the day, or after a quiet
-    spell, does not wait for them."""
+    computed: "computed", "up to date", "under way" or "off" (the cache is). For the periodic
+    task (`dashboards.tasks.refresh_figures_when_changed`, every 2 minutes), so that the first
+    visitor of the day, or after a quiet spell, does not wait for them."""
     token, key, entry = _lookup(key_parts)
     if token is None:
         return "off"
@@ -161,9 +169,10 @@ def fresh(key_parts: tuple, compute, *, keep=lambda value: True):
     return _store(key, token, compute, keep=keep)
 
 
-def cached(key_parts: tuple, compute) -> tuple[object, bool]:
+def cached(key_parts: tuple, compute, *, enqueue) -> tuple[object, bool]:
     """`compute()`'s result, and whether it is up to date with the data (False when served
-    while being refreshed). The key parts must name the day the figures are judged as at."""
+    while being refreshed: `enqueue` queues the refresh, see `refresh_later`). The key parts
+    must name the day the figures are judged as at."""
     token, key, entry = _lookup(key_parts)
     if token is None:
         return compute(), True
@@ -172,6 +181,6 @@ def cached(key_parts: tuple, compute) -> tuple[object, bool]:
         if entry_token == token:
             return value, True
         if time.time() - computed_at < _seconds("SOCIALVALUE_FIGURES_STALE_SECONDS"):
-            _refresh_later(key, compute, computed_at)
+            refresh_later(key_parts, computed_at, enqueue)
             return value, False
     return _store(key, token, compute), True

@@ -1,10 +1,19 @@
 """From the filter form to a `figures.Scope`: the one place the dashboard's filters are read."""
 
+import datetime
+
 from django.utils import timezone
+
+from objectives.models import Outcome, Theme
+from people.models import Organisation
+from places.models import Area, Place
 
 from . import periods
 from .figures import Scope
 from .forms import DashboardFilterForm
+
+# The scope's filters that are rows of a model, named by their primary keys in `scope_values`.
+MODEL_FILTERS = {"organisation": Organisation, "area": Area, "theme": Theme, "outcome": Outcome}
 
 
 def scope_from(form: DashboardFilterForm, *, public: bool = False) -> Scope:
@@ -23,6 +32,42 @@ def scope_from(form: DashboardFilterForm, *, public: bool = False) -> Scope:
         dimension=data.get("dimension", ""),
         public=public,
         today=timezone.localdate(),
+    )
+
+
+def scope_values(scope: Scope) -> dict:
+    """The scope as plain JSON values: the figures cache's key, and a queued task's argument
+    (`scope_from_values` reads it back)."""
+    dates = {name: getattr(scope, name) for name in ("start", "end", "today")}
+    return {
+        "place": scope.place.pk,
+        **{name: value.isoformat() if value else None for name, value in dates.items()},
+        **{
+            name: getattr(scope, name).pk if getattr(scope, name) else None
+            for name in MODEL_FILTERS
+        },
+        "dimension": scope.dimension,
+        "public": scope.public,
+    }
+
+
+def scope_from_values(values: dict) -> Scope | None:
+    """The scope `scope_values` describes; None if a place or filter it names no longer
+    exists."""
+    found = {}
+    for name, model in {"place": Place, **MODEL_FILTERS}.items():
+        if values[name] is not None:
+            found[name] = model.objects.filter(pk=values[name]).first()
+            if found[name] is None:
+                return None
+    return Scope(
+        **found,
+        **{
+            name: datetime.date.fromisoformat(values[name]) if values[name] else None
+            for name in ("start", "end", "today")
+        },
+        dimension=values["dimension"],
+        public=values["public"],
     )
 
 

@@ -25,8 +25,9 @@ from socialvalue.views import RuleRequiredMixin
 from . import cache as figure_cache
 from . import figures, ocds, opendata, tables
 from .delivery_map import at_risk_map, delivery_map
-from .filters import describe, scope_from
+from .filters import describe, scope_from, scope_from_values, scope_values
 from .forms import DashboardFilterForm
+from .tasks import refresh_scope
 
 Role = Membership.Role
 
@@ -39,20 +40,15 @@ def _csv_response(table: tables.Table, filename: str) -> HttpResponse:
     return response
 
 
-MODEL_FILTERS = ("organisation", "area", "theme", "outcome")
-
-
 def _scope_key(scope: figures.Scope) -> tuple:
     """The scope as plain values, for the figures cache's key."""
-    return (
-        scope.place.pk,
-        scope.start,
-        scope.end,
-        *(getattr(scope, name).pk if getattr(scope, name) else None for name in MODEL_FILTERS),
-        scope.dimension,
-        scope.public,
-        scope.today,
-    )
+    return _values_key(scope_values(scope))
+
+
+def _values_key(values: dict) -> tuple:
+    """`scope_values` as a key, whatever the order of its keys: a queue may not keep it
+    (PostgreSQL's jsonb, where django-tasks-db keeps a task's arguments, sorts them)."""
+    return tuple(sorted(values.items()))
 
 
 def _figure_sources(scope: figures.Scope, limit) -> dict:
@@ -115,12 +111,35 @@ def compute_figures(scope: figures.Scope) -> dict:
 
 def figures_for(scope: figures.Scope) -> tuple[dict, bool]:
     """The page's figures for the scope, and whether they are up to date (dashboards.cache)."""
-    return figure_cache.cached((_scope_key(scope),), lambda: compute_figures(scope))
+    return figure_cache.cached(
+        (_scope_key(scope),),
+        lambda: compute_figures(scope),
+        enqueue=lambda run_after: _queue_refresh(scope, run_after),
+    )
+
+
+def _queue_refresh(scope: figures.Scope, run_after) -> None:
+    """Queue `tasks.refresh_scope` for the scope, to run no sooner than `run_after` (None: at
+    once). A backend that cannot defer (the immediate one tests use) runs it at once."""
+    refresh = refresh_scope
+    if run_after is not None and refresh.get_backend().supports_defer:
+        refresh = refresh.using(run_after=run_after)
+    refresh.enqueue(scope_values(scope))
 
 
 def refresh_figures(scope: figures.Scope) -> str:
     """Compute the scope's figures now unless they are up to date (`dashboards.cache.refresh`)."""
     return figure_cache.refresh((_scope_key(scope),), lambda: compute_figures(scope))
+
+
+def refresh_queued_figures(values: dict) -> str:
+    """The queued refresh of the figures of the scope `values` describes (`scope_values`;
+    `dashboards.cache.refresh_queued`): "gone" if a filter it names no longer exists."""
+    scope = scope_from_values(values)
+    # The key the request's scope had: `values` are that scope's values, as the queue kept them.
+    return figure_cache.refresh_queued(
+        (_values_key(values),), scope and (lambda: compute_figures(scope))
+    )
 
 
 # A table's download is kept (while the data is unchanged) up to this many rows: the

@@ -1,51 +1,70 @@
 """The figures cache: served until the data changes; after a change, recent figures are shown
 (marked) while fresh ones are computed, and older ones never."""
 
+import datetime
 import functools
 import io
+import json
 import time
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from contracts import services
 from dashboards import cache as figure_cache
 from dashboards import figures
-from socialvalue.datacache import current_token
+from socialvalue.datacache import current_token, data_changed
 
 # Real commits: the data token changes once a writing transaction commits.
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-@pytest.fixture
-def cached_figures(settings, monkeypatch):
+def _use_the_cache(settings):
     settings.SOCIALVALUE_FIGURES_CACHE_SECONDS = 600
     settings.SOCIALVALUE_FIGURES_STALE_SECONDS = 300
     # The shared cache as configured: in the database, as in production.
-    cache = figure_cache.figures_cache()
-    cache.clear()
-    # Background refreshes are collected here and run when the test says.
-    pending = []
-    monkeypatch.setattr(
-        figure_cache, "_run_in_background", lambda work, delay: pending.append((work, delay))
-    )
-    yield pending
-    cache.clear()
+    figure_cache.figures_cache().clear()
+
+
+@pytest.fixture
+def cached_figures(settings):
+    """The cache on; queued refreshes kept by the dummy task backend (a list of task results)
+    and run when the test says."""
+    _use_the_cache(settings)
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    from dashboards.tasks import refresh_scope
+
+    queued = refresh_scope.get_backend().results
+    yield queued
+    figure_cache.figures_cache().clear()
+
+
+@pytest.fixture
+def cached_figures_run_at_once(settings):
+    """The cache on, with the default test task backend: a queued refresh runs when queued."""
+    _use_the_cache(settings)
+    yield
+    figure_cache.figures_cache().clear()
 
 
 def _computations(monkeypatch):
+    """Each computation of a page's figures (by a request, a queued or a periodic refresh)."""
+    from dashboards import views
+
     calls = []
-    original = figure_cache.cached
+    original = views.compute_figures
 
-    def counting(key_parts, compute):
-        def wrapped():
-            calls.append(key_parts)
-            return compute()
+    def counting(scope):
+        calls.append(scope)
+        return original(scope)
 
-        return original(key_parts, wrapped)
-
-    monkeypatch.setattr(figure_cache, "cached", counting)
+    monkeypatch.setattr(views, "compute_figures", counting)
     return calls
+
+
+def _never(run_after):
+    pytest.fail("no refresh should be queued here")
 
 
 def _verify_a_claim(world):
@@ -104,18 +123,100 @@ def test_after_a_change_recent_figures_are_shown_marked_while_fresh_ones_are_com
     assert shown.context["figures_updating"] is True
     page = shown.content.decode()
     assert "Changes made since then are being added" in page
-    assert len(cached_figures) == 1  # one refresh started...
+    assert len(cached_figures) == 1  # one refresh queued...
     client.get(url)
-    assert len(cached_figures) == 1  # ...and not another while it runs
+    assert len(cached_figures) == 1  # ...and not another while it waits
 
-    work, delay = cached_figures.pop()
-    assert 0 < delay <= figure_cache.REFRESH_INTERVAL  # not sooner than a minute after the last
-    work()  # the background refresh finishes
+    (queued,) = cached_figures
+    assert queued.task.name == "refresh_scope"
+    # Not sooner than a minute after the figures were last computed.
+    delay = (queued.task.run_after - timezone.now()).total_seconds()
+    assert 0 < delay <= figure_cache.REFRESH_INTERVAL
+    assert queued.task.call(*queued.args) == "computed"  # the worker runs it
     assert len(calls) == 2
     after = client.get(url)
     assert len(calls) == 2
     assert after.context["figures_updating"] is False
     assert after.context["measures"] != first.context["measures"]
+
+
+def test_while_a_refresh_is_queued_no_other_computation_of_those_figures_starts(
+    client, world, cached_figures
+):
+    """The lock is held from queueing until the task has run, in the shared cache: the
+    periodic refresh leaves those figures alone, and running the task releases it."""
+    from dashboards.tasks import refresh_figures_when_changed
+
+    client.force_login(world.leader)
+    url = reverse("dashboards:dashboard")
+    client.get(url)
+    _verify_a_claim(world)
+    assert client.get(url).context["figures_updating"] is True
+    (queued,) = cached_figures
+    # The dashboard is queued; the transparency page was never visited, so it is computed.
+    assert refresh_figures_when_changed.call() == 1
+    queued.task.call(*queued.args)
+    assert client.get(url).context["figures_updating"] is False
+    data_changed()  # another change
+    assert client.get(url).context["figures_updating"] is True
+    assert len(cached_figures) == 2  # the lock was released: the next change queues again
+
+
+def test_a_queued_refresh_runs_with_the_default_test_backend_and_stores_the_figures(
+    client, world, cached_figures_run_at_once, monkeypatch
+):
+    """The default test backend runs a task when it is queued (after the commit)."""
+    calls = _computations(monkeypatch)
+    client.force_login(world.leader)
+    url = reverse("dashboards:dashboard")
+    first = client.get(url)
+    _verify_a_claim(world)
+    shown = client.get(url)
+    assert shown.context["figures_updating"] is True
+    assert shown.context["measures"] == first.context["measures"]
+    assert len(calls) == 2  # the queued refresh ran
+    after = client.get(url)
+    assert len(calls) == 2  # and stored what it computed
+    assert after.context["figures_updating"] is False
+    assert after.context["measures"] != first.context["measures"]
+
+
+def test_a_queued_refresh_names_the_scope_the_visitor_asked_for(world):
+    from dashboards.filters import scope_from_values, scope_values
+    from dashboards.views import _scope_key, _values_key
+
+    scope = figures.Scope(
+        place=world.place,
+        start=datetime.date(2025, 4, 1),
+        end=datetime.date(2026, 3, 31),
+        organisation=world.nhs,
+        area=world.w1,
+        theme=world.t1,
+        dimension="social",
+        public=True,
+    )
+    # The task's argument goes through the queue as JSON, perhaps with its keys reordered
+    # (PostgreSQL's jsonb sorts them): the same scope, so the same key, lock and entry.
+    values = scope_values(scope)
+    for kept in (values, dict(reversed(values.items())), dict(sorted(values.items()))):
+        through_the_queue = json.loads(json.dumps(kept))
+        assert scope_from_values(through_the_queue) == scope
+        assert _values_key(through_the_queue) == _scope_key(scope)
+
+
+def test_a_queued_refresh_whose_filter_is_gone_computes_nothing_and_releases_the_lock(
+    world, cached_figures
+):
+    from dashboards.filters import scope_values
+    from dashboards.tasks import refresh_scope
+    from dashboards.views import _values_key
+
+    values = {**scope_values(figures.Scope(place=world.place)), "theme": 999999}  # no such theme
+    key = figure_cache._key((_values_key(values),))
+    figure_cache.figures_cache().add(figure_cache._lock(key), True, timeout=60)
+    assert refresh_scope.call(values) == "gone"
+    assert figure_cache.figures_cache().get(figure_cache._lock(key)) is None
+    assert figure_cache.figures_cache().get(key) is None
 
 
 def test_a_csv_download_is_never_older_than_the_data(client, world, cached_figures, monkeypatch):
@@ -149,9 +250,27 @@ def test_a_csv_download_is_never_older_than_the_data(client, world, cached_figur
     assert len(computed) == 2
 
 
-def test_the_scheduled_refresh_computes_what_visitors_will_ask_for_once_per_change(
+def test_the_periodic_refresh_computes_what_visitors_will_ask_for_once_per_change(
     client, world, cached_figures, monkeypatch
 ):
+    from dashboards.tasks import refresh_figures_when_changed
+
+    # The dashboard and the transparency page, without filters.
+    assert refresh_figures_when_changed.call() == 2
+    assert refresh_figures_when_changed.call() == 0  # nothing changed since
+    calls = _computations(monkeypatch)
+    client.force_login(world.leader)
+    page = client.get(reverse("dashboards:dashboard"))
+    public = client.get(reverse("dashboards:transparency", kwargs={"slug": world.place.slug}))
+    assert not calls  # both served as the task computed them
+    assert page.context["figures_updating"] is False
+    assert public.context["figures_updating"] is False
+    _verify_a_claim(world)
+    assert refresh_figures_when_changed.call() == 2
+    assert not cached_figures  # nothing queued: every page was up to date
+
+
+def test_the_refresh_command_does_what_the_periodic_task_does_and_says_so(world, cached_figures):
     from django.core.management import call_command
 
     def run():
@@ -163,13 +282,6 @@ def test_the_scheduled_refresh_computes_what_visitors_will_ask_for_once_per_chan
     assert f"{world.place.name} dashboard: computed in" in computed
     assert f"{world.place.name} transparency page: computed in" in computed
     assert "computed" not in run()  # nothing changed since
-    calls = _computations(monkeypatch)
-    client.force_login(world.leader)
-    page = client.get(reverse("dashboards:dashboard"))
-    public = client.get(reverse("dashboards:transparency", kwargs={"slug": world.place.slug}))
-    assert not calls  # both served as the job computed them
-    assert page.context["figures_updating"] is False
-    assert public.context["figures_updating"] is False
     _verify_a_claim(world)
     assert run().count("computed in") == 2
 
@@ -211,9 +323,9 @@ def test_a_computation_does_not_replace_figures_stored_by_one_started_later(cach
 
 def test_figures_stored_by_other_code_are_never_read(cached_figures, monkeypatch):
     """The cache outlives a deploy: entries are keyed by the version of the code."""
-    figure_cache.cached(("k",), lambda: "old shape")
+    figure_cache.cached(("k",), lambda: "old shape", enqueue=_never)
     monkeypatch.setattr(figure_cache, "CODE_VERSION", "another")
-    assert figure_cache.cached(("k",), lambda: "new shape") == ("new shape", True)
+    assert figure_cache.cached(("k",), lambda: "new shape", enqueue=_never) == ("new shape", True)
 
 
 def test_figures_older_than_the_limit_are_never_shown_after_a_change(
@@ -236,11 +348,11 @@ def test_a_transaction_with_uncommitted_writes_bypasses_the_cache(world, cached_
     from django.db import transaction
 
     computed = []
-    figure_cache.cached(("k",), lambda: computed.append(1))
+    figure_cache.cached(("k",), lambda: computed.append(1), enqueue=_never)
     with transaction.atomic():
         world.k1.recovery_action = "Extra sessions"
         world.k1.save()
-        value, up_to_date = figure_cache.cached(("k",), lambda: "inside")
+        value, up_to_date = figure_cache.cached(("k",), lambda: "inside", enqueue=_never)
         assert (value, up_to_date) == ("inside", True)
     assert computed == [1]
 

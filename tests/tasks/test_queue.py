@@ -121,13 +121,21 @@ def test_the_periodic_tasks_are_scheduled_inside_the_app():
 
     from crontask import scheduler
 
-    for module in ("notifications.tasks", "publishing.tasks", "contracts.tasks"):
+    for module in (
+        "notifications.tasks",
+        "publishing.tasks",
+        "contracts.tasks",
+        "dashboards.tasks",
+    ):
         importlib.import_module(module)
-    names = {job.name for job in scheduler.get_jobs()}
+    jobs = {job.name: job for job in scheduler.get_jobs()}
     assert {
         "sweep_outbox",
         "send_digests",
         "open_data_when_changed",
         "open_data_nightly",
         "return_reminders",
-    } <= names
+        "refresh_figures_when_changed",
+    } <= set(jobs)
+    # The figures: every 2 minutes, as operators were told to run refresh_figures from cron.
+    assert "minute='*/2'" in str(jobs["refresh_figures_when_changed"].trigger)

@@ -1,40 +1,29 @@
-"""Keep each place's dashboard and transparency figures computed, for a scheduled job."""
-
-import time
+"""Compute each place's figures now: what the periodic task does every 2 minutes
+(`dashboards.tasks.refresh_figures_when_changed`), for an operator who wants them at once
+(after a deploy, or after changing data with psql and `manage.py data_changed`)."""
 
 from django.core.management.base import BaseCommand
 
-from dashboards.filters import scope_from
-from dashboards.forms import DashboardFilterForm
-from dashboards.views import refresh_figures
-from places.models import Place
+from dashboards.tasks import refresh_each_place
 
 
 class Command(BaseCommand):
     help = (
         "Compute each place's dashboard and transparency figures (without filters) if the data "
-        "has changed since they were last computed. Run it every few minutes from cron or a "
-        "systemd timer, so nobody waits for them: at county scale they take seconds."
+        "has changed since they were last computed. The task scheduler (manage.py crontask) "
+        "does this every 2 minutes; run it to have them at once."
     )
 
     def handle(self, *args, **options):
-        for place in Place.objects.order_by("name"):
-            for public, page in ((False, "dashboard"), (True, "transparency page")):
-                # The figures a visitor without filters asks for: the same form, so the same key.
-                form = DashboardFilterForm(
-                    None, place=place, places=Place.objects.filter(pk=place.pk), public=public
+        for place, page, outcome, seconds in refresh_each_place():
+            if outcome == "off":
+                self.stdout.write(
+                    "The figures cache is off (SOCIALVALUE_FIGURES_CACHE_SECONDS is 0): "
+                    "nothing to compute ahead."
                 )
-                started = time.perf_counter()
-                outcome = refresh_figures(scope_from(form, public=public))
-                if outcome == "off":
-                    self.stdout.write(
-                        "The figures cache is off (SOCIALVALUE_FIGURES_CACHE_SECONDS is 0): "
-                        "nothing to compute ahead."
-                    )
-                    return
-                if outcome == "computed":
-                    seconds = time.perf_counter() - started
-                    outcome = f"computed in {seconds:.1f} s"
-                elif outcome == "under way":
-                    outcome = "being computed by a server process"
-                self.stdout.write(f"{place.name} {page}: {outcome}")
+                return
+            if outcome == "computed":
+                outcome = f"computed in {seconds:.1f} s"
+            elif outcome == "under way":
+                outcome = "being computed by a server process or the task worker"
+            self.stdout.write(f"{place} {page}: {outcome}")

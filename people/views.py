@@ -88,7 +88,8 @@ class LinkThrottleMixin:
     (`link_failed(response)`)."""
 
     def link_failed(self, response) -> bool:
-        raise NotImplementedError
+        """Each view says what a link that did not work looks like (all three define it)."""
+        raise NotImplementedError(f"{type(self).__name__} must define link_failed()")
 
     def dispatch(self, request, *args, **kwargs):
         ip = client_ip(request)

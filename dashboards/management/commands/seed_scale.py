@@ -1,4 +1,4 @@
-"""Generate a county-sized partnership for benchmarks (see dashboards/scale.py)."""
+"""Generate a county-sized partnership for benchmarks (see dashboards/scale/)."""
 
 import json
 

@@ -3,8 +3,10 @@
 `generate(scale=1.0)` builds, at full scale: 5 public bodies, 1,000 areas (100 wards, 300
 neighbourhoods, 600 LSOAs), 5,000 objectives with targets, 100,000 contracts across every stage
 with their assessments, about 400,000 commitments and 2,000,000 delivery returns, 50,000
-proposals with supports and answers, and 200 consultations with 500,000 responses. Smaller
-scales shrink every count in proportion (tests use a tiny one).
+proposals with supports and answers, and 200 consultations with 500,000 responses; every area
+has a fictional shape and every LSOA a deprivation decile and population (`geography.py`), so
+the maps and neighbourhood pages are measured too. Smaller scales shrink every count in
+proportion (tests use a tiny one).
 
 Rows are written with `bulk_create` and explicit primary keys (so tree paths and links are
 known without reading back), in batches, with progress printed as it goes. Generated rows have
@@ -29,6 +31,7 @@ class Generator(AreasPart, PeoplePart, ObjectivesPart, ContractsPart, CommunityP
     def run(self) -> dict[str, int]:
         with transaction.atomic():
             self.place_and_areas()
+            self.geography()
             self.organisations_and_people()
             self.framework()
             self.objectives()

@@ -1,8 +1,9 @@
-"""The generated place and its tree of areas (and, in `geography`, their shapes and need)."""
+"""The generated place and its tree of areas, with their shapes and need (`geography.py`)."""
 
 from places.models import Area, Place
 
 from .base import FULL, Base, Counter
+from .geography import add_geography
 
 
 class AreasPart(Base):
@@ -45,3 +46,9 @@ class AreasPart(Base):
                     lsoas.append(lsoa)
         self.save(Area, areas)
         self.say(f"{len(areas):,} areas")
+
+    def geography(self):
+        """Shapes for every area and need figures for every LSOA (dashboards/scale/geography)."""
+        counts = add_geography(self.place, seed=self.seed, say=self.say)
+        for label, count in counts.items():
+            self.counts[label] = self.counts.get(label, 0) + count

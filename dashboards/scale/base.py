@@ -49,6 +49,7 @@ class Base:
 
     def __init__(self, *, scale: float, seed: int, stdout=None):
         self.scale = scale
+        self.seed = seed
         self.random = random.Random(seed)  # noqa: S311 - deterministic test data, not secrets
         self.stdout = stdout
         self.started = time.monotonic()

@@ -2,11 +2,12 @@
 of each measure by neighbourhood (read from the ledger), put beside population and
 deprivation by `places.need_figures.delivery_against_need`.
 
-`area_quantities(scope)` is one of the page's cached figures (`views._figure_sources`); it
+`against_need_figure(scope, rows)` is one of the page's cached figures
+(`views._figure_sources`), computed with the others and served from the figures cache. It
 reads `contracts.ledger.verified_by_area_and_measure` for the scope's commitments, so the
-quantities follow every filter of the page. `against_need()` gives each quantity to the row
-of `figures.by_area` it belongs to, as that function does for the £: the neighbourhood (or
-ward) containing the commitment's area, or else the row of that whole ward or wider area.
+quantities follow every filter of the page, and gives each quantity to the row of
+`figures.by_area` it belongs to, as that function does for the £: the neighbourhood (or ward)
+containing the commitment's area, or else the row of that whole ward or wider area.
 """
 
 from __future__ import annotations
@@ -16,15 +17,23 @@ from collections.abc import Mapping
 from contracts import ledger
 from places.models import Area
 from places.need_figures import DeliveryAgainstNeed, delivery_against_need
-from places.selectors import Need, NeedSources
+from places.selectors import Need, NeedSources, need_by_area, need_sources
 
 from . import figures
 
 
-def area_quantities(scope: figures.Scope) -> list[dict]:
-    """Verified quantity per commitment area and measure in the scope (plain data, cached)."""
-    return ledger.verified_by_area_and_measure(
+def against_need_figure(scope: figures.Scope, rows: list[dict]) -> DeliveryAgainstNeed:
+    """Delivery against need for the scope, whose per-area figures are `rows`
+    (`figures.by_area`)."""
+    sources = need_sources(scope.place)
+    quantities = ledger.verified_by_area_and_measure(
         figures.commitments(scope, use_period=False), start=scope.start, end=scope.end
+    )
+    return against_need(
+        rows,
+        need_by_area(scope.place, sources=sources),
+        quantities=quantities,
+        sources=sources,
     )
 
 
@@ -41,11 +50,11 @@ def against_need(
     rows: list[dict],
     needs: Mapping[int, Need],
     *,
-    quantities: list[dict] | None,
+    quantities: list[dict],
     sources: NeedSources,
 ) -> DeliveryAgainstNeed:
     """`places.need_figures.delivery_against_need` for `figures.by_area` rows, with the
-    quantities of `area_quantities` (None: figures cached before they had them)."""
+    verified quantities by commitment area (`path`) and measure."""
     placed = []
     if quantities:
         rows_by_path = {

@@ -16,7 +16,8 @@ def _money(value) -> str:
 
 def _areas(rows) -> dict[int, Area]:
     ids = [r["area_id"] for r in rows if not r["wider"]]
-    return Area.objects.select_related("place").in_bulk(ids)
+    # Only what a map shows of an area: its name, and its id for the link and the shape.
+    return Area.objects.only("pk", "name", "kind", "place_id").in_bulk(ids)
 
 
 def _cells(rate, percent) -> tuple[str, ...]:

@@ -24,7 +24,7 @@ from socialvalue.views import RuleRequiredMixin
 
 from . import cache as figure_cache
 from . import figures, ocds, opendata, tables
-from .against_need import against_need, area_quantities
+from .against_need import against_need_figure
 from .delivery_map import at_risk_map, delivery_map
 from .filters import describe, scope_from, scope_from_values, scope_values
 from .forms import DashboardFilterForm
@@ -72,7 +72,7 @@ def _figure_sources(scope: figures.Scope, limit) -> dict:
         "consultations": lambda data: figures.consultations_summary(scope),
         "outcomes": lambda data: figures.by_outcome(scope, data["groups"]),
         "quarters": lambda data: figures.by_quarter(scope),
-        "area_quantities": lambda data: area_quantities(scope),
+        "against_need": lambda data: against_need_figure(scope, data["areas"]),
     }
     if scope.public:
         sources["contracts"] = lambda data: figures.contracts_with_commitments(
@@ -311,9 +311,7 @@ class FiguresMixin:
             ),
             "delivery_map": the_map,
             "first_screen_map": replace(the_map, map_id="first-screen-map", table_href="#areas"),
-            "against_need": against_need(
-                areas, needs, quantities=data.get("area_quantities"), sources=sources
-            ),
+            "against_need": data["against_need"],
             "need_definitions": NEED_DEFINITIONS,
             "need_citations": sources.citations,
             "targets_behind": [t for t in data["targets"] if not t["on_track"]][:3],

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from contracts import ledger
+from objectives.models import Measure
 from places.models import Area
 from places.need_figures import DeliveryAgainstNeed, delivery_against_need
 from places.selectors import Need, NeedSources, need_by_area, need_sources
@@ -54,17 +55,34 @@ def against_need(
     sources: NeedSources,
 ) -> DeliveryAgainstNeed:
     """`places.need_figures.delivery_against_need` for `figures.by_area` rows, with the
-    verified quantities by commitment area (`path`) and measure."""
+    verified quantities by commitment area and measure (`ledger.verified_by_area_and_measure`:
+    three small queries for the areas' paths and the measures' names)."""
     placed = []
     if quantities:
-        rows_by_path = {
-            path: pk
-            for pk, path in Area.objects.filter(pk__in=[r["area_id"] for r in rows]).values_list(
+        row_ids = {r["area_id"] for r in rows}
+        paths = dict(
+            Area.objects.filter(pk__in=row_ids | {q["area_id"] for q in quantities}).values_list(
                 "pk", "path"
+            )
+        )
+        rows_by_path = {paths[pk]: pk for pk in row_ids if pk in paths}
+        measures = {
+            m["pk"]: m
+            for m in Measure.objects.filter(pk__in={q["measure_id"] for q in quantities}).values(
+                "pk", "code", "name", "unit"
             )
         }
         for quantity in quantities:
-            area_id = row_for_path(quantity["path"], rows_by_path)
+            area_id = row_for_path(paths.get(quantity["area_id"], ""), rows_by_path)
+            measure = measures[quantity["measure_id"]]
             if area_id is not None:
-                placed.append(dict(quantity, area_id=area_id))
+                placed.append(
+                    dict(
+                        quantity,
+                        area_id=area_id,
+                        code=measure["code"],
+                        name=measure["name"],
+                        unit=measure["unit"],
+                    )
+                )
     return delivery_against_need(rows, needs, quantities=placed, sources=sources)

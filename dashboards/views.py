@@ -308,6 +308,7 @@ class FiguresMixin:
                 title="Commitments behind or at risk, by neighbourhood",
                 rows=areas,
                 needs=needs,
+                table_href="#delivery-map",
             ),
             "delivery_map": the_map,
             "first_screen_map": replace(the_map, map_id="first-screen-map", table_href="#areas"),

@@ -106,3 +106,25 @@ def test_without_population_estimates_the_page_says_so(client, world):
         "(ONS) have been imported for this place." in html
     )
     assert "key measures, each in its own unit" not in html
+
+
+def test_the_summary_pdf_has_the_decile_table_within_four_pages(client, world, monkeypatch):
+    from dashboards import pdf
+
+    _need(world.place, world.l1)
+    rendered = {}
+    real = pdf.render_pdf
+
+    def counting(html):
+        data, pages = real(html)
+        rendered.update(html=html, pages=pages)
+        return data, pages
+
+    monkeypatch.setattr(pdf, "render_pdf", counting)
+    client.force_login(world.leader)
+    assert client.get(f"/dashboard/summary.pdf?place={world.place.slug}").status_code == 200
+    assert 1 <= rendered["pages"] <= pdf.MAX_PAGES
+    html = rendered["html"]
+    assert "key measures, each in its own unit" in html
+    assert "2.67 starts" in html
+    assert "No neighbourhood" not in html  # the compact table leaves out empty deciles

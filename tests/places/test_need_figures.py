@@ -215,9 +215,7 @@ def test_population_missing_is_not_available_naming_the_source():
 
     # No population estimates at all.
     needs = {1: need(None, "2", None)}
-    result = delivery_against_need(
-        [row(1, "10")], needs, sources=NeedSources(deprivation, None)
-    )
+    result = delivery_against_need([row(1, "10")], needs, sources=NeedSources(deprivation, None))
     assert result.deciles == []
     assert result.not_available == [
         "Figures per 1,000 residents are not available: no small-area population estimates "

@@ -353,13 +353,23 @@ class Command(BaseCommand):
             if public
             else f"/dashboard/?place={place.slug}&"
         )
-        cookie = self._session_cookie(user)
+        urls = [
+            f"{base}area={chooser.choice(areas)}&organisation={chooser.choice(bodies)}"
+            f"&period={chooser.choice(years)}&n={chooser.random()}"
+            for _ in range(count)
+        ]
+        return self._each_once(
+            "never-seen filters (transparency)" if public else "never-seen filters",
+            base + "area=…&organisation=…&period=… (20 random, cold)",
+            urls,
+            self._session_cookie(user),
+            port,
+        )
+
+    def _each_once(self, name, described, urls, cookie, port):
+        """Each of `urls` requested once, timed: a row of the report named `name`."""
         times, statuses = [], set()
-        for _ in range(count):
-            url = (
-                f"{base}area={chooser.choice(areas)}&organisation={chooser.choice(bodies)}"
-                f"&period={chooser.choice(years)}&n={chooser.random()}"
-            )
+        for url in urls:
             request = urllib.request.Request(f"http://127.0.0.1:{port}{url}")
             if cookie:
                 request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}")
@@ -372,8 +382,8 @@ class Command(BaseCommand):
                 statuses.add(error.code)
             times.append((time.perf_counter() - started) * 1000)
         return {
-            "page": "never-seen filters (transparency)" if public else "never-seen filters",
-            "url": base + "area=…&organisation=…&period=… (20 random, cold)",
+            "page": name,
+            "url": described,
             "status": ",".join(str(s) for s in sorted(statuses)),
             "queries": 0,
             "bytes": 0,
@@ -395,31 +405,16 @@ class Command(BaseCommand):
         areas = list(
             place.areas.filter(kind__in=("ward", "neighbourhood")).values_list("pk", flat=True)
         )
-        cookie = self._session_cookie(user)
-        times, statuses = [], set()
-        for pk in chooser.sample(areas, min(count, len(areas))):
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}{reverse('places:area_detail', args=[pk])}"
-            )
-            request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}")
-            started = time.perf_counter()
-            try:
-                with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
-                    answer.read()
-                    statuses.add(answer.status)
-            except urllib.error.HTTPError as error:
-                statuses.add(error.code)
-            times.append((time.perf_counter() - started) * 1000)
-        return {
-            "page": "never-seen neighbourhood pages",
-            "url": "/areas/… (20 random wards and neighbourhoods, leader, cold)",
-            "status": ",".join(str(s) for s in sorted(statuses)),
-            "queries": 0,
-            "bytes": 0,
-            "first_ms": round(times[0], 1),
-            "median_ms": round(statistics.median(times), 1),
-            "p95_ms": round(_p95(times), 1),
-        }
+        return self._each_once(
+            "never-seen neighbourhood pages",
+            "/areas/… (20 random wards and neighbourhoods, leader, cold)",
+            [
+                reverse("places:area_detail", args=[pk])
+                for pk in chooser.sample(areas, min(count, len(areas)))
+            ],
+            self._session_cookie(user),
+            port,
+        )
 
     def _while_changing(self, user, url, port, runs):
         """The dashboard when every request follows a change to the data: shown from recent

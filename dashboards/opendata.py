@@ -1,13 +1,15 @@
 """Open data: commitments and their verified delivery as CSV, one row per commitment per
 reporting period.
 
-Streamed from the database with `.iterator(chunk_size=...)` and `socialvalue.csv.csv_lines`, so
-memory stays constant however many rows there are. Verified delivery only: claimed but
+Streamed from the database with `.iterator(chunk_size=...)` (a server-side cursor on
+PostgreSQL) and written a few hundred lines at a time (`csv_text`), so memory stays constant
+however many rows there are. Verified delivery only: claimed but
 unverified quantities are not published. No personal data: organisations are named, people are
 not.
 """
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery
 
@@ -18,6 +20,8 @@ from places.models import Area
 from .figures import Scope, commitments
 
 CHUNK_SIZE = 2000
+# Lines of CSV text written (or sent) at a time.
+LINES_PER_PIECE = 500
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 # (column name, description): the documentation shown on the transparency page.
@@ -185,7 +189,7 @@ def rows(scope: Scope):
             code,
             name,
             unit,
-            retired_at is not None,
+            "yes" if retired_at is not None else "",
             f"OBJ-{objective_id:05d}",
             objective_title,
             area_name,
@@ -205,6 +209,21 @@ def rows(scope: Scope):
         ]
 
 
+def csv_text(scope: Scope):
+    """The commitments CSV (header and rows) as text, a few hundred lines at a time: the one
+    builder of the live download and the whole-place file (`publishing`)."""
+    from socialvalue.csv import csv_chunks
+
+    def with_header():
+        yield HEADER
+        yield from rows(scope)
+
+    return csv_chunks(with_header(), rows_per_chunk=LINES_PER_PIECE)
+
+
+# The same few quantities and proxies recur on row after row (a commitment's quantity on each
+# of its periods): each is written out once.
+@lru_cache(maxsize=4096, typed=True)
 def _plain(value, places: int | None = None):
     if value is None:
         return None

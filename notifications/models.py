@@ -29,6 +29,7 @@ class Kind(models.TextChoices):
     SUPPORT_CONFIRMATION = "support_confirmation", "Your group is asked to confirm support"
     PROPOSAL_ANSWERED = "proposal_answered", "A question about a proposal was answered"
     INVITATION = "invitation", "You were invited to join an organisation"
+    IMPORT_FINISHED = "import_finished", "A contracts import you started finished or failed"
 
 
 class Delivery(models.TextChoices):

@@ -84,7 +84,7 @@ def test_a_failed_import_changes_nothing_and_says_so(client, officer, monkeypatc
     apply_in_order = importer._apply_in_order
 
     def written_then_broken(releases, ctx):
-        outcomes = apply_in_order(releases, ctx)
+        apply_in_order(releases, ctx)
         assert Contract.objects.count() == 4  # written, inside the import's transaction
         raise RuntimeError("database went away")
 

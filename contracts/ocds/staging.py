@@ -85,6 +85,7 @@ def _queue(task_name: str, staged: OcdsImport) -> None:
 
     task = getattr(tasks, task_name)
     pk, revision = str(staged.pk), staged.revision
+    OcdsImport.objects.filter(pk=staged.pk).update(work_started_at=None)  # not yet started
     transaction.on_commit(lambda: task.enqueue(pk, revision))
 
 

@@ -63,6 +63,7 @@ def test_the_upload_is_checked_by_the_worker_and_imported_by_the_worker(client, 
     assert not Contract.objects.exists() and pending() == 1
     page = client.get(result).content.decode()
     assert "Your file is being imported" in page and "nothing is changed" in page
+    assert "Waiting to start" in page  # the check's start is not the import's
     assert client.get(review).url == result
 
     run_worker()

@@ -1076,8 +1076,9 @@ class OcdsImport(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     imported_at = models.DateTimeField(null=True, blank=True)
-    # The worker checks and imports the file (contracts.tasks): when it last began, and why
-    # it failed, if it did.
+    # The worker checks and imports the file (contracts.tasks): when the work was last queued
+    # and began, and why it failed, if it did.
+    queued_at = models.DateTimeField(null=True, blank=True)
     work_started_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
 

@@ -28,3 +28,12 @@ def run_ocds_import(import_id: str, revision: int) -> str:
     from .ocds.staging import run_import
 
     return run_import(import_id, revision)
+
+
+@cron("*/5 * * * *")
+@task
+def requeue_lost_ocds_imports() -> int:
+    """Every 5 minutes: queue again a check or import whose task was lost with its worker."""
+    from .ocds.staging import requeue_lost
+
+    return requeue_lost()

@@ -85,7 +85,7 @@ def _queue(task_name: str, staged: OcdsImport) -> None:
 
     task = getattr(tasks, task_name)
     pk, revision = str(staged.pk), staged.revision
-    OcdsImport.objects.filter(pk=staged.pk).update(work_started_at=None)  # not yet started
+    OcdsImport.objects.filter(pk=staged.pk).update(queued_at=timezone.now(), work_started_at=None)
     transaction.on_commit(lambda: task.enqueue(pk, revision))
 
 
@@ -108,6 +108,27 @@ def _options(staged: OcdsImport) -> dict:
         "buyer_matches": {key: mine[pk] for key, pk in buyers.items() if pk in mine},
         "confirmed_cancellations": set(staged.choices.get("cancel", [])),
     }
+
+
+# Work queued this long ago and not finished was lost (a worker killed mid-task rolls its
+# transaction back): it is queued again. Running it twice is harmless (`_take`).
+LOST_AFTER = timezone.timedelta(minutes=15)
+
+
+def requeue_lost(*, now=None) -> int:
+    """Queue again each check or import whose task was lost; returns how many."""
+    now = now or timezone.now()
+    lost = OcdsImport.objects.filter(
+        status__in=[OcdsImport.Status.CHECKING, OcdsImport.Status.IMPORTING],
+        queued_at__lte=now - LOST_AFTER,
+    )
+    count = 0
+    with transaction.atomic():
+        for staged in lost.select_for_update(skip_locked=True):
+            checking = staged.status == OcdsImport.Status.CHECKING
+            _queue("check_ocds_import" if checking else "run_ocds_import", staged)
+            count += 1
+    return count
 
 
 def _take(pk, revision: int, status: str) -> OcdsImport | None:

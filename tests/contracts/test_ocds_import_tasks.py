@@ -127,3 +127,39 @@ def test_someone_elses_import_page_is_not_found(client, officer, council, make_m
     client.force_login(colleague)
     for page in _pages(staged):
         assert client.get(page).status_code == 404
+
+
+def test_an_import_lost_with_a_killed_worker_is_queued_again_and_runs_once(client, officer):
+    """A worker killed mid-import rolls its transaction back and its task is gone: the
+    scheduled sweep queues the import again once it has waited long enough."""
+    import datetime
+
+    from django.utils import timezone
+
+    from contracts import tasks
+    from contracts.ocds import staging
+    from tests.tasks.worker import chosen_backend
+
+    staged = _staged(client, officer)
+    run_worker()
+    _post(client, _pages(staged)[0], {"revision": 0, "action": "import"})
+    # The worker took the import and was killed: the task is lost.
+    if chosen_backend() == "database":
+        from django_tasks_db.models import DBTaskResult
+
+        DBTaskResult.objects.ready().get().claim("killed-worker")
+    else:
+        import django_rq
+
+        django_rq.get_queue("default").empty()
+    run_worker()
+    assert not Contract.objects.exists()
+    assert tasks.requeue_lost_ocds_imports.call() == 0  # not yet: it may still be running
+
+    later = timezone.now() + staging.LOST_AFTER + datetime.timedelta(seconds=1)
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert staging.requeue_lost(now=later) == 1
+    run_worker()
+    staged.refresh_from_db()
+    assert staged.status == Status.IMPORTED and Contract.objects.count() == 4
+    assert Notification.objects.filter(kind=Kind.IMPORT_FINISHED).count() == 1

@@ -122,6 +122,15 @@ COMMITMENT_FIELDS = (
 )
 
 
+# A commitment as a release shows it (`release._agreed_metric`, `_delivery_metric`): its fields,
+# what it names, and its ledger lines with verified delivery. A plain record, not a model
+# instance: a county exports hundreds of thousands.
+ExportedCommitment = namedtuple(
+    "ExportedCommitment",
+    [*COMMITMENT_FIELDS, "measure", "area", "objective", "delivered_by", "verified_returns"],
+)
+
+
 class _Lookups:
     """The measures, areas, objectives and organisations the commitments name, each read once
     however many commitments name it: a county's 400,000 commitments share a few thousand."""
@@ -138,7 +147,7 @@ class _Lookups:
         return known
 
 
-def _commitments(contract_ids, lookups: _Lookups) -> dict[int, list[Commitment]]:
+def _commitments(contract_ids, lookups: _Lookups) -> dict[int, list[ExportedCommitment]]:
     """The current commitments of these contracts, each with its measure, area, objective,
     delivering organisation and its ledger lines with verified delivery (`verified_returns`,
     one per reporting period, in period order): three queries, plus one per kind of thing
@@ -166,13 +175,16 @@ def _commitments(contract_ids, lookups: _Lookups) -> dict[int, list[Commitment]]
     areas = lookups.fetch(Area, {r[3] for r in rows}, Area.objects.only("name", "gss_code"))
     objectives = lookups.fetch(Objective, {r[4] for r in rows}, Objective.objects.only("title"))
     organisations = lookups.fetch(Organisation, {r[5] for r in rows})
-    by_contract: dict[int, list[Commitment]] = {}
+    by_contract: dict[int, list[ExportedCommitment]] = {}
     for row in rows:
-        commitment = Commitment(**dict(zip(COMMITMENT_FIELDS, row, strict=True)))
-        cache = commitment._state.fields_cache
-        cache["measure"], cache["area"] = measures[row[2]], areas[row[3]]
-        cache["objective"], cache["delivered_by"] = objectives[row[4]], organisations[row[5]]
-        commitment.verified_returns = lines.get(row[0], [])
+        commitment = ExportedCommitment(
+            *row,
+            measures[row[2]],
+            areas[row[3]],
+            objectives[row[4]],
+            organisations[row[5]],
+            lines.get(row[0], []),
+        )
         by_contract.setdefault(row[1], []).append(commitment)
     return by_contract
 

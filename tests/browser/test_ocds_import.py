@@ -101,3 +101,26 @@ def test_an_officer_imports_their_notices_from_a_mixed_download(
     expect(page.get_by_text("Learnt from a confirmed import").first).to_be_visible()
     axe_check(page)
     page.screenshot(path=tmp_path / "5-names.png", full_page=True)
+
+
+def test_a_failed_import_says_nothing_was_changed(
+    page, live_server, demo, sign_in, axe_check, tmp_path, run_tasks, monkeypatch
+):
+    from contracts.ocds import importer
+
+    sign_in(page, "officer@demo.test")
+    page.goto(f"{live_server.url}/contracts/import/")
+    page.get_by_label("OCDS release package").set_input_files(download(tmp_path))
+    page.get_by_role("button", name="Upload and preview").click()
+    _worker_runs(page, run_tasks)
+    page.get_by_role("button", name="Import 2 releases").click()
+
+    def broken(releases, ctx):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(importer, "_apply_in_order", broken)
+    _worker_runs(page, run_tasks)
+    expect(page.get_by_role("heading", level=1)).to_have_text("The import failed")
+    expect(page.get_by_text("nothing was changed").first).to_be_visible()
+    axe_check(page)
+    page.screenshot(path=tmp_path / "failed.png", full_page=True)

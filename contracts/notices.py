@@ -33,13 +33,22 @@ def _members(organisation_ids, *roles) -> list[User]:
     )
 
 
+def _offered_sign_off(assessment) -> list[User]:
+    """The officers and leaders who may sign off `assessment` whatever its status: of its
+    contract's buyer and of every body in a current joint arrangement with it
+    (`signoff.signing_bodies`), less those who took part in it (the second-person rule)."""
+    bodies = {assessment.contract.buyer_id, *signoff.partner_bodies([assessment.contract.buyer_id])}
+    candidates = _members(bodies, Membership.Role.OFFICER, Membership.Role.LEADER)
+    return [u for u in candidates if signoff.sign_off_refusal(u, assessment) is None]
+
+
 def assessment_submitted(*, assessment) -> None:
-    """Everyone who may sign off the submitted assessment (the second-person rule decides)."""
+    """Everyone who may sign off the submitted assessment, in the buyer and in its partners
+    under a joint arrangement (the second-person rule decides)."""
     contract = assessment.contract
-    candidates = _members([contract.buyer_id], Membership.Role.OFFICER, Membership.Role.LEADER)
     notify(
         kind=Kind.ASSESSMENT_SUBMITTED,
-        recipients=[u for u in candidates if signoff.may_sign_off(u, assessment)],
+        recipients=_offered_sign_off(assessment),
         may_see=_sees_contract(contract.pk),
         title=f"Assessment for {contract.title} is waiting for your sign-off",
         path=assessment.get_absolute_url(),
@@ -47,9 +56,12 @@ def assessment_submitted(*, assessment) -> None:
 
 
 def assessment_decided(*, assessment, by, approved: bool) -> None:
-    """Those who wrote, changed or submitted the assessment hear it was approved or sent back."""
+    """Those who wrote, changed or submitted the assessment hear it was approved or sent back,
+    and so does everyone who was offered its sign-off (in the buyer and its joint-arrangement
+    partners), so it no longer waits for them; not the person who decided."""
     contract = assessment.contract
-    people = User.objects.filter(pk__in=set(signoff.took_part(assessment)) - {by.pk})
+    took_part = User.objects.filter(pk__in=set(signoff.took_part(assessment)) - {by.pk})
+    people = [*took_part, *(u for u in _offered_sign_off(assessment) if u.pk != by.pk)]
     if approved:
         kind, title = Kind.ASSESSMENT_APPROVED, f"Assessment for {contract.title} was approved"
         body = ""

@@ -443,7 +443,7 @@ class CommitmentsCsvView(RuleRequiredMixin, View):
         )
         scope = scope_from(form, public=True)
         response = StreamingHttpResponse(
-            _lines(scope),
+            opendata.csv_text(scope),
             content_type="text/csv; charset=utf-8",
         )
         stamp = timezone.localdate().isoformat()
@@ -451,14 +451,6 @@ class CommitmentsCsvView(RuleRequiredMixin, View):
             f'attachment; filename="{place.slug}-commitments-{stamp}.csv"'
         )
         return response
-
-
-def _lines(scope):
-    def rows():
-        yield opendata.HEADER
-        yield from opendata.rows(scope)
-
-    return csv_lines(rows())
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -321,3 +321,33 @@ def verified_by_area(place, *, start=None, end=None, organisation=None) -> dict[
         }
         for row in rows
     }
+
+
+def verified_by_area_and_measure(commitments, *, start=None, end=None) -> list[dict]:
+    """Verified quantity per commitment area and measure of `commitments` (a queryset of
+    commitments), over the reporting periods ending between `start` and `end` (either may be
+    None; without either, every period): rows of `area_id`, `measure_id` and `verified`, those
+    with some. One row per measure, so unlike units are never added together."""
+    if start or end:
+        lines = LedgerEntry.objects.filter(commitment__in=commitments, verified__gt=0)
+        if start:
+            lines = lines.filter(period_end__gte=start)
+        if end:
+            lines = lines.filter(period_end__lte=end)
+        prefix, quantity = "commitment__", "verified"
+    else:
+        lines = commitments.filter(delivery_total__verified__gt=0)
+        prefix, quantity = "", "delivery_total__verified"
+    rows = (
+        lines.order_by()
+        .values(f"{prefix}area_id", f"{prefix}measure_id")
+        .annotate(verified=Sum(quantity))
+    )
+    return [
+        {
+            "area_id": row[f"{prefix}area_id"],
+            "measure_id": row[f"{prefix}measure_id"],
+            "verified": row["verified"],
+        }
+        for row in rows
+    ]

@@ -16,7 +16,8 @@ def _money(value) -> str:
 
 def _areas(rows) -> dict[int, Area]:
     ids = [r["area_id"] for r in rows if not r["wider"]]
-    return Area.objects.select_related("place").in_bulk(ids)
+    # Only what a map shows of an area: its name, and its id for the link and the shape.
+    return Area.objects.only("pk", "name", "kind", "place_id").in_bulk(ids)
 
 
 def _cells(rate, percent) -> tuple[str, ...]:
@@ -114,9 +115,12 @@ def at_risk_band(count: int) -> Band:
     return count_band(count, steps, NONE_AT_RISK)
 
 
-def at_risk_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, Need]):
+def at_risk_map(
+    *, map_id: str, title: str, rows: list[dict], needs: dict[int, Need], table_href: str = ""
+):
     """Neighbourhoods shaded by how many current commitments there are behind or at risk
-    (darkest: most), with the same table as the delivery map."""
+    (darkest: most), with the same table as the delivery map; or, with `table_href`, a link
+    to the delivery map's table (which has the same columns) instead of a copy of it."""
     rates = area_rates(rows, needs)
     percents = {r["area_id"]: r["percent"] for r in rows}
     items = []
@@ -133,7 +137,7 @@ def at_risk_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, N
             )
         )
     items.sort(key=lambda item: item.area.name)
-    return choropleth(
+    result = choropleth(
         map_id=map_id,
         title=title,
         areas=items,
@@ -141,3 +145,5 @@ def at_risk_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, N
         value_heading="Commitments behind or at risk",
         extra_headings=HEADINGS,
     )
+    result.table_href = table_href
+    return result

@@ -23,6 +23,15 @@ def refresh_scope(values: dict) -> str:
     return refresh_queued_figures(values)
 
 
+@task
+def refresh_area_page(area_id: int, public: bool) -> str:
+    """Compute afresh the figures of an area's page (`neighbourhood.cached_area_figures`),
+    queued as `refresh_scope` is."""
+    from .neighbourhood import refresh_queued_area
+
+    return refresh_queued_area(area_id, public)
+
+
 def refresh_each_place() -> Iterator[tuple[str, str, str, float]]:
     """Compute each place's dashboard and transparency figures without filters (what a
     visitor first asks for) if the data changed since they were computed: for each, (place,

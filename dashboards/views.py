@@ -17,13 +17,14 @@ from people.models import Membership
 from people.permissions import place_ids
 from places.models import Place
 from places.need_figures import DEFINITIONS as NEED_DEFINITIONS
-from places.need_figures import area_rates, delivery_against_need
+from places.need_figures import area_rates
 from places.selectors import need_by_area, need_sources
 from socialvalue.csv import csv_lines
 from socialvalue.views import RuleRequiredMixin
 
 from . import cache as figure_cache
 from . import figures, ocds, opendata, tables
+from .against_need import against_need_figure
 from .delivery_map import at_risk_map, delivery_map
 from .filters import describe, scope_from, scope_from_values, scope_values
 from .forms import DashboardFilterForm
@@ -71,6 +72,7 @@ def _figure_sources(scope: figures.Scope, limit) -> dict:
         "consultations": lambda data: figures.consultations_summary(scope),
         "outcomes": lambda data: figures.by_outcome(scope, data["groups"]),
         "quarters": lambda data: figures.by_quarter(scope),
+        "against_need": lambda data: against_need_figure(scope, data["areas"]),
     }
     if scope.public:
         sources["contracts"] = lambda data: figures.contracts_with_commitments(
@@ -306,10 +308,11 @@ class FiguresMixin:
                 title="Commitments behind or at risk, by neighbourhood",
                 rows=areas,
                 needs=needs,
+                table_href="#delivery-map",
             ),
             "delivery_map": the_map,
             "first_screen_map": replace(the_map, map_id="first-screen-map", table_href="#areas"),
-            "against_need": delivery_against_need(areas, needs),
+            "against_need": data["against_need"],
             "need_definitions": NEED_DEFINITIONS,
             "need_citations": sources.citations,
             "targets_behind": [t for t in data["targets"] if t["status"] == "behind"][:3],

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shapely
 from django.db import transaction
-from django.db.models import Max
 
 from . import geometry
 from .models import Area, Boundary, Place
@@ -34,18 +33,17 @@ def boundary_fields(geom) -> dict:
 
 
 def latest(areas) -> dict[int, Boundary]:
-    """Each area's newest boundary, by area id (two queries whatever the number of areas)."""
+    """Each area's newest boundary, by area id: one query whatever the number of areas, for
+    the drawing worked out at import (the simplified shape itself is not read)."""
     ids = [area.pk if isinstance(area, Area) else area for area in areas]
-    newest = dict(
-        Boundary.objects.filter(area_id__in=ids)
-        .values("area_id")
-        .annotate(year=Max("year"))
-        .values_list("area_id", "year")
-    )
-    if not newest:
+    if not ids:
         return {}
-    found = Boundary.objects.filter(area_id__in=list(newest)).defer("geometry")
-    return {b.area_id: b for b in found if newest.get(b.area_id) == b.year}
+    found: dict[int, Boundary] = {}
+    for boundary in (
+        Boundary.objects.filter(area_id__in=ids).defer("geometry").order_by("area_id", "-year")
+    ):
+        found.setdefault(boundary.area_id, boundary)
+    return found
 
 
 def _shape(boundary: Boundary):

@@ -22,9 +22,9 @@ RADIUS = 6_500
 SEED = 2024
 
 
-def _outline():
+def _outline(centre=CENTRE, radius=RADIUS):
     angles = numpy.linspace(0, 2 * math.pi, 180, endpoint=False)
-    radius = RADIUS * (
+    radii = radius * (
         1
         + 0.10 * numpy.sin(3 * angles + 0.4)
         + 0.06 * numpy.cos(5 * angles)
@@ -32,7 +32,7 @@ def _outline():
     )
     return shapely.Polygon(
         numpy.column_stack(
-            [CENTRE[0] + radius * numpy.cos(angles), CENTRE[1] + radius * numpy.sin(angles)]
+            [centre[0] + radii * numpy.cos(angles), centre[1] + radii * numpy.sin(angles)]
         )
     )
 
@@ -59,11 +59,19 @@ def _cells(region, count: int, rng: random.Random) -> list:
 
 
 def _voronoi(region, points) -> list:
-    diagram = shapely.voronoi_polygons(shapely.MultiPoint(points), extend_to=region.buffer(RADIUS))
+    min_x, min_y, max_x, max_y = region.bounds
+    diagram = shapely.voronoi_polygons(
+        shapely.MultiPoint(points), extend_to=region.buffer(max(max_x - min_x, max_y - min_y))
+    )
     cells = list(diagram.geoms)
+    tree = shapely.STRtree(cells)
     ordered = []
     for point in points:
-        cell = next(c for c in cells if c.contains(point) or c.touches(point))
+        cell = next(
+            cells[i]
+            for i in tree.query(point)
+            if cells[i].contains(point) or cells[i].touches(point)
+        )
         part = shapely.intersection(cell, region)
         ordered.append(_largest(part))
     return ordered
@@ -113,30 +121,47 @@ def _noded(polygons) -> list:
 
 def wrenford(wards: dict[str, list[str]]) -> dict[str, dict[str, list]]:
     """{ward name: {neighbourhood name: [LSOA polygon, LSOA polygon]}} for the demo's wards
-    and neighbourhoods (each neighbourhood has two LSOAs), in EPSG:27700 metres."""
-    rng = random.Random(SEED)  # noqa: S311 - repeatable demo shapes, not secrets
-    outline = _outline()
+    and neighbourhoods (each neighbourhood has two LSOAs), in EPSG:27700 metres. Wards are
+    named from north to south in rows of four, west to east, so the three community
+    partnerships (four wards each) are the north, centre and south."""
+    return tiled(wards, centre=CENTRE, radius=RADIUS, seed=SEED, per_row=4)
+
+
+def tiled(
+    wards: dict[str, list[str]],
+    *,
+    centre: tuple[float, float],
+    radius: float,
+    seed: int,
+    per_row: int,
+    lsoas_per_neighbourhood: int = 2,
+) -> dict[str, dict[str, list]]:
+    """{ward name: {neighbourhood name: [LSOA polygons]}}: a wobbly disc of `radius` metres
+    around `centre` cut into the wards (named in rows of `per_row`, north to south and west to
+    east), each ward into its neighbourhoods, each neighbourhood into its LSOAs."""
+    rng = random.Random(seed)  # noqa: S311 - repeatable fictional shapes, not secrets
+    outline = _outline(centre, radius)
     ward_cells = _cells(outline, len(wards), rng)
-    # Name the wards from north to south in rows of four, west to east, so the three
-    # community partnerships (four wards each) are the north, centre and south.
     by_north = sorted(ward_cells, key=lambda c: -c.centroid.y)
     rows = [
-        sorted(by_north[i : i + 4], key=lambda c: c.centroid.x) for i in range(0, len(by_north), 4)
+        sorted(by_north[i : i + per_row], key=lambda c: c.centroid.x)
+        for i in range(0, len(by_north), per_row)
     ]
     ordered = [cell for row in rows for cell in row]
+    per = lsoas_per_neighbourhood
     shapes: dict[str, dict[str, list]] = {}
     for (ward_name, neighbourhoods), ward_cell in zip(wards.items(), ordered, strict=True):
         shapes[ward_name] = {}
         for name, cell in zip(
             neighbourhoods, _cells(ward_cell, len(neighbourhoods), rng), strict=True
         ):
-            shapes[ward_name][name] = _cells(cell, 2, rng)
-    lsoas = [lsoa for ward in shapes.values() for pair in ward.values() for lsoa in pair]
+            shapes[ward_name][name] = _cells(cell, per, rng)
+    lsoas = [lsoa for ward in shapes.values() for group in ward.values() for lsoa in group]
     warped = shapely.transform(shapely.segmentize(numpy.asarray(lsoas, dtype=object), 120), _warp)
     warped = _noded(shapely.set_precision(warped, 1.0))
     index = 0
     for ward in shapes.values():
         for name in ward:
-            ward[name] = warped[index : index + 2]
-            index += 2
+            ward[name] = warped[index : index + per]
+            index += per
     return shapes

@@ -21,6 +21,9 @@ and in the template `{% load places_maps %}{% choropleth map %}`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
+
+from django.urls import reverse
 
 from . import boundaries
 from .models import Area, Boundary
@@ -83,7 +86,18 @@ class MapArea:
 
     @property
     def url(self) -> str:
-        return self.href or self.area.get_absolute_url()
+        return self.href or area_url(self.area.pk)
+
+
+@cache
+def _area_url_pattern() -> str:
+    return reverse("places:area_detail", kwargs={"pk": 999_999_999}).replace("999999999", "{}")
+
+
+def area_url(pk: int) -> str:
+    """`Area.get_absolute_url()` without resolving the URL again for each of a map's hundreds
+    of areas (each is linked twice: on the map and in its table)."""
+    return _area_url_pattern().format(pk)
 
 
 @dataclass

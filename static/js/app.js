@@ -14,3 +14,19 @@ import { initAll } from '../govuk/govuk-frontend.min.js'
 document.body.classList.add('js-enabled', 'govuk-frontend-supported')
 
 initAll()
+
+// Printing keeps what a closed <details> holds (definitions, longer lists): each is opened
+// for printing and closed again afterwards. The print stylesheet asks the same of browsers
+// that can style ::details-content; this covers those that cannot.
+window.addEventListener('beforeprint', () => {
+  for (const details of document.querySelectorAll('details:not([open])')) {
+    details.open = true
+    details.dataset.openedForPrint = ''
+  }
+})
+window.addEventListener('afterprint', () => {
+  for (const details of document.querySelectorAll('details[data-opened-for-print]')) {
+    details.open = false
+    delete details.dataset.openedForPrint
+  }
+})

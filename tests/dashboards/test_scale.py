@@ -42,3 +42,21 @@ def test_long_tables_show_their_first_rows_and_the_csv_has_all():
     assert table.truncated
     assert len(table.display_rows) == table.shown == 50
     assert len(table.rows) == 120
+
+
+def test_every_generated_area_has_a_shape_and_every_lsoa_need_figures():
+    from places.models import Boundary, LsoaFigure
+    from places.selectors import need_by_area
+
+    generate(scale=0.02, seed=5)  # 2 wards, 6 neighbourhoods, 12 LSOAs
+    areas = Area.objects.all()
+    assert areas.count() == 20
+    assert set(Boundary.objects.values_list("area_id", flat=True)) == set(
+        areas.values_list("pk", flat=True)
+    )
+    lsoas = areas.filter(kind="lsoa")
+    deciles = LsoaFigure.objects.filter(decile__isnull=False)
+    assert set(deciles.values_list("area_id", flat=True)) == set(lsoas.values_list("pk", flat=True))
+    needs = need_by_area(areas.first().place)
+    for ward in areas.filter(kind="ward"):
+        assert needs[ward.pk].population and needs[ward.pk].decile is not None

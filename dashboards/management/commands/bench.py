@@ -41,7 +41,7 @@ from publishing.bench import bench_open_data_build, bench_pages
 
 
 def _is_export(name: str) -> bool:
-    return "CSV" in name or "OCDS" in name
+    return "CSV" in name or "OCDS" in name or "PDF" in name
 
 
 def _p95(values):
@@ -74,9 +74,16 @@ class Command(BaseCommand):
             action="store_true",
             help="leave out the whole-place exports (minutes each at county scale)",
         )
+        parser.add_argument(
+            "--only",
+            action="append",
+            metavar="WORDS",
+            help="measure only the pages whose name contains WORDS (repeatable; 'never-seen' "
+            "for the cold ones), without the load and changing-data runs",
+        )
 
     def handle(
-        self, *args, runs, place, json_path, wrk_seconds, export_runs, no_exports, **options
+        self, *args, runs, place, json_path, wrk_seconds, export_runs, no_exports, only, **options
     ):
         place_obj = (
             Place.objects.filter(slug=place).first()
@@ -85,29 +92,38 @@ class Command(BaseCommand):
         )
         if place_obj is None:
             raise CommandError("Load data first (make run, or manage.py seed_scale)")
+
         # The whole-place open-data files, built as the task builds them (timed), so the
         # transparency page links them and their download is measured below.
-        open_data = {} if no_exports else bench_open_data_build(place_obj)
+        def wanted(name: str) -> bool:
+            return not only or any(words in name for words in only)
+
+        open_data = {} if no_exports or only else bench_open_data_build(place_obj)
         users = self._users(place_obj)
         pages = [
             page
             for page in self._pages(place_obj, users)
-            if not (no_exports and _is_export(page[0]))
+            if not (no_exports and _is_export(page[0])) and wanted(page[0])
         ]
         port = _free_port()
         server = self._start_gunicorn(port)
+        load = {}
         try:
             results = [
                 self._measure(name, user, url, port, export_runs if _is_export(name) else runs)
                 for name, user, url in pages
             ]
-            dashboard = next(r for r in results if r["page"] == "dashboard (unfiltered)")
-            dashboard.update(self._bare_sql(users["leader"], dashboard["url"]))
-            results.append(self._never_seen(place_obj, users["leader"], port))
-            results.append(self._never_seen(place_obj, None, port, public=True))
-            load = self._load(port, users["leader"], wrk_seconds)
-            # Last: it leaves background refreshes running in the server.
-            results.append(self._while_changing(users["leader"], dashboard["url"], port, runs))
+            if wanted("never-seen filters"):
+                results.append(self._never_seen(place_obj, users["leader"], port))
+                results.append(self._never_seen(place_obj, None, port, public=True))
+            if wanted("never-seen neighbourhood pages"):
+                results.append(self._never_seen_areas(place_obj, users["leader"], port))
+            if not only:
+                dashboard = next(r for r in results if r["page"] == "dashboard (unfiltered)")
+                dashboard.update(self._bare_sql(users["leader"], dashboard["url"]))
+                load = self._load(port, users["leader"], wrk_seconds)
+                # Last: it leaves background refreshes running in the server.
+                results.append(self._while_changing(users["leader"], dashboard["url"], port, runs))
         finally:
             server.terminate()
             server.wait(timeout=20)
@@ -192,9 +208,24 @@ class Command(BaseCommand):
             ("objectives CSV", "anonymous", "/objectives/export.csv"),
         ]
         if area:
-            # The neighbourhood page (issue 16): a ward, public and as the place's leader.
+            # The neighbourhood page (issue 16): a ward, public and as the place's leader; a
+            # neighbourhood and an LSOA inside it; and the dashboard's printable summary.
             pages.append(("neighbourhood page (ward)", "anonymous", area.get_absolute_url()))
             pages.append(("neighbourhood page (leader)", "leader", area.get_absolute_url()))
+            inside = place.areas.filter(path__startswith=area.path).order_by("path")
+            for kind in ("neighbourhood", "lsoa"):
+                found = inside.filter(kind=kind).first()
+                if found:
+                    pages.append(
+                        (f"neighbourhood page ({kind}, leader)", "leader", found.get_absolute_url())
+                    )
+        pages.append(
+            (
+                "dashboard summary PDF",
+                "leader",
+                reverse("dashboards:dashboard_pdf") + f"?place={place.slug}",
+            )
+        )
         if objective:
             pages.append(("objective detail", "anonymous", objective.get_absolute_url()))
         if contract:
@@ -322,13 +353,23 @@ class Command(BaseCommand):
             if public
             else f"/dashboard/?place={place.slug}&"
         )
-        cookie = self._session_cookie(user)
+        urls = [
+            f"{base}area={chooser.choice(areas)}&organisation={chooser.choice(bodies)}"
+            f"&period={chooser.choice(years)}&n={chooser.random()}"
+            for _ in range(count)
+        ]
+        return self._each_once(
+            "never-seen filters (transparency)" if public else "never-seen filters",
+            base + "area=…&organisation=…&period=… (20 random, cold)",
+            urls,
+            self._session_cookie(user),
+            port,
+        )
+
+    def _each_once(self, name, described, urls, cookie, port):
+        """Each of `urls` requested once, timed: a row of the report named `name`."""
         times, statuses = [], set()
-        for _ in range(count):
-            url = (
-                f"{base}area={chooser.choice(areas)}&organisation={chooser.choice(bodies)}"
-                f"&period={chooser.choice(years)}&n={chooser.random()}"
-            )
+        for url in urls:
             request = urllib.request.Request(f"http://127.0.0.1:{port}{url}")
             if cookie:
                 request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}")
@@ -341,8 +382,8 @@ class Command(BaseCommand):
                 statuses.add(error.code)
             times.append((time.perf_counter() - started) * 1000)
         return {
-            "page": "never-seen filters (transparency)" if public else "never-seen filters",
-            "url": base + "area=…&organisation=…&period=… (20 random, cold)",
+            "page": name,
+            "url": described,
             "status": ",".join(str(s) for s in sorted(statuses)),
             "queries": 0,
             "bytes": 0,
@@ -350,6 +391,30 @@ class Command(BaseCommand):
             "median_ms": round(statistics.median(times), 1),
             "p95_ms": round(_p95(times), 1),
         }
+
+    def _never_seen_areas(self, place, user, port, *, count=20, seed=16):
+        """20 neighbourhood pages (random wards and neighbourhoods, fixed by `seed`) with the
+        figures cache emptied first, so each computes its delivery figures: the wait of the
+        first visitor of the day, or after the cached figures expired."""
+        import random
+
+        from dashboards.cache import figures_cache
+
+        figures_cache().clear()
+        chooser = random.Random(seed)  # noqa: S311 - a fixed sample, not a secret
+        areas = list(
+            place.areas.filter(kind__in=("ward", "neighbourhood")).values_list("pk", flat=True)
+        )
+        return self._each_once(
+            "never-seen neighbourhood pages",
+            "/areas/… (20 random wards and neighbourhoods, leader, cold)",
+            [
+                reverse("places:area_detail", args=[pk])
+                for pk in chooser.sample(areas, min(count, len(areas)))
+            ],
+            self._session_cookie(user),
+            port,
+        )
 
     def _while_changing(self, user, url, port, runs):
         """The dashboard when every request follows a change to the data: shown from recent
@@ -448,10 +513,11 @@ class Command(BaseCommand):
                 f"{r['p95_ms']:>7}ms {r['queries'] if r['queries'] is not None else '-':>8} "
                 f"{r['bytes']:>9}"
             )
-        dashboard = next(r for r in report["pages"] if r["page"] == "dashboard (unfiltered)")
-        self.stdout.write(
-            f"\ndashboard without its cache {dashboard['uncached_ms']}ms; its queries run "
-            f"directly {dashboard['bare_sql_ms']}ms; ratio {dashboard['ratio_to_bare_sql']}x"
-        )
+        dashboard = next((r for r in report["pages"] if r["page"] == "dashboard (unfiltered)"), {})
+        if "uncached_ms" in dashboard:
+            self.stdout.write(
+                f"\ndashboard without its cache {dashboard['uncached_ms']}ms; its queries run "
+                f"directly {dashboard['bare_sql_ms']}ms; ratio {dashboard['ratio_to_bare_sql']}x"
+            )
         self.stdout.write(f"load: {json.dumps(report['load'])}")
         self.stdout.write(f"open-data build: {json.dumps(report['open_data_build'])}")

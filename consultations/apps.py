@@ -6,6 +6,12 @@ class ConsultationsConfig(AppConfig):
     verbose_name = "Community voice"
 
     def ready(self):
+        from socialvalue.datacache import watch_app
+
+        from . import permissions  # noqa: F401 - registers the rules
+
+        watch_app(self)  # the cached pages read every table of consultations
+
         # Objectives must not import this app, so it asks us where an objective came from.
         from objectives.origins import register_origin_provider
 

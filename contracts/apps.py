@@ -6,6 +6,12 @@ class ContractsConfig(AppConfig):
     verbose_name = "Contracts, assessments and delivery"
 
     def ready(self):
+        from socialvalue.datacache import watch_app
+
+        from . import permissions  # noqa: F401 - registers the rules
+
+        watch_app(self)  # the cached pages read every table of contracts
+
         # Verified delivery feeds objectives' progress; objectives do not import contracts.
         from objectives.progress import register_delivery_source
 

@@ -6,6 +6,12 @@ class ObjectivesConfig(AppConfig):
     verbose_name = "Outcomes frameworks and objectives"
 
     def ready(self):
+        from socialvalue.datacache import watch_app
+
+        from . import permissions  # noqa: F401 - registers the rules
+
+        watch_app(self)  # the cached pages read every table of objectives
+
         # A boundary review carries objectives from retired wards (places must not import us).
         from places.carry import register_area_references
 

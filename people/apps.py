@@ -6,6 +6,13 @@ class PeopleConfig(AppConfig):
     verbose_name = "People and organisations"
 
     def ready(self):
+        from socialvalue.datacache import watch_models
+
+        from . import permissions  # noqa: F401 - registers the rules
+        from .models import Organisation
+
+        watch_models(Organisation)  # the cached pages name organisations
+
         # A boundary review carries the areas groups work in from retired wards.
         from places.carry import register_area_references
 

@@ -27,9 +27,9 @@ from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
 
-from places.importers import RowError
 from places.models import Place
 from socialvalue.csv import csv_lines, unneutralise_cell
+from socialvalue.csvimport import Report
 from socialvalue.numbers import UK_NUMBER
 
 from .frameworks import (
@@ -91,15 +91,13 @@ DIMENSION_ORDER = [d.value for d in Dimension]
 
 
 @dataclass
-class FrameworkImportReport:
+class FrameworkImportReport(Report):
     """What an import did (or, for a dry run or a file with errors, would have done).
 
     If `errors` is not empty, nothing was saved. `kept` lists the codes of measures the framework
     holds that are not in the file: they are kept, never deleted.
     """
 
-    dry_run: bool = False
-    rows: int = 0
     framework: Framework | None = None
     framework_created: bool = False
     framework_updated: bool = False
@@ -111,8 +109,6 @@ class FrameworkImportReport:
     measures_updated: int = 0
     measures_unchanged: int = 0
     kept: list[str] = field(default_factory=list)
-    errors: list[RowError] = field(default_factory=list)
-    saved: bool = False
 
     @property
     def created(self) -> int:
@@ -121,14 +117,6 @@ class FrameworkImportReport:
     @property
     def updated(self) -> int:
         return self.themes_updated + self.outcomes_updated + self.measures_updated
-
-    @property
-    def rejected(self) -> int:
-        """How many lines have at least one problem."""
-        return len({error.line for error in self.errors if error.line is not None})
-
-    def error(self, line: int | None, message: str) -> None:
-        self.errors.append(RowError(line, message))
 
     def summary(self) -> str:
         """One sentence for a banner or a command's output."""

@@ -202,14 +202,6 @@ class InvitationForm(GovFormMixin, forms.Form):
         ]
 
 
-class ConfirmForm(GovFormMixin, forms.Form):
-    """A confirmation page's single button."""
-
-    def __init__(self, *args, submit_label: str = "Confirm", **kwargs):
-        self.submit_label = submit_label
-        super().__init__(*args, **kwargs)
-
-
 class AreasChoiceField(forms.ModelMultipleChoiceField):
     def label_from_instance(self, area):
         return f"{area.name} ({area.get_kind_display().lower()})"

@@ -135,3 +135,9 @@ def can_confirm_status(user, organisation) -> bool:
 def can_register_organisation(user, obj=None) -> bool:
     """Officers of public bodies may add the community groups and suppliers they work with."""
     return bool(place_ids(user, Role.OFFICER, Role.ORG_ADMIN))
+
+
+@rule("places.manage_areas")
+def can_manage_areas(user, place) -> bool:
+    """Officers and organisation admins of a public body serving the place keep its areas."""
+    return bool(place_roles(user, getattr(place, "pk", None)) & {Role.OFFICER, Role.ORG_ADMIN})

@@ -9,7 +9,7 @@ from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, FormView, ListView, TemplateView
 
 from notifications.services import site_url
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.http import client_ip
 from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
@@ -19,7 +19,6 @@ from .filters import OrganisationFilterSet
 from .forms import (
     AcceptInvitationForm,
     ChoosePasswordForm,
-    ConfirmForm,
     InvitationForm,
     OrganisationForm,
     OrganisationRegisterForm,

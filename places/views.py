@@ -6,8 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, FormView, ListView
 
-from people.forms import ConfirmForm
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
 

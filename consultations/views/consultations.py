@@ -16,9 +16,8 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from objectives.models import Objective
-from people.forms import ConfirmForm
 from socialvalue.csv import csv_lines
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.http import client_ip
 from socialvalue.rules import allowed
 

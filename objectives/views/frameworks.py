@@ -16,8 +16,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from people.forms import ConfirmForm
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
 

@@ -15,11 +15,10 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from objectives.maps import map_place, objectives_map
-from people.forms import ConfirmForm
 from places.models import Area, Place
 from socialvalue.csv import safe_csv_cell
 from socialvalue.datacache import current_token
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.history import Source, timeline
 from socialvalue.rules import allowed
 

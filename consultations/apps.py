@@ -5,6 +5,12 @@ class ConsultationsConfig(AppConfig):
     name = "consultations"
     verbose_name = "Community voice"
 
+    def load_demo(self, place):
+        """The proposals and consultations of the demo borough (`manage.py load_demo`)."""
+        from .demo import load
+
+        load(place)
+
     def ready(self):
         from socialvalue.datacache import watch_app
 

@@ -5,6 +5,12 @@ class ContractsConfig(AppConfig):
     name = "contracts"
     verbose_name = "Contracts, assessments and delivery"
 
+    def load_demo(self, place):
+        """The contracts of the demo borough (`manage.py load_demo`)."""
+        from .demo import load
+
+        load(place)
+
     def ready(self):
         from socialvalue.datacache import watch_app
 

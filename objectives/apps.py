@@ -5,6 +5,12 @@ class ObjectivesConfig(AppConfig):
     name = "objectives"
     verbose_name = "Outcomes frameworks and objectives"
 
+    def load_demo(self, place):
+        """The objectives of the demo borough (`manage.py load_demo`)."""
+        from .demo import load
+
+        load(place)
+
     def ready(self):
         from socialvalue.datacache import watch_app
 

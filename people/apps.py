@@ -5,6 +5,12 @@ class PeopleConfig(AppConfig):
     name = "people"
     verbose_name = "People and organisations"
 
+    def load_demo(self, place):
+        """The people and organisations of the demo borough (`manage.py load_demo`)."""
+        from .demo import load
+
+        load(place)
+
     def ready(self):
         from socialvalue.datacache import watch_models
 
@@ -12,6 +18,12 @@ class PeopleConfig(AppConfig):
         from .models import Organisation
 
         watch_models(Organisation)  # the cached pages name organisations
+
+        from socialvalue.attention import register_home_section
+
+        from .home import organisations_section
+
+        register_home_section(organisations_section)
 
         # A boundary review carries the areas groups work in from retired wards.
         from places.carry import register_area_references

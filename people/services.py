@@ -430,7 +430,7 @@ def _registration_request(*, full_name, email, password, absolute_url, next_url)
     from django.contrib.auth.hashers import make_password
     from django.urls import reverse
 
-    from socialvalue.notify import notify
+    from notifications.emails import notify
 
     email = User.objects.normalize_email(email or "").strip().lower()
     full_name = (full_name or "").strip()

@@ -5,6 +5,12 @@ class PlacesConfig(AppConfig):
     name = "places"
     verbose_name = "Places and areas"
 
+    def load_demo(self, place=None):
+        """The fictional demo borough (`manage.py load_demo`): returns the place."""
+        from .demo import load
+
+        return load()
+
     def ready(self):
         from socialvalue.datacache import watch_app
 

@@ -28,6 +28,8 @@ class SocialValueConfig(AppConfig):
             and "site-packages" not in Path(config.path).parts  # not a virtualenv's
         )
 
+        from . import permissions  # noqa: F401 - registers the project's own rules
+
         # Each app registers its own rules (its `permissions` module) and the tables the
         # cached pages watch (`datacache.watch_app`) in its own `ready()`: this package names
         # no app.

@@ -9,12 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from notifications.emails import notify as _send
 from objectives.models import Objective, Outcome
 from objectives.services import objective_create
 from people.models import Membership, Organisation, User
 from people.permissions import organisation_ids, roles_in
 from places.models import Area, Place
-from socialvalue.notify import notify as _send
 
 from .. import notices
 from ..models import (
@@ -59,7 +59,7 @@ TEXT_FIELDS = ("title", "problem", "affected", "change", "measurement", "evidenc
 
 
 def notify(*, context: dict, **kwargs) -> list[str]:
-    """`socialvalue.notify.notify`, with the site's address for links (when it is set)."""
+    """`notifications.emails.notify`, with the site's address for links (when it is set)."""
     site_url = getattr(settings, "SOCIALVALUE_SITE_URL", "").rstrip("/")
     return _send(context={**context, "site_url": site_url}, **kwargs)
 

@@ -12,7 +12,7 @@ from notifications.services import site_url
 from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.http import client_ip
 from socialvalue.rules import allowed
-from socialvalue.views import RuleRequiredMixin
+from socialvalue.view_bases import ActOnObjectMixin, RuleRequiredMixin, ServiceFormMixin
 
 from . import services, two_factor
 from .filters import OrganisationFilterSet
@@ -177,23 +177,14 @@ class OrganisationDetailView(DetailView):
         return context
 
 
-class OrganisationScopedMixin(RuleRequiredMixin):
-    """Loads the organisation from the URL (404 if it cannot be seen), then checks the rule."""
+class OrganisationScopedMixin(ServiceFormMixin, ActOnObjectMixin):
+    """The organisation from the URL (404 if it cannot be seen); the view's rule asked of it."""
+
+    model = Organisation
+    lookups = {"slug": "slug"}
 
     def get_organisation(self) -> Organisation:
-        if not hasattr(self, "_organisation"):
-            self._organisation = get_object_or_404(
-                Organisation.objects.visible_to(self.request.user), slug=self.kwargs["slug"]
-            )
-        return self._organisation
-
-    def get_permission_object(self):
-        return self.get_organisation()
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        context["organisation"] = self.get_organisation()
-        return context
+        return self.acted_on()
 
 
 class OrganisationUpdateView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
@@ -217,7 +208,7 @@ class OrganisationUpdateView(TwoFactorRequiredMixin, OrganisationScopedMixin, Fo
         return redirect(organisation)
 
 
-class OrganisationRegisterView(RuleRequiredMixin, FormView):
+class OrganisationRegisterView(ServiceFormMixin, RuleRequiredMixin, FormView):
     """Officers of public bodies register the community groups and suppliers they work with."""
 
     template_name = "people/organisation_form.html"
@@ -226,21 +217,16 @@ class OrganisationRegisterView(RuleRequiredMixin, FormView):
     def get_form(self, form_class=None):
         return OrganisationRegisterForm(**self.get_form_kwargs())
 
-    def form_valid(self, form):
-        try:
-            # The officer filling in the form vouches for the SME and VCSE status they record.
-            organisation = services.organisation_register(
-                by=self.request.user, confirm_status=True, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"{organisation} registered. Invite its first admin from its page, or ask a "
-            "superuser to",
+    def perform(self, form):
+        return services.organisation_register(
+            by=self.request.user, confirm_status=True, **form.cleaned_data
         )
-        return redirect(organisation)
+
+    def success_message(self, organisation):
+        return (
+            f"{organisation} registered. Invite its first admin from its page, or ask a "
+            "superuser to"
+        )
 
 
 class OrganisationStatusConfirmView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
@@ -252,18 +238,13 @@ class OrganisationStatusConfirmView(TwoFactorRequiredMixin, OrganisationScopedMi
     def get_form(self, form_class=None):
         return ConfirmForm(**self.get_form_kwargs(), submit_label="Confirm this status")
 
-    def form_valid(self, form):
-        try:
-            organisation = services.organisation_status_confirm(
-                organisation=self.get_organisation(), by=self.request.user
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"{organisation}'s status is confirmed: it now counts in the figures"
+    def perform(self, form):
+        return services.organisation_status_confirm(
+            organisation=self.get_organisation(), by=self.request.user
         )
-        return redirect(organisation)
+
+    def success_message(self, organisation):
+        return f"{organisation}'s status is confirmed: it now counts in the figures"
 
 
 class InvitationCreateView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):

@@ -24,6 +24,7 @@ from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
 from socialvalue.kept_uploads import KeepUploadsViewMixin
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ActOnObjectMixin, ServiceFormMixin
 
 from .. import services
 from ..filters import ProposalFilterSet
@@ -69,29 +70,17 @@ class ProposalListView(FilterView):
         return context
 
 
-class ProposalMixin:
-    """Loads the proposal through `visible_to` (404 if hidden), then checks the rule."""
+class ProposalMixin(ServiceFormMixin, ActOnObjectMixin):
+    """The proposal from the URL, through `visible_to` (404 if hidden); the view's
+    `permission_rule` asked of it (403)."""
 
-    permission_rule = ""
+    model = Proposal
+
+    def get_acted_on_queryset(self):
+        return _visible(self.request.user).select_related("organisation", "place")
 
     def get_proposal(self) -> Proposal:
-        if not hasattr(self, "_proposal"):
-            self._proposal = get_object_or_404(
-                _visible(self.request.user).select_related("organisation", "place"),
-                pk=self.kwargs["pk"],
-            )
-        return self._proposal
-
-    def dispatch(self, request, *args, **kwargs):
-        self.request, self.kwargs = request, kwargs
-        if not self.permission_rule:
-            raise PermissionDenied
-        if not allowed(request.user, self.permission_rule, self.get_proposal()):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "proposal": self.get_proposal()}
+        return self.acted_on()
 
 
 def _thread(proposal):
@@ -338,17 +327,11 @@ class TransitionView(ProposalMixin, FormView):
             note=form.cleaned_data.get("note", ""),
         )
 
-    def form_valid(self, form):
-        try:
-            proposal = self.service(form)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Proposal {proposal.reference} is now {proposal.get_status_display().lower()}",
-        )
-        return redirect(proposal)
+    def perform(self, form):
+        return self.service(form)
+
+    def success_message(self, proposal):
+        return f"Proposal {proposal.reference} is now {proposal.get_status_display().lower()}"
 
 
 class ProposalSubmitView(TransitionView):
@@ -502,19 +485,20 @@ class ProposalAdoptView(ProposalMixin, FormView):
         form.helper.inputs[0].value = "Create objective and accept proposal"
         return form
 
-    def form_valid(self, form):
-        try:
-            proposal, objective = services.proposal_accept_as_new_objective(
-                proposal=self.get_proposal(), by=self.request.user, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Proposal {proposal.reference} accepted. Objective {objective.reference} was "
-            "created as a draft: add a target, then make it active",
+    def perform(self, form):
+        return services.proposal_accept_as_new_objective(
+            proposal=self.get_proposal(), by=self.request.user, **form.service_kwargs()
         )
+
+    def success_message(self, result):
+        proposal, objective = result
+        return (
+            f"Proposal {proposal.reference} accepted. Objective {objective.reference} was "
+            "created as a draft: add a target, then make it active"
+        )
+
+    def success_redirect(self, result):
+        _proposal, objective = result
         return redirect(objective)
 
 
@@ -530,15 +514,15 @@ class ProposalNoteView(ProposalMixin, FormView):
             "intro": "Notes help officers review together. They are never shown to the proposer or the public.",
         }
 
-    def form_valid(self, form):
-        try:
-            services.proposal_note(
-                proposal=self.get_proposal(), by=self.request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Private note saved")
+    def perform(self, form):
+        return services.proposal_note(
+            proposal=self.get_proposal(), by=self.request.user, note=form.cleaned_data["note"]
+        )
+
+    def success_message(self, _result):
+        return "Private note saved"
+
+    def success_redirect(self, _result):
         return redirect(self.get_proposal())
 
 
@@ -598,23 +582,22 @@ class CommentCreateView(ProposalMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "reply_to": self.get_reply_to()}
 
-    def form_valid(self, form):
-        try:
-            comment = services.comment_add(
-                proposal=self.get_proposal(),
-                by=self.request.user,
-                body=form.cleaned_data["body"],
-                reply_to=self.get_reply_to(),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
+    def perform(self, form):
+        return services.comment_add(
+            proposal=self.get_proposal(),
+            by=self.request.user,
+            body=form.cleaned_data["body"],
+            reply_to=self.get_reply_to(),
+        )
+
+    def success_message(self, comment):
+        return (
             "Your answer has been posted"
             if comment.reply_to_id
-            else "Your question has been posted",
+            else "Your question has been posted"
         )
+
+    def success_redirect(self, comment):
         return redirect(f"{self.get_proposal().get_absolute_url()}#comment-{comment.pk}")
 
 
@@ -632,15 +615,15 @@ class CommentHideView(ProposalMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "comment": self.get_comment()}
 
-    def form_valid(self, form):
-        try:
-            services.comment_hide(
-                comment=self.get_comment(), by=self.request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The comment is hidden. Its author has been told why")
+    def perform(self, form):
+        return services.comment_hide(
+            comment=self.get_comment(), by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+    def success_message(self, _result):
+        return "The comment is hidden. Its author has been told why"
+
+    def success_redirect(self, _result):
         return redirect(self.get_proposal())
 
 
@@ -651,21 +634,15 @@ class ProposalHideView(ProposalMixin, FormView):
     permission_rule = "consultations.hide_proposal"
     form_class = HideProposalForm
 
-    def form_valid(self, form):
-        try:
-            proposal = services.proposal_hide(
-                proposal=self.get_proposal(),
-                by=self.request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Proposal {proposal.reference} is hidden. {proposal.organisation} has been told why",
+    def perform(self, form):
+        return services.proposal_hide(
+            proposal=self.get_proposal(),
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
         )
-        return redirect(proposal)
+
+    def success_message(self, proposal):
+        return f"Proposal {proposal.reference} is hidden. {proposal.organisation} has been told why"
 
 
 class ProposalUnhideView(ProposalMixin, FormView):
@@ -673,18 +650,15 @@ class ProposalUnhideView(ProposalMixin, FormView):
     permission_rule = "consultations.unhide_proposal"
     form_class = ShowProposalForm
 
-    def form_valid(self, form):
-        try:
-            proposal = services.proposal_unhide(
-                proposal=self.get_proposal(),
-                by=self.request.user,
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Proposal {proposal.reference} is shown again")
-        return redirect(proposal)
+    def perform(self, form):
+        return services.proposal_unhide(
+            proposal=self.get_proposal(),
+            by=self.request.user,
+            reason=form.cleaned_data.get("reason", ""),
+        )
+
+    def success_message(self, proposal):
+        return f"Proposal {proposal.reference} is shown again"
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -1,9 +1,8 @@
 import csv
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -15,12 +14,15 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from objectives.maps import map_place, objectives_map
+from people.models import Membership
+from people.permissions import served_by
 from places.models import Area, Place
 from socialvalue.csv import safe_csv_cell
 from socialvalue.datacache import current_token
-from socialvalue.forms import ConfirmForm, apply_validation_error
+from socialvalue.forms import ConfirmForm
 from socialvalue.history import Source, timeline
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ActOnObjectMixin, RuleRequiredMixin, ServiceFormMixin
 
 from .. import register_cache, services
 from ..export import COLUMNS as EXPORT_COLUMNS
@@ -49,6 +51,9 @@ class Echo:
 
     def write(self, value):
         return value
+
+
+Role = Membership.Role
 
 
 def _visible(user):
@@ -223,19 +228,13 @@ def _objective_m2m():
 
 
 class PlaceForNewObjectiveMixin:
+    """The place a new objective is for: the one named by `?place=`, or the only place the
+    person is an officer or leader of (404 otherwise: they choose one)."""
+
     def get_place(self) -> Place:
         if hasattr(self, "_place"):
             return self._place
-        user = self.request.user
-        from people.models import Membership
-        from people.permissions import place_ids
-
-        if user.is_superuser:
-            candidates = Place.objects.all()
-        else:
-            candidates = Place.objects.filter(
-                pk__in=place_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
-            )
+        candidates = served_by(self.request.user, Role.OFFICER, Role.LEADER)
         slug = self.request.GET.get("place")
         if slug:
             place = candidates.filter(slug=slug).first()
@@ -247,16 +246,19 @@ class PlaceForNewObjectiveMixin:
         return place
 
 
-class ObjectiveCreateView(PlaceForNewObjectiveMixin, FormView):
+class ObjectiveCreateView(ServiceFormMixin, PlaceForNewObjectiveMixin, RuleRequiredMixin, FormView):
     template_name = "objectives/objective_form.html"
+    permission_rule = "objectives.add_objective"
 
-    def dispatch(self, request, *args, **kwargs):
-        self.request = request
-        if not allowed(request.user, "objectives.add_objective"):
+    def check_permission(self):
+        # May this person add objectives at all (403 before the place is looked for), then
+        # here?
+        if not allowed(self.request.user, self.permission_rule):
             raise PermissionDenied
-        if not allowed(request.user, "objectives.add_objective", self.get_place()):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+        super().check_permission()
+
+    def get_permission_object(self):
+        return self.get_place()
 
     def get_form(self, form_class=None):
         return ObjectiveForm(
@@ -266,44 +268,33 @@ class ObjectiveCreateView(PlaceForNewObjectiveMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "place": self.get_place()}
 
-    def form_valid(self, form):
-        try:
-            objective = services.objective_create(
-                place=self.get_place(), by=self.request.user, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Objective {objective.reference} saved as a draft. Add a target, then make it active",
+    def perform(self, form):
+        return services.objective_create(
+            place=self.get_place(), by=self.request.user, **form.service_kwargs()
         )
-        return redirect(objective)
+
+    def success_message(self, objective):
+        return (
+            f"Objective {objective.reference} saved as a draft. Add a target, then make it active"
+        )
 
 
-class ObjectiveScopedMixin:
-    """Loads the objective through `visible_to` (404 if hidden), then checks `permission_rule`."""
+class ObjectiveScopedMixin(ServiceFormMixin, ActOnObjectMixin):
+    """The objective from the URL, through `visible_to` (404 if hidden); `permission_rule`
+    asked of it. Its write pages call one service (`perform`)."""
 
+    model = Objective
     permission_rule = "objectives.change_objective"
 
+    def get_acted_on_queryset(self):
+        return (
+            _visible(self.request.user)
+            .select_related("place", "lead_organisation")
+            .prefetch_related("partners", "areas", "links")
+        )
+
     def get_objective(self) -> Objective:
-        if not hasattr(self, "_objective"):
-            self._objective = get_object_or_404(
-                _visible(self.request.user)
-                .select_related("place", "lead_organisation")
-                .prefetch_related("partners", "areas", "links"),
-                pk=self.kwargs["pk"],
-            )
-        return self._objective
-
-    def dispatch(self, request, *args, **kwargs):
-        self.request, self.kwargs = request, kwargs
-        if not allowed(request.user, self.permission_rule, self.get_objective()):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "objective": self.get_objective()}
+        return self.acted_on()
 
 
 class ObjectiveUpdateView(ObjectiveScopedMixin, FormView):
@@ -321,16 +312,13 @@ class ObjectiveUpdateView(ObjectiveScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "place": self.get_objective().place}
 
-    def form_valid(self, form):
-        try:
-            objective = services.objective_update(
-                objective=self.get_objective(), by=self.request.user, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Objective {objective.reference} updated")
-        return redirect(objective)
+    def perform(self, form):
+        return services.objective_update(
+            objective=self.get_objective(), by=self.request.user, **form.service_kwargs()
+        )
+
+    def success_message(self, objective):
+        return f"Objective {objective.reference} updated"
 
 
 class ObjectiveStatusView(ObjectiveScopedMixin, FormView):
@@ -340,43 +328,21 @@ class ObjectiveStatusView(ObjectiveScopedMixin, FormView):
     def get_form(self, form_class=None):
         return ObjectiveStatusForm(**self.get_form_kwargs(), objective=self.get_objective())
 
-    def form_valid(self, form):
-        try:
-            objective = services.objective_change_status(
-                objective=self.get_objective(),
-                to=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                by=self.request.user,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Objective {objective.reference} is now {objective.get_status_display().lower()}",
+    def perform(self, form):
+        return services.objective_change_status(
+            objective=self.get_objective(),
+            to=form.cleaned_data["status"],
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
         )
-        return redirect(objective)
 
-
-class TargetCreateView(ObjectiveScopedMixin, FormView):
-    template_name = "objectives/target_form.html"
-
-    def get_form(self, form_class=None):
-        return TargetForm(**self.get_form_kwargs(), objective=self.get_objective())
-
-    def form_valid(self, form):
-        try:
-            services.target_add(
-                objective=self.get_objective(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Target added")
-        return redirect(self.get_objective())
+    def success_message(self, objective):
+        return f"Objective {objective.reference} is now {objective.get_status_display().lower()}"
 
 
 class TargetScopedMixin(ObjectiveScopedMixin):
+    """A target page: the objective's rule decides; back to the objective afterwards."""
+
     def get_target(self) -> Target:
         if not hasattr(self, "_target"):
             self._target = get_object_or_404(
@@ -387,7 +353,28 @@ class TargetScopedMixin(ObjectiveScopedMixin):
         return self._target
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "target": self.get_target()}
+        context = super().get_context_data(**kwargs)
+        if "target_pk" in self.kwargs:
+            context["target"] = self.get_target()
+        return context
+
+    def success_redirect(self, result):
+        return redirect(self.get_objective())
+
+
+class TargetCreateView(TargetScopedMixin, FormView):
+    template_name = "objectives/target_form.html"
+
+    def get_form(self, form_class=None):
+        return TargetForm(**self.get_form_kwargs(), objective=self.get_objective())
+
+    def perform(self, form):
+        return services.target_add(
+            objective=self.get_objective(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, target):
+        return "Target added"
 
 
 class TargetUpdateView(TargetScopedMixin, FormView):
@@ -398,16 +385,13 @@ class TargetUpdateView(TargetScopedMixin, FormView):
             **self.get_form_kwargs(), objective=self.get_objective(), target=self.get_target()
         )
 
-    def form_valid(self, form):
-        try:
-            services.target_update(
-                target=self.get_target(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Target updated")
-        return redirect(self.get_objective())
+    def perform(self, form):
+        return services.target_update(
+            target=self.get_target(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, target):
+        return "Target updated"
 
 
 class TargetArchiveView(TargetScopedMixin, FormView):
@@ -416,11 +400,8 @@ class TargetArchiveView(TargetScopedMixin, FormView):
     def get_form(self, form_class=None):
         return ConfirmForm(**self.get_form_kwargs(), submit_label="Remove target")
 
-    def form_valid(self, form):
-        try:
-            services.target_archive(target=self.get_target(), by=self.request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Target removed. It stays in the objective's history")
-        return redirect(self.get_objective())
+    def perform(self, form):
+        return services.target_archive(target=self.get_target(), by=self.request.user)
+
+    def success_message(self, target):
+        return "Target removed. It stays in the objective's history"

@@ -152,3 +152,10 @@ def timeline(sources: list[Source], *, limit: int = 100) -> list[Entry]:
             entries.append(Entry(record.history_date, who, action, source.subject(record), changes))
     entries.sort(key=lambda e: e.when, reverse=True)
     return entries[:limit]
+
+
+def as_user(instance, by):
+    """`instance`, with `by` recorded as who made the change its next save writes to the
+    history. Services call it before saving: the one way the acting person is recorded."""
+    instance._history_user = by
+    return instance

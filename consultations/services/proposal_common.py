@@ -10,6 +10,7 @@ from notifications.emails import notify as _send
 from people.models import Membership, Organisation, User
 from people.permissions import roles_in
 from places.models import Area, Place
+from socialvalue.history import as_user
 
 from ..models import (
     Proposal,
@@ -26,11 +27,6 @@ def notify(*, context: dict, **kwargs) -> list[str]:
     """`notifications.emails.notify`, with the site's address for links (when it is set)."""
     site_url = getattr(settings, "SOCIALVALUE_SITE_URL", "").rstrip("/")
     return _send(context={**context, "site_url": site_url}, **kwargs)
-
-
-def _as_user(instance, by):
-    instance._history_user = by
-    return instance
 
 
 def _check_areas(*, place: Place, areas: Iterable[Area]) -> list[Area]:
@@ -57,12 +53,12 @@ def _set_links(proposal: Proposal, links: Iterable[tuple[str, str]] | None, by) 
     existing = {(link.title, link.url): link for link in proposal.links.all()}
     for key, link in existing.items():
         if key not in wanted:
-            _as_user(link, by).delete()
+            as_user(link, by).delete()
     for title, url in wanted:
         if (title, url) not in existing:
             link = ProposalLink(proposal=proposal, title=title or url, url=url)
             link.full_clean()
-            _as_user(link, by).save()
+            as_user(link, by).save()
 
 
 def _check_proposer(by: User, organisation: Organisation) -> None:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from objectives.models import Objective
 from objectives.services import objective_create
 from people.models import User
+from socialvalue.history import as_user
 
 from ..models import (
     Proposal,
@@ -23,7 +24,6 @@ from ..permissions import (
 from .proposal_common import (
     Status,
     _acting_organisation,
-    _as_user,
     _involved,
     _members,
     _place_officers,
@@ -98,7 +98,7 @@ def proposal_transition(
     if to == Status.MERGED:
         proposal.merged_into = merged_into
     proposal.full_clean()
-    _as_user(proposal, by).save()
+    as_user(proposal, by).save()
     acting_for = _acting_organisation(by, proposal, to)
     ProposalEvent.objects.create(
         proposal=proposal,
@@ -265,7 +265,7 @@ def proposal_hide(*, proposal: Proposal, by: User, reason: str) -> Proposal:
     proposal.hidden_by = by
     proposal.hidden_reason = reason
     proposal.full_clean()
-    _as_user(proposal, by).save()
+    as_user(proposal, by).save()
     _proposal_visibility_event(
         proposal=proposal, by=by, kind=ProposalEvent.Kind.HIDDEN, reason=reason, now=now
     )
@@ -294,7 +294,7 @@ def proposal_unhide(*, proposal: Proposal, by: User, reason: str = "") -> Propos
     proposal.hidden_by = None
     proposal.hidden_reason = ""
     proposal.full_clean()
-    _as_user(proposal, by).save()
+    as_user(proposal, by).save()
     _proposal_visibility_event(
         proposal=proposal, by=by, kind=ProposalEvent.Kind.SHOWN, reason=reason, now=timezone.now()
     )

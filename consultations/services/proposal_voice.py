@@ -6,6 +6,7 @@ from django.utils import timezone
 
 from people.models import Organisation, User
 from people.permissions import organisation_ids, roles_in
+from socialvalue.history import as_user
 
 from .. import notices
 from ..models import (
@@ -18,7 +19,7 @@ from ..permissions import (
     review_error,
     support_error,
 )
-from .proposal_common import _acting_organisation, _as_user, _members, notify
+from .proposal_common import _acting_organisation, _members, notify
 
 
 @transaction.atomic
@@ -83,7 +84,7 @@ def comment_add(
         body=body,
     )
     comment.full_clean()
-    _as_user(comment, by).save()
+    as_user(comment, by).save()
     if reply_to is None:
         notify(
             recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],
@@ -126,7 +127,7 @@ def comment_hide(*, comment: Comment, by: User, reason: str) -> Comment:
     comment.hidden_by = by
     comment.hidden_reason = reason
     comment.full_clean()
-    _as_user(comment, by).save()
+    as_user(comment, by).save()
     ProposalEvent.objects.create(
         proposal=comment.proposal,
         kind=ProposalEvent.Kind.HIDDEN,

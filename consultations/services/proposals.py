@@ -9,6 +9,7 @@ from django.utils import timezone
 from objectives.models import Outcome
 from people.models import Organisation, User
 from places.models import Area, Place
+from socialvalue.history import as_user
 
 from ..models import (
     Proposal,
@@ -17,7 +18,7 @@ from ..models import (
 from ..permissions import (
     proposer_error,
 )
-from .proposal_common import Status, _as_user, _check_areas, _check_proposer, _set_links
+from .proposal_common import Status, _check_areas, _check_proposer, _set_links
 from .proposal_review import proposal_transition
 
 
@@ -56,7 +57,7 @@ def proposal_create(
     )
     areas = _check_areas(place=place, areas=areas)
     proposal.full_clean()
-    _as_user(proposal, by).save()
+    as_user(proposal, by).save()
     proposal.areas.set(areas)
     _set_links(proposal, links, by)
     proposal_add_files(proposal=proposal, by=by, files=files)
@@ -86,7 +87,7 @@ def proposal_update(*, proposal: Proposal, by: User, submit: bool = False, **fie
     if areas is not None:
         areas = _check_areas(place=proposal.place, areas=areas)
     proposal.full_clean()
-    _as_user(proposal, by).save()
+    as_user(proposal, by).save()
     if areas is not None:
         proposal.areas.set(areas)
     _set_links(proposal, links, by)
@@ -120,7 +121,7 @@ def proposal_add_files(*, proposal: Proposal, by: User, files: Iterable) -> list
             size=upload.size,
             uploaded_by=by,
         )
-        _as_user(record, by).save()
+        as_user(record, by).save()
         saved.append(record)
     return saved
 
@@ -134,7 +135,7 @@ def proposal_remove_file(*, file: ProposalFile, by: User) -> ProposalFile:
     if not file.proposal.is_editable:
         raise ValidationError("Files can only be removed while the proposal can be changed")
     file.removed_at = timezone.now()
-    _as_user(file, by).save()
+    as_user(file, by).save()
     return file
 
 

@@ -20,7 +20,6 @@ from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.rules import allowed
 from socialvalue.view_bases import RuleRequiredMixin, ServiceFormMixin
 
-from .. import frameworks as services
 from ..forms.frameworks import (
     FrameworkForm,
     FrameworkImportForm,
@@ -30,8 +29,10 @@ from ..forms.frameworks import (
     ThemeForm,
     places_managed_by,
 )
-from ..framework_csv import export_framework_csv, import_framework_csv
+from ..framework_csv import export_framework_csv
 from ..models import Framework, Measure
+from ..services import frameworks as services
+from ..services.framework_import import import_framework_csv
 from ..social_value_model import load_social_value_model
 
 __all__ = [

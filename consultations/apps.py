@@ -1,22 +1,13 @@
-from django.apps import AppConfig
+from socialvalue import app_config
 
 
-class ConsultationsConfig(AppConfig):
+class ConsultationsConfig(app_config.SocialValueAppConfig):
     name = "consultations"
     verbose_name = "Community voice"
-
-    def load_demo(self, place):
-        """The proposals and consultations of the demo borough (`manage.py load_demo`)."""
-        from .demo import load
-
-        load(place)
+    feeds_cached_pages = True
 
     def ready(self):
-        from socialvalue.datacache import watch_app
-
-        from . import permissions  # noqa: F401 - registers the rules
-
-        watch_app(self)  # the cached pages read every table of consultations
+        super().ready()  # the rules; every table feeds the cached pages
 
         # Objectives must not import this app, so it asks us where an objective came from.
         from objectives.origins import register_origin_provider

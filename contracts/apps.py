@@ -1,22 +1,13 @@
-from django.apps import AppConfig
+from socialvalue import app_config
 
 
-class ContractsConfig(AppConfig):
+class ContractsConfig(app_config.SocialValueAppConfig):
     name = "contracts"
     verbose_name = "Contracts, assessments and delivery"
-
-    def load_demo(self, place):
-        """The contracts of the demo borough (`manage.py load_demo`)."""
-        from .demo import load
-
-        load(place)
+    feeds_cached_pages = True
 
     def ready(self):
-        from socialvalue.datacache import watch_app
-
-        from . import permissions  # noqa: F401 - registers the rules
-
-        watch_app(self)  # the cached pages read every table of contracts
+        super().ready()  # the rules; every table feeds the cached pages
 
         # Verified delivery feeds objectives' progress; objectives do not import contracts.
         from objectives.progress import register_delivery_source

@@ -1,22 +1,13 @@
-from django.apps import AppConfig
+from socialvalue import app_config
 
 
-class ObjectivesConfig(AppConfig):
+class ObjectivesConfig(app_config.SocialValueAppConfig):
     name = "objectives"
     verbose_name = "Outcomes frameworks and objectives"
-
-    def load_demo(self, place):
-        """The objectives of the demo borough (`manage.py load_demo`)."""
-        from .demo import load
-
-        load(place)
+    feeds_cached_pages = True
 
     def ready(self):
-        from socialvalue.datacache import watch_app
-
-        from . import permissions  # noqa: F401 - registers the rules
-
-        watch_app(self)  # the cached pages read every table of objectives
+        super().ready()  # the rules; every table feeds the cached pages
 
         # A boundary review carries objectives from retired wards (places must not import us).
         from places.carry import register_area_references

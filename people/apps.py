@@ -1,20 +1,15 @@
-from django.apps import AppConfig
+from socialvalue import app_config
 
 
-class PeopleConfig(AppConfig):
+class PeopleConfig(app_config.SocialValueAppConfig):
     name = "people"
     verbose_name = "People and organisations"
 
-    def load_demo(self, place):
-        """The people and organisations of the demo borough (`manage.py load_demo`)."""
-        from .demo import load
-
-        load(place)
-
     def ready(self):
+        super().ready()  # the rules
+
         from socialvalue.datacache import watch_models
 
-        from . import permissions  # noqa: F401 - registers the rules
         from .models import Organisation
 
         watch_models(Organisation)  # the cached pages name organisations

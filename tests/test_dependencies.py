@@ -137,3 +137,30 @@ def test_imported_apps_reads_imports(tmp_path, settings):
     (tmp_path / "alpha" / "migrations" / "0001.py").write_text("import delta\n")
     found = imported_apps("alpha", {"alpha", "beta", "gamma", "delta"})
     assert set(found) == {"beta", "gamma"}
+
+
+def test_each_app_registers_its_own_rules():
+    """Every app with a `permissions` module has its rules in the registry, registered from its
+    own `AppConfig.ready()` (the project package names no app)."""
+    from django.utils.module_loading import module_has_submodule
+
+    from socialvalue.rules import registered
+
+    for name in project_apps():
+        config = apps.get_app_config(name.rsplit(".", 1)[-1])
+        if module_has_submodule(config.module, "permissions"):
+            assert any(rule.startswith(f"{config.label}.") for rule in registered()), name
+
+
+def test_the_apps_that_feed_cached_pages_registered_their_tables():
+    from socialvalue.datacache import watched_tables
+
+    for name in ("places", "objectives", "consultations", "contracts"):
+        config = apps.get_app_config(name)
+        assert config.feeds_cached_pages, name
+        assert {model._meta.db_table for model in config.get_models()} - {
+            model._meta.db_table
+            for model in config.get_models()
+            if model.__name__.startswith("Historical")
+        } <= watched_tables()
+    assert apps.get_model("people", "Organisation")._meta.db_table in watched_tables()

@@ -112,6 +112,9 @@ class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
     )
 
     def __init__(self, *args, place, user, proposal: Proposal | None = None, **kwargs):
+        """Offer only what this person may choose (their organisations, the place's areas and
+        outcomes) and lay out the form's sections. Over 60 lines: one long form's setup, field
+        by field, in the order the page shows them."""
         super().__init__(*args, **kwargs)
         self.place, self.proposal = place, proposal
         from people.permissions import organisation_ids

@@ -43,7 +43,11 @@ def proposal_transition(
     objective: Objective | None = None,
     merged_into: Proposal | None = None,
 ) -> Proposal:
-    """Move a proposal one step along its life cycle, recording who, when and why."""
+    """Move a proposal one step along its life cycle, recording who, when and why.
+
+    Longer than 60 lines on purpose: it is the proposal's whole state machine, every step's
+    checks and effects side by side under one row lock, so the life cycle reads in one place
+    and no step can be taken by a path that skips the others' checks."""
     proposal = (
         Proposal.objects.select_for_update()
         .select_related("organisation", "place")

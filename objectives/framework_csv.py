@@ -16,22 +16,6 @@ from socialvalue.csv import csv_lines
 
 from .models import Framework, Measure, Outcome
 
-COLUMNS = (
-    "theme_code",
-    "theme",
-    "outcome_code",
-    "outcome",
-    "dimensions",
-    "outcome_description",
-    "measure_code",
-    "measure",
-    "unit",
-    "guidance",
-    "proxy_value",
-    "proxy_source",
-    "proxy_year",
-    "retired",
-)
 MEASURE_COLUMNS = (
     "measure_code",
     "measure",
@@ -41,6 +25,15 @@ MEASURE_COLUMNS = (
     "proxy_source",
     "proxy_year",
     "retired",
+)
+COLUMNS = (
+    "theme_code",
+    "theme",
+    "outcome_code",
+    "outcome",
+    "dimensions",
+    "outcome_description",
+    *MEASURE_COLUMNS,
 )
 
 

@@ -7,6 +7,7 @@ from django.db import models
 
 from objectives.models import Outcome
 from people.models import Organisation
+from places.forms import AreaChoiceField
 from places.models import Area
 from socialvalue.kept_uploads import KeptUploadsMixin
 from socialvalue.text import FreeTextFormMixin
@@ -28,13 +29,6 @@ def _text(label, *, required=True, help_text="", rows=5, missing="", limit=TEXT_
             "max_length": f"{label} must be {limit:,} characters or fewer",
         },
     )
-
-
-class AreaChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, area):
-        if area.kind == Area.Kind.NEIGHBOURHOOD and area.parent_id:
-            return f"{area.name} (neighbourhood in {area.parent.name})"
-        return f"{area.name} ({area.get_kind_display().lower()})"
 
 
 class OutcomeChoiceField(forms.ModelChoiceField):

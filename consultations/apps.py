@@ -1,11 +1,14 @@
-from django.apps import AppConfig
+from socialvalue import app_config
 
 
-class ConsultationsConfig(AppConfig):
+class ConsultationsConfig(app_config.SocialValueAppConfig):
     name = "consultations"
     verbose_name = "Community voice"
+    feeds_cached_pages = True
 
     def ready(self):
+        super().ready()  # the rules; every table feeds the cached pages
+
         # Objectives must not import this app, so it asks us where an objective came from.
         from objectives.origins import register_origin_provider
 

@@ -1,11 +1,14 @@
-from django.apps import AppConfig
+from socialvalue import app_config
 
 
-class ContractsConfig(AppConfig):
+class ContractsConfig(app_config.SocialValueAppConfig):
     name = "contracts"
     verbose_name = "Contracts, assessments and delivery"
+    feeds_cached_pages = True
 
     def ready(self):
+        super().ready()  # the rules; every table feeds the cached pages
+
         # Verified delivery feeds objectives' progress; objectives do not import contracts.
         from objectives.progress import register_delivery_source
 

@@ -1,11 +1,14 @@
-from django.apps import AppConfig
+from socialvalue import app_config
 
 
-class ObjectivesConfig(AppConfig):
+class ObjectivesConfig(app_config.SocialValueAppConfig):
     name = "objectives"
     verbose_name = "Outcomes frameworks and objectives"
+    feeds_cached_pages = True
 
     def ready(self):
+        super().ready()  # the rules; every table feeds the cached pages
+
         # A boundary review carries objectives from retired wards (places must not import us).
         from places.carry import register_area_references
 

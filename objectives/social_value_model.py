@@ -29,14 +29,14 @@ from django.db import transaction
 
 from places.models import Place
 
-from .frameworks import (
+from .models import Framework, Outcome, Theme
+from .services.frameworks import (
     framework_create,
     framework_update,
     outcome_create,
     outcome_update,
     theme_create,
 )
-from .models import Framework, Outcome, Theme
 
 DATA = Path(__file__).parent / "data" / "social-value-model"
 LICENCE = "Open Government Licence v3.0"

@@ -116,13 +116,54 @@ class ChoosePasswordForm(GovFormMixin, SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"
-        self.fields[
-            "new_password1"
-        ].help_text = "At least 12 characters. A few unrelated words make a strong password"
+        self.fields["new_password1"].help_text = PASSWORD_HINT
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the password again"
         self.error_messages["password_mismatch"] = "The two passwords do not match"
+
+
+PASSWORD_HINT = "At least 12 characters. A few unrelated words make a strong password"
+
+
+def new_password_field(label: str) -> forms.CharField:
+    """A new password, as every form that sets one asks for it."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=PASSWORD_HINT,
+        error_messages={"required": "Enter a password"},
+    )
+
+
+def password_again_field() -> forms.CharField:
+    return forms.CharField(
+        label="Confirm password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Enter the password again"},
+    )
+
+
+def check_new_password(form, *, field: str, again: str, email: str) -> ValidationError | None:
+    """The two entries must match (an error on `again` if not); returns what Django's password
+    validators find wrong with the password (None when nothing), for the form to word."""
+    cleaned = form.cleaned_data
+    password, confirm = cleaned.get(field), cleaned.get(again)
+    if password and confirm and password != confirm:
+        form.add_error(again, "The two passwords do not match")
+    if not password:
+        return None
+    from .models import User
+
+    try:
+        password_validation.validate_password(
+            password, User(email=email, full_name=cleaned.get("full_name", ""))
+        )
+    except ValidationError as error:
+        return error
+    return None
 
 
 class AcceptInvitationForm(GovFormMixin, forms.Form):
@@ -135,19 +176,8 @@ class AcceptInvitationForm(GovFormMixin, forms.Form):
         max_length=200,
         error_messages={"required": "Enter your full name"},
     )
-    password1 = forms.CharField(
-        label="Choose a password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. A few unrelated words make a strong password",
-        error_messages={"required": "Enter a password"},
-    )
-    password2 = forms.CharField(
-        label="Confirm password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Enter the password again"},
-    )
+    password1 = new_password_field("Choose a password")
+    password2 = password_again_field()
 
     def __init__(self, *args, invitation, **kwargs):
         self.invitation = invitation
@@ -156,18 +186,11 @@ class AcceptInvitationForm(GovFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        p1, p2 = cleaned.get("password1"), cleaned.get("password2")
-        if p1 and p2 and p1 != p2:
-            self.add_error("password2", "The two passwords do not match")
-        if p1:
-            from .models import User
-
-            try:
-                password_validation.validate_password(
-                    p1, User(email=self.invitation.email, full_name=cleaned.get("full_name", ""))
-                )
-            except ValidationError as error:
-                self.add_error("password1", error)
+        error = check_new_password(
+            self, field="password1", again="password2", email=self.invitation.email
+        )
+        if error is not None:
+            self.add_error("password1", error)
         return cleaned
 
 
@@ -200,14 +223,6 @@ class InvitationForm(GovFormMixin, forms.Form):
         self.fields["role"].choices = [
             (value, label) for value, label in Membership.Role.choices if value in allowed
         ]
-
-
-class ConfirmForm(GovFormMixin, forms.Form):
-    """A confirmation page's single button."""
-
-    def __init__(self, *args, submit_label: str = "Confirm", **kwargs):
-        self.submit_label = submit_label
-        super().__init__(*args, **kwargs)
 
 
 class AreasChoiceField(forms.ModelMultipleChoiceField):
@@ -311,19 +326,8 @@ class ResidentRegistrationForm(GovFormMixin, forms.Form):
             "max_length": "Your email address must be 254 characters or fewer",
         },
     )
-    password = forms.CharField(
-        label="Create a password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text="At least 12 characters. A few unrelated words make a strong password",
-        error_messages={"required": "Enter a password"},
-    )
-    password_confirm = forms.CharField(
-        label="Confirm password",
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        error_messages={"required": "Enter the password again"},
-    )
+    password = new_password_field("Create a password")
+    password_confirm = password_again_field()
     agree_privacy = forms.BooleanField(
         label="I agree to the privacy notice",
         error_messages={"required": "Confirm you agree to the privacy notice"},
@@ -342,20 +346,12 @@ class ResidentRegistrationForm(GovFormMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        password, confirm = cleaned.get("password"), cleaned.get("password_confirm")
-        if password and confirm and password != confirm:
-            self.add_error("password_confirm", "The two passwords do not match")
-        if password:
-            from .models import User
-
-            try:
-                password_validation.validate_password(
-                    password,
-                    User(email=cleaned.get("email") or "", full_name=cleaned.get("full_name", "")),
-                )
-            except ValidationError as error:
-                for message in self.gov_password_messages(error):
-                    self.add_error("password", message)
+        error = check_new_password(
+            self, field="password", again="password_confirm", email=cleaned.get("email") or ""
+        )
+        if error is not None:
+            for message in self.gov_password_messages(error):
+                self.add_error("password", message)
         return cleaned
 
     @staticmethod

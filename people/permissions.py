@@ -60,6 +60,18 @@ def place_ids(user, *roles: str) -> set[int]:
     return {pid for pid, held in user._sv_place_roles.items() if not roles or held & set(roles)}
 
 
+def served_by(user, *roles: str):
+    """The places whose public bodies this person holds any of `roles` in (any role when none
+    given): every place for a superuser, none for anyone signed out. The one way to ask "which
+    places is this person an officer (or leader...) of?", from the roles read once per request.
+    """
+    from places.models import Place
+
+    if user.is_authenticated and user.is_superuser:
+        return Place.objects.all()
+    return Place.objects.filter(pk__in=place_ids(user, *roles))
+
+
 def forget_roles(user) -> None:
     """Call after changing a user's memberships within one request."""
     for attr in ("_sv_roles", "_sv_place_roles", "_sv_two_factor_required"):
@@ -135,3 +147,30 @@ def can_confirm_status(user, organisation) -> bool:
 def can_register_organisation(user, obj=None) -> bool:
     """Officers of public bodies may add the community groups and suppliers they work with."""
     return bool(place_ids(user, Role.OFFICER, Role.ORG_ADMIN))
+
+
+@rule("places.manage_areas")
+def can_manage_areas(user, place) -> bool:
+    """Officers and organisation admins of a public body serving the place keep its areas."""
+    return bool(place_roles(user, getattr(place, "pk", None)) & {Role.OFFICER, Role.ORG_ADMIN})
+
+
+# --- What the service navigation shows (socialvalue.navigation) -------------------------------
+
+
+@rule("people.works_with_contracts")
+def works_with_contracts(user, obj=None) -> bool:
+    """Officers and leaders of public bodies, and suppliers' contacts."""
+    return bool(organisation_ids(user, Role.OFFICER, Role.LEADER, Role.SUPPLIER_CONTACT))
+
+
+@rule("people.makes_returns")
+def makes_returns(user, obj=None) -> bool:
+    """Suppliers' contacts report delivery; officers verify it."""
+    return bool(organisation_ids(user, Role.SUPPLIER_CONTACT, Role.OFFICER))
+
+
+@rule("people.leads_or_serves_a_place")
+def leads_or_serves_a_place(user, obj=None) -> bool:
+    """Leaders and officers of a place's public bodies (they see its dashboard)."""
+    return bool(place_ids(user, Role.LEADER, Role.OFFICER))

@@ -39,7 +39,7 @@ from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from django_otp.util import random_hex
 
-from socialvalue.notify import notify
+from notifications.emails import notify
 
 from .models import LoginFailure, User
 from .permissions import two_factor_required

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import views, views_account
+from . import views
+from .views import account as views_account
 
 app_name = "people"
 

@@ -38,3 +38,12 @@ class AreaForm(GovFormMixin, forms.ModelForm):
         self.fields["wards"].help_text = "Only for a council grouping: tick the wards it covers"
         self.fields["gss_code"].help_text = "Optional. The ONS code, like E05012345"
         self.fields["gss_year"].help_text = "The year the code belongs to, like 2024"
+
+
+class AreaChoiceField(forms.ModelMultipleChoiceField):
+    """Areas to tick, each named with its kind (and a neighbourhood with its ward)."""
+
+    def label_from_instance(self, area):
+        if area.kind == Area.Kind.NEIGHBOURHOOD and area.parent_id:
+            return f"{area.name} (neighbourhood in {area.parent.name})"
+        return f"{area.name} ({area.get_kind_display().lower()})"

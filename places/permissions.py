@@ -1,10 +1,11 @@
-"""Who may do what with places and areas."""
+"""Who may do what with places and areas.
 
-from people.models import Membership
-from people.permissions import place_roles
+Places sit below people (an organisation belongs to a place), so the rule that asks who
+serves a place, `places.manage_areas`, is registered by `people.permissions`, which knows the
+roles.
+"""
+
 from socialvalue.rules import rule
-
-Role = Membership.Role
 
 
 @rule("places.view_place")
@@ -15,9 +16,3 @@ def can_view_place(user, place) -> bool:
 @rule("places.view_area")
 def can_view_area(user, area) -> bool:
     return True
-
-
-@rule("places.manage_areas")
-def can_manage_areas(user, place) -> bool:
-    """Officers and organisation admins of a public body serving the place keep its areas."""
-    return bool(place_roles(user, getattr(place, "pk", None)) & {Role.OFFICER, Role.ORG_ADMIN})

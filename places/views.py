@@ -1,15 +1,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views.generic import DetailView, FormView, ListView
 
-from people.forms import ConfirmForm
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm
 from socialvalue.rules import allowed
-from socialvalue.views import RuleRequiredMixin
+from socialvalue.view_bases import ActOnObjectMixin, ServiceFormMixin
 
 from . import services
 from .area_page import area_sections
@@ -105,19 +103,17 @@ class AreaDetailView(DetailView):
         return context
 
 
-class PlaceScopedMixin(RuleRequiredMixin):
+class PlaceScopedMixin(ServiceFormMixin, ActOnObjectMixin):
+    """The place from the URL (every place is public); who keeps its areas decides."""
+
     permission_rule = "places.manage_areas"
+    lookups = {"slug": "slug"}
+
+    def get_acted_on_queryset(self):
+        return Place.objects.all()
 
     def get_place(self) -> Place:
-        if not hasattr(self, "_place"):
-            self._place = get_object_or_404(Place, slug=self.kwargs["slug"])
-        return self._place
-
-    def get_permission_object(self):
-        return self.get_place()
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "place": self.get_place()}
+        return self.acted_on()
 
 
 class AreaCreateView(PlaceScopedMixin, FormView):
@@ -127,14 +123,11 @@ class AreaCreateView(PlaceScopedMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "place": self.get_place()}
 
-    def form_valid(self, form):
-        try:
-            area = services.area_create(place=self.get_place(), **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{area.name} added")
-        return redirect(area)
+    def perform(self, form):
+        return services.area_create(place=self.get_place(), **form.cleaned_data)
+
+    def success_message(self, area):
+        return f"{area.name} added"
 
 
 class AreaUpdateView(PlaceScopedMixin, FormView):
@@ -156,14 +149,11 @@ class AreaUpdateView(PlaceScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "area": self.get_area()}
 
-    def form_valid(self, form):
-        try:
-            area = services.area_update(area=self.get_area(), **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{area.name} updated")
-        return redirect(area)
+    def perform(self, form):
+        return services.area_update(area=self.get_area(), **form.cleaned_data)
+
+    def success_message(self, area):
+        return f"{area.name} updated"
 
 
 class AreaArchiveView(AreaUpdateView):

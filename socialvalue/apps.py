@@ -28,9 +28,8 @@ class SocialValueConfig(AppConfig):
             and "site-packages" not in Path(config.path).parts  # not a virtualenv's
         )
 
-        # Register every app's rules, so the rules backend knows them before the first request.
-        from importlib import import_module
+        from . import permissions  # noqa: F401 - registers the project's own rules
 
-        for config in apps.get_app_configs():
-            if config.name in {"people", "places", "objectives", "contracts", "consultations"}:
-                import_module(f"{config.name}.permissions")
+        # Each app registers its own rules (its `permissions` module) and the tables the
+        # cached pages watch (`datacache.watch_app`) in its own `ready()`: this package names
+        # no app.

@@ -57,6 +57,26 @@ def attention_for(user) -> list[Attention]:
     return items
 
 
+# What else the signed-in home page shows (a person's organisations, say): each app that has
+# something registers a function of the user returning template context.
+_home_sections: list[Callable[[object], dict]] = []
+
+
+def register_home_section(section: Callable[[object], dict]) -> Callable[[object], dict]:
+    if section not in _home_sections:
+        _home_sections.append(section)
+    return section
+
+
+def home_context(user) -> dict:
+    """The registered sections' context for the signed-in home page, then `attention`."""
+    context: dict = {}
+    for section in _home_sections:
+        context.update(section(user))
+    context["attention"] = attention_for(user)
+    return context
+
+
 def queue_attention(user, queues) -> list[Attention]:
     """An `Attention` for each of `queues`, `(queryset_for(user), singular, plural, url)`: the
     count of the queryset the linked list shows, so the two agree."""

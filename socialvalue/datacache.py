@@ -2,8 +2,9 @@
 
 The dashboard's figures and the public register of objectives are costly to compute and are
 cached. Both are keyed by one token (`DataVersion`), which is replaced after every committed
-write to the tables those pages read: the tables of `places`, `objectives`, `contracts` and
-`consultations` (their audit history aside) and `people`'s organisations.
+write to the tables those pages read. Each app names its own tables in its `AppConfig.ready()`
+(`watch_app(self)` for all its models, audit history aside, or `watch_models(Model, ...)`); this
+module names no app.
 
 Writes are seen where every write passes: an execute wrapper on each database connection
 looks at each statement the application sends, so inserts, updates and deletes made through
@@ -29,25 +30,43 @@ from django.apps import apps
 from django.db import DatabaseError, connections, router, transaction
 from django.db.backends.signals import connection_created
 
-WATCHED_APPS = ("places", "objectives", "contracts", "consultations")
-WATCHED_MODELS = (("people", "Organisation"),)
-
 _WRITE = re.compile(r"\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?(\w+)", re.IGNORECASE)
 _watched_tables: frozenset[str] | None = None
+_watched_apps: list[str] = []
+_watched_models: list[tuple[str, str]] = []
+
+
+def watch_app(config) -> None:
+    """Call from an app's `ready()`: every model of the app (its audit history aside) feeds
+    the cached pages."""
+    global _watched_tables
+    if config.label not in _watched_apps:
+        _watched_apps.append(config.label)
+    _watched_tables = None
+
+
+def watch_models(*models) -> None:
+    """Call from an app's `ready()`: these models of the app feed the cached pages."""
+    global _watched_tables
+    for model in models:
+        key = (model._meta.app_label, model.__name__)
+        if key not in _watched_models:
+            _watched_models.append(key)
+    _watched_tables = None
 
 
 def watched_tables() -> frozenset[str]:
     """The tables whose changes change what the cached pages show (with the through tables
-    of their many-to-many fields)."""
+    of their many-to-many fields), as the apps registered them."""
     global _watched_tables
     if _watched_tables is None:
         models = [
             model
-            for label in WATCHED_APPS
+            for label in _watched_apps
             for model in apps.get_app_config(label).get_models(include_auto_created=True)
             if not model.__name__.startswith("Historical")
         ]
-        models += [apps.get_model(app, name) for app, name in WATCHED_MODELS]
+        models += [apps.get_model(app, name) for app, name in _watched_models]
         tables = {model._meta.db_table for model in models}
         for model in models:
             tables.update(

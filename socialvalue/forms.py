@@ -44,6 +44,14 @@ class GovFormMixin(FreeTextFormMixin):
         self.helper.add_input(Submit("submit", self.submit_label, css_id=css_id))
 
 
+class ConfirmForm(GovFormMixin, forms.Form):
+    """A confirmation page's single button."""
+
+    def __init__(self, *args, submit_label: str = "Confirm", **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)
+
+
 def apply_validation_error(form, error) -> None:
     """Put a service's ValidationError onto a form, by field where the field exists."""
     if hasattr(error, "error_dict"):

@@ -1,86 +1,44 @@
-"""The service navigation: each entry says who sees it, so every role sees only what it can use."""
+"""The service navigation: each entry names the rule that decides who sees it
+(`socialvalue.rules`), so every role sees only what it can use."""
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.urls import reverse
+
+from .rules import allowed
 
 
 @dataclass(frozen=True)
 class NavItem:
     label: str
     url_name: str
-    visible: Callable[[object], bool]
+    rule: str
     # The URL prefix that marks the item as the current section.
     prefix: str = ""
 
 
-def _signed_in(user) -> bool:
-    return user.is_authenticated
-
-
-def _staff(user) -> bool:
-    return user.is_authenticated and user.is_staff
-
-
-def _anyone(user) -> bool:
-    return True
-
-
-def _works_with_contracts(user) -> bool:
-    """Officers and leaders of public bodies, and suppliers' contacts."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    from people.models import Membership
-    from people.permissions import organisation_ids
-
-    Role = Membership.Role
-    return bool(organisation_ids(user, Role.OFFICER, Role.LEADER, Role.SUPPLIER_CONTACT))
-
-
-def _makes_returns(user) -> bool:
-    """Suppliers' contacts report delivery; officers verify it."""
-    if not user.is_authenticated:
-        return False
-    from people.models import Membership
-    from people.permissions import organisation_ids
-
-    Role = Membership.Role
-    return user.is_superuser or bool(organisation_ids(user, Role.SUPPLIER_CONTACT, Role.OFFICER))
-
-
-def _leads_or_officers(user) -> bool:
-    """Leaders and officers of a place's public bodies see its dashboard."""
-    if not user.is_authenticated:
-        return False
-    if user.is_superuser:
-        return True
-    from people.models import Membership
-    from people.permissions import place_ids
-
-    return bool(place_ids(user, Membership.Role.LEADER, Membership.Role.OFFICER))
-
-
 ITEMS: list[NavItem] = [
-    NavItem("Home", "home", _signed_in),
-    NavItem("Dashboard", "dashboards:dashboard", _leads_or_officers, "/dashboard/"),
-    NavItem("Objectives", "objectives:objective_list", _anyone, "/objectives/"),
-    NavItem("Proposals", "consultations:proposal_list", _anyone, "/proposals/"),
-    NavItem("Consultations", "consultations:consultation_list", _anyone, "/consultations/"),
-    NavItem("Contracts", "contracts:contract_list", _works_with_contracts, "/contracts/"),
-    NavItem("Returns", "contracts:return_list", _makes_returns, "/returns/"),
-    NavItem("Frameworks", "objectives:framework_list", _signed_in, "/frameworks/"),
-    NavItem("Transparency", "dashboards:transparency_index", _anyone, "/transparency/"),
-    NavItem("Django admin", "admin:index", _staff, "/admin/"),
+    NavItem("Home", "home", "socialvalue.signed_in"),
+    NavItem("Dashboard", "dashboards:dashboard", "people.leads_or_serves_a_place", "/dashboard/"),
+    NavItem("Objectives", "objectives:objective_list", "socialvalue.anyone", "/objectives/"),
+    NavItem("Proposals", "consultations:proposal_list", "socialvalue.anyone", "/proposals/"),
+    NavItem(
+        "Consultations", "consultations:consultation_list", "socialvalue.anyone", "/consultations/"
+    ),
+    NavItem("Contracts", "contracts:contract_list", "people.works_with_contracts", "/contracts/"),
+    NavItem("Returns", "contracts:return_list", "people.makes_returns", "/returns/"),
+    NavItem("Frameworks", "objectives:framework_list", "socialvalue.signed_in", "/frameworks/"),
+    NavItem(
+        "Transparency", "dashboards:transparency_index", "socialvalue.anyone", "/transparency/"
+    ),
+    NavItem("Django admin", "admin:index", "socialvalue.use_admin", "/admin/"),
 ]
 
 
 def items_for(user, path: str) -> list[dict]:
     items = []
     for item in ITEMS:
-        if not item.visible(user):
+        if not allowed(user, item.rule):
             continue
         url = reverse(item.url_name)
         current = path == url if not item.prefix else path.startswith(item.prefix)

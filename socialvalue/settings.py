@@ -53,8 +53,8 @@ ALLOWED_HOSTS = env_list(
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    # The Django admin behind the service's own sign-in (socialvalue/admin.py).
-    "socialvalue.admin.SocialValueAdminConfig",
+    # The Django admin behind the service's own sign-in (people/admin_site.py).
+    "people.admin_site.SocialValueAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -117,6 +117,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
                 "socialvalue.context_processors.service",
+                "notifications.context_processors.unread",
             ],
         },
     },

@@ -1,45 +1,18 @@
 """Cross-cutting views: home, health check, static information pages and error pages."""
 
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.db.utils import Error as DatabaseError  # any driver error: closed, refused…
 from django.http import JsonResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import TemplateView
 
-from people.models import Invitation, Membership, Organisation
-from people.permissions import organisation_ids
-from socialvalue.attention import attention_for
-from socialvalue.rules import allowed
+from socialvalue.attention import home_context
 
-
-class RuleRequiredMixin:
-    """Refuse the request (403) unless the user passes `permission_rule` for the object.
-
-    Objects the user may not even see are already a 404, because views fetch them through
-    `visible_to(user)` querysets; this mixin handles "may see, but may not do".
-    """
-
-    permission_rule: str = ""
-
-    def get_permission_object(self):
-        return None
-
-    def check_permission(self):
-        if not allowed(self.request.user, self.permission_rule, self.get_permission_object()):
-            raise PermissionDenied
-
-    def dispatch(self, request, *args, **kwargs):
-        if not self.permission_rule:
-            raise PermissionDenied  # deny by default: a view must name its rule
-        self.request = request
-        self.args, self.kwargs = args, kwargs
-        self.check_permission()
-        return super().dispatch(request, *args, **kwargs)
+# The view bases live in `view_bases`; the name stays importable here for older imports.
+from .view_bases import RuleRequiredMixin  # noqa: F401
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -59,35 +32,7 @@ class HomeView(TemplateView):
         if not self.request.user.is_authenticated:
             return super().get_context_data(**kwargs)
         context = super().get_context_data(**kwargs)
-        user = self.request.user
-        memberships = list(
-            Membership.objects.current()
-            .filter(user=user, organisation__archived_at__isnull=True)
-            .select_related("organisation", "organisation__place")
-            .prefetch_related("organisation__areas")
-            .order_by("organisation__name", "role")
-        )
-        organisations: dict[int, dict] = {}
-        for membership in memberships:
-            entry = organisations.setdefault(
-                membership.organisation_id,
-                {"organisation": membership.organisation, "roles": []},
-            )
-            entry["roles"].append(membership.get_role_display())
-        admin_org_ids = organisation_ids(user, Membership.Role.ORG_ADMIN)
-        context.update(
-            organisations=list(organisations.values()),
-            pending_invitations=Invitation.objects.filter(
-                organisation_id__in=admin_org_ids,
-                accepted_at__isnull=True,
-                revoked_at__isnull=True,
-                expires_at__gt=timezone.now(),
-            ).count()
-            if admin_org_ids
-            else 0,
-            admin_organisations=Organisation.objects.filter(pk__in=admin_org_ids),
-            attention=attention_for(user),
-        )
+        context.update(home_context(self.request.user))
         return context
 
 

@@ -1,31 +1,20 @@
+"""The proposer's form."""
+
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Layout, Submit
 from django import forms
 from django.db import models
 
-from objectives.models import Objective, Outcome
+from objectives.models import Outcome
 from people.models import Organisation
+from places.forms import AreaChoiceField
 from places.models import Area
-from socialvalue.forms import GovFormMixin
 from socialvalue.kept_uploads import KeptUploadsMixin
 from socialvalue.text import FreeTextFormMixin
 from socialvalue.uploads import EvidenceFileField
 
 from ..models import Proposal
-from ..models.proposals import HIDDEN_REASON_LIMIT, TEXT_LIMIT
-
-__all__ = [
-    "AttachForm",
-    "CommentForm",
-    "HideCommentForm",
-    "HideProposalForm",
-    "MergeForm",
-    "NoteForm",
-    "ProposalForm",
-    "ReasonForm",
-    "ShowProposalForm",
-    "SupportForm",
-]
+from ..models.proposals import TEXT_LIMIT
 
 
 def _text(label, *, required=True, help_text="", rows=5, missing="", limit=TEXT_LIMIT):
@@ -40,13 +29,6 @@ def _text(label, *, required=True, help_text="", rows=5, missing="", limit=TEXT_
             "max_length": f"{label} must be {limit:,} characters or fewer",
         },
     )
-
-
-class AreaChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, area):
-        if area.kind == Area.Kind.NEIGHBOURHOOD and area.parent_id:
-            return f"{area.name} (neighbourhood in {area.parent.name})"
-        return f"{area.name} ({area.get_kind_display().lower()})"
 
 
 class OutcomeChoiceField(forms.ModelChoiceField):
@@ -124,6 +106,9 @@ class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
     )
 
     def __init__(self, *args, place, user, proposal: Proposal | None = None, **kwargs):
+        """Offer only what this person may choose (their organisations, the place's areas and
+        outcomes) and lay out the form's sections. Over 60 lines: one long form's setup, field
+        by field, in the order the page shows them."""
         super().__init__(*args, **kwargs)
         self.place, self.proposal = place, proposal
         from people.permissions import organisation_ids
@@ -267,194 +252,4 @@ class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
         return data
 
 
-class ReasonForm(GovFormMixin, forms.Form):
-    """A step in the review: a public answer (required or not) and an optional private note."""
-
-    reason = forms.CharField(
-        label="Public answer",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=TEXT_LIMIT,
-        help_text="Shown on the proposal's public page and emailed to the proposer",
-    )
-    note = forms.CharField(
-        label="Private note (optional)",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        max_length=TEXT_LIMIT,
-        help_text="Only officers reviewing proposals see this",
-    )
-
-    def __init__(
-        self,
-        *args,
-        submit_label: str,
-        reason_required: bool = False,
-        reason_label: str = "Public answer",
-        missing: str = "Enter the public answer",
-        with_note: bool = True,
-        **kwargs,
-    ):
-        self.submit_label = submit_label
-        super().__init__(*args, **kwargs)
-        self.fields["reason"].required = reason_required
-        self.fields["reason"].label = reason_label + ("" if reason_required else " (optional)")
-        self.fields["reason"].error_messages["required"] = missing
-        self.fields["reason"].error_messages["max_length"] = (
-            f"The answer must be {TEXT_LIMIT:,} characters or fewer"
-        )
-        if not with_note:
-            del self.fields["note"]
-
-
-class ProposalChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, proposal):
-        return f"{proposal.reference}: {proposal.title} ({proposal.organisation.name})"
-
-
-class MergeForm(ReasonForm):
-    merged_into = ProposalChoiceField(
-        label="Which proposal does this one join?",
-        queryset=Proposal.objects.none(),
-        error_messages={"required": "Choose the proposal this one joins"},
-    )
-    field_order = ["merged_into", "reason", "note"]
-
-    def __init__(self, *args, proposal: Proposal, **kwargs):
-        super().__init__(*args, submit_label="Merge proposal", **kwargs)
-        self.fields["merged_into"].queryset = (
-            Proposal.objects.public()
-            .filter(place=proposal.place)
-            .exclude(pk=proposal.pk)
-            .exclude(status__in=[Proposal.Status.WITHDRAWN, Proposal.Status.MERGED])
-            .filter(hidden_at__isnull=True)
-            .select_related("organisation")
-            .order_by("-submitted_at")
-        )
-
-
-class ObjectiveChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, objective):
-        return (
-            f"{objective.reference}: {objective.title} ({objective.get_status_display().lower()})"
-        )
-
-
-class AttachForm(ReasonForm):
-    objective = ObjectiveChoiceField(
-        label="Which objective does this proposal become part of?",
-        queryset=Objective.objects.none(),
-        error_messages={"required": "Choose the objective"},
-    )
-    field_order = ["objective", "reason", "note"]
-
-    def __init__(self, *args, proposal: Proposal, user, **kwargs):
-        super().__init__(*args, submit_label="Accept into this objective", **kwargs)
-        self.fields["objective"].queryset = (
-            Objective.objects.editable_by(user)
-            .filter(place=proposal.place)
-            .exclude(status__in=[Objective.Status.ACHIEVED, Objective.Status.RETIRED])
-            .order_by("title")
-        )
-
-
-class NoteForm(GovFormMixin, forms.Form):
-    submit_label = "Save private note"
-
-    note = forms.CharField(
-        label="Private note",
-        widget=forms.Textarea(attrs={"rows": 4}),
-        max_length=TEXT_LIMIT,
-        help_text="Only officers reviewing proposals see this. The proposer does not",
-        error_messages={"required": "Enter the note"},
-    )
-
-
-class SupportForm(GovFormMixin, forms.Form):
-    submit_label = "Support this proposal"
-
-    organisation = forms.ModelChoiceField(
-        label="Support as",
-        queryset=Organisation.objects.none(),
-        required=False,
-        empty_label="Myself",
-        blank=True,
-        widget=forms.RadioSelect,
-    )
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        from people.permissions import organisation_ids
-
-        orgs = Organisation.objects.current().filter(pk__in=organisation_ids(user)).order_by("name")
-        self.fields["organisation"].queryset = orgs
-        self.helper.label_size = "s"
-
-
-class CommentForm(GovFormMixin, forms.Form):
-    submit_label = "Post question"
-
-    body = forms.CharField(
-        label="Your question",
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text="Everyone can read questions and answers. Your name is not shown",
-        error_messages={
-            "required": "Enter your question",
-            "max_length": "Your question must be 2,000 characters or fewer",
-        },
-    )
-
-    def __init__(self, *args, answering: bool = False, **kwargs):
-        if answering:
-            self.submit_label = "Post answer"
-        super().__init__(*args, **kwargs)
-        if answering:
-            self.fields["body"].label = "Your answer"
-            self.fields["body"].error_messages.update(
-                required="Enter your answer",
-                max_length="Your answer must be 2,000 characters or fewer",
-            )
-        self.helper.label_size = "s"
-
-
-class HideCommentForm(GovFormMixin, forms.Form):
-    submit_label = "Hide comment"
-
-    reason = forms.CharField(
-        label="Why is it being hidden?",
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown publicly in place of the comment, and emailed to its author",
-        error_messages={"required": "Explain why the comment is hidden"},
-    )
-
-
-class HideProposalForm(GovFormMixin, forms.Form):
-    submit_label = "Hide proposal"
-
-    reason = forms.CharField(
-        label="Why is it being hidden?",
-        max_length=HIDDEN_REASON_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Shown publicly in place of the proposal, and emailed to the people in the "
-        "organisation that made it",
-        error_messages={
-            "required": "Explain why the proposal is hidden",
-            "max_length": f"The reason must be {HIDDEN_REASON_LIMIT:,} characters or fewer",
-        },
-    )
-
-
-class ShowProposalForm(GovFormMixin, forms.Form):
-    submit_label = "Show proposal again"
-
-    reason = forms.CharField(
-        label="Message to the proposer (optional)",
-        required=False,
-        max_length=HIDDEN_REASON_LIMIT,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text="Recorded in the proposal's history and emailed to the organisation that made it",
-        error_messages={
-            "max_length": f"The message must be {HIDDEN_REASON_LIMIT:,} characters or fewer",
-        },
-    )
+__all__ = ["AreaChoiceField", "OutcomeChoiceField", "ProposalForm"]

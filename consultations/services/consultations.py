@@ -12,6 +12,7 @@ from objectives.models import Objective
 from people.models import Membership, Organisation, User
 from people.permissions import roles_in
 from places.models import Area
+from socialvalue.history import as_user
 
 from ..models import (
     AGREEMENT_SCALE,
@@ -45,11 +46,6 @@ __all__ = [
 ANONYMOUS_LIMIT = 5
 ANONYMOUS_WINDOW = timedelta(hours=1)
 MAX_OPTIONS = 20
-
-
-def _as_user(instance, by):
-    instance._history_user = by
-    return instance
 
 
 def _check_officer(by: User, consultation: Consultation) -> None:
@@ -110,7 +106,7 @@ def consultation_create(
     areas = _check_areas(owner.place, areas)
     objectives = _check_objectives(owner.place, objectives)
     consultation.full_clean()
-    _as_user(consultation, by).save()
+    as_user(consultation, by).save()
     consultation.areas.set(areas)
     consultation.objectives.set(objectives)
     return consultation
@@ -132,7 +128,7 @@ def consultation_update(*, consultation: Consultation, by: User, **fields) -> Co
     if objectives is not None:
         objectives = _check_objectives(consultation.place, objectives)
     consultation.full_clean()
-    _as_user(consultation, by).save()
+    as_user(consultation, by).save()
     if areas is not None:
         consultation.areas.set(areas)
     if objectives is not None:
@@ -190,7 +186,7 @@ def question_add(
         required=required,
     )
     question.full_clean()
-    _as_user(question, by).save()
+    as_user(question, by).save()
     Option.objects.bulk_create(
         Option(question=question, position=i, label=label) for i, label in enumerate(labels, 1)
     )
@@ -201,7 +197,7 @@ def question_add(
 def question_remove(*, question: Question, by: User) -> None:
     _check_officer(by, question.consultation)
     _check_questions_editable(question.consultation)
-    _as_user(question, by).delete()
+    as_user(question, by).delete()
 
 
 @transaction.atomic
@@ -218,7 +214,7 @@ def consultation_publish(*, consultation: Consultation, by: User) -> Consultatio
             {"closes_on": "The closing date has passed. Change it before publishing"}
         )
     consultation.published_at = timezone.now()
-    _as_user(consultation, by).save()
+    as_user(consultation, by).save()
     return consultation
 
 
@@ -232,7 +228,7 @@ def consultation_close(*, consultation: Consultation, by: User) -> Consultation:
     if consultation.is_closed:
         raise ValidationError("The consultation is already closed")
     consultation.closed_at = timezone.now()
-    _as_user(consultation, by).save()
+    as_user(consultation, by).save()
     return consultation
 
 
@@ -375,7 +371,7 @@ def summary_update(*, consultation: Consultation, by: User, summary_intro: str) 
     consultation = _check_summary_editable(by, consultation)
     consultation.summary_intro = (summary_intro or "").strip()
     consultation.full_clean()
-    _as_user(consultation, by).save()
+    as_user(consultation, by).save()
     return consultation
 
 
@@ -410,7 +406,7 @@ def summary_entry_add(
         assessment_url=(assessment_url or "").strip(),
     )
     entry.full_clean()
-    _as_user(entry, by).save()
+    as_user(entry, by).save()
     return entry
 
 
@@ -419,7 +415,7 @@ def summary_entry_remove(*, entry: SummaryEntry, by: User) -> None:
     _check_summary_editable(by, entry.consultation)
     if entry.consultation.summary_published_at:
         raise ValidationError("The summary is published: its entries can no longer be removed")
-    _as_user(entry, by).delete()
+    as_user(entry, by).delete()
 
 
 @transaction.atomic
@@ -433,5 +429,5 @@ def summary_publish(*, consultation: Consultation, by: User) -> Consultation:
             "Write the summary or add a ‘You said, we did’ entry before publishing"
         )
     consultation.summary_published_at = timezone.now()
-    _as_user(consultation, by).save()
+    as_user(consultation, by).save()
     return consultation

@@ -4,7 +4,7 @@ the published summary, and the responses download (owning body only)."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,11 +16,11 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from objectives.models import Objective
-from people.forms import ConfirmForm
 from socialvalue.csv import csv_lines
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.http import client_ip
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ActOnObjectMixin, RuleRequiredMixin, ServiceFormMixin
 
 from .. import services
 from ..filters import ConsultationFilterSet
@@ -64,27 +64,17 @@ class ConsultationListView(FilterView):
         return context
 
 
-class ConsultationMixin:
-    permission_rule = ""
+class ConsultationMixin(ServiceFormMixin, ActOnObjectMixin):
+    """The consultation from the URL, through `visible_to` (404 if hidden); the view's
+    `permission_rule` asked of it (403)."""
+
+    model = Consultation
+
+    def get_acted_on_queryset(self):
+        return _visible(self.request.user).select_related("owner", "place")
 
     def get_consultation(self) -> Consultation:
-        if not hasattr(self, "_consultation"):
-            self._consultation = get_object_or_404(
-                _visible(self.request.user).select_related("owner", "place"),
-                pk=self.kwargs["pk"],
-            )
-        return self._consultation
-
-    def dispatch(self, request, *args, **kwargs):
-        self.request, self.kwargs = request, kwargs
-        if not self.permission_rule:
-            raise PermissionDenied
-        if not allowed(request.user, self.permission_rule, self.get_consultation()):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "consultation": self.get_consultation()}
+        return self.acted_on()
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -127,13 +117,9 @@ class ConsultationDetailView(DetailView):
         return context
 
 
-class ConsultationCreateView(FormView):
+class ConsultationCreateView(ServiceFormMixin, RuleRequiredMixin, FormView):
     template_name = "consultations/consultation_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not allowed(request.user, "consultations.add_consultation"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
+    permission_rule = "consultations.add_consultation"
 
     def get_initial(self):
         today = timezone.localdate()
@@ -142,17 +128,11 @@ class ConsultationCreateView(FormView):
     def get_form(self, form_class=None):
         return ConsultationForm(**self.get_form_kwargs(), user=self.request.user)
 
-    def form_valid(self, form):
-        try:
-            consultation = services.consultation_create(by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            "Consultation saved as a draft. Add its questions, then publish it",
-        )
-        return redirect(consultation)
+    def perform(self, form):
+        return services.consultation_create(by=self.request.user, **form.cleaned_data)
+
+    def success_message(self, _result):
+        return "Consultation saved as a draft. Add its questions, then publish it"
 
 
 class ConsultationUpdateView(ConsultationMixin, FormView):
@@ -164,16 +144,13 @@ class ConsultationUpdateView(ConsultationMixin, FormView):
             **self.get_form_kwargs(), user=self.request.user, consultation=self.get_consultation()
         )
 
-    def form_valid(self, form):
-        try:
-            consultation = services.consultation_update(
-                consultation=self.get_consultation(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Consultation updated")
-        return redirect(consultation)
+    def perform(self, form):
+        return services.consultation_update(
+            consultation=self.get_consultation(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, _result):
+        return "Consultation updated"
 
 
 class QuestionCreateView(ConsultationMixin, FormView):
@@ -181,15 +158,15 @@ class QuestionCreateView(ConsultationMixin, FormView):
     permission_rule = "consultations.change_questions"
     form_class = QuestionForm
 
-    def form_valid(self, form):
-        try:
-            services.question_add(
-                consultation=self.get_consultation(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Question added")
+    def perform(self, form):
+        return services.question_add(
+            consultation=self.get_consultation(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, _result):
+        return "Question added"
+
+    def success_redirect(self, _result):
         return redirect(self.get_consultation())
 
 
@@ -200,7 +177,7 @@ class ConfirmView(ConsultationMixin, FormView):
     heading = ""
     intro = ""
     submit_label = "Confirm"
-    success_message = ""
+    done_message = ""
 
     def get_form(self, form_class=None):
         return ConfirmForm(**self.get_form_kwargs(), submit_label=self.submit_label)
@@ -211,13 +188,13 @@ class ConfirmView(ConsultationMixin, FormView):
     def service(self):
         raise NotImplementedError
 
-    def form_valid(self, form):
-        try:
-            self.service()
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, self.success_message)
+    def perform(self, form):
+        return self.service()
+
+    def success_message(self, _result):
+        return self.done_message
+
+    def success_redirect(self, _result):
         return redirect(self.get_success_url())
 
     def get_success_url(self):
@@ -227,7 +204,7 @@ class ConfirmView(ConsultationMixin, FormView):
 class QuestionRemoveView(ConfirmView):
     permission_rule = "consultations.change_questions"
     submit_label = "Remove question"
-    success_message = "Question removed"
+    done_message = "Question removed"
 
     def get_question(self):
         return get_object_or_404(
@@ -251,7 +228,7 @@ class ConsultationPublishView(ConfirmView):
         "of its closing date. Its questions cannot be changed once it is published."
     )
     submit_label = "Publish consultation"
-    success_message = "Consultation published"
+    done_message = "Consultation published"
 
     def service(self):
         services.consultation_publish(consultation=self.get_consultation(), by=self.request.user)
@@ -262,7 +239,7 @@ class ConsultationCloseView(ConfirmView):
     heading = "Close this consultation now?"
     intro = "No more responses can be sent or changed. You can then write and publish its summary."
     submit_label = "Close consultation now"
-    success_message = "Consultation closed"
+    done_message = "Consultation closed"
 
     def service(self):
         services.consultation_close(consultation=self.get_consultation(), by=self.request.user)
@@ -277,7 +254,6 @@ class ResponseView(ConsultationMixin, FormView):
     permission_rule = "consultations.view_consultation"
 
     def dispatch(self, request, *args, **kwargs):
-        self.request, self.kwargs = request, kwargs
         consultation = self.get_consultation()
         problem = response_error(request.user, consultation)
         if problem and not request.user.is_authenticated and consultation.is_open:
@@ -354,17 +330,17 @@ class SummaryEditView(ConsultationMixin, FormView):
             "removable": self.get_consultation().summary_published_at is None,
         }
 
-    def form_valid(self, form):
-        try:
-            services.summary_update(
-                consultation=self.get_consultation(),
-                by=self.request.user,
-                summary_intro=form.cleaned_data["summary_intro"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Summary saved")
+    def perform(self, form):
+        return services.summary_update(
+            consultation=self.get_consultation(),
+            by=self.request.user,
+            summary_intro=form.cleaned_data["summary_intro"],
+        )
+
+    def success_message(self, _result):
+        return "Summary saved"
+
+    def success_redirect(self, _result):
         return redirect("consultations:summary_edit", pk=self.get_consultation().pk)
 
 
@@ -377,15 +353,15 @@ class SummaryEntryCreateView(ConsultationMixin, FormView):
             **self.get_form_kwargs(), consultation=self.get_consultation(), user=self.request.user
         )
 
-    def form_valid(self, form):
-        try:
-            services.summary_entry_add(
-                consultation=self.get_consultation(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "‘You said, we did’ entry added")
+    def perform(self, form):
+        return services.summary_entry_add(
+            consultation=self.get_consultation(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, _result):
+        return "‘You said, we did’ entry added"
+
+    def success_redirect(self, _result):
         return redirect("consultations:summary_edit", pk=self.get_consultation().pk)
 
 
@@ -393,7 +369,7 @@ class SummaryEntryRemoveView(ConfirmView):
     permission_rule = "consultations.edit_summary"
     heading = "Remove this entry?"
     submit_label = "Remove entry"
-    success_message = "Entry removed"
+    done_message = "Entry removed"
 
     def service(self):
         entry = get_object_or_404(
@@ -414,7 +390,7 @@ class SummaryPublishView(ConfirmView):
         "the answers to choice questions. Individual responses are never published."
     )
     submit_label = "Publish summary"
-    success_message = "Summary published"
+    done_message = "Summary published"
 
     def service(self):
         services.summary_publish(consultation=self.get_consultation(), by=self.request.user)

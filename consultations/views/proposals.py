@@ -1,5 +1,4 @@
-"""Objective proposals: the public list and page, the proposer's form, the review steps, and
-supports and questions."""
+"""Proposals: the list, a proposal's page, writing one, and its files."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -10,10 +9,9 @@ from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.generic import DetailView, FormView, TemplateView
+from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
-from objectives.forms import ObjectiveForm
 from objectives.models import Objective, Target
 from objectives.progress import delivery_for, percent
 from people.models import Membership
@@ -24,19 +22,13 @@ from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
 from socialvalue.kept_uploads import KeepUploadsViewMixin
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ActOnObjectMixin, ServiceFormMixin
 
 from .. import services
 from ..filters import ProposalFilterSet
 from ..forms import (
-    AttachForm,
     CommentForm,
-    HideCommentForm,
-    HideProposalForm,
-    MergeForm,
-    NoteForm,
     ProposalForm,
-    ReasonForm,
-    ShowProposalForm,
     SupportForm,
 )
 from ..models import Comment, Proposal, ProposalEvent, ProposalFile, Support
@@ -69,29 +61,17 @@ class ProposalListView(FilterView):
         return context
 
 
-class ProposalMixin:
-    """Loads the proposal through `visible_to` (404 if hidden), then checks the rule."""
+class ProposalMixin(ServiceFormMixin, ActOnObjectMixin):
+    """The proposal from the URL, through `visible_to` (404 if hidden); the view's
+    `permission_rule` asked of it (403)."""
 
-    permission_rule = ""
+    model = Proposal
+
+    def get_acted_on_queryset(self):
+        return _visible(self.request.user).select_related("organisation", "place")
 
     def get_proposal(self) -> Proposal:
-        if not hasattr(self, "_proposal"):
-            self._proposal = get_object_or_404(
-                _visible(self.request.user).select_related("organisation", "place"),
-                pk=self.kwargs["pk"],
-            )
-        return self._proposal
-
-    def dispatch(self, request, *args, **kwargs):
-        self.request, self.kwargs = request, kwargs
-        if not self.permission_rule:
-            raise PermissionDenied
-        if not allowed(request.user, self.permission_rule, self.get_proposal()):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "proposal": self.get_proposal()}
+        return self.acted_on()
 
 
 def _thread(proposal):
@@ -314,379 +294,6 @@ class ProposalUpdateView(KeepUploadsViewMixin, ProposalMixin, FormView):
         return redirect(proposal)
 
 
-class TransitionView(ProposalMixin, FormView):
-    """One step of the life cycle, with a public answer and (for officers) a private note."""
-
-    template_name = "consultations/proposal_transition.html"
-    to: str = ""
-    heading = ""
-    intro = ""
-    form_options: dict = {}
-
-    def get_form(self, form_class=None):
-        return ReasonForm(**self.get_form_kwargs(), **self.form_options)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "heading": self.heading, "intro": self.intro}
-
-    def service(self, form):
-        return services.proposal_transition(
-            proposal=self.get_proposal(),
-            to=self.to,
-            by=self.request.user,
-            reason=form.cleaned_data.get("reason", ""),
-            note=form.cleaned_data.get("note", ""),
-        )
-
-    def form_valid(self, form):
-        try:
-            proposal = self.service(form)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Proposal {proposal.reference} is now {proposal.get_status_display().lower()}",
-        )
-        return redirect(proposal)
-
-
-class ProposalSubmitView(TransitionView):
-    permission_rule = "consultations.submit_proposal"
-    to = Status.SUBMITTED
-    heading = "Submit your proposal"
-    intro = (
-        "Once submitted, anyone can read your proposal, and officers of the public bodies "
-        "here will review it. Your organisation's name is shown; your own name is not."
-    )
-    form_options = {"submit_label": "Submit proposal", "with_note": False}
-
-    def get_form(self, form_class=None):
-        form = super().get_form(form_class)
-        del form.fields["reason"]
-        return form
-
-
-class ProposalWithdrawView(TransitionView):
-    permission_rule = "consultations.withdraw_proposal"
-    to = Status.WITHDRAWN
-    heading = "Withdraw your proposal"
-    intro = "A withdrawn proposal stays on record but can no longer be reviewed or supported."
-    form_options = {
-        "submit_label": "Withdraw proposal",
-        "reason_label": "Why are you withdrawing it?",
-        "with_note": False,
-    }
-
-
-class ProposalStartReviewView(TransitionView):
-    permission_rule = "consultations.start_review"
-    to = Status.UNDER_REVIEW
-    heading = "Start reviewing this proposal"
-    intro = "The proposer and supporters are told the proposal is under review."
-    form_options = {"submit_label": "Start review", "reason_label": "Message to the proposer"}
-
-
-class ProposalDeclineView(TransitionView):
-    permission_rule = "consultations.decide_proposal"
-    to = Status.DECLINED
-    heading = "Decline this proposal"
-    intro = "The proposer can revise a declined proposal and submit it again."
-    form_options = {
-        "submit_label": "Decline proposal",
-        "reason_required": True,
-        "reason_label": "Why is it declined?",
-        "missing": "Explain why the proposal is declined: this is shown publicly",
-    }
-
-
-class ProposalMergeView(TransitionView):
-    permission_rule = "consultations.decide_proposal"
-    to = Status.MERGED
-    heading = "Merge into another proposal"
-    intro = "Use this when two groups have proposed the same thing."
-
-    def get_form(self, form_class=None):
-        return MergeForm(**self.get_form_kwargs(), proposal=self.get_proposal())
-
-    def service(self, form):
-        return services.proposal_transition(
-            proposal=self.get_proposal(),
-            to=Status.MERGED,
-            by=self.request.user,
-            reason=form.cleaned_data.get("reason", ""),
-            note=form.cleaned_data.get("note", ""),
-            merged_into=form.cleaned_data["merged_into"],
-        )
-
-
-class ProposalAttachView(TransitionView):
-    permission_rule = "consultations.decide_proposal"
-    heading = "Accept into an existing objective"
-
-    def get_form(self, form_class=None):
-        return AttachForm(
-            **self.get_form_kwargs(), proposal=self.get_proposal(), user=self.request.user
-        )
-
-    def service(self, form):
-        proposal = services.proposal_accept_into_objective(
-            proposal=self.get_proposal(),
-            by=self.request.user,
-            objective=form.cleaned_data["objective"],
-            reason=form.cleaned_data.get("reason", ""),
-        )
-        if form.cleaned_data.get("note"):
-            services.proposal_note(
-                proposal=proposal, by=self.request.user, note=form.cleaned_data["note"]
-            )
-        return proposal
-
-
-class ProposalAcceptView(ProposalMixin, TemplateView):
-    """Accepting: adopt as a new objective, or attach to one that exists."""
-
-    template_name = "consultations/proposal_accept.html"
-    permission_rule = "consultations.decide_proposal"
-
-
-class ProposalAdoptView(ProposalMixin, FormView):
-    """The objective form, filled in from the proposal; saving also accepts the proposal."""
-
-    template_name = "consultations/proposal_adopt.html"
-    permission_rule = "consultations.decide_proposal"
-
-    def dispatch(self, request, *args, **kwargs):
-        if not allowed(request.user, "objectives.add_objective"):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_initial(self):
-        proposal = self.get_proposal()
-        description = "\n\n".join(
-            part
-            for part in (
-                proposal.change,
-                f"Who is affected: {proposal.affected}" if proposal.affected else "",
-                f"How it could be measured: {proposal.measurement}" if proposal.measurement else "",
-            )
-            if part
-        )
-        evidence = "\n\n".join(
-            part
-            for part in (
-                f"The problem, as {proposal.organisation} put it: {proposal.problem}",
-                proposal.evidence,
-            )
-            if part
-        )
-        initial = {
-            "title": proposal.title,
-            "description": description or proposal.problem,
-            "areas": [a.pk for a in proposal.areas.all()],
-            "partners": [proposal.organisation_id],
-            "evidence_of_need": evidence,
-        }
-        if proposal.suggested_outcome_id:
-            initial["outcome"] = proposal.suggested_outcome_id
-            initial["dimensions"] = proposal.suggested_outcome.dimensions
-        for slot, link in enumerate(proposal.links.all()[:3], start=1):
-            initial[f"link_{slot}_title"] = link.title
-            initial[f"link_{slot}_url"] = link.url
-        return initial
-
-    def get_form(self, form_class=None):
-        form = ObjectiveForm(
-            **self.get_form_kwargs(), place=self.get_proposal().place, user=self.request.user
-        )
-        form.helper.inputs[0].value = "Create objective and accept proposal"
-        return form
-
-    def form_valid(self, form):
-        try:
-            proposal, objective = services.proposal_accept_as_new_objective(
-                proposal=self.get_proposal(), by=self.request.user, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Proposal {proposal.reference} accepted. Objective {objective.reference} was "
-            "created as a draft: add a target, then make it active",
-        )
-        return redirect(objective)
-
-
-class ProposalNoteView(ProposalMixin, FormView):
-    template_name = "consultations/proposal_transition.html"
-    permission_rule = "consultations.review_proposal"
-    form_class = NoteForm
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "heading": "Add a private note",
-            "intro": "Notes help officers review together. They are never shown to the proposer or the public.",
-        }
-
-    def form_valid(self, form):
-        try:
-            services.proposal_note(
-                proposal=self.get_proposal(), by=self.request.user, note=form.cleaned_data["note"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Private note saved")
-        return redirect(self.get_proposal())
-
-
-class SupportView(ProposalMixin, View):
-    """Support (POST from the proposal page). Refusals come back as a message on the page."""
-
-    permission_rule = "consultations.view_proposal"
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        proposal = self.get_proposal()
-        form = SupportForm(request.POST, user=request.user)
-        try:
-            if not form.is_valid():
-                raise ValidationError("Choose who you are supporting as")
-            services.support_add(
-                proposal=proposal, by=request.user, organisation=form.cleaned_data["organisation"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Thank you for supporting this proposal")
-        return redirect(proposal)
-
-
-class SupportWithdrawView(ProposalMixin, View):
-    permission_rule = "consultations.view_proposal"
-    http_method_names = ["post"]
-
-    def post(self, request, pk):
-        proposal = self.get_proposal()
-        try:
-            services.support_withdraw(proposal=proposal, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "You no longer support this proposal")
-        return redirect(proposal)
-
-
-class CommentCreateView(ProposalMixin, FormView):
-    """Ask a question, or (with comment_pk) answer one."""
-
-    template_name = "consultations/comment_form.html"
-    permission_rule = "consultations.comment_proposal"
-
-    def get_reply_to(self) -> Comment | None:
-        if "comment_pk" not in self.kwargs:
-            return None
-        return get_object_or_404(
-            Comment.objects.filter(proposal=self.get_proposal()), pk=self.kwargs["comment_pk"]
-        )
-
-    def get_form(self, form_class=None):
-        return CommentForm(**self.get_form_kwargs(), answering=self.get_reply_to() is not None)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "reply_to": self.get_reply_to()}
-
-    def form_valid(self, form):
-        try:
-            comment = services.comment_add(
-                proposal=self.get_proposal(),
-                by=self.request.user,
-                body=form.cleaned_data["body"],
-                reply_to=self.get_reply_to(),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            "Your answer has been posted"
-            if comment.reply_to_id
-            else "Your question has been posted",
-        )
-        return redirect(f"{self.get_proposal().get_absolute_url()}#comment-{comment.pk}")
-
-
-class CommentHideView(ProposalMixin, FormView):
-    template_name = "consultations/comment_hide.html"
-    permission_rule = "consultations.review_proposal"
-    form_class = HideCommentForm
-
-    def get_comment(self) -> Comment:
-        return get_object_or_404(
-            Comment.objects.filter(proposal=self.get_proposal(), hidden_at__isnull=True),
-            pk=self.kwargs["comment_pk"],
-        )
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "comment": self.get_comment()}
-
-    def form_valid(self, form):
-        try:
-            services.comment_hide(
-                comment=self.get_comment(), by=self.request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The comment is hidden. Its author has been told why")
-        return redirect(self.get_proposal())
-
-
-class ProposalHideView(ProposalMixin, FormView):
-    """An officer hides a whole proposal (abusive content) with a public reason."""
-
-    template_name = "consultations/proposal_hide.html"
-    permission_rule = "consultations.hide_proposal"
-    form_class = HideProposalForm
-
-    def form_valid(self, form):
-        try:
-            proposal = services.proposal_hide(
-                proposal=self.get_proposal(),
-                by=self.request.user,
-                reason=form.cleaned_data["reason"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Proposal {proposal.reference} is hidden. {proposal.organisation} has been told why",
-        )
-        return redirect(proposal)
-
-
-class ProposalUnhideView(ProposalMixin, FormView):
-    template_name = "consultations/proposal_unhide.html"
-    permission_rule = "consultations.unhide_proposal"
-    form_class = ShowProposalForm
-
-    def form_valid(self, form):
-        try:
-            proposal = services.proposal_unhide(
-                proposal=self.get_proposal(),
-                by=self.request.user,
-                reason=form.cleaned_data.get("reason", ""),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Proposal {proposal.reference} is shown again")
-        return redirect(proposal)
-
-
 @method_decorator(login_not_required, name="dispatch")
 class ProposalFileView(ProposalMixin, View):
     """An evidence file, to people who may see the proposal (so drafts' files stay private)."""
@@ -720,25 +327,11 @@ class ProposalFileRemoveView(ProposalMixin, View):
 
 
 __all__ = [
-    "CommentCreateView",
-    "CommentHideView",
-    "ProposalAcceptView",
-    "ProposalAdoptView",
-    "ProposalAttachView",
     "ProposalCreateView",
-    "ProposalDeclineView",
     "ProposalDetailView",
     "ProposalFileRemoveView",
     "ProposalFileView",
-    "ProposalHideView",
     "ProposalListView",
-    "ProposalMergeView",
-    "ProposalNoteView",
-    "ProposalStartReviewView",
-    "ProposalSubmitView",
-    "ProposalUnhideView",
+    "ProposalMixin",
     "ProposalUpdateView",
-    "ProposalWithdrawView",
-    "SupportView",
-    "SupportWithdrawView",
 ]

@@ -8,9 +8,8 @@ from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
-from people.forms import ConfirmForm
 from people.two_factor import two_factor_required_view
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.rules import allowed
 
 from .. import services, signoff

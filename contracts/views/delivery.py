@@ -23,6 +23,7 @@ from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
+from notifications.emails import notify
 from notifications.services import site_url
 from people.models import Membership, Organisation, User
 from people.permissions import organisation_ids
@@ -31,7 +32,6 @@ from socialvalue.attention import capped_count, counted
 from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
 from socialvalue.kept_uploads import KeepUploadsViewMixin, discard
-from socialvalue.notify import notify
 from socialvalue.rules import allowed
 
 from .. import double_counting, services, waiting

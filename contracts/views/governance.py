@@ -11,12 +11,11 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
-from people.forms import ConfirmForm
 from people.models import Organisation
 from people.permissions import place_ids
 from people.two_factor import two_factor_required_view
 from places.models import Place
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.rules import allowed
 
 from .. import services_governance

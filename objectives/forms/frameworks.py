@@ -3,7 +3,7 @@
 from django import forms
 from django.db.models import QuerySet
 
-from people.permissions import place_ids
+from people.permissions import served_by
 from places.models import Place
 from socialvalue.forms import GovFormMixin, MoneyField, YearField
 from socialvalue.rules import allowed
@@ -28,10 +28,7 @@ def places_managed_by(user) -> QuerySet[Place]:
     """The places whose frameworks the user may keep (by the rule, place by place)."""
     if not user.is_authenticated:
         return Place.objects.none()
-    candidates = (
-        Place.objects.all() if user.is_superuser else Place.objects.filter(pk__in=place_ids(user))
-    )
-    keep = [place.pk for place in candidates if allowed(user, MANAGE_RULE, place)]
+    keep = [place.pk for place in served_by(user) if allowed(user, MANAGE_RULE, place)]
     return Place.objects.filter(pk__in=keep).order_by("name")
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Q
 
 from people.models import Organisation
+from places.forms import AreaChoiceField
 from places.models import Area
 from socialvalue.forms import GovDateField, GovFormMixin, QuantityField
 
@@ -17,13 +18,6 @@ LINK_SLOTS = 3
 class OutcomeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, outcome):
         return f"{outcome.theme.name}: {outcome.name} ({outcome.framework})"
-
-
-class AreaChoiceField(forms.ModelMultipleChoiceField):
-    def label_from_instance(self, area):
-        if area.kind == Area.Kind.NEIGHBOURHOOD and area.parent_id:
-            return f"{area.name} (neighbourhood in {area.parent.name})"
-        return f"{area.name} ({area.get_kind_display().lower()})"
 
 
 class OrganisationChoiceField(forms.ModelMultipleChoiceField):

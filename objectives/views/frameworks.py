@@ -16,12 +16,10 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from people.forms import ConfirmForm
-from socialvalue.forms import apply_validation_error
+from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.rules import allowed
-from socialvalue.views import RuleRequiredMixin
+from socialvalue.view_bases import RuleRequiredMixin, ServiceFormMixin
 
-from .. import frameworks as services
 from ..forms.frameworks import (
     FrameworkForm,
     FrameworkImportForm,
@@ -31,8 +29,10 @@ from ..forms.frameworks import (
     ThemeForm,
     places_managed_by,
 )
-from ..framework_csv import export_framework_csv, import_framework_csv
+from ..framework_csv import export_framework_csv
 from ..models import Framework, Measure
+from ..services import frameworks as services
+from ..services.framework_import import import_framework_csv
 from ..social_value_model import load_social_value_model
 
 __all__ = [
@@ -233,9 +233,10 @@ class SocialValueModelLoadView(ManageAnyPlaceMixin, FormView):
         return redirect("objectives:framework_list")
 
 
-class FrameworkScopedMixin(RuleRequiredMixin):
+class FrameworkScopedMixin(ServiceFormMixin, RuleRequiredMixin):
     """Loads the framework from the URL (404 if unknown), then checks the user keeps its place's
-    frameworks."""
+    frameworks (the rule is asked of the place, so this is not `ActOnObjectMixin`). Its write
+    pages call one service (`perform`) and come back to the framework."""
 
     permission_rule = MANAGE_RULE
 
@@ -257,24 +258,21 @@ class FrameworkScopedMixin(RuleRequiredMixin):
             "breadcrumbs": _breadcrumbs(framework),
         }
 
-    def refuse(self, form, error: ValidationError):
-        apply_validation_error(form, error)
-        return self.form_invalid(form)
+    def success_redirect(self, _result):
+        return redirect(self.get_framework())
 
 
 class ThemeCreateView(FrameworkScopedMixin, FormView):
     template_name = "objectives/theme_form.html"
     form_class = ThemeForm
 
-    def form_valid(self, form):
-        try:
-            theme = services.theme_create(
-                framework=self.get_framework(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            return self.refuse(form, error)
-        messages.success(self.request, f"Theme {theme.name} added")
-        return redirect(self.get_framework())
+    def perform(self, form):
+        return services.theme_create(
+            framework=self.get_framework(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, theme):
+        return f"Theme {theme.name} added"
 
 
 class OutcomeCreateView(FrameworkScopedMixin, FormView):
@@ -284,13 +282,11 @@ class OutcomeCreateView(FrameworkScopedMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "framework": self.get_framework()}
 
-    def form_valid(self, form):
-        try:
-            outcome = services.outcome_create(by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.refuse(form, error)
-        messages.success(self.request, f"Outcome {outcome.name} added to {outcome.theme.name}")
-        return redirect(self.get_framework())
+    def perform(self, form):
+        return services.outcome_create(by=self.request.user, **form.cleaned_data)
+
+    def success_message(self, outcome):
+        return f"Outcome {outcome.name} added to {outcome.theme.name}"
 
 
 class MeasureCreateView(FrameworkScopedMixin, FormView):
@@ -300,13 +296,11 @@ class MeasureCreateView(FrameworkScopedMixin, FormView):
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "framework": self.get_framework()}
 
-    def form_valid(self, form):
-        try:
-            measure = services.measure_create(by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            return self.refuse(form, error)
-        messages.success(self.request, f"Measure {measure.code} added")
-        return redirect(self.get_framework())
+    def perform(self, form):
+        return services.measure_create(by=self.request.user, **form.cleaned_data)
+
+    def success_message(self, measure):
+        return f"Measure {measure.code} added"
 
 
 class MeasureScopedMixin(FrameworkScopedMixin):
@@ -336,15 +330,13 @@ class MeasureUpdateView(MeasureScopedMixin, FormView):
             "measure": self.get_measure(),
         }
 
-    def form_valid(self, form):
-        try:
-            measure = services.measure_update(
-                measure=self.get_measure(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            return self.refuse(form, error)
-        messages.success(self.request, f"Measure {measure.code} updated")
-        return redirect(self.get_framework())
+    def perform(self, form):
+        return services.measure_update(
+            measure=self.get_measure(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, measure):
+        return f"Measure {measure.code} updated"
 
 
 class MeasureRetireView(MeasureScopedMixin, FormView):
@@ -353,16 +345,11 @@ class MeasureRetireView(MeasureScopedMixin, FormView):
     def get_form(self, form_class=None):
         return ConfirmForm(**self.get_form_kwargs(), submit_label="Retire measure")
 
-    def form_valid(self, form):
-        try:
-            measure = services.measure_retire(measure=self.get_measure(), by=self.request.user)
-        except ValidationError as error:
-            return self.refuse(form, error)
-        messages.success(
-            self.request,
-            f"Measure {measure.code} retired. Targets and commitments that use it keep it",
-        )
-        return redirect(self.get_framework())
+    def perform(self, form):
+        return services.measure_retire(measure=self.get_measure(), by=self.request.user)
+
+    def success_message(self, measure):
+        return f"Measure {measure.code} retired. Targets and commitments that use it keep it"
 
 
 class FrameworkRetireView(FrameworkScopedMixin, FormView):
@@ -371,16 +358,11 @@ class FrameworkRetireView(FrameworkScopedMixin, FormView):
     def get_form(self, form_class=None):
         return ConfirmForm(**self.get_form_kwargs(), submit_label="Retire framework")
 
-    def form_valid(self, form):
-        try:
-            framework = services.framework_retire(
-                framework=self.get_framework(), by=self.request.user
-            )
-        except ValidationError as error:
-            return self.refuse(form, error)
-        messages.success(
-            self.request,
+    def perform(self, form):
+        return services.framework_retire(framework=self.get_framework(), by=self.request.user)
+
+    def success_message(self, framework):
+        return (
             f"{framework} retired. It is kept, with everything in it, but no longer offered "
-            "for new objectives, targets or commitments",
+            "for new objectives, targets or commitments"
         )
-        return redirect(framework)

@@ -1,48 +1,32 @@
+"""The register of objectives: the public list, its export, and an objective's page."""
+
 import csv
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views import View
-from django.views.generic import DetailView, FormView
+from django.views.generic import DetailView
 from django_filters.views import FilterView
 
 from objectives.maps import map_place, objectives_map
-from people.forms import ConfirmForm
-from places.models import Area, Place
+from places.models import Area
 from socialvalue.csv import safe_csv_cell
 from socialvalue.datacache import current_token
-from socialvalue.forms import apply_validation_error
 from socialvalue.history import Source, timeline
 from socialvalue.rules import allowed
 
-from .. import register_cache, services
+from .. import register_cache
 from ..export import COLUMNS as EXPORT_COLUMNS
 from ..export import export_rows
 from ..filters import ObjectiveFilterSet
-from ..forms import ObjectiveForm, ObjectiveStatusForm, TargetForm
 from ..models import EvidenceLink, Objective, Target
 from ..origins import origins_of
 from ..progress import achievement, delivery_for, percent
-
-__all__ = [
-    "ObjectiveCreateView",
-    "ObjectiveDetailView",
-    "ObjectiveExportView",
-    "ObjectiveListView",
-    "ObjectiveStatusView",
-    "ObjectiveUpdateView",
-    "TargetArchiveView",
-    "TargetCreateView",
-    "TargetUpdateView",
-]
 
 
 class Echo:
@@ -223,205 +207,4 @@ def _objective_m2m():
     }
 
 
-class PlaceForNewObjectiveMixin:
-    def get_place(self) -> Place:
-        if hasattr(self, "_place"):
-            return self._place
-        user = self.request.user
-        from people.models import Membership
-        from people.permissions import place_ids
-
-        if user.is_superuser:
-            candidates = Place.objects.all()
-        else:
-            candidates = Place.objects.filter(
-                pk__in=place_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
-            )
-        slug = self.request.GET.get("place")
-        if slug:
-            place = candidates.filter(slug=slug).first()
-        else:
-            place = candidates.first() if candidates.count() == 1 else None
-        if place is None:
-            raise Http404("Choose a place you work in")
-        self._place = place
-        return place
-
-
-class ObjectiveCreateView(PlaceForNewObjectiveMixin, FormView):
-    template_name = "objectives/objective_form.html"
-
-    def dispatch(self, request, *args, **kwargs):
-        self.request = request
-        if not allowed(request.user, "objectives.add_objective"):
-            raise PermissionDenied
-        if not allowed(request.user, "objectives.add_objective", self.get_place()):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_form(self, form_class=None):
-        return ObjectiveForm(
-            **self.get_form_kwargs(), place=self.get_place(), user=self.request.user
-        )
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "place": self.get_place()}
-
-    def form_valid(self, form):
-        try:
-            objective = services.objective_create(
-                place=self.get_place(), by=self.request.user, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Objective {objective.reference} saved as a draft. Add a target, then make it active",
-        )
-        return redirect(objective)
-
-
-class ObjectiveScopedMixin:
-    """Loads the objective through `visible_to` (404 if hidden), then checks `permission_rule`."""
-
-    permission_rule = "objectives.change_objective"
-
-    def get_objective(self) -> Objective:
-        if not hasattr(self, "_objective"):
-            self._objective = get_object_or_404(
-                _visible(self.request.user)
-                .select_related("place", "lead_organisation")
-                .prefetch_related("partners", "areas", "links"),
-                pk=self.kwargs["pk"],
-            )
-        return self._objective
-
-    def dispatch(self, request, *args, **kwargs):
-        self.request, self.kwargs = request, kwargs
-        if not allowed(request.user, self.permission_rule, self.get_objective()):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "objective": self.get_objective()}
-
-
-class ObjectiveUpdateView(ObjectiveScopedMixin, FormView):
-    template_name = "objectives/objective_form.html"
-
-    def get_form(self, form_class=None):
-        objective = self.get_objective()
-        return ObjectiveForm(
-            **self.get_form_kwargs(),
-            place=objective.place,
-            user=self.request.user,
-            objective=objective,
-        )
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "place": self.get_objective().place}
-
-    def form_valid(self, form):
-        try:
-            objective = services.objective_update(
-                objective=self.get_objective(), by=self.request.user, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Objective {objective.reference} updated")
-        return redirect(objective)
-
-
-class ObjectiveStatusView(ObjectiveScopedMixin, FormView):
-    template_name = "objectives/objective_status.html"
-    permission_rule = "objectives.change_status"
-
-    def get_form(self, form_class=None):
-        return ObjectiveStatusForm(**self.get_form_kwargs(), objective=self.get_objective())
-
-    def form_valid(self, form):
-        try:
-            objective = services.objective_change_status(
-                objective=self.get_objective(),
-                to=form.cleaned_data["status"],
-                reason=form.cleaned_data["reason"],
-                by=self.request.user,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Objective {objective.reference} is now {objective.get_status_display().lower()}",
-        )
-        return redirect(objective)
-
-
-class TargetCreateView(ObjectiveScopedMixin, FormView):
-    template_name = "objectives/target_form.html"
-
-    def get_form(self, form_class=None):
-        return TargetForm(**self.get_form_kwargs(), objective=self.get_objective())
-
-    def form_valid(self, form):
-        try:
-            services.target_add(
-                objective=self.get_objective(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Target added")
-        return redirect(self.get_objective())
-
-
-class TargetScopedMixin(ObjectiveScopedMixin):
-    def get_target(self) -> Target:
-        if not hasattr(self, "_target"):
-            self._target = get_object_or_404(
-                Target.objects.current().select_related("measure"),
-                pk=self.kwargs["target_pk"],
-                objective=self.get_objective(),
-            )
-        return self._target
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "target": self.get_target()}
-
-
-class TargetUpdateView(TargetScopedMixin, FormView):
-    template_name = "objectives/target_form.html"
-
-    def get_form(self, form_class=None):
-        return TargetForm(
-            **self.get_form_kwargs(), objective=self.get_objective(), target=self.get_target()
-        )
-
-    def form_valid(self, form):
-        try:
-            services.target_update(
-                target=self.get_target(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Target updated")
-        return redirect(self.get_objective())
-
-
-class TargetArchiveView(TargetScopedMixin, FormView):
-    template_name = "objectives/target_archive.html"
-
-    def get_form(self, form_class=None):
-        return ConfirmForm(**self.get_form_kwargs(), submit_label="Remove target")
-
-    def form_valid(self, form):
-        try:
-            services.target_archive(target=self.get_target(), by=self.request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Target removed. It stays in the objective's history")
-        return redirect(self.get_objective())
+__all__ = ["ObjectiveDetailView", "ObjectiveExportView", "ObjectiveListView"]

@@ -5,7 +5,8 @@ Each checks the whole file before writing anything, writes in one transaction, a
 of the wrong kind in one sentence, and reports each bad row by line.
 """
 
-from .csvfile import Report, RowError
+from socialvalue.csvimport import Report, RowError
+
 from .kinds import FileKind, detect
 from .wards import ImportReport, import_ward_lookup
 

@@ -20,9 +20,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from socialvalue.csvimport import Report, join_words
+
 from .. import boundaries, geometry
 from ..models import Area, Boundary, Place
-from .csvfile import Report, join_words
 
 MAX_BYTES = 200 * 1024 * 1024
 CODE_PROPERTY = re.compile(r"^(WD|LSOA)(\d{2})CD$", re.IGNORECASE)

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
-from .csvfile import join_words
+from socialvalue.csvimport import join_words
 
 
 class FileKind(StrEnum):

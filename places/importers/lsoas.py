@@ -22,9 +22,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from socialvalue.csvimport import Report, check_encoding, join_words, no_rows, read_table
+
 from .. import boundaries, services
 from ..models import Area, Place
-from .csvfile import Report, check_encoding, join_words, no_rows, read_table
 from .kinds import FileKind, code_columns, detect, wrong_kind
 from .wards import WARD_CODE, areas_by_code
 

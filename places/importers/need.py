@@ -25,10 +25,10 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 
+from socialvalue.csvimport import Report, join_words, no_rows, read_table
 from socialvalue.dates import date_problem
 
 from ..models import Area, LsoaFigure, NeedSource, Place
-from .csvfile import Report, join_words, no_rows, read_table
 from .kinds import (
     IMD_DECILE,
     IMD_LSOA,

@@ -31,10 +31,11 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.text import slugify
 
+from socialvalue.csvimport import Report, Table, check_encoding, join_words, no_rows, read_table
+
 from .. import services
 from ..carry import CarryNote, carry_to_successors
 from ..models import Area, Place
-from .csvfile import Report, Table, check_encoding, join_words, no_rows, read_table
 from .kinds import FileKind, code_columns, detect, wrong_kind
 
 WARD_CODE = re.compile(r"^(E05|W05|S13|N08)\d{6}$")

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from objectives import frameworks as services
-from objectives.framework_csv import COLUMNS, export_framework_csv, import_framework_csv
+from objectives.framework_csv import COLUMNS, export_framework_csv
 from objectives.models import Framework, Measure, Outcome, Theme
+from objectives.services import frameworks as services
+from objectives.services.framework_import import import_framework_csv
 from tests.objectives.factories import FrameworkFactory, MeasureFactory, OutcomeFactory
 
 DATA = Path(__file__).parent / "data"

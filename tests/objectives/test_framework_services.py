@@ -1,12 +1,12 @@
-"""Writes to frameworks, themes, outcomes and measures (objectives/frameworks.py)."""
+"""Writes to frameworks, themes, outcomes and measures (objectives/services/frameworks.py)."""
 
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 
-from objectives import frameworks as services
 from objectives.models import Framework, Measure
+from objectives.services import frameworks as services
 from tests.objectives.factories import (
     FrameworkFactory,
     OutcomeFactory,

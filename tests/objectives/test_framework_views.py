@@ -11,8 +11,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from objectives import frameworks as services
 from objectives.models import Framework, Measure, Outcome, Theme
+from objectives.services import frameworks as services
 from people.models import Membership, Organisation
 from tests.objectives.factories import FrameworkFactory, MeasureFactory, OutcomeFactory
 from tests.people.factories import OrganisationFactory

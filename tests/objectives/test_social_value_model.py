@@ -6,8 +6,8 @@ import io
 import pytest
 from django.core.management import CommandError, call_command
 
-from objectives import frameworks as services
 from objectives.models import Framework, Measure, Outcome, Theme
+from objectives.services import frameworks as services
 from objectives.social_value_model import DATA, DIMENSIONS, EDITIONS, load_social_value_model
 
 pytestmark = pytest.mark.django_db

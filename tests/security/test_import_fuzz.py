@@ -30,7 +30,7 @@ from hypothesis import strategies as st
 from contracts.models import Contract
 from contracts.ocds import import_release_package
 from objectives.framework_csv import COLUMNS as FRAMEWORK_COLUMNS
-from objectives.framework_csv import import_framework_csv
+from objectives.services.framework_import import import_framework_csv
 from people.models import Membership, Organisation
 from places.importers import import_ward_lookup
 from tests.objectives.factories import FrameworkFactory, MeasureFactory

@@ -273,7 +273,7 @@ def test_an_import_reports_a_control_character_in_what_it_is_given(world):
     control character is a reported error, not a crash (found by the importer fuzzing)."""
     import io
 
-    from objectives.framework_csv import import_framework_csv
+    from objectives.services.framework_import import import_framework_csv
 
     report = import_framework_csv(
         io.BytesIO(b"theme,outcome\n"),

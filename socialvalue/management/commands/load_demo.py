@@ -4,6 +4,7 @@ Idempotent: a second run changes nothing. Refuses to run with DEBUG off unless -
 accounts with the password "demo" never reach a production database by accident.
 """
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -42,17 +43,13 @@ class Command(BaseCommand):
                 "Demo data is only loaded with DJANGO_DEBUG=true. It creates accounts whose "
                 "password is 'demo'. Use --force only on a throwaway database."
             )
-        from consultations import demo as consultations_demo
-        from contracts import demo as contracts_demo
-        from objectives import demo as objectives_demo
-        from people import demo as people_demo
-        from places import demo as places_demo
-
-        place = places_demo.load()
-        people_demo.load(place)
-        objectives_demo.load(place)
-        consultations_demo.load(place)
-        contracts_demo.load(place)
+        # Each app that has demo data says so with `load_demo(place)` on its AppConfig; they
+        # load in INSTALLED_APPS order, the first (places) making the place the others use.
+        place = None
+        for config in apps.get_app_configs():
+            load = getattr(config, "load_demo", None)
+            if load is not None:
+                place = load(place) or place
         if no_logins:
             self.stdout.write("Demo data loaded.")
         else:

@@ -19,14 +19,14 @@ class SocialValueAdminSite(admin.AdminSite):
 
     def admin_view(self, view, cacheable=False):
         """Every admin page: staff only (as ever), then two-factor sign-in where required."""
-        from people.two_factor import two_factor_required_view
+        from .two_factor import two_factor_required_view
 
         return super().admin_view(two_factor_required_view(view), cacheable)
 
     @method_decorator(never_cache)
     @login_not_required
     def login(self, request, extra_context=None):
-        from people.views import AdminSignInView
+        from .views import AdminSignInView
 
         return AdminSignInView.as_view()(request)
 
@@ -34,4 +34,4 @@ class SocialValueAdminSite(admin.AdminSite):
 class SocialValueAdminConfig(AdminConfig):
     """`django.contrib.admin`, with the site above as `admin.site`."""
 
-    default_site = "socialvalue.admin.SocialValueAdminSite"
+    default_site = "people.admin_site.SocialValueAdminSite"

@@ -11,13 +11,9 @@ from django.utils import timezone
 
 from people.models import Organisation, User
 from places.models import Area, Place
+from socialvalue.history import as_user
 
-from .models import EvidenceLink, Measure, Objective, Outcome, Target
-
-
-def _as_user(instance, by):
-    instance._history_user = by
-    return instance
+from ..models import EvidenceLink, Measure, Objective, Outcome, Target
 
 
 def _check_areas(*, place: Place, areas: Iterable[Area]) -> list[Area]:
@@ -62,12 +58,12 @@ def _set_links(objective: Objective, links: Iterable[tuple[str, str]] | None, by
     wanted = [(t.strip(), u.strip()) for t, u in links if u and u.strip()]
     for key, link in existing.items():
         if key not in wanted:
-            _as_user(link, by).delete()
+            as_user(link, by).delete()
     for title, url in wanted:
         if (title, url) not in existing:
             link = EvidenceLink(objective=objective, title=title or url, url=url)
             link.full_clean()
-            _as_user(link, by).save()
+            as_user(link, by).save()
 
 
 @transaction.atomic
@@ -99,7 +95,7 @@ def objective_create(
     _set_dimensions(objective, dimensions)
     areas = _check_areas(place=place, areas=areas)
     objective.full_clean()
-    _as_user(objective, by).save()
+    as_user(objective, by).save()
     objective.areas.set(areas)
     objective.partners.set(_check_partners(lead=lead_organisation, partners=partners))
     _set_links(objective, links, by)
@@ -126,7 +122,7 @@ def objective_update(*, objective: Objective, by: User, **fields) -> Objective:
     if areas is not None:
         areas = _check_areas(place=objective.place, areas=areas)
     objective.full_clean()
-    _as_user(objective, by).save()
+    as_user(objective, by).save()
     if areas is not None:
         objective.areas.set(areas)
     if partners is not None:
@@ -175,7 +171,7 @@ def objective_change_status(
         now,
     )
     objective.full_clean()
-    _as_user(objective, by).save()
+    as_user(objective, by).save()
     return objective
 
 
@@ -206,7 +202,7 @@ def target_add(
         notes=notes.strip(),
     )
     target.full_clean()
-    _as_user(target, by).save()
+    as_user(target, by).save()
     Objective.objects.filter(pk=objective.pk).update(updated_at=timezone.now())
     return target
 
@@ -217,7 +213,7 @@ def target_update(*, target: Target, by: User, **fields) -> Target:
     for name, value in fields.items():
         setattr(target, name, value)
     target.full_clean()
-    _as_user(target, by).save()
+    as_user(target, by).save()
     Objective.objects.filter(pk=target.objective_id).update(updated_at=timezone.now())
     return target
 
@@ -233,5 +229,5 @@ def target_archive(*, target: Target, by: User) -> Target:
     ):
         raise ValidationError("An active objective must keep at least one target")
     target.archived_at = timezone.now()
-    _as_user(target, by).save()
+    as_user(target, by).save()
     return target

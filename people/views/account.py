@@ -12,9 +12,9 @@ from django.views.generic import FormView, TemplateView
 
 from socialvalue.forms import apply_validation_error
 
-from . import two_factor
-from .forms_account import PasswordConfirmForm, SignInCodeForm, TwoFactorSetupForm
-from .permissions import two_factor_required
+from .. import two_factor
+from ..forms_account import PasswordConfirmForm, SignInCodeForm, TwoFactorSetupForm
+from ..permissions import two_factor_required
 
 
 def _next(request) -> str:

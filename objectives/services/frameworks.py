@@ -20,22 +20,18 @@ from django.db.models import Max
 from django.utils import timezone
 
 from places.models import Place
+from socialvalue.history import as_user
 
-from .models import Dimension, Framework, Measure, Outcome, Theme
+from ..models import Dimension, Framework, Measure, Outcome, Theme
 
 DIMENSION_VALUES = frozenset(d.value for d in Dimension)
 NO_DIMENSION = "Choose at least one well-being dimension: economic, social or environmental"
 
 
-def _as_user(instance, by):
-    instance._history_user = by
-    return instance
-
-
 def save_validated(instance, by):
     """Check the instance with the model's own rules, then save it as done by `by`."""
     instance.full_clean()
-    _as_user(instance, by).save()
+    as_user(instance, by).save()
     return instance
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from notifications.services import queue_email
+from .services import queue_email
 
 
 def _addresses(recipients: Iterable) -> list[str]:

@@ -1,4 +1,5 @@
-"""Reading the CSV files ONS and government departments publish, and reporting on them.
+"""Reading uploaded CSV files (ONS lookups, government files, outcomes frameworks), and
+reporting on an import: the row errors and the report every importer shares.
 
 Every importer reads its whole file first, checks every row, and only then writes, in one
 transaction: a file with any problem writes nothing, and each problem is reported with its line.

@@ -1,0 +1,134 @@
+"""What the proposal services share: who is involved, who acts for which organisation, the
+emails, and the checks on areas, links and a submission."""
+
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+
+from notifications.emails import notify as _send
+from people.models import Membership, Organisation, User
+from people.permissions import roles_in
+from places.models import Area, Place
+from socialvalue.history import as_user
+
+from ..models import (
+    Proposal,
+    ProposalLink,
+)
+
+Status = Proposal.Status
+
+
+TEXT_FIELDS = ("title", "problem", "affected", "change", "measurement", "evidence")
+
+
+def notify(*, context: dict, **kwargs) -> list[str]:
+    """`notifications.emails.notify`, with the site's address for links (when it is set)."""
+    site_url = getattr(settings, "SOCIALVALUE_SITE_URL", "").rstrip("/")
+    return _send(context={**context, "site_url": site_url}, **kwargs)
+
+
+def _check_areas(*, place: Place, areas: Iterable[Area]) -> list[Area]:
+    areas = list(areas)
+    if not areas:
+        raise ValidationError({"areas": "Choose at least one neighbourhood or ward"})
+    outside = [a.name for a in areas if a.place_id != place.pk]
+    if outside:
+        raise ValidationError(
+            {"areas": f"{', '.join(outside)} is not in {place}. Choose areas in {place}"}
+        )
+    archived = [a.name for a in areas if a.archived_at]
+    if archived:
+        raise ValidationError({"areas": f"{', '.join(archived)} has been archived"})
+    return areas
+
+
+def _set_links(proposal: Proposal, links: Iterable[tuple[str, str]] | None, by) -> None:
+    if links is None:
+        return
+    wanted = [(t.strip(), u.strip()) for t, u in links if u and u.strip()]
+    if len(wanted) > Proposal.MAX_LINKS:
+        raise ValidationError(f"Add up to {Proposal.MAX_LINKS} links")
+    existing = {(link.title, link.url): link for link in proposal.links.all()}
+    for key, link in existing.items():
+        if key not in wanted:
+            as_user(link, by).delete()
+    for title, url in wanted:
+        if (title, url) not in existing:
+            link = ProposalLink(proposal=proposal, title=title or url, url=url)
+            link.full_clean()
+            as_user(link, by).save()
+
+
+def _check_proposer(by: User, organisation: Organisation) -> None:
+    if not by.is_superuser and not roles_in(by, organisation):
+        raise ValidationError(
+            {"organisation": "Choose an organisation you belong to. You can only propose for them"}
+        )
+
+
+def _members(organisation: Organisation):
+    return User.objects.filter(
+        memberships__organisation=organisation,
+        memberships__ended_at__isnull=True,
+        is_active=True,
+    ).distinct()
+
+
+def _involved(proposal: Proposal):
+    """The proposing organisation's people and the proposal's supporters."""
+    return [
+        *_members(proposal.organisation),
+        *User.objects.filter(proposal_supports__proposal=proposal),
+    ]
+
+
+def _place_officers(proposal: Proposal):
+    """Officers of the public bodies serving the place: they review what is submitted."""
+    return (
+        User.objects.filter(
+            memberships__organisation__place_id=proposal.place_id,
+            memberships__organisation__kind__in=Organisation.PUBLIC_BODY_KINDS,
+            memberships__organisation__archived_at__isnull=True,
+            memberships__role=Membership.Role.OFFICER,
+            memberships__ended_at__isnull=True,
+            is_active=True,
+        )
+        .exclude(memberships__organisation=proposal.organisation)
+        .distinct()
+    )
+
+
+def _acting_organisation(by: User, proposal: Proposal, to: str | None) -> Organisation | None:
+    """Whom the person acts for: the proposing organisation, or their public body."""
+    if to in Proposal.PROPOSER_MOVES or roles_in(by, proposal.organisation):
+        return proposal.organisation
+    return (
+        Organisation.objects.current()
+        .public_bodies()
+        .filter(
+            place_id=proposal.place_id,
+            memberships__user=by,
+            memberships__role=Membership.Role.OFFICER,
+            memberships__ended_at__isnull=True,
+        )
+        .order_by("name")
+        .first()
+    )
+
+
+def submission_error(proposal: Proposal) -> dict | None:
+    """A named rule: a proposal is submitted only when it says what the problem is, what
+    should change and where. Returns errors by field, or None."""
+    errors = {}
+    if not proposal.problem.strip():
+        errors["problem"] = "Describe the problem before you submit the proposal"
+    if not proposal.change.strip():
+        errors["change"] = "Say what should change before you submit the proposal"
+    if not proposal.areas.exists():
+        errors["areas"] = "Choose at least one neighbourhood or ward before you submit"
+    return errors or None
+
+
+__all__ = ["submission_error"]

@@ -1,0 +1,321 @@
+"""A proposal's review: its life cycle, accepting it into an objective, officers' private notes,
+and hiding it."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from objectives.models import Objective
+from objectives.services import objective_create
+from people.models import User
+from socialvalue.history import as_user
+
+from ..models import (
+    Proposal,
+    ProposalEvent,
+    transition_error,
+)
+from ..permissions import (
+    actor_error,
+    hide_error,
+    review_error,
+    unhide_error,
+)
+from .proposal_common import (
+    Status,
+    _acting_organisation,
+    _involved,
+    _members,
+    _place_officers,
+    notify,
+    submission_error,
+)
+
+
+@transaction.atomic
+def proposal_transition(
+    *,
+    proposal: Proposal,
+    to: str,
+    by: User,
+    reason: str = "",
+    note: str = "",
+    objective: Objective | None = None,
+    merged_into: Proposal | None = None,
+) -> Proposal:
+    """Move a proposal one step along its life cycle, recording who, when and why.
+
+    Longer than 60 lines on purpose: it is the proposal's whole state machine, every step's
+    checks and effects side by side under one row lock, so the life cycle reads in one place
+    and no step can be taken by a path that skips the others' checks."""
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("organisation", "place")
+        .get(pk=proposal.pk)
+    )
+    problem = transition_error(proposal, to) or actor_error(by, proposal, to)
+    if problem:
+        raise ValidationError({"status": problem})
+    reason = (reason or "").strip()
+    if to == Status.SUBMITTED:
+        errors = submission_error(proposal)
+        if errors:
+            raise ValidationError(errors)
+    elif to == Status.DECLINED and not reason:
+        raise ValidationError(
+            {"reason": "Explain why the proposal is declined: this is shown publicly"}
+        )
+    elif to == Status.MERGED:
+        if merged_into is None:
+            raise ValidationError({"merged_into": "Choose the proposal this one joins"})
+        if merged_into.pk == proposal.pk:
+            raise ValidationError({"merged_into": "A proposal cannot be merged into itself"})
+        if merged_into.place_id != proposal.place_id or not merged_into.is_public:
+            raise ValidationError({"merged_into": "Choose a submitted proposal in the same place"})
+        if merged_into.hidden_at:
+            raise ValidationError(
+                {"merged_into": "That proposal has been hidden by an officer. Choose another"}
+            )
+        if merged_into.status in (Status.WITHDRAWN, Status.MERGED):
+            raise ValidationError(
+                {
+                    "merged_into": f"That proposal is "
+                    f"{merged_into.get_status_display().lower()}. Choose another"
+                }
+            )
+    elif to == Status.ACCEPTED:
+        if objective is None:
+            raise ValidationError({"objective": "Choose the objective the proposal becomes"})
+        if objective.place_id != proposal.place_id:
+            raise ValidationError({"objective": "Choose an objective in the same place"})
+    now = timezone.now()
+    from_status = proposal.status
+    proposal.status = to
+    proposal.status_changed_at = now
+    if to == Status.SUBMITTED:
+        proposal.submitted_at = proposal.submitted_at or now
+        proposal.public_reason = ""
+    else:
+        proposal.public_reason = reason
+    if to == Status.ACCEPTED:
+        proposal.objective = objective
+    if to == Status.MERGED:
+        proposal.merged_into = merged_into
+    proposal.full_clean()
+    as_user(proposal, by).save()
+    acting_for = _acting_organisation(by, proposal, to)
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.TRANSITION,
+        from_status=from_status,
+        to_status=to,
+        by=by,
+        by_organisation=acting_for,
+        at=now,
+        public_reason=reason,
+    )
+    if note.strip():
+        ProposalEvent.objects.create(
+            proposal=proposal,
+            kind=ProposalEvent.Kind.NOTE,
+            from_status=to,
+            to_status=to,
+            by=by,
+            by_organisation=acting_for,
+            at=now,
+            note=note.strip(),
+            is_private=True,
+        )
+    context = {
+        "proposal": proposal,
+        "status": proposal.get_status_display(),
+        "reason": reason,
+        "acting_for": acting_for,
+    }
+    subject = f"Proposal {proposal.reference} is now {proposal.get_status_display().lower()}"
+    # Each reader is told the true reason they receive it: an officer reviewing proposals
+    # does not "belong to" the proposing group.
+    involved = [u for u in _involved(proposal) if u.pk != by.pk]
+    notify(
+        recipients=involved,
+        subject=subject,
+        template="consultations/email/proposal_status.txt",
+        context={
+            **context,
+            "why": f"you belong to {proposal.organisation.name} or support this proposal",
+        },
+    )
+    if to == Status.SUBMITTED:
+        told = {u.pk for u in involved}
+        notify(
+            recipients=[u for u in _place_officers(proposal) if u.pk != by.pk and u.pk not in told],
+            subject=subject,
+            template="consultations/email/proposal_status.txt",
+            context={
+                **context,
+                "why": f"you review proposals for {proposal.place.name} as an officer",
+            },
+        )
+    return proposal
+
+
+def _check_can_accept(proposal: Proposal, by: User) -> Proposal:
+    """Check before creating anything; returns the proposal as it is now, locked."""
+    proposal = (
+        Proposal.objects.select_for_update().select_related("organisation").get(pk=proposal.pk)
+    )
+    problem = transition_error(proposal, Status.ACCEPTED) or review_error(by, proposal)
+    if problem:
+        raise ValidationError({"status": problem})
+    return proposal
+
+
+@transaction.atomic
+def proposal_accept_as_new_objective(
+    *, proposal: Proposal, by: User, reason: str = "", **objective_fields
+) -> tuple[Proposal, Objective]:
+    """Adopt the proposal as a new (draft) objective and link the two, in one transaction."""
+    proposal = _check_can_accept(proposal, by)
+    objective = objective_create(place=proposal.place, by=by, **objective_fields)
+    proposal = proposal_transition(
+        proposal=proposal,
+        to=Status.ACCEPTED,
+        by=by,
+        reason=reason or f"Adopted as objective {objective.reference}: {objective.title}",
+        objective=objective,
+    )
+    return proposal, objective
+
+
+@transaction.atomic
+def proposal_accept_into_objective(
+    *, proposal: Proposal, by: User, objective: Objective, reason: str = ""
+) -> Proposal:
+    """Attach the proposal to an existing objective the officer may change."""
+    proposal = _check_can_accept(proposal, by)
+    if not Objective.objects.editable_by(by).filter(pk=objective.pk).exists():
+        raise ValidationError({"objective": "Choose an objective you can change"})
+    return proposal_transition(
+        proposal=proposal,
+        to=Status.ACCEPTED,
+        by=by,
+        reason=reason or f"Added to objective {objective.reference}: {objective.title}",
+        objective=objective,
+    )
+
+
+@transaction.atomic
+def proposal_note(*, proposal: Proposal, by: User, note: str) -> ProposalEvent:
+    """An officer's private note: never shown to the proposer or the public."""
+    problem = review_error(by, proposal)
+    if problem:
+        raise ValidationError(problem)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationError({"note": "Enter the note"})
+    event = ProposalEvent(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.NOTE,
+        from_status=proposal.status,
+        to_status=proposal.status,
+        by=by,
+        by_organisation=_acting_organisation(by, proposal, None),
+        note=note,
+        is_private=True,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+def _proposal_visibility_event(
+    *, proposal: Proposal, by: User, kind: str, reason: str, now
+) -> ProposalEvent:
+    event = ProposalEvent(
+        proposal=proposal,
+        kind=kind,
+        from_status=proposal.status,
+        to_status=proposal.status,
+        by=by,
+        by_organisation=_acting_organisation(by, proposal, None),
+        at=now,
+        public_reason=reason,
+    )
+    event.full_clean()
+    event.save()
+    return event
+
+
+@transaction.atomic
+def proposal_hide(*, proposal: Proposal, by: User, reason: str) -> Proposal:
+    """Hide a whole proposal (abusive content) with a reason shown publicly in its place.
+    Nothing is deleted: the proposing organisation still sees it, with the reason, and its
+    people are told by email."""
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("organisation", "place")
+        .get(pk=proposal.pk)
+    )
+    problem = hide_error(by, proposal)
+    if problem:
+        raise ValidationError(problem)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": "Explain why the proposal is hidden: this is shown publicly"}
+        )
+    now = timezone.now()
+    proposal.hidden_at = now
+    proposal.hidden_by = by
+    proposal.hidden_reason = reason
+    proposal.full_clean()
+    as_user(proposal, by).save()
+    _proposal_visibility_event(
+        proposal=proposal, by=by, kind=ProposalEvent.Kind.HIDDEN, reason=reason, now=now
+    )
+    notify(
+        recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],
+        subject=f"Proposal {proposal.reference} was hidden",
+        template="consultations/email/proposal_hidden.txt",
+        context={"proposal": proposal, "reason": reason, "hidden": True},
+    )
+    return proposal
+
+
+@transaction.atomic
+def proposal_unhide(*, proposal: Proposal, by: User, reason: str = "") -> Proposal:
+    """Show a hidden proposal again. Why it was hidden stays in its events and history."""
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("organisation", "place")
+        .get(pk=proposal.pk)
+    )
+    problem = unhide_error(by, proposal)
+    if problem:
+        raise ValidationError(problem)
+    reason = (reason or "").strip()
+    proposal.hidden_at = None
+    proposal.hidden_by = None
+    proposal.hidden_reason = ""
+    proposal.full_clean()
+    as_user(proposal, by).save()
+    _proposal_visibility_event(
+        proposal=proposal, by=by, kind=ProposalEvent.Kind.SHOWN, reason=reason, now=timezone.now()
+    )
+    notify(
+        recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],
+        subject=f"Proposal {proposal.reference} is shown again",
+        template="consultations/email/proposal_hidden.txt",
+        context={"proposal": proposal, "reason": reason, "hidden": False},
+    )
+    return proposal
+
+
+__all__ = [
+    "proposal_accept_as_new_objective",
+    "proposal_accept_into_objective",
+    "proposal_hide",
+    "proposal_note",
+    "proposal_transition",
+    "proposal_unhide",
+]

@@ -69,6 +69,7 @@ ITEMS: list[NavItem] = [
     NavItem("Objectives", "objectives:objective_list", _anyone, "/objectives/"),
     NavItem("Proposals", "consultations:proposal_list", _anyone, "/proposals/"),
     NavItem("Consultations", "consultations:consultation_list", _anyone, "/consultations/"),
+    NavItem("Needs", "needs:need_list", _anyone, "/needs/"),
     NavItem("Contracts", "contracts:contract_list", _works_with_contracts, "/contracts/"),
     NavItem("Returns", "contracts:return_list", _makes_returns, "/returns/"),
     NavItem("Frameworks", "objectives:framework_list", _signed_in, "/frameworks/"),

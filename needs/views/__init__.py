@@ -1,0 +1,39 @@
+from .council import UnmetNeedsView
+from .needs import (
+    NeedCreateView,
+    NeedDetailView,
+    NeedFileView,
+    NeedHideView,
+    NeedListView,
+    NeedStepView,
+    NeedUnhideView,
+    NeedUpdateView,
+)
+from .pledges import (
+    PledgeAcceptView,
+    PledgeCreateView,
+    PledgeDeclineView,
+    PledgeDetailView,
+    PledgeReceiptFileView,
+    PledgeReceiptView,
+    PledgeWithdrawView,
+)
+
+__all__ = [
+    "NeedCreateView",
+    "NeedDetailView",
+    "NeedFileView",
+    "NeedHideView",
+    "NeedListView",
+    "NeedStepView",
+    "NeedUnhideView",
+    "NeedUpdateView",
+    "PledgeAcceptView",
+    "PledgeCreateView",
+    "PledgeDeclineView",
+    "PledgeDetailView",
+    "PledgeReceiptFileView",
+    "PledgeReceiptView",
+    "PledgeWithdrawView",
+    "UnmetNeedsView",
+]

@@ -1,0 +1,63 @@
+"""What the council learns from the needs board: unmet needs on the map and in a table by
+area and kind, how long they wait, and which organisations pledge and deliver."""
+
+from django.core.exceptions import PermissionDenied
+from django.views.generic import TemplateView
+
+from people.models import Membership
+from people.permissions import place_ids
+from places.maps import Band, MapArea, choropleth, count_band, map_areas_for_place
+from places.models import Place
+from socialvalue.rules import allowed
+
+from ..selectors import suppliers_pledging, unmet_by_area_and_kind, unmet_counts_by_area
+
+UNMET_BANDS = [Band(1, "5 or more"), Band(2, "3 or 4"), Band(3, "1 or 2")]
+NONE_UNMET = Band(5, "None")
+
+
+def unmet_map(place):
+    counts = unmet_counts_by_area(place)
+    steps = list(zip((5, 3, 1), UNMET_BANDS, strict=True))
+    items = []
+    for area in map_areas_for_place(place):
+        count = counts.get(area.pk, 0)
+        items.append(
+            MapArea(
+                area,
+                value_text=f"{count} unmet need{'s' if count != 1 else ''}",
+                label=str(count) if count else "",
+                table_text=str(count),
+                band=count_band(count, steps, NONE_UNMET),
+            )
+        )
+    return choropleth(
+        map_id="unmet-needs",
+        title=f"Unmet community needs in {place.name}",
+        areas=items,
+        bands=[*UNMET_BANDS, NONE_UNMET],
+        value_heading="Unmet needs",
+        notes=["A need posted for a whole ward is counted in the ward, not its neighbourhoods."],
+    )
+
+
+class UnmetNeedsView(TemplateView):
+    template_name = "needs/unmet.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        if not allowed(user, "needs.view_unmet"):
+            raise PermissionDenied
+        Role = Membership.Role
+        ids = place_ids(user, Role.OFFICER, Role.LEADER)
+        places = Place.objects.all() if user.is_superuser else Place.objects.filter(pk__in=ids)
+        place = places.order_by("name").first()
+        if place is None:
+            raise PermissionDenied
+        return {
+            **super().get_context_data(**kwargs),
+            "place": place,
+            "map": unmet_map(place),
+            "rows": unmet_by_area_and_kind(place),
+            "suppliers": suppliers_pledging(place),
+        }

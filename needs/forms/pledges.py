@@ -52,8 +52,9 @@ class PledgeForm(GovFormMixin, forms.Form):
     def __init__(self, *args, need, suppliers, commitments, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = suppliers
-        if len(suppliers) == 1:
-            self.initial.setdefault("organisation", suppliers[0])
+        only = list(suppliers[:2])
+        if len(only) == 1:
+            self.initial.setdefault("organisation", only[0])
         self.fields["commitment"].queryset = commitments
         if need.measure_id is None:
             del self.fields["quantity"], self.fields["commitment"], self.fields["attested"]

@@ -36,7 +36,7 @@ class PledgeCreateView(ServiceFormView):
         return PledgeForm(
             **self.get_form_kwargs(),
             need=self.get_target(),
-            suppliers=list(Organisation.objects.filter(pk__in=ids).order_by("name")),
+            suppliers=Organisation.objects.filter(pk__in=ids).order_by("name"),
             commitments=commitments_for(ids, self.get_target()).order_by(
                 "contract__reference", "pk"
             ),

@@ -259,8 +259,6 @@ def test_both_sides_are_notified(board):
         recipient=board.supplier_contact, kind="pledge_decided"
     ).exists()
     services.pledge_message(pledge=pledge, by=board.supplier_contact, body="Tuesday at 10?")
-    assert Notification.objects.filter(
-        recipient=board.vcs_member, kind="pledge_message"
-    ).exists()
+    assert Notification.objects.filter(recipient=board.vcs_member, kind="pledge_message").exists()
     assert not Notification.objects.filter(recipient=board.rival_contact).exists()
     assert not Notification.objects.filter(recipient=board.other_member).exists()

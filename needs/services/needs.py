@@ -94,7 +94,7 @@ def need_create(
 @transaction.atomic
 def need_update(*, need: Need, by: User, areas: Iterable[Area], **fields) -> Need:
     """Change a draft (a published need is what suppliers pledged to: it stays as it is)."""
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
     if not allowed(by, "needs.edit_need", need):
         raise PermissionDenied
     chosen = check_areas(place=need.place, areas=areas)
@@ -137,7 +137,7 @@ def move(need: Need, by: User, to: str, note: str = "") -> Need:
 @transaction.atomic
 def need_transition(*, need: Need, by: User, to: str, note: str = "") -> Need:
     """The group publishes, marks met, closes or withdraws its need."""
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
     rule = RULE_FOR.get(to)
     problem = transition_error(need, to)
     if problem:
@@ -153,7 +153,7 @@ def need_transition(*, need: Need, by: User, to: str, note: str = "") -> Need:
 def need_hide(*, need: Need, by: User, reason: str) -> Need:
     """Hide a published need (abusive content) with a reason shown publicly; nothing is
     deleted, and the group still sees it."""
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
     if not allowed(by, "needs.hide_need", need):
         raise ValidationError("You cannot hide this need")
     reason = (reason or "").strip()
@@ -168,7 +168,7 @@ def need_hide(*, need: Need, by: User, reason: str) -> Need:
 
 @transaction.atomic
 def need_unhide(*, need: Need, by: User) -> Need:
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
     if not allowed(by, "needs.unhide_need", need):
         raise ValidationError("This need is not hidden, or you cannot show it")
     need.hidden_at, need.hidden_by, need.hidden_reason = None, None, ""

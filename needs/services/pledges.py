@@ -92,7 +92,7 @@ def pledge_make(
     attested: bool = False,
     above_confirmed: bool = False,
 ) -> Pledge:
-    need = Need.objects.select_for_update().select_related("measure").get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).select_related("measure").get(pk=need.pk)
     if not allowed(by, "needs.pledge", need):
         raise ValidationError("This need is not taking pledges")
     if organisation.pk not in supplier_ids(by):
@@ -135,7 +135,7 @@ def pledge_make(
 
 def _locked(pledge: Pledge) -> Pledge:
     return (
-        Pledge.objects.select_for_update()
+        Pledge.objects.select_for_update(of=("self",))
         .select_related("need", "need__group", "need__measure", "organisation", "commitment")
         .get(pk=pledge.pk)
     )
@@ -256,7 +256,7 @@ def pledge_confirm_receipt(
 
 
 def _advance_need(need: Need, by: User) -> None:
-    need = Need.objects.select_for_update().get(pk=need.pk)
+    need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
     met = need.quantity is not None and received_so_far(need) >= need.quantity
     if met and need.status in (Need.Status.OPEN, Need.Status.PART_MET):
         move(need, by, Need.Status.MET, "All that was asked for has been received")

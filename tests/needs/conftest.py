@@ -8,14 +8,14 @@ from django.utils import timezone
 from needs import services
 from needs.models import Need
 from people.models import Membership
-from tests.contracts.conftest import _private_media, world  # noqa: F401  (shared fixtures)
+from tests.contracts.conftest import _private_media, world  # noqa: F401
 from tests.contracts.factories import CommunityGroupFactory
 
 Role = Membership.Role
 
 
 @pytest.fixture
-def board(world, make_member):
+def board(world, make_member):  # noqa: F811
     """The contracts world, plus a second group, a member of both sides (for "a supplier
     cannot confirm its own delivery"), and helpers that post needs and pledges."""
     other_group = CommunityGroupFactory(name="Keep Lane Youth Club", areas=[world.ward])

@@ -44,6 +44,7 @@ class Command(BaseCommand):
             )
         from consultations import demo as consultations_demo
         from contracts import demo as contracts_demo
+        from needs import demo as needs_demo
         from objectives import demo as objectives_demo
         from people import demo as people_demo
         from places import demo as places_demo
@@ -53,6 +54,7 @@ class Command(BaseCommand):
         objectives_demo.load(place)
         consultations_demo.load(place)
         contracts_demo.load(place)
+        needs_demo.load(place)
         if no_logins:
             self.stdout.write("Demo data loaded.")
         else:

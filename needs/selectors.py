@@ -82,15 +82,25 @@ def unmet_by_area_and_kind(place):
     ]
 
 
-def unmet_counts_by_area(place) -> dict[int, int]:
-    """Unmet needs per area they are for (a need for two areas counts in each)."""
-    return dict(
+def unmet_counts_by_area(place, areas) -> dict[int, int]:
+    """Unmet needs in each of `areas`: a need counts in an area when it is for that area or
+    for one inside it (a need for two neighbourhoods of a ward counts once in the ward). One
+    query, whatever the number of areas."""
+    if not areas:
+        return {}
+    counts = (
         Need.objects.unmet()
         .filter(place=place)
-        .values_list("areas__pk")
-        .annotate(count=Count("pk", distinct=True))
-        .values_list("areas__pk", "count")
+        .aggregate(
+            **{
+                f"area_{area.pk}": Count(
+                    "pk", distinct=True, filter=Q(areas__path__startswith=area.path)
+                )
+                for area in areas
+            }
+        )
     )
+    return {area.pk: counts[f"area_{area.pk}"] for area in areas}
 
 
 def suppliers_pledging(place):

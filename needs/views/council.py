@@ -17,10 +17,11 @@ NONE_UNMET = Band(5, "None")
 
 
 def unmet_map(place):
-    counts = unmet_counts_by_area(place)
+    areas = map_areas_for_place(place)
+    counts = unmet_counts_by_area(place, areas)
     steps = list(zip((5, 3, 1), UNMET_BANDS, strict=True))
     items = []
-    for area in map_areas_for_place(place):
+    for area in areas:
         count = counts.get(area.pk, 0)
         items.append(
             MapArea(
@@ -37,7 +38,7 @@ def unmet_map(place):
         areas=items,
         bands=[*UNMET_BANDS, NONE_UNMET],
         value_heading="Unmet needs",
-        notes=["A need posted for a whole ward is counted in the ward, not its neighbourhoods."],
+        notes=["A need counts in each area it is for, and in the areas those are part of."],
     )
 
 

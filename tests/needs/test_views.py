@@ -187,3 +187,14 @@ def test_the_unmet_page_is_for_officers_and_leaders(client, board):
     ):
         client.force_login(who)
         assert client.get(reverse("needs:unmet")).status_code == status
+
+
+def test_the_unmet_map_counts_a_neighbourhoods_need_in_its_ward_once(board):
+    from needs.selectors import unmet_counts_by_area
+
+    board.need(areas=[board.neighbourhood])
+    board.need(areas=[board.neighbourhood, board.ward])
+    met = board.need()
+    services.need_transition(need=met, by=board.vcs_member, to=Need.Status.MET)
+    counts = unmet_counts_by_area(board.place, [board.ward, board.neighbourhood])
+    assert counts == {board.ward.pk: 2, board.neighbourhood.pk: 2}

@@ -168,3 +168,9 @@ def can_view_unmet(user, place=None) -> bool:
     """Officers and leaders of a place's public bodies see its unmet needs."""
     held = place_ids(user, Role.OFFICER, Role.LEADER)
     return bool(held) if place is None else place.pk in held
+
+
+@rule("needs.propose_from_needs")
+def can_propose_from_needs(user, place=None) -> bool:
+    """Officers and leaders turn recurring needs into a proposal for their place."""
+    return can_view_unmet(user, place)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("needs/", views.NeedListView.as_view(), name="need_list"),
     path("needs/new/", views.NeedCreateView.as_view(), name="need_create"),
     path("needs/unmet/", views.UnmetNeedsView.as_view(), name="unmet"),
+    path("needs/propose/", views.NeedsToProposalView.as_view(), name="propose"),
     path("needs/<int:pk>/", views.NeedDetailView.as_view(), name="need_detail"),
     path("needs/<int:pk>/edit/", views.NeedUpdateView.as_view(), name="need_update"),
     path("needs/<int:pk>/pledge/", views.PledgeCreateView.as_view(), name="pledge_create"),

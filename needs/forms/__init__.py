@@ -1,4 +1,4 @@
-from .needs import HideNeedForm, NeedForm, StepForm
+from .needs import HideNeedForm, NeedForm, ProposeForm, StepForm
 from .pledges import DeclineForm, MessageForm, PledgeForm, ReceiptForm
 
 __all__ = [
@@ -7,6 +7,7 @@ __all__ = [
     "MessageForm",
     "NeedForm",
     "PledgeForm",
+    "ProposeForm",
     "ReceiptForm",
     "StepForm",
 ]

@@ -155,3 +155,44 @@ class HideNeedForm(GovFormMixin, forms.Form):
             "max_length": f"The reason must be {REASON_LIMIT:,} characters or fewer",
         },
     )
+
+
+class NeedChoiceField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, need):
+        areas = ", ".join(a.name for a in need.areas.all())
+        return f"{need.reference}: {need.title} ({need.group.name}; {areas})"
+
+
+class ProposeForm(GovFormMixin, forms.Form):
+    """An officer or leader turns needs that keep coming back into a draft proposal."""
+
+    submit_label = "Make a draft proposal"
+
+    needs = NeedChoiceField(
+        label="Which needs does it answer?",
+        queryset=Need.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Choose at least one need"},
+    )
+    title = forms.CharField(
+        label="Title of the proposal",
+        max_length=200,
+        error_messages={"required": "Enter a title for the proposal"},
+    )
+    problem = forms.CharField(
+        label="What is the problem?",
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the needs have in common, in a sentence or two",
+        error_messages={"required": "Describe the problem"},
+    )
+
+    def __init__(self, *args, place, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["needs"].queryset = (
+            Need.objects.public()
+            .filter(place=place, proposal__isnull=True, hidden_at__isnull=True)
+            .select_related("group")
+            .prefetch_related("areas")
+            .order_by("-opened_at", "-pk")
+        )

@@ -183,6 +183,7 @@ class NeedStep(models.Model):
         STATUS = "status", "Status change"
         HIDDEN = "hidden", "Hidden by an officer"
         SHOWN = "shown", "Shown again"
+        PROPOSED = "proposed", "Made part of a proposal"
 
     need = models.ForeignKey(Need, on_delete=models.PROTECT, related_name="steps")
     kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.STATUS)

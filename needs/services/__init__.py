@@ -18,6 +18,7 @@ from .pledges import (
     pledge_message,
     pledge_withdraw,
 )
+from .proposals import needs_to_proposal
 
 __all__ = [
     "need_add_files",
@@ -26,6 +27,7 @@ __all__ = [
     "need_transition",
     "need_unhide",
     "need_update",
+    "needs_to_proposal",
     "pledge_accept",
     "pledge_confirm_receipt",
     "pledge_decline",

@@ -1,4 +1,4 @@
-from .council import UnmetNeedsView
+from .council import NeedsToProposalView, UnmetNeedsView
 from .needs import (
     NeedCreateView,
     NeedDetailView,
@@ -28,6 +28,7 @@ __all__ = [
     "NeedStepView",
     "NeedUnhideView",
     "NeedUpdateView",
+    "NeedsToProposalView",
     "PledgeAcceptView",
     "PledgeCreateView",
     "PledgeDeclineView",

@@ -160,14 +160,19 @@ def test_pledge_rules(board, rule, state, who):
     assert allowed(person(board, who), rule, pledge) is expected
 
 
+@pytest.mark.parametrize("rule", ["needs.view_unmet", "needs.propose_from_needs"])
 @pytest.mark.parametrize("who", PEOPLE)
-def test_unmet_needs_are_for_the_places_officers_and_leaders(board, who):
+def test_unmet_needs_are_for_the_places_officers_and_leaders(board, who, rule):
     expected = who in ("officer", "leader")
-    assert allowed(person(board, who), "needs.view_unmet", board.place) is expected
+    assert allowed(person(board, who), rule, board.place) is expected
 
 
 def test_every_needs_rule_is_in_a_matrix():
-    covered = set(NEED_MATRIX) | set(PLEDGE_MATRIX) | {"needs.view_unmet", "needs.add_need"}
+    covered = (
+        set(NEED_MATRIX)
+        | set(PLEDGE_MATRIX)
+        | {"needs.view_unmet", "needs.add_need", "needs.propose_from_needs"}
+    )
     assert {r for r in registered() if r.startswith("needs.")} == covered
 
 

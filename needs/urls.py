@@ -16,6 +16,7 @@ urlpatterns = [
     path("needs/<int:pk>/show/", views.NeedUnhideView.as_view(), name="need_unhide"),
     path("needs/<int:pk>/<slug:step>/", views.NeedStepView.as_view(), name="need_step"),
     path("needs/<int:pk>/files/<int:file_pk>/", views.NeedFileView.as_view(), name="need_file"),
+    path("pledges/", views.PledgeListView.as_view(), name="pledge_list"),
     path("pledges/<int:pk>/", views.PledgeDetailView.as_view(), name="pledge_detail"),
     path("pledges/<int:pk>/accept/", views.PledgeAcceptView.as_view(), name="pledge_accept"),
     path("pledges/<int:pk>/decline/", views.PledgeDeclineView.as_view(), name="pledge_decline"),

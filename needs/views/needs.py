@@ -41,6 +41,7 @@ class NeedListView(FilterView):
         context = super().get_context_data(**kwargs)
         context["may_add"] = allowed(self.request.user, "needs.add_need")
         context["is_supplier"] = bool(supplier_ids(self.request.user))
+        context["may_see_unmet"] = allowed(self.request.user, "needs.view_unmet")
         return context
 
 

@@ -5,12 +5,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views import View
+from django.views.generic import ListView
 
 from people.models import Organisation
 from socialvalue.files import serve_private_file
 from socialvalue.rules import allowed
 
-from .. import services
+from .. import services, waiting
 from ..forms import DeclineForm, MessageForm, PledgeForm, ReceiptForm
 from ..models import Need, Pledge
 from ..permissions import supplier_ids
@@ -183,3 +184,25 @@ class PledgeReceiptFileView(ObjectRuleMixin, View):
     def get(self, request, pk):
         pledge = self.get_target()
         return serve_private_file(pledge.receipt_file, download_name=pledge.receipt_file_name)
+
+
+class PledgeListView(ListView):
+    """The pledges a person may see, or one queue of them (`?waiting=`, see `waiting`)."""
+
+    template_name = "needs/pledge_list.html"
+    context_object_name = "pledges"
+    paginate_by = 25
+
+    def get_queryset(self):
+        queue = waiting.QUEUES.get(self.request.GET.get("waiting", ""))
+        user = self.request.user
+        pledges = queue(user) if queue else Pledge.objects.visible_to(user)
+        return pledges.for_list().select_related("need__measure").order_by("-made_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "waiting": self.request.GET.get("waiting", "")
+            if self.request.GET.get("waiting") in waiting.QUEUES
+            else "",
+        }

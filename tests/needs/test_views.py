@@ -198,3 +198,36 @@ def test_the_unmet_map_counts_a_neighbourhoods_need_in_its_ward_once(board):
     services.need_transition(need=met, by=board.vcs_member, to=Need.Status.MET)
     counts = unmet_counts_by_area(board.place, [board.ward, board.neighbourhood])
     assert counts == {board.ward.pk: 2, board.neighbourhood.pk: 2}
+
+
+def test_home_tasks_count_the_pledge_queues_their_links_list(client, board):
+    from socialvalue.attention import attention_for
+
+    first = board.pledge(board.need())
+    second = board.pledge(board.need(title="Second"))
+    services.pledge_accept(pledge=second, by=board.vcs_member)
+
+    def texts(user):
+        return {a.url: a.count for a in attention_for(user) if "/pledges/" in a.url}
+
+    group = texts(board.vcs_member)
+    assert group == {"/pledges/?waiting=decide": 1, "/pledges/?waiting=confirm": 1}
+    # A member of both sides is never asked to confirm their own supplier's delivery.
+    assert "/pledges/?waiting=confirm" not in texts(board.both)
+    assert texts(board.supplier_contact) == {"/pledges/?waiting=deliver": 1}
+    assert texts(board.rival_contact) == {}
+    client.force_login(board.vcs_member)
+    page = client.get("/pledges/?waiting=decide").content.decode()
+    assert first.get_absolute_url() in page and second.get_absolute_url() not in page
+    assert "pledge to your group is waiting" in client.get("/").content.decode()
+
+
+def test_pledge_list_query_count_does_not_grow(client, board):
+    board.pledge(board.need())
+    client.force_login(board.vcs_member)
+    one = count(client, reverse("needs:pledge_list"))
+    for n in range(10):
+        board.pledge(board.need(title=f"N{n}"), linked=bool(n % 2))
+    assert count(client, reverse("needs:pledge_list")) == one
+    client.force_login(board.rival_contact)
+    assert "N1" not in client.get(reverse("needs:pledge_list")).content.decode()

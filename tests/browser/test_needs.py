@@ -4,6 +4,7 @@ confirms receipt; an officer verifies the return it became; the commitment, the 
 the need and its public page all show the same delivery, once. axe checks every page."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -151,6 +152,12 @@ def test_a_need_met_by_a_commitment_is_counted_once_everywhere(
     officer.goto(f"{live_server.url}/objectives/{board['objective'].pk}/")
     expect(officer.get_by_role("table").get_by_role("row").nth(1)).to_contain_text("30 (30%)")
     axe_check(officer)
+    officer.goto(f"{live_server.url}/dashboard/")
+    quantities = officer.get_by_role("table", name=re.compile("Committed and delivered quantities"))
+    shoot(officer, "dashboard_after")
+    expect(
+        quantities.get_by_role("row", name=re.compile("Volunteering for local groups"))
+    ).to_contain_text("30")
     officer.goto(f"{live_server.url}/needs/unmet/")
     expect(officer.locator("#pledgers-caption")).to_be_visible()
     axe_check(officer)

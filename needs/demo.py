@@ -44,8 +44,8 @@ def load(place: Place) -> None:
     )
     eastgate, railway = areas["Eastgate Centre"], areas["Railway Triangle"]
 
-    def need(title, why, kind, where, status=Status.OPEN, quantity=None, by_days=60):
-        return services.need_create(
+    def need(title, why, kind, where, status=Status.OPEN, quantity=None, by_days=60, ago=0):
+        made = services.need_create(
             group=pantry,
             place=place,
             by=vcs,
@@ -58,6 +58,13 @@ def load(place: Place) -> None:
             quantity=Decimal(quantity) if quantity else None,
             publish=status != Status.DRAFT,
         )
+        if ago and made.opened_at:
+            # Seeding history: the demo's needs were published weeks ago, so the council's
+            # page shows how long they have waited (the services never back-date).
+            opened = made.opened_at - datetime.timedelta(days=ago)
+            Need.objects.filter(pk=made.pk).update(opened_at=opened, created_at=opened)
+            made.refresh_from_db()
+        return made
 
     def pledge(target, offer, quantity=None, linked=False):
         return services.pledge_make(
@@ -88,6 +95,8 @@ def load(place: Place) -> None:
         Need.Kind.VOLUNTEERING,
         [eastgate],
         quantity="120",
+        by_days=45,
+        ago=24,
     )
     waiting = pledge(sorting, "A team of four staff on two Saturdays a month.", "32", True)
     services.pledge_message(
@@ -100,6 +109,8 @@ def load(place: Place) -> None:
         Need.Kind.VOLUNTEERING,
         [eastgate, railway],
         quantity="40",
+        by_days=30,
+        ago=52,
     )
     counted = received(
         pledge(canal, "Eight staff for a morning, with tools.", "24", True),
@@ -133,6 +144,8 @@ def load(place: Place) -> None:
         "The library room we used is closing for repairs until the summer.",
         Need.Kind.PREMISES,
         [eastgate],
+        by_days=14,
+        ago=9,
     )
     declined = pledge(room, "Our meeting room at the depot on Thursday mornings.")
     services.pledge_decline(
@@ -146,6 +159,8 @@ def load(place: Place) -> None:
         "Volunteers carry heavy crates up the stairs to the hall.",
         Need.Kind.MONEY,
         [railway],
+        by_days=90,
+        ago=71,
     )
     gone = need(
         "Christmas hamper boxes",

@@ -52,3 +52,25 @@ class ServiceFormView(ObjectRuleMixin, FormView):
             apply_validation_error(form, error)
             return self.form_invalid(form)
         return redirect(done)
+
+
+class NeedMixin(ObjectRuleMixin):
+    """A need the person may see (`Need.objects.visible_to`)."""
+
+    context_name = "need"
+
+    def queryset_for(self, user):
+        from ..models import Need
+
+        return Need.objects.visible_to(user)
+
+
+class PledgeMixin(ObjectRuleMixin):
+    """A pledge the person may see (`Pledge.objects.visible_to`), with what its pages show."""
+
+    context_name = "pledge"
+
+    def queryset_for(self, user):
+        from ..models import Pledge
+
+        return Pledge.objects.visible_to(user).for_list().select_related("need__measure")

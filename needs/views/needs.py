@@ -22,7 +22,7 @@ from ..forms import HideNeedForm, NeedForm, StepForm
 from ..models import Need, NeedFile, Pledge
 from ..permissions import supplier_ids
 from ..selectors import need_summary
-from .base import ObjectRuleMixin, ServiceFormView
+from .base import NeedMixin, ServiceFormView
 
 Status = Need.Status
 
@@ -94,11 +94,8 @@ class NeedDetailView(DetailView):
 
 
 @method_decorator(login_not_required, name="dispatch")
-class NeedFileView(ObjectRuleMixin, View):
+class NeedFileView(NeedMixin, View):
     permission_rule = "needs.view_need"
-
-    def queryset_for(self, user):
-        return Need.objects.visible_to(user)
 
     def get(self, request, pk, file_pk):
         need = self.get_target()
@@ -148,13 +145,9 @@ class NeedCreateView(FormView):
         return redirect(need)
 
 
-class NeedUpdateView(ServiceFormView):
+class NeedUpdateView(NeedMixin, ServiceFormView):
     template_name = "needs/need_form.html"
     permission_rule = "needs.edit_need"
-    context_name = "need"
-
-    def queryset_for(self, user):
-        return Need.objects.visible_to(user)
 
     def get_form(self, form_class=None):
         need = self.get_target()
@@ -193,14 +186,10 @@ STEPS = {
 }
 
 
-class NeedStepView(ServiceFormView):
+class NeedStepView(NeedMixin, ServiceFormView):
     """The group moves its need on: publish, mark met, close or withdraw."""
 
     template_name = "needs/need_step.html"
-    context_name = "need"
-
-    def queryset_for(self, user):
-        return Need.objects.visible_to(user)
 
     def dispatch(self, request, *args, **kwargs):
         if kwargs["step"] not in STEPS:
@@ -227,14 +216,10 @@ class NeedStepView(ServiceFormView):
         return need
 
 
-class NeedHideView(ServiceFormView):
+class NeedHideView(NeedMixin, ServiceFormView):
     template_name = "needs/need_hide.html"
     permission_rule = "needs.hide_need"
-    context_name = "need"
     form_class = HideNeedForm
-
-    def queryset_for(self, user):
-        return Need.objects.visible_to(user)
 
     def service(self, form):
         need = services.need_hide(
@@ -244,11 +229,8 @@ class NeedHideView(ServiceFormView):
         return need
 
 
-class NeedUnhideView(ObjectRuleMixin, View):
+class NeedUnhideView(NeedMixin, View):
     permission_rule = "needs.unhide_need"
-
-    def queryset_for(self, user):
-        return Need.objects.visible_to(user)
 
     def post(self, request, pk):
         need = services.need_unhide(need=self.get_target(), by=request.user)

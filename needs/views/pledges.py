@@ -17,11 +17,7 @@ from ..models import Need, Pledge
 from ..permissions import supplier_ids
 from ..selectors import still_needed
 from ..services.pledges import commitments_for
-from .base import ObjectRuleMixin, ServiceFormView
-
-
-def _pledges(user):
-    return Pledge.objects.visible_to(user).for_list()
+from .base import PledgeMixin, ServiceFormView
 
 
 class PledgeCreateView(ServiceFormView):
@@ -63,16 +59,15 @@ class PledgeCreateView(ServiceFormView):
         return pledge
 
 
-class PledgeDetailView(ServiceFormView):
+class PledgeDetailView(PledgeMixin, ServiceFormView):
     """The pledge, what the group decided and received, and the conversation (its form)."""
 
     template_name = "needs/pledge_detail.html"
     permission_rule = "needs.view_pledge"
-    context_name = "pledge"
     form_class = MessageForm
 
     def queryset_for(self, user):
-        return _pledges(user).select_related("made_by", "decided_by", "confirmed_by")
+        return super().queryset_for(user).select_related("made_by", "decided_by", "confirmed_by")
 
     def get_context_data(self, **kwargs):
         pledge, user = self.get_target(), self.request.user
@@ -105,11 +100,8 @@ class PledgeDetailView(ServiceFormView):
         return self.get_target()
 
 
-class PledgeAcceptView(ObjectRuleMixin, View):
+class PledgeAcceptView(PledgeMixin, View):
     permission_rule = "needs.decide_pledge"
-
-    def queryset_for(self, user):
-        return _pledges(user)
 
     def post(self, request, pk):
         try:
@@ -121,14 +113,10 @@ class PledgeAcceptView(ObjectRuleMixin, View):
         return redirect(pledge)
 
 
-class PledgeDeclineView(ServiceFormView):
+class PledgeDeclineView(PledgeMixin, ServiceFormView):
     template_name = "needs/pledge_decline.html"
     permission_rule = "needs.decide_pledge"
-    context_name = "pledge"
     form_class = DeclineForm
-
-    def queryset_for(self, user):
-        return _pledges(user)
 
     def service(self, form):
         pledge = services.pledge_decline(
@@ -138,11 +126,8 @@ class PledgeDeclineView(ServiceFormView):
         return pledge
 
 
-class PledgeWithdrawView(ObjectRuleMixin, View):
+class PledgeWithdrawView(PledgeMixin, View):
     permission_rule = "needs.withdraw_pledge"
-
-    def queryset_for(self, user):
-        return _pledges(user)
 
     def post(self, request, pk):
         pledge = services.pledge_withdraw(pledge=self.get_target(), by=request.user)
@@ -150,13 +135,9 @@ class PledgeWithdrawView(ObjectRuleMixin, View):
         return redirect(pledge)
 
 
-class PledgeReceiptView(ServiceFormView):
+class PledgeReceiptView(PledgeMixin, ServiceFormView):
     template_name = "needs/pledge_receipt.html"
     permission_rule = "needs.confirm_receipt"
-    context_name = "pledge"
-
-    def queryset_for(self, user):
-        return _pledges(user).select_related("need__measure")
 
     def get_form(self, form_class=None):
         return ReceiptForm(**self.get_form_kwargs(), need=self.get_target().need)
@@ -175,11 +156,8 @@ class PledgeReceiptView(ServiceFormView):
         return pledge
 
 
-class PledgeReceiptFileView(ObjectRuleMixin, View):
+class PledgeReceiptFileView(PledgeMixin, View):
     permission_rule = "needs.view_pledge"
-
-    def queryset_for(self, user):
-        return _pledges(user)
 
     def get(self, request, pk):
         pledge = self.get_target()

@@ -1,4 +1,6 @@
-"""Who may do what on the community needs board. Each rule is named here and registered with
+"""Who may do what on the community needs board. What a group or a supplier does is theirs
+alone: those rules ask superusers too (`superusers=False`), so nobody accepts, confirms or
+pledges on someone else's behalf. Each rule is named here and registered with
 `socialvalue.rules`; the querysets (`querysets.py`) decide who may see a need or pledge at all.
 
 - A member (any role) of the VCS group or social enterprise posts, publishes, withdraws and
@@ -64,14 +66,14 @@ def can_view_hidden_need(user, need) -> bool:
     return in_group(user, need) or moderates(user, need)
 
 
-@rule("needs.add_need")
+@rule("needs.add_need", superusers=False)
 def can_add_need(user, organisation=None) -> bool:
     if organisation is None:
         return bool(group_ids(user))
     return organisation.pk in group_ids(user)
 
 
-@rule("needs.edit_need")
+@rule("needs.edit_need", superusers=False)
 def can_edit_need(user, need) -> bool:
     return need.status == Need.Status.DRAFT and in_group(user, need)
 
@@ -80,22 +82,22 @@ def _group_moves(user, need, to) -> bool:
     return transition_error(need, to) is None and in_group(user, need)
 
 
-@rule("needs.publish_need")
+@rule("needs.publish_need", superusers=False)
 def can_publish_need(user, need) -> bool:
     return _group_moves(user, need, Need.Status.OPEN)
 
 
-@rule("needs.withdraw_need")
+@rule("needs.withdraw_need", superusers=False)
 def can_withdraw_need(user, need) -> bool:
     return _group_moves(user, need, Need.Status.WITHDRAWN)
 
 
-@rule("needs.mark_met")
+@rule("needs.mark_met", superusers=False)
 def can_mark_met(user, need) -> bool:
     return _group_moves(user, need, Need.Status.MET)
 
 
-@rule("needs.close_need")
+@rule("needs.close_need", superusers=False)
 def can_close_need(user, need) -> bool:
     return _group_moves(user, need, Need.Status.CLOSED)
 
@@ -117,7 +119,7 @@ def can_unhide_need(user, need) -> bool:
     return need.hidden_at is not None and moderates(user, need)
 
 
-@rule("needs.pledge")
+@rule("needs.pledge", superusers=False)
 def can_pledge(user, need) -> bool:
     """A supplier's contact pledges to a published, shown need that is not yet met."""
     return need.is_pledgeable and bool(supplier_ids(user)) and not in_group(user, need)
@@ -132,13 +134,13 @@ def can_view_pledge(user, pledge) -> bool:
     return Pledge.objects.visible_to(user).filter(pk=pledge.pk).exists()
 
 
-@rule("needs.decide_pledge")
+@rule("needs.decide_pledge", superusers=False)
 def can_decide_pledge(user, pledge) -> bool:
     """Only the need's own group accepts or declines a pledge made to it."""
     return pledge.status == Pledge.Status.OFFERED and in_group(user, pledge.need)
 
 
-@rule("needs.withdraw_pledge")
+@rule("needs.withdraw_pledge", superusers=False)
 def can_withdraw_pledge(user, pledge) -> bool:
     return pledge.status in (Pledge.Status.OFFERED, Pledge.Status.ACCEPTED) and pledger(
         user, pledge
@@ -156,7 +158,7 @@ def can_confirm_receipt(user, pledge) -> bool:
     )
 
 
-@rule("needs.message_pledge")
+@rule("needs.message_pledge", superusers=False)
 def can_message_pledge(user, pledge) -> bool:
     """The two sides of a pledge write to each other while it is live."""
     live = pledge.status in (Pledge.Status.OFFERED, Pledge.Status.ACCEPTED, Pledge.Status.RECEIVED)

@@ -154,6 +154,8 @@ def need_hide(*, need: Need, by: User, reason: str) -> Need:
     """Hide a published need (abusive content) with a reason shown publicly; nothing is
     deleted, and the group still sees it."""
     need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
+    if need.hidden_at or not need.is_public:
+        raise ValidationError("Only a published need that is shown can be hidden")
     if not allowed(by, "needs.hide_need", need):
         raise ValidationError("You cannot hide this need")
     reason = (reason or "").strip()
@@ -169,8 +171,10 @@ def need_hide(*, need: Need, by: User, reason: str) -> Need:
 @transaction.atomic
 def need_unhide(*, need: Need, by: User) -> Need:
     need = Need.objects.select_for_update(of=("self",)).get(pk=need.pk)
+    if need.hidden_at is None:
+        raise ValidationError("This need is not hidden")
     if not allowed(by, "needs.unhide_need", need):
-        raise ValidationError("This need is not hidden, or you cannot show it")
+        raise PermissionDenied
     need.hidden_at, need.hidden_by, need.hidden_reason = None, None, ""
     need.full_clean()
     _as(need, by).save()

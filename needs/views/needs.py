@@ -231,8 +231,13 @@ class NeedHideView(NeedMixin, ServiceFormView):
 
 class NeedUnhideView(NeedMixin, View):
     permission_rule = "needs.unhide_need"
+    http_method_names = ["post"]
 
     def post(self, request, pk):
-        need = services.need_unhide(need=self.get_target(), by=request.user)
+        try:
+            need = services.need_unhide(need=self.get_target(), by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.get_target())
         messages.success(request, f"Need {need.reference} is shown again")
         return redirect(need)

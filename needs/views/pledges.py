@@ -102,6 +102,7 @@ class PledgeDetailView(PledgeMixin, ServiceFormView):
 
 class PledgeAcceptView(PledgeMixin, View):
     permission_rule = "needs.decide_pledge"
+    http_method_names = ["post"]
 
     def post(self, request, pk):
         try:
@@ -128,6 +129,7 @@ class PledgeDeclineView(PledgeMixin, ServiceFormView):
 
 class PledgeWithdrawView(PledgeMixin, View):
     permission_rule = "needs.withdraw_pledge"
+    http_method_names = ["post"]
 
     def post(self, request, pk):
         pledge = services.pledge_withdraw(pledge=self.get_target(), by=request.user)

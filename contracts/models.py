@@ -1040,7 +1040,8 @@ class BuyerAlias(models.Model):
 
 class OcdsImport(models.Model):
     """An OCDS file uploaded for import, kept on the server between the preview and the
-    confirmation, and afterwards the record of what was imported.
+    confirmation, and afterwards the record of what was imported. The worker does the preview
+    (CHECKING) and the import (IMPORTING); the request only stores and checks the upload.
 
     It belongs to the person who uploaded it (nobody else can see or confirm it), expires
     unconfirmed after `OcdsImport.LIFETIME`, and holds at most the upload limit. The file itself
@@ -1052,8 +1053,11 @@ class OcdsImport(models.Model):
     """
 
     class Status(models.TextChoices):
+        CHECKING = "checking", "Being checked"
         PREVIEWED = "previewed", "Waiting for confirmation"
+        IMPORTING = "importing", "Being imported"
         IMPORTED = "imported", "Imported"
+        FAILED = "failed", "Failed: nothing was changed"
         EXPIRED = "expired", "Expired or replaced"
 
     LIFETIME = datetime.timedelta(hours=2)
@@ -1072,6 +1076,11 @@ class OcdsImport(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     expires_at = models.DateTimeField()
     imported_at = models.DateTimeField(null=True, blank=True)
+    # The worker checks and imports the file (contracts.tasks): when the work was last queued
+    # and began, and why it failed, if it did.
+    queued_at = models.DateTimeField(null=True, blank=True)
+    work_started_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-created_at"]

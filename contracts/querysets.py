@@ -43,7 +43,8 @@ class ContractQuerySet(models.QuerySet):
     SUPPLIER_VISIBLE_STAGES = ("awarded", "in_delivery", "closed")
 
     def visible_to(self, user):
-        """Buying organisations' people see their contracts; leaders of a place's public bodies
+        """Buying organisations' people see their contracts, and officers and leaders of bodies
+        in a joint arrangement with the buyer see them too; leaders of a place's public bodies
         see the place's; a supplier's contacts see their own contracts from award on (as the
         supplier on the award or a subcontractor). Everyone else sees none: 404."""
         if not user.is_authenticated:
@@ -65,6 +66,13 @@ class ContractQuerySet(models.QuerySet):
             condition |= Q(buyer_id__in=buyer_orgs) | _linked_to(
                 self.model.joint_buyers.through, buyer_orgs
             )
+        signers = organisation_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
+        if signers:
+            # Officers and leaders of a body in a joint arrangement may sign off its partners'
+            # decisions (`signoff.signing_bodies`), so they see the partners' contracts.
+            from .signoff import partner_bodies
+
+            condition |= Q(buyer_id__in=partner_bodies(signers))
         if led_places:
             condition |= Q(place_id__in=led_places)
         if supplier_orgs:

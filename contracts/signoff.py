@@ -66,17 +66,22 @@ def signing_bodies(user) -> set[int]:
     from people.models import Membership
     from people.permissions import organisation_ids
 
-    from .models import ArrangementMember
-
     own = organisation_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
     if not own:
         return set()
+    return own | set(partner_bodies(own))
+
+
+def partner_bodies(organisation_ids):
+    """The bodies (ids, as an unevaluated query) that share a current joint arrangement with
+    any of `organisation_ids`, both sides having confirmed it (these bodies included)."""
+    from .models import ArrangementMember
+
     members = ArrangementMember.objects.filter(
         confirmed_at__isnull=False, ended_at__isnull=True, arrangement__ended_at__isnull=True
     )
-    shared = members.filter(organisation_id__in=own).values("arrangement_id")
-    partners = members.filter(arrangement_id__in=shared).values_list("organisation_id", flat=True)
-    return own | set(partners)
+    shared = members.filter(organisation_id__in=organisation_ids).values("arrangement_id")
+    return members.filter(arrangement_id__in=shared).values_list("organisation_id", flat=True)
 
 
 def sign_off_refusal(user, record) -> str | None:

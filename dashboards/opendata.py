@@ -1,13 +1,15 @@
 """Open data: commitments and their verified delivery as CSV, one row per commitment per
 reporting period.
 
-Streamed from the database with `.iterator(chunk_size=...)` and `socialvalue.csv.csv_lines`, so
-memory stays constant however many rows there are. Verified delivery only: claimed but
+Streamed from the database with `.iterator(chunk_size=...)` (a server-side cursor on
+PostgreSQL) and written a few hundred lines at a time (`csv_text`), so memory stays constant
+however many rows there are. Verified delivery only: claimed but
 unverified quantities are not published. No personal data: organisations are named, people are
 not.
 """
 
 from decimal import Decimal
+from functools import lru_cache
 
 from django.db.models import DecimalField, Exists, ExpressionWrapper, F, OuterRef, Subquery
 
@@ -18,6 +20,8 @@ from places.models import Area
 from .figures import Scope, commitments
 
 CHUNK_SIZE = 2000
+# Lines of CSV text written (or sent) at a time.
+LINES_PER_PIECE = 500
 MONEY = DecimalField(max_digits=20, decimal_places=2)
 
 # (column name, description): the documentation shown on the transparency page.
@@ -67,7 +71,11 @@ AREA_TYPES = {k.value: k.label for k in Area.Kind}
 
 def rows(scope: Scope):
     """Rows for every started reporting period of every current commitment in the scope (a
-    period filter keeps periods ending within it)."""
+    period filter keeps periods ending within it).
+
+    Two streams in the same order, merged: the periods with their verified delivery (the
+    ledger's lines) and £ estimate, a few columns a row; and the commitments with everything
+    that describes them, read once per commitment rather than once per period."""
     current = commitments(scope, use_period=False)
     verified = ledger.entries(
         commitment_id=OuterRef("contract__commitments__id"),
@@ -82,59 +90,78 @@ def rows(scope: Scope):
         )
         .annotate(verified=Subquery(verified, output_field=MONEY))
         .annotate(
-            # A supplier named on the award (any of a framework's), not a subcontractor.
-            on_award=Exists(
-                AwardSupplier.objects.filter(
-                    contract_id=OuterRef("contract_id"),
-                    organisation_id=OuterRef("contract__commitments__delivered_by_id"),
-                )
-            )
-        )
-        .annotate(
             value=ExpressionWrapper(
                 F("verified") * F("contract__commitments__proxy_value"),
                 output_field=MONEY,
             )
         )
         .order_by("contract__reference", "contract__commitments__id", "start")
+        .values_list("contract__commitments__id", "start", "end", "verified", "value")
+    )
+    described = _described(scope, current)
+    commitment_id, head, tail = None, None, None
+    for line_of, start, end, verified_quantity, value in periods.iterator(chunk_size=CHUNK_SIZE):
+        while line_of != commitment_id:
+            # Both streams are in (contract reference, commitment) order: a commitment with no
+            # started period in the scope is passed over.
+            commitment_id, head, tail = next(described)
+        yield [
+            *head,
+            start.isoformat(),
+            end.isoformat(),
+            _plain(verified_quantity),
+            *tail,
+            _plain(value, places=2) if value is not None else None,
+        ]
+
+
+def _described(scope: Scope, current):
+    """(id, the cells before the period's, the proxy's cells) of each commitment, in the
+    order of `rows`."""
+    from .ocds import ocid_for
+
+    on_award = Exists(
+        # A supplier named on the award (any of a framework's), not a subcontractor.
+        AwardSupplier.objects.filter(
+            contract_id=OuterRef("contract_id"), organisation_id=OuterRef("delivered_by_id")
+        )
+    )
+    described = (
+        Commitment.objects.filter(pk__in=current)
+        .annotate(on_award=on_award)
+        .order_by("contract__reference", "pk")
         .values_list(
-            "contract__commitments__id",
+            "pk",
             "contract_id",
             "contract__reference",
             "contract__ocid",
             "contract__title",
             "contract__buyer__name",
             "contract__buyer__identifier",
-            "contract__commitments__delivered_by__name",
-            "contract__commitments__delivered_by_id",
+            "delivered_by__name",
+            "delivered_by_id",
             "contract__supplier_id",
             "on_award",
-            "contract__commitments__measure__framework__name",
-            "contract__commitments__measure__framework__version",
-            "contract__commitments__measure__code",
-            "contract__commitments__measure__name",
-            "contract__commitments__measure__unit",
-            "contract__commitments__measure__retired_at",
-            "contract__commitments__objective_id",
-            "contract__commitments__objective__title",
-            "contract__commitments__area__name",
-            "contract__commitments__area__kind",
-            "contract__commitments__area__gss_code",
-            "contract__commitments__area__gss_year",
-            "contract__commitments__quantity",
-            "contract__commitments__start_date",
-            "contract__commitments__due_date",
-            "start",
-            "end",
-            "verified",
-            "contract__commitments__proxy_value",
-            "contract__commitments__proxy_source",
-            "contract__commitments__proxy_year",
-            "value",
+            "measure__framework__name",
+            "measure__framework__version",
+            "measure__code",
+            "measure__name",
+            "measure__unit",
+            "measure__retired_at",
+            "objective_id",
+            "objective__title",
+            "area__name",
+            "area__kind",
+            "area__gss_code",
+            "area__gss_year",
+            "quantity",
+            "start_date",
+            "due_date",
+            "proxy_value",
+            "proxy_source",
+            "proxy_year",
         )
     )
-    from .ocds import ocid_for
-
     for (
         commitment_id,
         contract_id,
@@ -162,15 +189,11 @@ def rows(scope: Scope):
         quantity,
         start_date,
         due_date,
-        start,
-        end,
-        verified_quantity,
         proxy_value,
         proxy_source,
         proxy_year,
-        value,
-    ) in periods.iterator(chunk_size=CHUNK_SIZE):
-        yield [
+    ) in described.iterator(chunk_size=CHUNK_SIZE):
+        head = [
             scope.place.name,
             scope.place.gss_code,
             commitment_id,
@@ -185,7 +208,7 @@ def rows(scope: Scope):
             code,
             name,
             unit,
-            retired_at is not None,
+            "yes" if retired_at is not None else "",
             f"OBJ-{objective_id:05d}",
             objective_title,
             area_name,
@@ -195,16 +218,25 @@ def rows(scope: Scope):
             _plain(quantity),
             start_date.isoformat(),
             due_date.isoformat(),
-            start.isoformat(),
-            end.isoformat(),
-            _plain(verified_quantity),
-            _plain(proxy_value),
-            proxy_source,
-            proxy_year,
-            _plain(value, places=2) if value is not None else None,
         ]
+        yield commitment_id, head, [_plain(proxy_value), proxy_source, proxy_year]
 
 
+def csv_text(scope: Scope):
+    """The commitments CSV (header and rows) as text, a few hundred lines at a time: the one
+    builder of the live download and the whole-place file (`publishing`)."""
+    from socialvalue.csv import csv_chunks
+
+    def with_header():
+        yield HEADER
+        yield from rows(scope)
+
+    return csv_chunks(with_header(), rows_per_chunk=LINES_PER_PIECE)
+
+
+# The same few quantities and proxies recur on row after row (a commitment's quantity on each
+# of its periods): each is written out once.
+@lru_cache(maxsize=4096, typed=True)
 def _plain(value, places: int | None = None):
     if value is None:
         return None

@@ -312,7 +312,7 @@ class FiguresMixin:
             "against_need": delivery_against_need(areas, needs),
             "need_definitions": NEED_DEFINITIONS,
             "need_citations": sources.citations,
-            "targets_behind": [t for t in data["targets"] if not t["on_track"]][:3],
+            "targets_behind": [t for t in data["targets"] if t["status"] == "behind"][:3],
             "need_gaps": [dict(row, rate=rate) for rate, row in placed if rate.decile <= 2][:3],
         }
 
@@ -440,7 +440,7 @@ class CommitmentsCsvView(RuleRequiredMixin, View):
         )
         scope = scope_from(form, public=True)
         response = StreamingHttpResponse(
-            _lines(scope),
+            opendata.csv_text(scope),
             content_type="text/csv; charset=utf-8",
         )
         stamp = timezone.localdate().isoformat()
@@ -448,14 +448,6 @@ class CommitmentsCsvView(RuleRequiredMixin, View):
             f'attachment; filename="{place.slug}-commitments-{stamp}.csv"'
         )
         return response
-
-
-def _lines(scope):
-    def rows():
-        yield opendata.HEADER
-        yield from opendata.rows(scope)
-
-    return csv_lines(rows())
 
 
 @method_decorator(login_not_required, name="dispatch")

@@ -13,8 +13,14 @@ class Kind(models.TextChoices):
     """What a notification is about. Each person chooses how each kind reaches them by email."""
 
     ASSESSMENT_SUBMITTED = "assessment_submitted", "An assessment is waiting for your sign-off"
-    ASSESSMENT_APPROVED = "assessment_approved", "An assessment you worked on was approved"
-    ASSESSMENT_RETURNED = "assessment_returned", "An assessment you worked on was sent back"
+    ASSESSMENT_APPROVED = (
+        "assessment_approved",
+        ("An assessment you worked on or could sign off was approved"),
+    )
+    ASSESSMENT_RETURNED = (
+        "assessment_returned",
+        ("An assessment you worked on or could sign off was sent back"),
+    )
     RETURN_DUE = "return_due", "A delivery return is due"
     RETURN_OVERDUE = "return_overdue", "A delivery return is overdue"
     RETURN_QUERIED = "return_queried", "An officer queried your return"
@@ -23,6 +29,7 @@ class Kind(models.TextChoices):
     SUPPORT_CONFIRMATION = "support_confirmation", "Your group is asked to confirm support"
     PROPOSAL_ANSWERED = "proposal_answered", "A question about a proposal was answered"
     INVITATION = "invitation", "You were invited to join an organisation"
+    IMPORT_FINISHED = "import_finished", "A contracts import you started finished or failed"
     PLEDGE_MADE = "pledge_made", "A supplier pledged to meet your group's need"
     PLEDGE_DECIDED = "pledge_decided", "Your pledge was accepted or declined"
     PLEDGE_RECEIVED = "pledge_received", "A group confirmed receiving what you pledged"

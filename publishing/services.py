@@ -41,20 +41,12 @@ def file_url(place: Place, kind: str) -> str:
     return reverse("publishing:file", kwargs={"slug": place.slug, "name": FILE_NAMES[kind]})
 
 
-def _csv_rows(scope):
-    from dashboards import opendata
-
-    yield opendata.HEADER
-    yield from opendata.rows(scope)
-
-
 def _chunks(place: Place, kind: str):
-    from dashboards import figures, ocds
-    from socialvalue.csv import csv_lines
+    from dashboards import figures, ocds, opendata
 
     scope = figures.Scope(place=place, public=True)
     if kind == PublishedFile.Kind.COMMITMENTS_CSV:
-        return csv_lines(_csv_rows(scope))
+        return opendata.csv_text(scope)
     if ocds.unpublished_reason(scope):
         return None
     return ocds.release_package_text(

@@ -34,16 +34,47 @@ def unneutralise_cell(text: str) -> str:
     return text
 
 
+_NUMBERS = (int, float, Decimal)
+
+
+def _safe_cells(row: Iterable) -> list[str]:
+    """`safe_csv_cell` of each value, with plain text, None and numbers (the common cases)
+    done inline: the same cells, without a function call for each."""
+    return [
+        value
+        if (kind := type(value)) is str and not value.startswith(FORMULA_TRIGGERS)
+        else ""
+        if value is None
+        else str(value)
+        if kind in _NUMBERS
+        else safe_csv_cell(value)
+        for value in row
+    ]
+
+
 def csv_lines(rows: Iterable[Iterable]) -> Iterator[str]:
     """Each row as one line of CSV text, every cell passed through `safe_csv_cell`.
 
     A generator, so a StreamingHttpResponse can send a large export without building it in
     memory.
     """
+    return csv_chunks(rows, rows_per_chunk=1)
+
+
+def csv_chunks(rows: Iterable[Iterable], *, rows_per_chunk: int = 500) -> Iterator[str]:
+    """The same text as `csv_lines`, `rows_per_chunk` lines at a time: for exports of
+    hundreds of thousands of rows, where a piece per line costs more than the lines."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
+    batch: list[list[str]] = []
     for row in rows:
-        writer.writerow([safe_csv_cell(value) for value in row])
+        batch.append(_safe_cells(row))
+        if len(batch) >= rows_per_chunk:
+            writer.writerows(batch)
+            batch.clear()
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate(0)
+    if batch:
+        writer.writerows(batch)
         yield buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)

@@ -8,10 +8,12 @@ person, and expires after `MAX_AGE`). Sent back, the token is honoured only for 
 and only if the signature holds, and the file goes through the same checks again
 (`socialvalue.uploads.validate_evidence_file`, by the form's own field) as a fresh upload.
 
-Files kept but never sent (the person gave up) stay in `kept/` until an operator clears
-files older than `MAX_AGE`; they are never served.
+Files kept but never sent (the person gave up) are never served, and are deleted once older
+than `MAX_AGE` by `clear_expired`, which the scheduled task `socialvalue.tasks.
+clear_kept_uploads` runs every hour.
 """
 
+import datetime
 import os
 import secrets
 
@@ -19,6 +21,7 @@ from django import forms
 from django.core import signing
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 
 from .uploads import EvidenceFileField
@@ -67,6 +70,24 @@ def discard(upload) -> None:
     if path:
         upload.close()
         default_storage.delete(path)
+
+
+def clear_expired(*, now: datetime.datetime | None = None) -> int:
+    """Delete every kept file older than `MAX_AGE` (its token no longer brings it back);
+    returns how many. A person's empty folder is left for the storage to reuse."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(seconds=MAX_AGE)
+    if not default_storage.exists(FOLDER):
+        return 0
+    cleared = 0
+    owners, _files = default_storage.listdir(FOLDER)
+    for owner in owners:
+        _dirs, names = default_storage.listdir(f"{FOLDER}/{owner}")
+        for name in names:
+            path = f"{FOLDER}/{owner}/{name}"
+            if default_storage.get_modified_time(path) <= cutoff:
+                default_storage.delete(path)
+                cleared += 1
+    return cleared
 
 
 class KeptUploadsMixin:

@@ -1,11 +1,13 @@
 """Importing contracts from OCDS notices through the browser: upload, review, import.
 
-1. The upload page stores the file on the server for the person (`ocds.staging`) and previews
-   the import (a dry run).
-2. The review page shows, release by release, what the import will do and why, lets the person
-   say which of their bodies an unrecognised buyer is and confirm cancellations, and imports
-   with exactly the choices previewed.
-3. The result page shows what was imported.
+1. The upload page checks the file's size and the person's bodies, stores it on the server
+   for them (`ocds.staging`) and queues its preview (a dry run) for the worker.
+2. The review page says the file is being checked until the worker is done, then shows,
+   release by release, what the import will do and why, lets the person say which of their
+   bodies an unrecognised buyer is and confirm cancellations, and queues the import with
+   exactly the choices previewed.
+3. The import page shows the import under way, then what was imported, or why it failed (and
+   that nothing was changed). The person is also notified when it ends.
 
 Only officers of a public body import, and only for their own bodies; an upload is seen and
 confirmed only by the person who made it (anyone else: 404).
@@ -13,7 +15,7 @@ confirmed only by the person who made it (anyone else: 404).
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views import View
@@ -47,6 +49,12 @@ __all__ = [
 MANAGE_ALIASES = "contracts.manage_buyer_aliases"
 
 OUTCOMES_SHOWN = 200
+# Once confirmed, an upload's page is the import's own (under way, saved or failed).
+AFTER_CONFIRMING = (
+    OcdsImport.Status.IMPORTING,
+    OcdsImport.Status.IMPORTED,
+    OcdsImport.Status.FAILED,
+)
 
 
 def _breadcrumbs():
@@ -108,9 +116,18 @@ class OcdsImportReviewView(StagedImportMixin, FormView):
 
     def get(self, request, *args, **kwargs):
         staged = self.get_staged()
-        if staged.status == OcdsImport.Status.IMPORTED:
+        if staged.status in AFTER_CONFIRMING:
             return redirect("contracts:ocds_result", pk=staged.pk)
+        if staged.status == OcdsImport.Status.CHECKING:
+            return render(
+                request,
+                "contracts/ocds_working.html",
+                {"staged": staged, "breadcrumbs": self.breadcrumbs(), "checking": True},
+            )
         return super().get(request, *args, **kwargs)
+
+    def breadcrumbs(self):
+        return [*_breadcrumbs(), ("Import contracts", reverse("contracts:ocds_import"))]
 
     def get_form(self, form_class=None):
         staged = self.get_staged()
@@ -128,10 +145,7 @@ class OcdsImportReviewView(StagedImportMixin, FormView):
             "pending": staged.is_pending,
             "buyer_fields": [form[name] for name in form.buyer_fields],
             "cancel_fields": [form[name] for name in form.cancel_fields],
-            "breadcrumbs": [
-                *_breadcrumbs(),
-                ("Import contracts", reverse("contracts:ocds_import")),
-            ],
+            "breadcrumbs": self.breadcrumbs(),
         }
 
     def form_valid(self, form):
@@ -148,15 +162,14 @@ class OcdsImportReviewView(StagedImportMixin, FormView):
             )
             staged.refresh_from_db()
             if self.request.POST.get("action") != "import":
-                messages.info(self.request, "The preview shows your choices")
+                messages.info(self.request, "The preview is being updated with your choices")
             elif staged.revision != seen:
                 messages.info(
                     self.request,
-                    "Your choices changed, so the preview has been updated. Check it, then import",
+                    "Your choices changed, so the preview is being updated. Check it, then import",
                 )
             else:
-                report = staging.confirm(staged=staged, by=user, revision=seen)
-                messages.success(self.request, f"Import saved. {report.summary()}")
+                staging.confirm(staged=staged, by=user, revision=seen)
                 return redirect("contracts:ocds_result", pk=staged.pk)
         except ValidationError as error:
             apply_validation_error(form, error)
@@ -165,23 +178,35 @@ class OcdsImportReviewView(StagedImportMixin, FormView):
 
 
 class OcdsImportResultView(StagedImportMixin, DetailView):
+    """The confirmed import: under way (the worker has it), saved, or failed."""
+
     template_name = "contracts/ocds_result.html"
     context_object_name = "staged"
 
-    def get_object(self, queryset=None):
+    def get(self, request, *args, **kwargs):
         staged = self.get_staged()
-        if staged.status != OcdsImport.Status.IMPORTED:
-            raise PermissionDenied
-        return staged
+        if staged.status not in AFTER_CONFIRMING:
+            return redirect("contracts:ocds_review", pk=staged.pk)
+        if staged.status == OcdsImport.Status.IMPORTING:
+            return render(
+                request,
+                "contracts/ocds_working.html",
+                {"staged": staged, "breadcrumbs": self.breadcrumbs(), "checking": False},
+            )
+        return super().get(request, *args, **kwargs)
+
+    def breadcrumbs(self):
+        return [*_breadcrumbs(), ("Import contracts", reverse("contracts:ocds_import"))]
+
+    def get_object(self, queryset=None):
+        return self.get_staged()
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             **report_context(staging.stored_report(self.object)),
-            "breadcrumbs": [
-                *_breadcrumbs(),
-                ("Import contracts", reverse("contracts:ocds_import")),
-            ],
+            "failed": self.object.status == OcdsImport.Status.FAILED,
+            "breadcrumbs": self.breadcrumbs(),
         }
 
 

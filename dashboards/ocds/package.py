@@ -13,6 +13,7 @@ place has no package yet: no prefix, no publisher, or nothing to publish.
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from pathlib import Path
 
 from django.conf import settings
@@ -100,39 +101,116 @@ def exported_contracts(scope: Scope):
     )
 
 
-def _with_details(ids):
+# A commitment's delivery in one reporting period, as the release shows it: the ledger's line.
+DeliveredLine = namedtuple("DeliveredLine", "period_id period_start period_end verified")
+
+# What a release shows of each commitment: its own fields, then its measure, area, objective and
+# delivering organisation, read once per export (`_Lookups`), not once per commitment.
+COMMITMENT_FIELDS = (
+    "pk",
+    "contract_id",
+    "measure_id",
+    "area_id",
+    "objective_id",
+    "delivered_by_id",
+    "quantity",
+    "start_date",
+    "due_date",
+    "proxy_value",
+    "proxy_source",
+    "proxy_year",
+)
+
+
+# A commitment as a release shows it (`release._agreed_metric`, `_delivery_metric`): its fields,
+# what it names, and its ledger lines with verified delivery. A plain record, not a model
+# instance: a county exports hundreds of thousands.
+ExportedCommitment = namedtuple(
+    "ExportedCommitment",
+    [*COMMITMENT_FIELDS, "measure", "area", "objective", "delivered_by", "verified_returns"],
+)
+
+
+class _Lookups:
+    """The measures, areas, objectives and organisations the commitments name, each read once
+    however many commitments name it: a county's 400,000 commitments share a few thousand."""
+
+    def __init__(self):
+        self.known: dict[type, dict] = {}
+
+    def fetch(self, model, ids, queryset=None) -> dict:
+        known = self.known.setdefault(model, {})
+        missing = set(ids) - known.keys()
+        if missing:
+            rows = (queryset if queryset is not None else model.objects).filter(pk__in=missing)
+            known.update((row.pk, row) for row in rows)
+        return known
+
+
+def _commitments(contract_ids, lookups: _Lookups) -> dict[int, list[ExportedCommitment]]:
+    """The current commitments of these contracts, each with its measure, area, objective,
+    delivering organisation and its ledger lines with verified delivery (`verified_returns`,
+    one per reporting period, in period order): three queries, plus one per kind of thing
+    named for the first time."""
+    from objectives.models import Measure, Objective
+    from people.models import Organisation
+    from places.models import Area
+
+    rows = list(
+        Commitment.objects.current()
+        .filter(contract_id__in=contract_ids)
+        .order_by("pk")
+        .values_list(*COMMITMENT_FIELDS)
+    )
+    lines: dict[int, list[DeliveredLine]] = {}
+    for commitment_id, *line in (
+        LedgerEntry.objects.filter(commitment_id__in=[r[0] for r in rows], verified_returns__gt=0)
+        .order_by("commitment_id", "period_start")
+        .values_list("commitment_id", "period_id", "period_start", "period_end", "verified")
+    ):
+        lines.setdefault(commitment_id, []).append(DeliveredLine(*line))
+    measures = lookups.fetch(
+        Measure, {r[2] for r in rows}, Measure.objects.select_related("framework")
+    )
+    areas = lookups.fetch(Area, {r[3] for r in rows}, Area.objects.only("name", "gss_code"))
+    objectives = lookups.fetch(Objective, {r[4] for r in rows}, Objective.objects.only("title"))
+    organisations = lookups.fetch(Organisation, {r[5] for r in rows})
+    by_contract: dict[int, list[ExportedCommitment]] = {}
+    for row in rows:
+        commitment = ExportedCommitment(
+            *row,
+            measures[row[2]],
+            areas[row[3]],
+            objectives[row[4]],
+            organisations[row[5]],
+            lines.get(row[0], []),
+        )
+        by_contract.setdefault(row[1], []).append(commitment)
+    return by_contract
+
+
+def _with_details(ids, lookups: _Lookups | None = None) -> list[Contract]:
     """These contracts with everything their releases show, in a fixed number of queries."""
+    lookups = lookups or _Lookups()
     approved = Assessment.objects.filter(status=Assessment.Status.APPROVED).prefetch_related(
         "objectives"
     )
-    current = (
-        Commitment.objects.current()
-        .select_related("measure", "measure__framework", "area", "objective", "delivered_by")
-        .prefetch_related(
-            Prefetch(
-                # The ledger's lines with verified delivery, one per reporting period.
-                "ledger_entries",
-                queryset=LedgerEntry.objects.filter(verified_returns__gt=0).order_by(
-                    "period_start"
-                ),
-                to_attr="verified_returns",
-            )
-        )
-        .order_by("pk")
-    )
     suppliers = AwardSupplier.objects.select_related("organisation").order_by("position")
-    return (
+    contracts = list(
         Contract.objects.filter(pk__in=ids)
         .select_related("buyer", "supplier")
         .prefetch_related(
             Prefetch("assessments", queryset=approved, to_attr="approved_assessments"),
-            Prefetch("commitments", queryset=current, to_attr="current_commitments"),
             Prefetch("award_suppliers", queryset=suppliers, to_attr="award_rows"),
             "joint_buyers",
             "subcontractors",
         )
         .order_by("reference", "pk")
     )
+    commitments = _commitments([c.pk for c in contracts], lookups)
+    for contract in contracts:
+        contract.current_commitments = commitments.get(contract.pk, [])
+    return contracts
 
 
 def _head(*, uri: str, now: str, place: Place) -> dict:
@@ -147,24 +225,24 @@ def _head(*, uri: str, now: str, place: Place) -> dict:
 
 def releases(scope: Scope, *, now: str, chunk_size: int | None = None):
     """Each contract's release, reading the contracts and what they carry a chunk at a time,
-    so a county's export is held in memory one chunk at a time, never whole."""
+    so a county's export is held in memory one chunk at a time, never whole. What many
+    contracts share (measures, areas, objectives, organisations) is read once."""
     chunk_size = chunk_size or CHUNK_SIZE
     ids = list(exported_contracts(scope).values_list("pk", flat=True))
+    lookups = _Lookups()
     for start in range(0, len(ids), chunk_size):
-        chunk = list(_with_details(ids[start : start + chunk_size]))
+        chunk = _with_details(ids[start : start + chunk_size], lookups)
         for contract in chunk:
             yield release_for(contract, now=now)
         _forget(chunk)
 
 
 def _forget(chunk) -> None:
-    """Break the reference cycles prefetching makes (a contract lists its commitments, each of
-    which points back at it; likewise returns, assessments and the prefetched querysets), so a chunk is freed as soon as
+    """Break the reference cycles prefetching makes (a contract lists its assessments, each of
+    which points back at it; likewise the prefetched querysets), so a chunk is freed as soon as
     it is done rather than at the next full garbage collection: otherwise memory grows with the
     export after all."""
     for contract in chunk:
-        for commitment in contract.current_commitments:
-            commitment.verified_returns = []
         for assessment in contract.approved_assessments:
             assessment._prefetched_objects_cache = {}
         contract.current_commitments = []

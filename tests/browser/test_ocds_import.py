@@ -43,8 +43,14 @@ def download(tmp_path):
     return path
 
 
+def _worker_runs(page, run_tasks):
+    """The worker runs what the page queued; the person checks progress."""
+    run_tasks()
+    page.get_by_role("link", name="Check progress").click()
+
+
 def test_an_officer_imports_their_notices_from_a_mixed_download(
-    page, live_server, demo, sign_in, axe_check, tmp_path
+    page, live_server, demo, sign_in, axe_check, tmp_path, run_tasks
 ):
     sign_in(page, "officer@demo.test")
     page.goto(f"{live_server.url}/contracts/")
@@ -57,6 +63,11 @@ def test_an_officer_imports_their_notices_from_a_mixed_download(
 
     page.get_by_label("OCDS release package").set_input_files(download(tmp_path))
     page.get_by_role("button", name="Upload and preview").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your file is being checked")
+    expect(page.get_by_text("Waiting to start")).to_be_visible()
+    axe_check(page)
+    page.screenshot(path=tmp_path / "2-checking.png", full_page=True)
+    _worker_runs(page, run_tasks)
     expect(page.get_by_role("heading", level=1)).to_have_text("Check the import before saving it")
     expect(page.get_by_role("button", name="Import 2 releases")).to_be_visible()
     expect(page.get_by_text('the currency is "EUR"')).to_be_visible()
@@ -66,11 +77,16 @@ def test_an_officer_imports_their_notices_from_a_mixed_download(
     buyer = page.get_by_role("group", name="Wrenford BC – Adult Social Care (GB-SRS-demo/2)")
     buyer.get_by_label(COUNCIL).check()
     page.get_by_role("button", name="Update the preview").click()
+    _worker_runs(page, run_tasks)
     expect(page.get_by_role("button", name="Import 3 releases")).to_be_visible()
     axe_check(page)
     page.screenshot(path=tmp_path / "3-matched.png", full_page=True)
 
     page.get_by_role("button", name="Import 3 releases").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Your file is being imported")
+    axe_check(page)
+    page.screenshot(path=tmp_path / "4-importing.png", full_page=True)
+    _worker_runs(page, run_tasks)
     expect(page.get_by_role("heading", level=1)).to_have_text("Import saved")
     expect(page.get_by_text("Wrenford BC – Adult Social Care is now recognised as")).to_be_visible()
     axe_check(page)
@@ -85,3 +101,26 @@ def test_an_officer_imports_their_notices_from_a_mixed_download(
     expect(page.get_by_text("Learnt from a confirmed import").first).to_be_visible()
     axe_check(page)
     page.screenshot(path=tmp_path / "5-names.png", full_page=True)
+
+
+def test_a_failed_import_says_nothing_was_changed(
+    page, live_server, demo, sign_in, axe_check, tmp_path, run_tasks, monkeypatch
+):
+    from contracts.ocds import importer
+
+    sign_in(page, "officer@demo.test")
+    page.goto(f"{live_server.url}/contracts/import/")
+    page.get_by_label("OCDS release package").set_input_files(download(tmp_path))
+    page.get_by_role("button", name="Upload and preview").click()
+    _worker_runs(page, run_tasks)
+    page.get_by_role("button", name="Import 2 releases").click()
+
+    def broken(releases, ctx):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(importer, "_apply_in_order", broken)
+    _worker_runs(page, run_tasks)
+    expect(page.get_by_role("heading", level=1)).to_have_text("The import failed")
+    expect(page.get_by_text("nothing was changed").first).to_be_visible()
+    axe_check(page)
+    page.screenshot(path=tmp_path / "failed.png", full_page=True)

@@ -123,3 +123,30 @@ def test_every_form_that_takes_evidence_files_keeps_them():
     missing = sorted(n for n in evidence_forms if not issubclass(found[n], KeptUploadsMixin))
     assert not missing, f"forms that lose their files on an error: {missing}"
     assert EvidenceFileField  # the field the family is about
+
+
+def test_files_kept_but_never_sent_are_cleared_by_the_scheduled_task(world, settings, tmp_path):
+    """A person who gave up leaves a kept file behind: the hourly task deletes it once no
+    token can bring it back (older than MAX_AGE), and leaves a fresh one alone."""
+    import os
+    import time
+
+    from crontask import scheduler
+
+    from socialvalue import kept_uploads, tasks
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    old = kept_uploads.store(ContentFile(b"%PDF-1.4 old", name="old.pdf"), world.supplier_contact)
+    fresh = kept_uploads.store(ContentFile(b"%PDF-1.4 new", name="new.pdf"), world.officer)
+    old_path = signing.loads(old, salt=SALT)["p"]
+    fresh_path = signing.loads(fresh, salt=SALT)["p"]
+    long_ago = time.time() - kept_uploads.MAX_AGE - 60
+    os.utime(default_storage.path(old_path), (long_ago, long_ago))
+
+    assert tasks.clear_kept_uploads.call() == 1
+
+    assert not default_storage.exists(old_path)
+    assert default_storage.exists(fresh_path)
+    assert load(fresh, world.officer) is not None
+    assert tasks.clear_kept_uploads.call() == 0
+    assert "clear_kept_uploads" in {job.name for job in scheduler.get_jobs()}

@@ -47,19 +47,28 @@ def test_a_submitted_assessment_tells_those_who_may_sign_it_off_and_nobody_else(
         assert outside.email not in told(Kind.ASSESSMENT_SUBMITTED)
 
 
-def test_an_approved_or_returned_assessment_tells_who_worked_on_it(world):
+def test_an_approved_or_returned_assessment_tells_who_worked_on_it_and_who_was_offered_it(world):
+    """The author hears the decision, and so does everyone who was offered the sign-off (so it
+    no longer waits for them); the person who decided does not, nor anyone who cannot see
+    the contract."""
     contract = make_contract(buyer=world.council, by=world.officer, reference="C-NEW")
     assessment = complete_assessment(contract, author=world.officer)
     services.assessment_submit(assessment=assessment, by=world.officer)
+    offered = told(Kind.ASSESSMENT_SUBMITTED)
+    assert world.colleague.email in offered and world.leader.email in offered
 
     services.assessment_return(assessment=assessment, by=world.colleague, reason="Add a KPI")
-    assert told(Kind.ASSESSMENT_RETURNED) == {world.officer.email}
-    note = Notification.objects.get(kind=Kind.ASSESSMENT_RETURNED)
+    assert told(Kind.ASSESSMENT_RETURNED) == {world.officer.email} | offered - {
+        world.colleague.email
+    }
+    note = Notification.objects.get(kind=Kind.ASSESSMENT_RETURNED, recipient=world.officer)
     assert note.body == "Add a KPI" and note.path == assessment.get_absolute_url()
 
     services.assessment_submit(assessment=assessment, by=world.officer)
     services.assessment_approve(assessment=assessment, by=world.leader)
-    assert told(Kind.ASSESSMENT_APPROVED) == {world.officer.email}
+    assert told(Kind.ASSESSMENT_APPROVED) == {world.officer.email} | offered - {world.leader.email}
+    for outside in (world.supplier_contact, world.vcs_member, world.outsider):
+        assert outside.email not in told(Kind.ASSESSMENT_APPROVED) | told(Kind.ASSESSMENT_RETURNED)
 
 
 @pytest.mark.parametrize(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
@@ -27,6 +28,20 @@ def upload(client, name="contracts_finder_many_buyers.json", content=None, **dat
         reverse("contracts:ocds_import"),
         {**data, "file": SimpleUploadedFile(name, content, "application/json")},
     )
+
+
+@pytest.fixture
+def client(client):
+    """The client, with the worker run after each request: the work each page queued (the
+    check of an upload, the import) runs once the request's transaction commits."""
+    post = client.post
+
+    def posting(*args, **kwargs):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return post(*args, **kwargs)
+
+    client.post = posting
+    return client
 
 
 @pytest.fixture

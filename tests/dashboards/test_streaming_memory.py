@@ -13,7 +13,6 @@ import pytest
 from dashboards import ocds, opendata
 from dashboards.figures import Scope
 from dashboards.ocds import package as ocds_package
-from dashboards.views import _lines
 from tests.contracts.factories import (
     AwardedContractFactory,
     CommitmentFactory,
@@ -48,12 +47,13 @@ def test_exports_hold_the_same_memory_for_four_times_the_contracts(
 ):
     monkeypatch.setattr(ocds_package, "CHUNK_SIZE", 5)
     monkeypatch.setattr(opendata, "CHUNK_SIZE", 5)
+    monkeypatch.setattr(opendata, "LINES_PER_PIECE", 5)
     scope = Scope(place=place, public=True)
 
     def run():
         if export == "ocds":
             return _peak(ocds.release_package_text(scope, uri="https://example.org/"))
-        return _peak(_lines(scope))
+        return _peak(opendata.csv_text(scope))
 
     _add_contracts(place, council, 10)
     run()  # warm up: imports, compiled queries, caches

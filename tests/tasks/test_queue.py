@@ -126,6 +126,7 @@ def test_the_periodic_tasks_are_scheduled_inside_the_app():
         "publishing.tasks",
         "contracts.tasks",
         "dashboards.tasks",
+        "socialvalue.tasks",
     ):
         importlib.import_module(module)
     jobs = {job.name: job for job in scheduler.get_jobs()}
@@ -136,6 +137,8 @@ def test_the_periodic_tasks_are_scheduled_inside_the_app():
         "open_data_nightly",
         "return_reminders",
         "refresh_figures_when_changed",
+        "clear_kept_uploads",
+        "requeue_lost_ocds_imports",
     } <= set(jobs)
     # The figures: every 2 minutes, as operators were told to run refresh_figures from cron.
     assert "minute='*/2'" in str(jobs["refresh_figures_when_changed"].trigger)

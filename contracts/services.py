@@ -1288,3 +1288,77 @@ def return_confirm_support(*, delivery_return: DeliveryReturn, by: User) -> Deli
     r.version += 1
     _by(r, by).save()
     return r
+
+
+def period_of(commitment: Commitment, day: datetime.date) -> ReportingPeriod | None:
+    """The reporting period of the commitment's contract that `day` falls in, if any."""
+    return ReportingPeriod.objects.filter(
+        contract_id=commitment.contract_id, start__lte=day, end__gte=day
+    ).first()
+
+
+@transaction.atomic
+def return_add_confirmed_support(
+    *,
+    commitment: Commitment,
+    received_on: datetime.date,
+    quantity: Decimal,
+    evidence_text: str,
+    supported_group: Organisation,
+    claimed_by: User,
+    confirmed_by: User,
+) -> tuple[DeliveryReturn | None, str]:
+    """A named rule: support that a group confirmed it received, against a supplier's
+    commitment (a pledge on the needs board), is counted in that commitment's return for the
+    period it was received in, so the supplier never types it again and it is counted once,
+    through the ledger. It joins the period's return while that waits for verification
+    (submitted or queried), or starts the return, already confirmed by the group, even before
+    the period ends (the recipient's confirmation is its evidence). A verified return is never
+    changed: support received in a period whose return is already verified is not counted,
+    and the reason says so. `claimed_by` is who claimed it for the supplier (and attested it
+    is claimed nowhere else); the officer verifies it like any return.
+
+    Returns the return it was counted in (or None) and, when not counted, why."""
+    contract = commitment.contract
+    if contract.stage not in (Stage.AWARDED, Stage.IN_DELIVERY):
+        return None, f"The contract is {contract.get_stage_display().lower()}: returns are closed"
+    if commitment.withdrawn_at:
+        return None, "The commitment was withdrawn"
+    period = period_of(commitment, received_on)
+    if period is None:
+        return None, f"{received_on:%-d %B %Y} is outside the contract's reporting periods"
+    existing = (
+        DeliveryReturn.objects.select_for_update()
+        .filter(commitment=commitment, period=period)
+        .exclude(status=DeliveryReturn.Status.REJECTED)
+        .first()
+    )
+    line = evidence_text.strip()
+    if existing is None:
+        r = DeliveryReturn(
+            commitment=commitment,
+            period=period,
+            quantity=quantity,
+            evidence_text=line,
+            attested=True,
+            supported_group=supported_group,
+            group_confirmed_at=timezone.now(),
+            group_confirmed_by=confirmed_by,
+            submitted_by=claimed_by,
+        )
+    elif existing.status in ledger.CLAIMED_STATUSES:
+        r = existing
+        r.quantity += quantity
+        r.evidence_text = f"{r.evidence_text}\n\n{line}"
+        r.version += 1
+    else:
+        return None, (
+            f"The return for {period} was already {existing.get_status_display().lower()} "
+            "before this support was confirmed"
+        )
+    r.full_clean()
+    _by(r, confirmed_by).save()
+    ledger.record([commitment.pk])
+    if contract.stage == Stage.AWARDED:
+        _set_stage(contract, Stage.IN_DELIVERY, confirmed_by)
+    return r, ""

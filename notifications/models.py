@@ -30,6 +30,10 @@ class Kind(models.TextChoices):
     PROPOSAL_ANSWERED = "proposal_answered", "A question about a proposal was answered"
     INVITATION = "invitation", "You were invited to join an organisation"
     IMPORT_FINISHED = "import_finished", "A contracts import you started finished or failed"
+    PLEDGE_MADE = "pledge_made", "A supplier pledged to meet your group's need"
+    PLEDGE_DECIDED = "pledge_decided", "Your pledge was accepted or declined"
+    PLEDGE_RECEIVED = "pledge_received", "A group confirmed receiving what you pledged"
+    PLEDGE_MESSAGE = "pledge_message", "A message about a pledge"
 
 
 class Delivery(models.TextChoices):

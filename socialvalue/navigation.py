@@ -25,6 +25,7 @@ ITEMS: list[NavItem] = [
     NavItem(
         "Consultations", "consultations:consultation_list", "socialvalue.anyone", "/consultations/"
     ),
+    NavItem("Needs", "needs:need_list", "socialvalue.anyone", "/needs/"),
     NavItem("Contracts", "contracts:contract_list", "people.works_with_contracts", "/contracts/"),
     NavItem("Returns", "contracts:return_list", "people.makes_returns", "/returns/"),
     NavItem("Frameworks", "objectives:framework_list", "socialvalue.signed_in", "/frameworks/"),

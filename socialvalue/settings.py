@@ -80,6 +80,7 @@ INSTALLED_APPS = [
     "objectives",
     "consultations",
     "contracts",
+    "needs",
     "dashboards",
     "notifications",
     "publishing",

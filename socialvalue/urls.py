@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("objectives.urls")),
     path("", include("consultations.urls")),
     path("", include("contracts.urls")),
+    path("", include("needs.urls")),
     path("", include("dashboards.urls")),
     path("", include("notifications.urls")),
     path("", include("publishing.urls")),

@@ -31,6 +31,15 @@ MAY_IMPORT: dict[str, set[str]] = {
         "contracts",
     },
     "publishing": {"socialvalue", "places", "people", "contracts", "dashboards"},
+    "needs": {
+        "socialvalue",
+        "places",
+        "people",
+        "notifications",
+        "objectives",
+        "consultations",
+        "contracts",
+    },
 }
 
 

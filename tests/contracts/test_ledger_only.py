@@ -10,7 +10,16 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("consultations", "contracts", "dashboards", "objectives", "people", "places", "socialvalue")
+APPS = (
+    "consultations",
+    "contracts",
+    "dashboards",
+    "needs",
+    "objectives",
+    "people",
+    "places",
+    "socialvalue",
+)
 LEDGER = ROOT / "contracts" / "ledger.py"
 AGGREGATES = {"Sum", "Avg", "Max", "Min", "StdDev", "Variance"}
 

@@ -333,6 +333,36 @@ def world(db):
 
     build(place=place, kind=PublishedFile.Kind.COMMITMENTS_CSV)
 
+    # The needs board: the group's published need (with a photo), its draft, and an
+    # unanswered pledge from the supplier (community support, not under the contract).
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from needs import services as needs_services
+
+    def _need(title, publish):
+        return needs_services.need_create(
+            group=group,
+            place=place,
+            by=users["vcs_member"],
+            title=title,
+            why="For the pantry",
+            kind="goods",
+            areas=[neighbourhood],
+            needed_by=today + datetime.timedelta(days=30),
+            publish=publish,
+            files=[SimpleUploadedFile("photo.pdf", TINY_PDF, "application/pdf")] if publish else [],
+        )
+
+    need = _need("A chest freezer", publish=True)
+    draft_need = _need("A draft need", publish=False)
+    pledge = needs_services.pledge_make(
+        need=need,
+        organisation=supplier,
+        by=users["supplier_contact"],
+        offer="A freezer from our depot",
+        by_date=today + datetime.timedelta(days=20),
+    )
+
     # A notification of the officer's (the others have their own, or none).
     from notifications.models import Kind, Notification
 
@@ -345,6 +375,10 @@ def world(db):
 
     return SimpleNamespace(
         notification=notification,
+        need=need,
+        need_file=need.files.get(),
+        draft_need=draft_need,
+        pledge=pledge,
         staged_upload=staged_upload,
         imported_upload=imported_upload,
         alias=alias,

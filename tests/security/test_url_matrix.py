@@ -83,6 +83,23 @@ MANAGE_FRAMEWORKS_ANYWHERE = row(
     200, anonymous=LOGIN, leader=403, resident=403, vcs_member=403, supplier_contact=403
 )
 
+# A pledge: the group, the supplier, and the place's officers and leaders see it (404 for
+# everyone else); seeing is not deciding.
+PLEDGE_SIDES = row(
+    404,
+    anonymous=LOGIN,
+    officer=403,
+    leader=403,
+    vcs_member=403,
+    supplier_contact=403,
+    superuser=403,
+)
+PLEDGE_SIDES_200 = {role: 200 if cell == 403 else cell for role, cell in PLEDGE_SIDES.items()}
+# The council's view of its needs: officers and leaders (of their own place).
+COUNCIL_PEOPLE = row(
+    403, anonymous=LOGIN, officer=200, leader=200, other_org_officer=200, superuser=200
+)
+
 EXPECTED = {
     # Public pages and the health check.
     "home": ANYONE,  # the public landing page, or the person's own home
@@ -323,6 +340,27 @@ EXPECTED = {
     "notifications:open": row(405, anonymous=LOGIN),
     # The place's whole open-data files, as built: open data, for anyone.
     "publishing:file": ANYONE,
+    # The needs board: a published need is public; what a group or a supplier does is
+    # theirs alone (superusers too are refused); pledges are seen by the two sides and the
+    # place's officers and leaders.
+    "needs:need_list": ANYONE,
+    "needs:need_detail": ANYONE,
+    "needs:need_file": ANYONE,
+    "needs:need_create": row(403, anonymous=LOGIN, vcs_member=200),
+    "needs:need_update": row(404, anonymous=LOGIN, vcs_member=200, superuser=403),
+    "needs:need_step": row(404, anonymous=LOGIN, vcs_member=200, superuser=403),
+    "needs:need_hide": row(403, anonymous=LOGIN, officer=200, superuser=200),
+    "needs:need_unhide": row(403, anonymous=LOGIN, superuser=405),  # it is not hidden
+    "needs:pledge_create": row(403, anonymous=LOGIN, supplier_contact=200),
+    "needs:pledge_list": SIGNED_IN,
+    "needs:pledge_detail": PLEDGE_SIDES_200,
+    "needs:pledge_accept": PLEDGE_SIDES | {"vcs_member": 405},
+    "needs:pledge_decline": PLEDGE_SIDES | {"vcs_member": 200},
+    "needs:pledge_withdraw": PLEDGE_SIDES | {"supplier_contact": 405},
+    "needs:pledge_receipt": PLEDGE_SIDES,  # not accepted yet: nobody confirms it
+    "needs:pledge_receipt_file": row(404, anonymous=LOGIN),  # none was uploaded
+    "needs:unmet": COUNCIL_PEOPLE,
+    "needs:propose": COUNCIL_PEOPLE,
     "notifications:read_all": row(405, anonymous=LOGIN),
 }
 
@@ -391,6 +429,10 @@ POST_EXPECTED = {
         superuser=200,
         **dict.fromkeys(("resident", "vcs_member", "other_org_officer"), 404),
     ),
+    # Nothing is hidden: an officer is refused, a superuser told so.
+    "needs:need_unhide": row(403, anonymous=LOGIN, superuser="redirect to the need"),
+    "needs:pledge_accept": PLEDGE_SIDES | {"vcs_member": "redirect to the pledge"},
+    "needs:pledge_withdraw": PLEDGE_SIDES | {"supplier_contact": "redirect to the pledge"},
     # Only a queried return is answered: the submitted one is refused, even to its supplier.
     "contracts:return_answer": row(
         403,
@@ -414,6 +456,8 @@ def _outcome(response, path: str, world) -> int | str:
     named = {
         world.contract.get_absolute_url(): "redirect to the contract",
         world.proposal.get_absolute_url(): "redirect to the proposal",
+        world.need.get_absolute_url(): "redirect to the need",
+        world.pledge.get_absolute_url(): "redirect to the pledge",
         reverse("consultations:proposal_update", args=[world.draft_proposal.pk]): (
             "redirect to the proposal form"
         ),

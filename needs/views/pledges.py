@@ -1,0 +1,188 @@
+"""Pledges: the supplier's offer, the group's decision and confirmation of receipt, and the
+conversation between them."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect
+from django.views import View
+from django.views.generic import ListView
+
+from people.models import Organisation
+from socialvalue.files import serve_private_file
+from socialvalue.rules import allowed
+
+from .. import services, waiting
+from ..forms import DeclineForm, MessageForm, PledgeForm, ReceiptForm
+from ..models import Need, Pledge
+from ..permissions import supplier_ids
+from ..selectors import still_needed
+from ..services.pledges import commitments_for
+from .base import PledgeMixin, ServiceFormView
+
+
+class PledgeCreateView(ServiceFormView):
+    template_name = "needs/pledge_form.html"
+    permission_rule = "needs.pledge"
+    context_name = "need"
+
+    def queryset_for(self, user):
+        return Need.objects.visible_to(user).select_related("group", "measure", "place")
+
+    def get_form(self, form_class=None):
+        ids = supplier_ids(self.request.user)
+        return PledgeForm(
+            **self.get_form_kwargs(),
+            need=self.get_target(),
+            suppliers=Organisation.objects.filter(pk__in=ids).order_by("name"),
+            commitments=commitments_for(ids, self.get_target()).order_by(
+                "contract__reference", "pk"
+            ),
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "still": still_needed(self.get_target())}
+
+    def service(self, form):
+        data = form.cleaned_data
+        pledge = services.pledge_make(
+            need=self.get_target(),
+            organisation=data["organisation"],
+            by=self.request.user,
+            offer=data["offer"],
+            by_date=data["by_date"],
+            quantity=data.get("quantity"),
+            commitment=data.get("commitment"),
+            attested=data.get("attested", False),
+            above_confirmed=data.get("confirm_quantity", False),
+        )
+        messages.success(self.request, f"Your pledge was sent to {pledge.need.group}")
+        return pledge
+
+
+class PledgeDetailView(PledgeMixin, ServiceFormView):
+    """The pledge, what the group decided and received, and the conversation (its form)."""
+
+    template_name = "needs/pledge_detail.html"
+    permission_rule = "needs.view_pledge"
+    form_class = MessageForm
+
+    def queryset_for(self, user):
+        return super().queryset_for(user).select_related("made_by", "decided_by", "confirmed_by")
+
+    def get_context_data(self, **kwargs):
+        pledge, user = self.get_target(), self.request.user
+        context = super().get_context_data(**kwargs)
+        context.update(
+            need=pledge.need,
+            thread=list(pledge.messages.select_related("author", "organisation")),
+            may={
+                name: allowed(user, f"needs.{name}", pledge)
+                for name in (
+                    "decide_pledge",
+                    "withdraw_pledge",
+                    "confirm_receipt",
+                    "message_pledge",
+                )
+            },
+        )
+        return context
+
+    def post(self, request, *args, **kwargs):
+        if not allowed(request.user, "needs.message_pledge", self.get_target()):
+            raise PermissionDenied
+        return super().post(request, *args, **kwargs)
+
+    def service(self, form):
+        services.pledge_message(
+            pledge=self.get_target(), by=self.request.user, body=form.cleaned_data["body"]
+        )
+        messages.success(self.request, "Your message was sent")
+        return self.get_target()
+
+
+class PledgeAcceptView(PledgeMixin, View):
+    permission_rule = "needs.decide_pledge"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        try:
+            pledge = services.pledge_accept(pledge=self.get_target(), by=request.user)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect(self.get_target())
+        messages.success(request, f"You accepted the pledge from {pledge.organisation}")
+        return redirect(pledge)
+
+
+class PledgeDeclineView(PledgeMixin, ServiceFormView):
+    template_name = "needs/pledge_decline.html"
+    permission_rule = "needs.decide_pledge"
+    form_class = DeclineForm
+
+    def service(self, form):
+        pledge = services.pledge_decline(
+            pledge=self.get_target(), by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(self.request, f"You declined the pledge. {pledge.organisation} is told")
+        return pledge
+
+
+class PledgeWithdrawView(PledgeMixin, View):
+    permission_rule = "needs.withdraw_pledge"
+    http_method_names = ["post"]
+
+    def post(self, request, pk):
+        pledge = services.pledge_withdraw(pledge=self.get_target(), by=request.user)
+        messages.success(request, "Your pledge is withdrawn")
+        return redirect(pledge)
+
+
+class PledgeReceiptView(PledgeMixin, ServiceFormView):
+    template_name = "needs/pledge_receipt.html"
+    permission_rule = "needs.confirm_receipt"
+
+    def get_form(self, form_class=None):
+        return ReceiptForm(**self.get_form_kwargs(), need=self.get_target().need)
+
+    def service(self, form):
+        data = form.cleaned_data
+        pledge = services.pledge_confirm_receipt(
+            pledge=self.get_target(),
+            by=self.request.user,
+            received_on=data["received_on"],
+            quantity=data.get("quantity"),
+            note=data.get("note", ""),
+            file=data.get("file"),
+        )
+        messages.success(self.request, "Thank you: the receipt is recorded")
+        return pledge
+
+
+class PledgeReceiptFileView(PledgeMixin, View):
+    permission_rule = "needs.view_pledge"
+
+    def get(self, request, pk):
+        pledge = self.get_target()
+        return serve_private_file(pledge.receipt_file, download_name=pledge.receipt_file_name)
+
+
+class PledgeListView(ListView):
+    """The pledges a person may see, or one queue of them (`?waiting=`, see `waiting`)."""
+
+    template_name = "needs/pledge_list.html"
+    context_object_name = "pledges"
+    paginate_by = 25
+
+    def get_queryset(self):
+        queue = waiting.QUEUES.get(self.request.GET.get("waiting", ""))
+        user = self.request.user
+        pledges = queue(user) if queue else Pledge.objects.visible_to(user)
+        return pledges.for_list().select_related("need__measure").order_by("-made_at", "-pk")
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "waiting": self.request.GET.get("waiting", "")
+            if self.request.GET.get("waiting") in waiting.QUEUES
+            else "",
+        }

@@ -26,14 +26,12 @@ from decimal import Decimal
 
 from django.db.models import Avg as _Avg
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
-    Func,
     Max,
     Min,
     OuterRef,
@@ -41,7 +39,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
@@ -49,7 +46,14 @@ from django.utils import timezone
 from consultations.models import Consultation, Proposal, RespondentType, Response
 from contracts import ledger
 from contracts.models import Assessment, Commitment, Contract, DeliveryReturn
-from contracts.services import STATUS_LABELS
+from contracts.progress import NEEDS_RECOVERY as AT_RISK
+from contracts.progress import (
+    STATUS_LABELS,
+    expected_amount,
+    is_current,
+    share_elapsed,
+    with_progress,
+)
 from objectives.models import Dimension, Objective, Outcome, Target, Theme
 from objectives.progress import TARGET_STATUS_LABELS, target_status
 from people.models import Organisation
@@ -118,43 +122,6 @@ class Scope:
 
 
 # SQL helpers ----------------------------------------------------------------------------------
-
-
-class DaysBetween(Func):
-    """Days from `start` to `end` (two dates), on SQLite and PostgreSQL."""
-
-    output_field = FloatField()
-
-    def __init__(self, end, start):
-        super().__init__(end, start)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        end_sql, end_params = compiler.compile(self.source_expressions[0])
-        start_sql, start_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "sqlite":
-            sql = f"(julianday({end_sql}) - julianday({start_sql}))"
-        else:
-            sql = f"CAST((CAST({end_sql} AS date) - CAST({start_sql} AS date)) AS double precision)"
-        return sql, (*end_params, *start_params)
-
-
-def _date(day: datetime.date) -> Value:
-    from django.db.models import DateField
-
-    return Value(day, output_field=DateField())
-
-
-def _share_elapsed(start_field: str, end_field: str, on: datetime.date):
-    """How much of the time from `start_field` to `end_field` has passed by `on`, 0 to 1."""
-    return Case(
-        When(**{f"{start_field}__gte": on}, then=Value(0.0)),
-        When(**{f"{end_field}__lte": on}, then=Value(1.0)),
-        default=ExpressionWrapper(
-            DaysBetween(_date(on), F(start_field)) / DaysBetween(F(end_field), F(start_field)),
-            output_field=FloatField(),
-        ),
-        output_field=FloatField(),
-    )
 
 
 def _sum_money(expression, **filter_kwargs):
@@ -285,59 +252,6 @@ def objectives(scope: Scope):
     if scope.area:
         qs = qs.within_area(scope.area)
     return qs
-
-
-def _is_current(on: datetime.date) -> bool:
-    """As at today (or later), every return counts: no return is accepted for a period that has
-    ended. Then the ledger's per-commitment totals answer; for an earlier day its lines of the
-    periods started by then."""
-    return on >= timezone.localdate()
-
-
-def _total(field_name: str):
-    """A commitment's stored delivery total (`verified` or `claimed`), 0 if it has no returns."""
-    return Coalesce(F(f"delivery_total__{field_name}"), Value(ZERO), output_field=MONEY)
-
-
-def with_progress(qs, on: datetime.date):
-    """Commitments annotated with verified delivery, the pro-rata expectation and the status of
-    `contracts.services.commitment_status`, computed in SQL as at `on`."""
-    if _is_current(on):
-        verified = _total("verified")
-    else:
-        verified = ledger.verified_as_at(on, commitment_id=OuterRef("pk"))
-    share = Case(
-        When(schedule=Commitment.Schedule.ONE_OFF, due_date__lte=on, then=Value(1.0)),
-        When(schedule=Commitment.Schedule.ONE_OFF, then=Value(0.0)),
-        default=_share_elapsed("start_date", "due_date", on),
-        output_field=FloatField(),
-    )
-    expected = ExpressionWrapper(F("quantity") * F("share"), output_field=FloatField())
-    return qs.annotate(
-        verified=verified,
-        claimed=_total("claimed"),
-        share=share,
-        expected=expected,
-        status=Case(
-            When(verified__gte=F("quantity"), then=Value("complete")),
-            When(verified__gte=F("expected"), then=Value("on_track")),
-            When(
-                verified__gte=ExpressionWrapper(F("expected") * 0.75, output_field=FloatField()),
-                then=Value("behind"),
-            ),
-            default=Value("at_risk"),
-        ),
-        # Delivery against what was due by `on`, capped at 1; null when nothing was due yet.
-        due_ratio=Case(
-            When(expected__lte=0, then=Value(None, output_field=FloatField())),
-            When(
-                verified__gte=F("expected"),
-                then=Value(1.0),
-            ),
-            default=ExpressionWrapper(F("verified") / F("expected"), output_field=FloatField()),
-            output_field=FloatField(),
-        ),
-    )
 
 
 COMMITTED = {
@@ -586,7 +500,7 @@ def _delivery_by_objective_and_measure(scope: Scope, objective_ids) -> dict[tupl
         verified=_sum("delivery_total__verified"), claimed=_sum("delivery_total__claimed")
     )
     found = {(r["objective_id"], r["measure_id"]): (r["verified"], r["claimed"]) for r in rows}
-    if not _is_current(on):
+    if not is_current(on):
         earlier = (
             ledger.entries(period_start__lte=on, commitment__in=serving.values("pk"))
             .order_by()
@@ -611,7 +525,7 @@ def _targets_with_progress(
         Target.objects.current()
         .filter(objective_id__in=objective_ids)
         .annotate(
-            share=_share_elapsed("baseline_date", "target_date", on),
+            share=share_elapsed("baseline_date", "target_date", on),
             expected=ExpressionWrapper(
                 F("target_quantity") * F("share"), output_field=FloatField()
             ),
@@ -735,9 +649,6 @@ def _verified_values(scope: Scope, groups: list[dict], key: str) -> dict:
     return {row[key]: row["verified_value"] for row in rows}
 
 
-AT_RISK = ("behind", "at_risk")
-
-
 def _regroup(groups: list[dict], key: str, fields: tuple[str, ...]) -> list[dict]:
     """The progress groups summed by `key`; `at_risk` counts those behind or at risk."""
     totals: dict = {}
@@ -806,7 +717,7 @@ def commitments_at_risk(scope: Scope, limit: int | None = None) -> list[dict]:
     rows = list(qs)
     for row in rows:
         row["status_label"] = STATUS_LABELS[row["status"]]
-        row["expected"] = Decimal(str(round(row["expected"], 2)))
+        row["expected"] = expected_amount(row["expected"])
     return rows
 
 

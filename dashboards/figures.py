@@ -102,6 +102,8 @@ class Scope:
     dimension: str = ""
     public: bool = False
     today: datetime.date = field(default_factory=timezone.localdate)
+    # The ids a narrow filter selects, read once per scope (`_narrowed`).
+    _narrowed: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def as_at(self) -> datetime.date:
@@ -145,8 +147,14 @@ def _percent(part, whole) -> int | None:
 # The scoped querysets -------------------------------------------------------------------------
 
 
-def _areas_within(scope: Scope):
-    return Area.objects.within(scope.area).values("pk")
+def _areas_within(scope: Scope) -> list[int]:
+    """The ids of the area and every area below it: read once per scope (areas are few), and
+    given to the database as values so that it plans each filter from the index on area."""
+    if "areas" not in scope._narrowed:
+        scope._narrowed["areas"] = list(
+            Area.objects.within(scope.area).order_by().values_list("pk", flat=True)
+        )
+    return scope._narrowed["areas"]
 
 
 def _objective_condition(scope: Scope, prefix: str = "") -> Q:
@@ -161,12 +169,66 @@ def _objective_condition(scope: Scope, prefix: str = "") -> Q:
     return condition
 
 
-def _buyer_condition(scope: Scope, prefix: str = "") -> Q:
-    if not scope.organisation:
-        return Q()
+def _bought(scope: Scope, prefix: str = "") -> Q:
+    """Bought by the organisation, as lead or joint buyer (`prefix` reaches the contract)."""
+    joint = Contract.joint_buyers.through.objects.filter(organisation=scope.organisation)
     return Q(**{f"{prefix}buyer": scope.organisation}) | Q(
-        **{f"{prefix}joint_buyers": scope.organisation}
+        **{f"{prefix}pk__in": joint.values("contract_id")}
     )
+
+
+def _commitments(scope: Scope):
+    """Every current commitment in the filters, whatever its dates."""
+    qs = Commitment.objects.current().filter(
+        _objective_condition(scope, "objective__"), contract__place=scope.place
+    )
+    if scope.organisation:
+        qs = qs.filter(_bought(scope, "contract__"))
+    if scope.area:
+        qs = qs.filter(area_id__in=_areas_within(scope))
+    return qs
+
+
+# A filter that selects at most this many commitments is resolved to their ids (and their
+# contracts') once per page, so every figure then reads those rows by primary key instead of
+# applying the filter again to every commitment and contract of the place. A wider filter (or
+# none) stays a subquery.
+NARROW = 2000
+
+
+def _narrow_ids(scope: Scope) -> tuple[list[int], list[int]] | None:
+    """(commitment ids, contract ids) of a narrow filter, read in one query the first time a
+    page asks; None when there is no filter or it is wider than NARROW."""
+    if "commitments" not in scope._narrowed:
+        found = None
+        if scope.organisation or scope.has_commitment_filters:
+            rows = list(
+                _commitments(scope).order_by().values_list("pk", "contract_id")[: NARROW + 1]
+            )
+            if len(rows) <= NARROW:
+                found = ([pk for pk, _ in rows], sorted({c for _, c in rows}))
+        scope._narrowed["commitments"] = found
+    return scope._narrowed["commitments"]
+
+
+def _contracts_otherwise(scope: Scope):
+    """The place's contracts in the filters other than through a current commitment: bought by
+    the organisation and, for area, theme, outcome or dimension, serving them by their relevant
+    areas or the objectives named in their assessment; None when that needs a commitment."""
+    qs = Contract.objects.filter(place=scope.place)
+    if scope.organisation:
+        qs = qs.filter(_bought(scope))
+    if not scope.has_commitment_filters:
+        return qs
+    if scope.area:
+        areas = Contract.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(pk__in=areas.values("contract_id"))
+    if scope.theme or scope.outcome or scope.dimension:
+        named = Assessment.objectives.through.objects.filter(
+            _objective_condition(scope, "objective__")
+        )
+        qs = qs.filter(pk__in=named.values("assessment__contract_id"))
+    return qs
 
 
 def contracts(scope: Scope):
@@ -174,56 +236,20 @@ def contracts(scope: Scope):
     the area, theme, outcome and dimension: through a current commitment that matches, through
     their relevant areas (for the area), or through the objectives named in their assessment
     (for theme, outcome and dimension)."""
-    qs = Contract.objects.filter(place=scope.place)
-    if scope.organisation:
-        joint = Contract.joint_buyers.through.objects.filter(
-            contract_id=OuterRef("pk"), organisation=scope.organisation
-        )
-        qs = qs.filter(Q(buyer=scope.organisation) | Q(Exists(joint)))
-    if scope.has_commitment_filters:
-        commitment = Commitment.objects.current().filter(
-            _objective_condition(scope, "objective__"), contract_id=OuterRef("pk")
-        )
-        if scope.area:
-            commitment = commitment.filter(area_id__in=_areas_within(scope))
-        condition = Q(Exists(commitment))
-        if scope.area:
-            areas = Contract.areas.through.objects.filter(
-                contract_id=OuterRef("pk"), area_id__in=_areas_within(scope)
-            )
-            area_ok = Q(Exists(areas))
-        else:
-            area_ok = Q()
-        if scope.theme or scope.outcome or scope.dimension:
-            named = Assessment.objectives.through.objects.filter(
-                _objective_condition(scope, "objective__"),
-                assessment__contract_id=OuterRef("pk"),
-            )
-            objective_ok = Q(Exists(named))
-        else:
-            objective_ok = Q()
-        if area_ok and objective_ok:
-            condition |= area_ok & objective_ok
-        elif area_ok or objective_ok:
-            condition |= area_ok | objective_ok
-        qs = qs.filter(condition)
-    return qs
+    others = _contracts_otherwise(scope)
+    if not scope.has_commitment_filters:
+        return others
+    narrow = _narrow_ids(scope)
+    serving = narrow[1] if narrow else _commitments(scope).values("contract_id")
+    return Contract.objects.filter(Q(pk__in=serving) | Q(pk__in=others.values("pk")))
 
 
 def commitments(scope: Scope, *, use_period: bool = True):
     """Current (not withdrawn) commitments on the place's contracts, in the area or below it,
     serving an objective of the theme, outcome and dimension, on contracts the organisation
     buys; with a period, those whose delivery window overlaps it."""
-    qs = Commitment.objects.current().filter(
-        _objective_condition(scope, "objective__"), contract__place=scope.place
-    )
-    if scope.organisation:
-        joint = Contract.joint_buyers.through.objects.filter(
-            contract_id=OuterRef("contract_id"), organisation=scope.organisation
-        )
-        qs = qs.filter(Q(contract__buyer=scope.organisation) | Q(Exists(joint)))
-    if scope.area:
-        qs = qs.filter(area_id__in=_areas_within(scope))
+    narrow = _narrow_ids(scope)
+    qs = Commitment.objects.filter(pk__in=narrow[0]) if narrow else _commitments(scope)
     if use_period:
         if scope.end:
             qs = qs.filter(start_date__lte=scope.end)
@@ -733,10 +759,8 @@ def proposals_summary(scope: Scope) -> dict:
         scope.in_period("submitted_at__date"), place=scope.place, submitted_at__isnull=False
     ).exclude(status=Proposal.Status.DRAFT)
     if scope.area:
-        through = Proposal.areas.through.objects.filter(
-            proposal_id=OuterRef("pk"), area_id__in=_areas_within(scope)
-        )
-        qs = qs.filter(Exists(through))
+        through = Proposal.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(pk__in=through.values("proposal_id"))
     if scope.outcome:
         qs = qs.filter(Q(suggested_outcome=scope.outcome) | Q(objective__outcome=scope.outcome))
     if scope.theme:
@@ -776,10 +800,8 @@ def consultations_summary(scope: Scope) -> dict:
     if scope.organisation:
         qs = qs.filter(owner=scope.organisation)
     if scope.area:
-        through = Consultation.areas.through.objects.filter(
-            consultation_id=OuterRef("pk"), area_id__in=_areas_within(scope)
-        )
-        qs = qs.filter(Exists(through))
+        through = Consultation.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(pk__in=through.values("consultation_id"))
     if scope.theme or scope.outcome or scope.dimension:
         through = Consultation.objectives.through.objects.filter(
             _objective_condition(scope, "objective__"), consultation_id=OuterRef("pk")

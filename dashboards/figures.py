@@ -102,8 +102,9 @@ class Scope:
     dimension: str = ""
     public: bool = False
     today: datetime.date = field(default_factory=timezone.localdate)
-    # The ids a narrow filter selects, read once per scope (`_narrowed`).
-    _narrowed: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+    # What several figures need, read once per scope: the ids a narrow filter selects
+    # (`_narrow_ids`), the area's subtree, delivery by objective and measure.
+    _read_once: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def as_at(self) -> datetime.date:
@@ -150,11 +151,11 @@ def _percent(part, whole) -> int | None:
 def _areas_within(scope: Scope) -> list[int]:
     """The ids of the area and every area below it: read once per scope (areas are few), and
     given to the database as values so that it plans each filter from the index on area."""
-    if "areas" not in scope._narrowed:
-        scope._narrowed["areas"] = list(
+    if "areas" not in scope._read_once:
+        scope._read_once["areas"] = list(
             Area.objects.within(scope.area).order_by().values_list("pk", flat=True)
         )
-    return scope._narrowed["areas"]
+    return scope._read_once["areas"]
 
 
 def _objective_condition(scope: Scope, prefix: str = "") -> Q:
@@ -199,7 +200,7 @@ NARROW = 2000
 def _narrow_ids(scope: Scope) -> tuple[list[int], list[int]] | None:
     """(commitment ids, contract ids) of a narrow filter, read in one query the first time a
     page asks; None when there is no filter or it is wider than NARROW."""
-    if "commitments" not in scope._narrowed:
+    if "commitments" not in scope._read_once:
         found = None
         if scope.organisation or scope.has_commitment_filters:
             rows = list(
@@ -207,8 +208,8 @@ def _narrow_ids(scope: Scope) -> tuple[list[int], list[int]] | None:
             )
             if len(rows) <= NARROW:
                 found = ([pk for pk, _ in rows], sorted({c for _, c in rows}))
-        scope._narrowed["commitments"] = found
-    return scope._narrowed["commitments"]
+        scope._read_once["commitments"] = found
+    return scope._read_once["commitments"]
 
 
 def _contracts_otherwise(scope: Scope):
@@ -517,10 +518,15 @@ def delivery_by_measure(scope: Scope) -> dict:
     }
 
 
-def _delivery_by_objective_and_measure(scope: Scope, objective_ids) -> dict[tuple, tuple]:
+def _delivery_by_objective_and_measure(scope: Scope) -> dict[tuple, tuple]:
     """(objective, measure) → (verified, claimed) over current commitments, as at the scope's
-    day: one grouped query, rather than a correlated subquery per target."""
+    day, for every active or achieved objective in the scope: one grouped query (two for a
+    past day), rather than a correlated subquery per target, read once for the objectives'
+    summary and the targets' table."""
+    if "delivery" in scope._read_once:
+        return scope._read_once["delivery"]
     on = scope.as_at
+    objective_ids = objectives(scope).filter(status__in=Objective.PUBLIC_STATUSES).values("pk")
     serving = Commitment.objects.current().filter(objective_id__in=objective_ids).order_by()
     rows = serving.values("objective_id", "measure_id").annotate(
         verified=_sum("delivery_total__verified"), claimed=_sum("delivery_total__claimed")
@@ -537,6 +543,7 @@ def _delivery_by_objective_and_measure(scope: Scope, objective_ids) -> dict[tupl
         found = {
             key: (verified_then.get(key, ZERO), claimed) for key, (_, claimed) in found.items()
         }
+    scope._read_once["delivery"] = found
     return found
 
 
@@ -560,9 +567,7 @@ def _targets_with_progress(
         .values("objective_id", "measure_id", "expected", *fields)
     )
     rows = list(targets[:limit] if limit else targets)
-    if limit:
-        objective_ids = {row["objective_id"] for row in rows}
-    delivery = _delivery_by_objective_and_measure(scope, objective_ids)
+    delivery = _delivery_by_objective_and_measure(scope)
     for row in rows:
         row["verified"], row["claimed"] = delivery.get(
             (row["objective_id"], row["measure_id"]), (ZERO, ZERO)

@@ -38,8 +38,8 @@ def contract_attention(user) -> list[Attention]:
             ),
             (
                 waiting.answers_to_read,
-                "supplier has answered your query about a return",
-                "suppliers have answered your queries about returns",
+                "query about a return has been answered",
+                "queries about returns have been answered",
                 returns("answered"),
             ),
             (
@@ -57,8 +57,9 @@ def contract_attention(user) -> list[Attention]:
             ),
             (
                 waiting.support_to_confirm,
-                "supplier asks your group to confirm the support it received",
-                "suppliers ask your group to confirm the support it received",
+                # Counted per return, not per supplier: one supplier may ask about many periods.
+                "delivery return asks your group to confirm the support it received",
+                "delivery returns ask your group to confirm the support it received",
                 returns("confirm"),
             ),
         ],

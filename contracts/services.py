@@ -2,8 +2,8 @@
 
 Each function is keyword-only, runs in one transaction, validates with the models' rules, and
 records who acted in the history. The named business rules are functions with docstrings:
-`procurement_start_gate`, `compliance_for`, `possible_double_counts`. A commitment's status
-is `contracts.progress`'s one rule, in SQL.
+`procurement_start_gate`, `compliance_for`. The double-count rule is `contracts.double_counting`;
+a commitment's status is `contracts.progress`'s one rule, in SQL.
 """
 
 import calendar
@@ -944,49 +944,6 @@ def commitment_add(
     commitment.full_clean()
     _by(commitment, by).save()
     return commitment
-
-
-@dataclass(frozen=True)
-class DoubleCountWarning:
-    commitment: Commitment
-    reason: str
-
-
-def possible_double_counts(commitment: Commitment) -> list[DoubleCountWarning]:
-    """A named rule: flag other commitments that may claim the same outcome — the same measure
-    in the same area with overlapping dates, by the same organisation on another contract, or
-    by the contractor and its subcontractor on this one. Identified units (claim keys) make a
-    true double claim impossible; this catches the unidentified ones for an officer to check."""
-    overlapping = (
-        Commitment.objects.current()
-        .filter(
-            measure=commitment.measure,
-            area=commitment.area,
-            start_date__lt=commitment.due_date,
-            due_date__gt=commitment.start_date,
-        )
-        .exclude(pk=commitment.pk)
-        .select_related("contract", "delivered_by")
-    )
-    warnings = []
-    for other in overlapping.filter(
-        Q(delivered_by=commitment.delivered_by) & ~Q(contract=commitment.contract)
-        | Q(contract=commitment.contract) & ~Q(delivered_by=commitment.delivered_by)
-    ):
-        if other.contract_id == commitment.contract_id:
-            reason = (
-                f"{other.delivered_by} also committed to {other.measure.code} in "
-                f"{other.area} on this contract: make sure the main supplier and the "
-                "subcontractor do not both claim the same delivery"
-            )
-        else:
-            reason = (
-                f"{other.delivered_by} also committed to {other.measure.code} in "
-                f"{other.area} on {other.contract.reference}: the same delivery must not "
-                "be claimed on both contracts"
-            )
-        warnings.append(DoubleCountWarning(other, reason))
-    return warnings
 
 
 @transaction.atomic

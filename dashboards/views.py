@@ -312,7 +312,7 @@ class FiguresMixin:
             "against_need": delivery_against_need(areas, needs),
             "need_definitions": NEED_DEFINITIONS,
             "need_citations": sources.citations,
-            "targets_behind": [t for t in data["targets"] if not t["on_track"]][:3],
+            "targets_behind": [t for t in data["targets"] if t["status"] == "behind"][:3],
             "need_gaps": [dict(row, rate=rate) for rate, row in placed if rate.decile <= 2][:3],
         }
 

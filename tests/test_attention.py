@@ -76,3 +76,23 @@ def test_a_count_stops_at_the_cap_and_says_so(monkeypatch, council, officer, mak
     (item,) = attention.attention_for(leader)
     assert item.count == 3
     assert item.text == "3 or more social value assessments are waiting for your sign-off"
+
+
+def test_every_return_queue_count_names_returns_not_suppliers(monkeypatch, officer):
+    """Found from outside: "10 suppliers ask your group to confirm…" counted ten returns from one
+    supplier. Each count is of its queue's rows, so its words must name those rows."""
+    from contracts import attention as contract_attention_module
+
+    captured = []
+    monkeypatch.setattr(
+        contract_attention_module,
+        "queue_attention",
+        lambda user, specs: captured.extend(specs) or [],
+    )
+    contract_attention_module.contract_attention(officer)
+    return_queues = [spec for spec in captured if "/returns/" in spec[3]]
+    assert return_queues, "the return queues are listed"
+    for _count, singular, plural, _url in return_queues:
+        for words in (singular, plural):
+            assert "supplier" not in words.split()[0], words
+            assert "return" in words, words

@@ -8,7 +8,6 @@ Each form hands its values to one service in `contracts.services` and redirects.
 (`contracts/_delivery.html`) at a fixed number of queries, however many commitments there are.
 """
 
-from collections import defaultdict
 from decimal import Decimal
 
 from django.contrib import messages
@@ -34,7 +33,7 @@ from socialvalue.kept_uploads import KeepUploadsViewMixin, discard
 from socialvalue.notify import notify
 from socialvalue.rules import allowed
 
-from .. import progress, services, waiting
+from .. import double_counting, progress, services, waiting
 from ..forms_delivery import (
     AnswerForm,
     AwardForm,
@@ -75,7 +74,6 @@ __all__ = [
     "SubcontractorCreateView",
     "SupplyChainAddView",
     "delivery_context",
-    "double_counts_by_commitment",
 ]
 
 Stage = Contract.Stage
@@ -134,58 +132,6 @@ def _members(organisation: Organisation):
 # Named read rules -----------------------------------------------------------------------------
 
 
-def double_counts_by_commitment(
-    commitments: list[Commitment],
-) -> dict[int, list[services.DoubleCountWarning]]:
-    """`services.possible_double_counts` for many commitments in one query: the same rule
-    (same measure and area, overlapping dates, and either the same organisation on another
-    contract or another organisation on the same contract), with the same wording. A test holds
-    the two to the same answers."""
-    commitments = [c for c in commitments if c.withdrawn_at is None]
-    if not commitments:
-        return {}
-    pairs = Q()
-    for c in {(c.measure_id, c.area_id) for c in commitments}:
-        pairs |= Q(measure_id=c[0], area_id=c[1])
-    candidates = list(
-        Commitment.objects.current()
-        .filter(pairs)
-        .select_related("contract", "delivered_by", "measure", "area")
-        .order_by("pk")
-    )
-    by_pair = defaultdict(list)
-    for other in candidates:
-        by_pair[(other.measure_id, other.area_id)].append(other)
-    found: dict[int, list[services.DoubleCountWarning]] = {}
-    for c in commitments:
-        warnings = []
-        for other in by_pair[(c.measure_id, c.area_id)]:
-            if other.pk == c.pk:
-                continue
-            if not (other.start_date < c.due_date and other.due_date > c.start_date):
-                continue
-            same_contract = other.contract_id == c.contract_id
-            same_org = other.delivered_by_id == c.delivered_by_id
-            if same_contract and not same_org:
-                reason = (
-                    f"{other.delivered_by} also committed to {other.measure.code} in "
-                    f"{other.area} on this contract: make sure the main supplier and the "
-                    "subcontractor do not both claim the same delivery"
-                )
-            elif same_org and not same_contract:
-                reason = (
-                    f"{other.delivered_by} also committed to {other.measure.code} in "
-                    f"{other.area} on {other.contract.reference}: the same delivery must not "
-                    "be claimed on both contracts"
-                )
-            else:
-                continue
-            warnings.append(services.DoubleCountWarning(other, reason))
-        if warnings:
-            found[c.pk] = warnings
-    return found
-
-
 def _commitment_row(commitment: Commitment) -> dict:
     """What a table row or the commitment page shows: counts first, £ beside them. The
     commitment is annotated by `progress.with_progress` (its status is the one rule's)."""
@@ -232,9 +178,9 @@ def delivery_context(contract: Contract, user) -> dict:
     for row in rows:
         row["may_submit"] = allowed(user, "contracts.submit_return", row["commitment"])
         row["by_subcontractor"] = row["commitment"].delivered_by_id not in on_award
-    warnings = double_counts_by_commitment(commitments) if may_manage else {}
+    warnings = double_counting.warnings_for(commitments) if may_manage else {}
     for row in rows:
-        row["warnings"] = warnings.get(row["commitment"].pk, [])
+        row["warnings"] = double_counting.sentences(warnings.get(row["commitment"].pk, []))
     kpis = list(contract.kpis.all())
     is_open = contract.stage in OPEN_STAGES
     total_value = sum((r["value"] for r in rows if r["value"] is not None), Decimal("0"))
@@ -461,13 +407,13 @@ class CommitmentCreateView(ContractActionMixin, FormView):
             return self.form_invalid(form)
         if CommitmentForm.ANOTHER in self.request.POST:
             text = f"Commitment saved: {commitment.measure.name}. Add another"
-            if services.possible_double_counts(commitment):
+            if double_counting.warnings_for_one(commitment):
                 text += ". The one saved may overlap with another commitment: check its page"
             messages.success(self.request, text)
             url = reverse("contracts:commitment_create", kwargs={"pk": commitment.contract_id})
             return redirect(f"{url}?from={commitment.pk}")
         text = "Commitment saved"
-        if services.possible_double_counts(commitment):
+        if double_counting.warnings_for_one(commitment):
             text += ". It may overlap with another commitment: check the warning below"
         messages.success(self.request, text)
         return redirect("contracts:commitment_detail", pk=commitment.pk)
@@ -611,7 +557,7 @@ class CommitmentDetailView(DetailView):
                 {"r": r, "tag": RETURN_TAG_CLASSES[r.status]} for r in commitment.returns.all()
             ],
             may_submit=may_submit,
-            warnings=double_counts_by_commitment([commitment]).get(commitment.pk, [])
+            warnings=double_counting.sentences(double_counting.warnings_for_one(commitment))
             if may_manage
             else [],
             recovery_form=kwargs.get("recovery_form")

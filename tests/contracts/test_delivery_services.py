@@ -13,9 +13,8 @@ from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts import ledger, progress, services
+from contracts import double_counting, ledger, progress, services
 from contracts.models import ClaimKey, Commitment, Contract, DeliveryReturn
-from contracts.views.delivery import double_counts_by_commitment
 from objectives.models import Objective
 from objectives.progress import delivery_for
 from tests.contracts.factories import (
@@ -205,7 +204,7 @@ def test_possible_double_counts_flags_overlaps_for_an_officer_to_check(world):
         due_date=contract.contract_end + datetime.timedelta(days=90),
     )
 
-    warnings = services.possible_double_counts(world.commitment)
+    warnings = double_counting.warnings_for_one(world.commitment)
     flagged = {w.commitment.pk for w in warnings}
     assert flagged == {same_org_elsewhere.pk, by_sub.pk}
     assert world.rival_commitment.pk not in flagged  # another supplier on another contract
@@ -215,33 +214,46 @@ def test_possible_double_counts_flags_overlaps_for_an_officer_to_check(world):
 
     # Withdrawn commitments are not flagged.
     Commitment.objects.filter(pk=same_org_elsewhere.pk).update(withdrawn_at=timezone.now())
-    assert {w.commitment.pk for w in services.possible_double_counts(world.commitment)} == {
+    assert {w.commitment.pk for w in double_counting.warnings_for_one(world.commitment)} == {
         by_sub.pk
     }
 
 
-def test_the_batch_double_count_check_gives_the_services_answers(world):
-    """The contract page checks all its commitments in one query; it must agree with the
-    named rule in services for every commitment."""
-    second = AwardedContractFactory(
-        place=world.place, buyer=world.council, supplier=world.supplier, reference="C-TWO"
-    )
-    CommitmentFactory(
-        contract=second, measure=world.measure, area=world.ward, objective=world.objective
-    )
+def test_double_counts_are_checked_in_one_query_and_worded_once_per_overlap(
+    world, django_assert_num_queries
+):
+    """The contract page checks all its commitments in one query; three other contracts by the
+    same supplier read as one sentence naming them, not three repeated sentences (found from
+    outside: a contract page repeated "the same delivery must not be claimed on both contracts"
+    nine times)."""
+    others = []
+    for reference in ("C-TWO", "C-THREE"):
+        contract = AwardedContractFactory(
+            place=world.place, buyer=world.council, supplier=world.supplier, reference=reference
+        )
+        others.append(
+            CommitmentFactory(
+                contract=contract, measure=world.measure, area=world.ward, objective=world.objective
+            )
+        )
     sub = SupplierFactory(name="Sub Ltd")
     services.subcontractor_add(contract=world.contract, organisation=sub, by=world.officer)
     add_commitment(world, delivered_by=sub, quantity=Decimal("2"))
-    add_commitment(world, area=world.neighbourhood)
-    everything = list(Commitment.objects.all())
-    batch = double_counts_by_commitment(everything)
-    for commitment in everything:
-        expected = [
-            (w.commitment.pk, w.reason) for w in services.possible_double_counts(commitment)
-        ]
-        got = [(w.commitment.pk, w.reason) for w in batch.get(commitment.pk, [])]
-        assert sorted(got) == sorted(expected), commitment
-    assert any(batch.values())
+    everything = list(Commitment.objects.select_related("contract", "measure", "area"))
+    with django_assert_num_queries(1):
+        found = double_counting.warnings_for(everything)
+    mine = double_counting.sentences(found[world.commitment.pk])
+    assert len(mine) == 2, mine
+    (elsewhere,) = [s for s in mine if "C-TWO" in s]
+    assert "on C-THREE and C-TWO: the same delivery must not be claimed on more than one" in (
+        elsewhere
+    )
+    assert any("main supplier and the subcontractor" in s for s in mine)
+    # Each of the others sees this contract once, and "both contracts" when there are two.
+    (theirs,) = double_counting.sentences(
+        [w for w in found[others[0].pk] if w.commitment.contract_id == world.contract.pk]
+    )
+    assert theirs.endswith("the same delivery must not be claimed on both contracts")
 
 
 # Returns: refusals ----------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from django.utils import timezone
 from notifications.models import Kind
 from notifications.services import notify
 from people.models import Membership, User
+from socialvalue.numbers import format_quantity
 from socialvalue.rules import allowed
 
 from . import signoff
@@ -77,6 +78,7 @@ def return_decided(*, delivery_return) -> None:
     """The supplier who submitted a return hears it was verified, queried or rejected."""
     kind, verb = _DECIDED[delivery_return.status]
     contract = delivery_return.commitment.contract
+    measure = delivery_return.commitment.measure
     body = {
         DeliveryReturn.Status.QUERIED: delivery_return.query,
         DeliveryReturn.Status.REJECTED: delivery_return.rejection_reason,
@@ -85,7 +87,10 @@ def return_decided(*, delivery_return) -> None:
         kind=kind,
         recipients=[delivery_return.submitted_by],
         may_see=_sees_contract(contract.pk),
-        title=f"Your return for {delivery_return.period} on {contract.title} {verb}",
+        title=(
+            f"Your return on {contract.title}, {measure.code} {measure.name}, "
+            f"{delivery_return.period} {verb}"
+        ),
         body=body,
         path=reverse("contracts:return_detail", kwargs={"pk": delivery_return.pk}),
     )
@@ -95,11 +100,18 @@ def support_to_confirm(*, delivery_return) -> None:
     """A VCS group named as supported is asked to confirm it (its people cannot see the
     contract: the rule is `contracts.confirm_support`)."""
     group = delivery_return.supported_group
+    commitment = delivery_return.commitment
+    what = format_quantity(delivery_return.quantity, commitment.measure.unit)
     notify(
         kind=Kind.SUPPORT_CONFIRMATION,
         recipients=_members([group.pk], *Membership.Role.values),
         may_see=lambda user: allowed(user, "contracts.confirm_support", delivery_return),
-        title=f"{group} is asked to confirm the support it received",
+        # Specific, so a list of several requests can be told apart (the same words for
+        # every request was found from outside: fifteen identical lines).
+        title=(
+            f"{commitment.delivered_by} asks {group} to confirm {what}: "
+            f"{commitment.measure.name}, {delivery_return.period}"
+        ),
         path=reverse("contracts:return_confirm", kwargs={"pk": delivery_return.pk}),
     )
 
@@ -134,11 +146,14 @@ def returns_reminders(*, today: datetime.date | None = None) -> int:
             "contract__title",
             "contract__commitments",
             "contract__commitments__delivered_by_id",
+            "contract__commitments__measure__code",
+            "contract__commitments__measure__name",
         )
         .order_by("end")
     )
     told = 0
-    for period_id, end, contract_id, title, commitment_id, delivered_by in missing[:5000]:
+    for row in missing[:5000]:
+        period_id, end, contract_id, title, commitment_id, delivered_by, code, measure = row
         overdue = end < today
         kind = Kind.RETURN_OVERDUE if overdue else Kind.RETURN_DUE
         when = f"was due by {end:%-d %B %Y}" if overdue else f"is due by {end:%-d %B %Y}"
@@ -149,7 +164,8 @@ def returns_reminders(*, today: datetime.date | None = None) -> int:
                     [delivered_by], Membership.Role.SUPPLIER_CONTACT, Membership.Role.ORG_ADMIN
                 ),
                 may_see=_sees_contract(contract_id),
-                title=f"A delivery return for {title} {when}",
+                # One reminder per commitment, so each names its measure.
+                title=f"A delivery return for {title}, {code} {measure}, {when}",
                 path=reverse("contracts:return_list"),
                 dedupe_key=f"{kind}:{commitment_id}:{period_id}",
             )

@@ -852,7 +852,14 @@ class LedgerEntry(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["commitment", "period"], name="ledger_line_unique"),
         ]
-        indexes = [models.Index(fields=["period_end", "commitment"])]
+        indexes = [
+            models.Index(fields=["period_end", "commitment"]),
+            # "As at" a past day (`ledger.verified_as_at`): a commitment's verified quantity
+            # of the periods started by then, read from the index alone.
+            models.Index(
+                fields=["commitment", "period_start", "verified"], name="ledger_as_at_idx"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.commitment_id} {self.period_start}–{self.period_end}: {self.verified}"

@@ -2,8 +2,8 @@
 
 Each function is keyword-only, runs in one transaction, validates with the models' rules, and
 records who acted in the history. The named business rules are functions with docstrings:
-`procurement_start_gate`, `compliance_for`, `commitment_status`. The double-count rule is
-`contracts.double_counting`.
+`procurement_start_gate`, `compliance_for`. The double-count rule is `contracts.double_counting`;
+a commitment's status is `contracts.progress`'s one rule, in SQL.
 """
 
 import calendar
@@ -944,40 +944,6 @@ def commitment_add(
     commitment.full_clean()
     _by(commitment, by).save()
     return commitment
-
-
-def expected_by(commitment: Commitment, on: datetime.date) -> Decimal:
-    """Pro-rata expectation: how much should have been delivered by `on`."""
-    if commitment.schedule == Commitment.Schedule.ONE_OFF:
-        return commitment.quantity if on >= commitment.due_date else Decimal("0")
-    if on <= commitment.start_date:
-        return Decimal("0")
-    if on >= commitment.due_date:
-        return commitment.quantity
-    elapsed = (on - commitment.start_date).days
-    total = (commitment.due_date - commitment.start_date).days
-    return (commitment.quantity * elapsed / total).quantize(Decimal("0.01"))
-
-
-def commitment_status(commitment: Commitment, verified: Decimal, on: datetime.date) -> str:
-    """A named rule: complete when verified delivery meets the quantity; on track when it meets
-    the pro-rata expectation; behind when it is at least 75% of it; at risk below that."""
-    if verified >= commitment.quantity:
-        return "complete"
-    expected = expected_by(commitment, on)
-    if verified >= expected:
-        return "on_track"
-    if verified >= expected * Decimal("0.75"):
-        return "behind"
-    return "at_risk"
-
-
-STATUS_LABELS = {
-    "complete": "Complete",
-    "on_track": "On track",
-    "behind": "Behind",
-    "at_risk": "At risk",
-}
 
 
 @transaction.atomic

@@ -26,14 +26,12 @@ from decimal import Decimal
 
 from django.db.models import Avg as _Avg
 from django.db.models import (
-    Case,
     Count,
     DecimalField,
     Exists,
     ExpressionWrapper,
     F,
     FloatField,
-    Func,
     Max,
     Min,
     OuterRef,
@@ -41,7 +39,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    When,
 )
 from django.db.models.functions import Coalesce, TruncQuarter
 from django.utils import timezone
@@ -49,7 +46,14 @@ from django.utils import timezone
 from consultations.models import Consultation, Proposal, RespondentType, Response
 from contracts import ledger
 from contracts.models import Assessment, Commitment, Contract, DeliveryReturn
-from contracts.services import STATUS_LABELS
+from contracts.progress import NEEDS_RECOVERY as AT_RISK
+from contracts.progress import (
+    STATUS_LABELS,
+    expected_amount,
+    is_current,
+    share_elapsed,
+    with_progress,
+)
 from objectives.models import Dimension, Objective, Outcome, Target, Theme
 from objectives.progress import TARGET_STATUS_LABELS, target_status
 from people.models import Organisation
@@ -98,6 +102,9 @@ class Scope:
     dimension: str = ""
     public: bool = False
     today: datetime.date = field(default_factory=timezone.localdate)
+    # What several figures need, read once per scope: the ids a narrow filter selects
+    # (`_narrow_ids`), the area's subtree, delivery by objective and measure.
+    _read_once: dict = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @property
     def as_at(self) -> datetime.date:
@@ -118,43 +125,6 @@ class Scope:
 
 
 # SQL helpers ----------------------------------------------------------------------------------
-
-
-class DaysBetween(Func):
-    """Days from `start` to `end` (two dates), on SQLite and PostgreSQL."""
-
-    output_field = FloatField()
-
-    def __init__(self, end, start):
-        super().__init__(end, start)
-
-    def as_sql(self, compiler, connection, **extra_context):
-        end_sql, end_params = compiler.compile(self.source_expressions[0])
-        start_sql, start_params = compiler.compile(self.source_expressions[1])
-        if connection.vendor == "sqlite":
-            sql = f"(julianday({end_sql}) - julianday({start_sql}))"
-        else:
-            sql = f"CAST((CAST({end_sql} AS date) - CAST({start_sql} AS date)) AS double precision)"
-        return sql, (*end_params, *start_params)
-
-
-def _date(day: datetime.date) -> Value:
-    from django.db.models import DateField
-
-    return Value(day, output_field=DateField())
-
-
-def _share_elapsed(start_field: str, end_field: str, on: datetime.date):
-    """How much of the time from `start_field` to `end_field` has passed by `on`, 0 to 1."""
-    return Case(
-        When(**{f"{start_field}__gte": on}, then=Value(0.0)),
-        When(**{f"{end_field}__lte": on}, then=Value(1.0)),
-        default=ExpressionWrapper(
-            DaysBetween(_date(on), F(start_field)) / DaysBetween(F(end_field), F(start_field)),
-            output_field=FloatField(),
-        ),
-        output_field=FloatField(),
-    )
 
 
 def _sum_money(expression, **filter_kwargs):
@@ -178,8 +148,14 @@ def _percent(part, whole) -> int | None:
 # The scoped querysets -------------------------------------------------------------------------
 
 
-def _areas_within(scope: Scope):
-    return Area.objects.within(scope.area).values("pk")
+def _areas_within(scope: Scope) -> list[int]:
+    """The ids of the area and every area below it: read once per scope (areas are few), and
+    given to the database as values so that it plans each filter from the index on area."""
+    if "areas" not in scope._read_once:
+        scope._read_once["areas"] = list(
+            Area.objects.within(scope.area).order_by().values_list("pk", flat=True)
+        )
+    return scope._read_once["areas"]
 
 
 def _objective_condition(scope: Scope, prefix: str = "") -> Q:
@@ -194,12 +170,66 @@ def _objective_condition(scope: Scope, prefix: str = "") -> Q:
     return condition
 
 
-def _buyer_condition(scope: Scope, prefix: str = "") -> Q:
-    if not scope.organisation:
-        return Q()
+def _bought(scope: Scope, prefix: str = "") -> Q:
+    """Bought by the organisation, as lead or joint buyer (`prefix` reaches the contract)."""
+    joint = Contract.joint_buyers.through.objects.filter(organisation=scope.organisation)
     return Q(**{f"{prefix}buyer": scope.organisation}) | Q(
-        **{f"{prefix}joint_buyers": scope.organisation}
+        **{f"{prefix}pk__in": joint.values("contract_id")}
     )
+
+
+def _commitments(scope: Scope):
+    """Every current commitment in the filters, whatever its dates."""
+    qs = Commitment.objects.current().filter(
+        _objective_condition(scope, "objective__"), contract__place=scope.place
+    )
+    if scope.organisation:
+        qs = qs.filter(_bought(scope, "contract__"))
+    if scope.area:
+        qs = qs.filter(area_id__in=_areas_within(scope))
+    return qs
+
+
+# A filter that selects at most this many commitments is resolved to their ids (and their
+# contracts') once per page, so every figure then reads those rows by primary key instead of
+# applying the filter again to every commitment and contract of the place. A wider filter (or
+# none) stays a subquery.
+NARROW = 2000
+
+
+def _narrow_ids(scope: Scope) -> tuple[list[int], list[int]] | None:
+    """(commitment ids, contract ids) of a narrow filter, read in one query the first time a
+    page asks; None when there is no filter or it is wider than NARROW."""
+    if "commitments" not in scope._read_once:
+        found = None
+        if scope.organisation or scope.has_commitment_filters:
+            rows = list(
+                _commitments(scope).order_by().values_list("pk", "contract_id")[: NARROW + 1]
+            )
+            if len(rows) <= NARROW:
+                found = ([pk for pk, _ in rows], sorted({c for _, c in rows}))
+        scope._read_once["commitments"] = found
+    return scope._read_once["commitments"]
+
+
+def _contracts_otherwise(scope: Scope):
+    """The place's contracts in the filters other than through a current commitment: bought by
+    the organisation and, for area, theme, outcome or dimension, serving them by their relevant
+    areas or the objectives named in their assessment; None when that needs a commitment."""
+    qs = Contract.objects.filter(place=scope.place)
+    if scope.organisation:
+        qs = qs.filter(_bought(scope))
+    if not scope.has_commitment_filters:
+        return qs
+    if scope.area:
+        areas = Contract.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(pk__in=areas.values("contract_id"))
+    if scope.theme or scope.outcome or scope.dimension:
+        named = Assessment.objectives.through.objects.filter(
+            _objective_condition(scope, "objective__")
+        )
+        qs = qs.filter(pk__in=named.values("assessment__contract_id"))
+    return qs
 
 
 def contracts(scope: Scope):
@@ -207,56 +237,20 @@ def contracts(scope: Scope):
     the area, theme, outcome and dimension: through a current commitment that matches, through
     their relevant areas (for the area), or through the objectives named in their assessment
     (for theme, outcome and dimension)."""
-    qs = Contract.objects.filter(place=scope.place)
-    if scope.organisation:
-        joint = Contract.joint_buyers.through.objects.filter(
-            contract_id=OuterRef("pk"), organisation=scope.organisation
-        )
-        qs = qs.filter(Q(buyer=scope.organisation) | Q(Exists(joint)))
-    if scope.has_commitment_filters:
-        commitment = Commitment.objects.current().filter(
-            _objective_condition(scope, "objective__"), contract_id=OuterRef("pk")
-        )
-        if scope.area:
-            commitment = commitment.filter(area_id__in=_areas_within(scope))
-        condition = Q(Exists(commitment))
-        if scope.area:
-            areas = Contract.areas.through.objects.filter(
-                contract_id=OuterRef("pk"), area_id__in=_areas_within(scope)
-            )
-            area_ok = Q(Exists(areas))
-        else:
-            area_ok = Q()
-        if scope.theme or scope.outcome or scope.dimension:
-            named = Assessment.objectives.through.objects.filter(
-                _objective_condition(scope, "objective__"),
-                assessment__contract_id=OuterRef("pk"),
-            )
-            objective_ok = Q(Exists(named))
-        else:
-            objective_ok = Q()
-        if area_ok and objective_ok:
-            condition |= area_ok & objective_ok
-        elif area_ok or objective_ok:
-            condition |= area_ok | objective_ok
-        qs = qs.filter(condition)
-    return qs
+    others = _contracts_otherwise(scope)
+    if not scope.has_commitment_filters:
+        return others
+    narrow = _narrow_ids(scope)
+    serving = narrow[1] if narrow else _commitments(scope).values("contract_id")
+    return Contract.objects.filter(Q(pk__in=serving) | Q(pk__in=others.values("pk")))
 
 
 def commitments(scope: Scope, *, use_period: bool = True):
     """Current (not withdrawn) commitments on the place's contracts, in the area or below it,
     serving an objective of the theme, outcome and dimension, on contracts the organisation
     buys; with a period, those whose delivery window overlaps it."""
-    qs = Commitment.objects.current().filter(
-        _objective_condition(scope, "objective__"), contract__place=scope.place
-    )
-    if scope.organisation:
-        joint = Contract.joint_buyers.through.objects.filter(
-            contract_id=OuterRef("contract_id"), organisation=scope.organisation
-        )
-        qs = qs.filter(Q(contract__buyer=scope.organisation) | Q(Exists(joint)))
-    if scope.area:
-        qs = qs.filter(area_id__in=_areas_within(scope))
+    narrow = _narrow_ids(scope)
+    qs = Commitment.objects.filter(pk__in=narrow[0]) if narrow else _commitments(scope)
     if use_period:
         if scope.end:
             qs = qs.filter(start_date__lte=scope.end)
@@ -285,59 +279,6 @@ def objectives(scope: Scope):
     if scope.area:
         qs = qs.within_area(scope.area)
     return qs
-
-
-def _is_current(on: datetime.date) -> bool:
-    """As at today (or later), every return counts: no return is accepted for a period that has
-    ended. Then the ledger's per-commitment totals answer; for an earlier day its lines of the
-    periods started by then."""
-    return on >= timezone.localdate()
-
-
-def _total(field_name: str):
-    """A commitment's stored delivery total (`verified` or `claimed`), 0 if it has no returns."""
-    return Coalesce(F(f"delivery_total__{field_name}"), Value(ZERO), output_field=MONEY)
-
-
-def with_progress(qs, on: datetime.date):
-    """Commitments annotated with verified delivery, the pro-rata expectation and the status of
-    `contracts.services.commitment_status`, computed in SQL as at `on`."""
-    if _is_current(on):
-        verified = _total("verified")
-    else:
-        verified = ledger.verified_as_at(on, commitment_id=OuterRef("pk"))
-    share = Case(
-        When(schedule=Commitment.Schedule.ONE_OFF, due_date__lte=on, then=Value(1.0)),
-        When(schedule=Commitment.Schedule.ONE_OFF, then=Value(0.0)),
-        default=_share_elapsed("start_date", "due_date", on),
-        output_field=FloatField(),
-    )
-    expected = ExpressionWrapper(F("quantity") * F("share"), output_field=FloatField())
-    return qs.annotate(
-        verified=verified,
-        claimed=_total("claimed"),
-        share=share,
-        expected=expected,
-        status=Case(
-            When(verified__gte=F("quantity"), then=Value("complete")),
-            When(verified__gte=F("expected"), then=Value("on_track")),
-            When(
-                verified__gte=ExpressionWrapper(F("expected") * 0.75, output_field=FloatField()),
-                then=Value("behind"),
-            ),
-            default=Value("at_risk"),
-        ),
-        # Delivery against what was due by `on`, capped at 1; null when nothing was due yet.
-        due_ratio=Case(
-            When(expected__lte=0, then=Value(None, output_field=FloatField())),
-            When(
-                verified__gte=F("expected"),
-                then=Value(1.0),
-            ),
-            default=ExpressionWrapper(F("verified") / F("expected"), output_field=FloatField()),
-            output_field=FloatField(),
-        ),
-    )
 
 
 COMMITTED = {
@@ -577,16 +518,21 @@ def delivery_by_measure(scope: Scope) -> dict:
     }
 
 
-def _delivery_by_objective_and_measure(scope: Scope, objective_ids) -> dict[tuple, tuple]:
+def _delivery_by_objective_and_measure(scope: Scope) -> dict[tuple, tuple]:
     """(objective, measure) → (verified, claimed) over current commitments, as at the scope's
-    day: one grouped query, rather than a correlated subquery per target."""
+    day, for every active or achieved objective in the scope: one grouped query (two for a
+    past day), rather than a correlated subquery per target, read once for the objectives'
+    summary and the targets' table."""
+    if "delivery" in scope._read_once:
+        return scope._read_once["delivery"]
     on = scope.as_at
+    objective_ids = objectives(scope).filter(status__in=Objective.PUBLIC_STATUSES).values("pk")
     serving = Commitment.objects.current().filter(objective_id__in=objective_ids).order_by()
     rows = serving.values("objective_id", "measure_id").annotate(
         verified=_sum("delivery_total__verified"), claimed=_sum("delivery_total__claimed")
     )
     found = {(r["objective_id"], r["measure_id"]): (r["verified"], r["claimed"]) for r in rows}
-    if not _is_current(on):
+    if not is_current(on):
         earlier = (
             ledger.entries(period_start__lte=on, commitment__in=serving.values("pk"))
             .order_by()
@@ -597,6 +543,7 @@ def _delivery_by_objective_and_measure(scope: Scope, objective_ids) -> dict[tupl
         found = {
             key: (verified_then.get(key, ZERO), claimed) for key, (_, claimed) in found.items()
         }
+    scope._read_once["delivery"] = found
     return found
 
 
@@ -611,7 +558,7 @@ def _targets_with_progress(
         Target.objects.current()
         .filter(objective_id__in=objective_ids)
         .annotate(
-            share=_share_elapsed("baseline_date", "target_date", on),
+            share=share_elapsed("baseline_date", "target_date", on),
             expected=ExpressionWrapper(
                 F("target_quantity") * F("share"), output_field=FloatField()
             ),
@@ -620,9 +567,7 @@ def _targets_with_progress(
         .values("objective_id", "measure_id", "expected", *fields)
     )
     rows = list(targets[:limit] if limit else targets)
-    if limit:
-        objective_ids = {row["objective_id"] for row in rows}
-    delivery = _delivery_by_objective_and_measure(scope, objective_ids)
+    delivery = _delivery_by_objective_and_measure(scope)
     for row in rows:
         row["verified"], row["claimed"] = delivery.get(
             (row["objective_id"], row["measure_id"]), (ZERO, ZERO)
@@ -735,9 +680,6 @@ def _verified_values(scope: Scope, groups: list[dict], key: str) -> dict:
     return {row[key]: row["verified_value"] for row in rows}
 
 
-AT_RISK = ("behind", "at_risk")
-
-
 def _regroup(groups: list[dict], key: str, fields: tuple[str, ...]) -> list[dict]:
     """The progress groups summed by `key`; `at_risk` counts those behind or at risk."""
     totals: dict = {}
@@ -806,7 +748,7 @@ def commitments_at_risk(scope: Scope, limit: int | None = None) -> list[dict]:
     rows = list(qs)
     for row in rows:
         row["status_label"] = STATUS_LABELS[row["status"]]
-        row["expected"] = Decimal(str(round(row["expected"], 2)))
+        row["expected"] = expected_amount(row["expected"])
     return rows
 
 
@@ -822,10 +764,8 @@ def proposals_summary(scope: Scope) -> dict:
         scope.in_period("submitted_at__date"), place=scope.place, submitted_at__isnull=False
     ).exclude(status=Proposal.Status.DRAFT)
     if scope.area:
-        through = Proposal.areas.through.objects.filter(
-            proposal_id=OuterRef("pk"), area_id__in=_areas_within(scope)
-        )
-        qs = qs.filter(Exists(through))
+        through = Proposal.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(pk__in=through.values("proposal_id"))
     if scope.outcome:
         qs = qs.filter(Q(suggested_outcome=scope.outcome) | Q(objective__outcome=scope.outcome))
     if scope.theme:
@@ -865,10 +805,8 @@ def consultations_summary(scope: Scope) -> dict:
     if scope.organisation:
         qs = qs.filter(owner=scope.organisation)
     if scope.area:
-        through = Consultation.areas.through.objects.filter(
-            consultation_id=OuterRef("pk"), area_id__in=_areas_within(scope)
-        )
-        qs = qs.filter(Exists(through))
+        through = Consultation.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(pk__in=through.values("consultation_id"))
     if scope.theme or scope.outcome or scope.dimension:
         through = Consultation.objectives.through.objects.filter(
             _objective_condition(scope, "objective__"), consultation_id=OuterRef("pk")

@@ -8,7 +8,6 @@ Each form hands its values to one service in `contracts.services` and redirects.
 (`contracts/_delivery.html`) at a fixed number of queries, however many commitments there are.
 """
 
-import datetime
 from decimal import Decimal
 
 from django.contrib import messages
@@ -34,7 +33,7 @@ from socialvalue.forms import apply_validation_error
 from socialvalue.kept_uploads import KeepUploadsViewMixin, discard
 from socialvalue.rules import allowed
 
-from .. import double_counting, services, waiting
+from .. import double_counting, progress, services, waiting
 from ..forms_delivery import (
     AnswerForm,
     AwardForm,
@@ -133,20 +132,21 @@ def _members(organisation: Organisation):
 # Named read rules -----------------------------------------------------------------------------
 
 
-def _commitment_row(commitment: Commitment, today: datetime.date) -> dict:
-    """What a table row or the commitment page shows: counts first, £ beside them."""
-    verified = commitment.verified_quantity
-    status = services.commitment_status(commitment, verified, today)
+def _commitment_row(commitment: Commitment) -> dict:
+    """What a table row or the commitment page shows: counts first, £ beside them. The
+    commitment is annotated by `progress.with_progress` (its status is the one rule's)."""
+    verified = commitment.verified
+    status = commitment.status
     proxy = commitment.proxy_value
     return {
         "commitment": commitment,
         "verified": verified,
-        "claimed": commitment.claimed_quantity,
-        "expected": services.expected_by(commitment, today),
+        "claimed": commitment.claimed,
+        "expected": progress.expected_amount(commitment.expected),
         "status": status,
-        "status_label": services.STATUS_LABELS[status],
+        "status_label": progress.STATUS_LABELS[status],
         "status_class": STATUS_TAG_CLASSES[status],
-        "needs_recovery": status in ("behind", "at_risk"),
+        "needs_recovery": status in progress.NEEDS_RECOVERY,
         "value": commitment.committed_value,
         "verified_value": (verified * proxy).quantize(Decimal("0.01"))
         if proxy is not None
@@ -167,15 +167,13 @@ def delivery_context(contract: Contract, user) -> dict:
     today = timezone.localdate()
     may_manage = allowed(user, "contracts.manage_contract", contract)
     commitments = list(
-        Commitment.objects.current()
-        .filter(contract=contract)
-        .with_delivery()
+        progress.with_progress(Commitment.objects.current().filter(contract=contract), today)
         .select_related("measure", "area", "area__parent", "objective", "delivered_by")
         .order_by("pk")
     )
     for commitment in commitments:
         commitment.contract = contract  # the rules below read it: no query per row
-    rows = [_commitment_row(c, today) for c in commitments]
+    rows = [_commitment_row(c) for c in commitments]
     on_award = services.award_supplier_ids(contract)
     for row in rows:
         row["may_submit"] = allowed(user, "contracts.submit_return", row["commitment"])
@@ -517,8 +515,7 @@ class CommitmentDetailView(DetailView):
 
     def get_queryset(self):
         return (
-            _commitments(self.request.user)
-            .with_delivery()
+            progress.with_progress(_commitments(self.request.user), timezone.localdate())
             .select_related(
                 "contract",
                 "contract__supplier",
@@ -547,7 +544,7 @@ class CommitmentDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         commitment, user = self.object, self.request.user
-        row = _commitment_row(commitment, timezone.localdate())
+        row = _commitment_row(commitment)
         may_manage = allowed(user, "contracts.manage_contract", commitment.contract)
         may_submit = allowed(user, "contracts.submit_return", commitment)
         may_recover = may_submit and (row["needs_recovery"] or bool(commitment.recovery_action))

@@ -8,11 +8,12 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db.models import Value
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
-from contracts import double_counting, ledger, services
+from contracts import double_counting, ledger, progress, services
 from contracts.models import ClaimKey, Commitment, Contract, DeliveryReturn
 from objectives.models import Objective
 from objectives.progress import delivery_for
@@ -443,8 +444,16 @@ def test_with_delivery_splits_verified_from_claimed(world):
 START, DUE = datetime.date(2026, 1, 1), datetime.date(2027, 1, 1)  # 365 days
 
 
-def commitment(schedule=Commitment.Schedule.QUARTERLY, quantity="12"):
-    return Commitment(quantity=Decimal(quantity), start_date=START, due_date=DUE, schedule=schedule)
+def judged(world, on, verified, schedule=Commitment.Schedule.QUARTERLY, quantity="12"):
+    """The one rule (`contracts.progress.with_progress`, in SQL) for a commitment of `quantity`
+    from START to DUE with `verified` delivered, as at `on`."""
+    Commitment.objects.filter(pk=world.commitment.pk).update(
+        quantity=Decimal(quantity), start_date=START, due_date=DUE, schedule=schedule
+    )
+    verified = Value(Decimal(verified), output_field=ledger.MONEY)
+    return progress.with_progress(
+        Commitment.objects.filter(pk=world.commitment.pk), on, verified=verified
+    ).get()
 
 
 @pytest.mark.parametrize(
@@ -461,10 +470,10 @@ def commitment(schedule=Commitment.Schedule.QUARTERLY, quantity="12"):
         (datetime.date(2028, 1, 1), "12", "12", "complete"),
     ],
 )
-def test_commitment_status_at_several_dates(on, verified, expected, status):
-    c = commitment()
-    assert services.expected_by(c, on) == Decimal(expected)
-    assert services.commitment_status(c, Decimal(verified), on) == status
+def test_commitment_status_at_several_dates(world, on, verified, expected, status):
+    c = judged(world, on, verified)
+    assert progress.expected_amount(c.expected) == Decimal(expected)
+    assert c.status == status
 
 
 @pytest.mark.parametrize(
@@ -476,9 +485,9 @@ def test_commitment_status_at_several_dates(on, verified, expected, status):
         (DUE, "12", "complete"),
     ],
 )
-def test_one_off_commitments_are_due_all_at_once(on, verified, status):
-    c = commitment(schedule=Commitment.Schedule.ONE_OFF)
-    assert services.commitment_status(c, Decimal(verified), on) == status
+def test_one_off_commitments_are_due_all_at_once(world, on, verified, status):
+    c = judged(world, on, verified, schedule=Commitment.Schedule.ONE_OFF)
+    assert c.status == status
 
 
 @pytest.mark.parametrize(

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from contracts import ledger, services
-from contracts.models import Commitment, DeliveryReturn
+from contracts.models import Commitment, DeliveryReturn, ReportingPeriod
 from dashboards import figures, ocds
 from dashboards.periods import year_period
 from objectives.progress import delivery_for
@@ -131,6 +131,10 @@ def test_every_figure_equals_the_sum_of_the_returns(client, world, steps):
 
 def _check(client, world, commitments, verified, claimed, by_period, by_quarter):
     ids = [c.pk for c in commitments]
+    quarter_of = {
+        p.pk: ledger.quarter_start(p.end)
+        for p in ReportingPeriod.objects.filter(pk__in=[k[1] for k in by_period])
+    }
     # The ledger itself, and its rebuild.
     assert ledger.differences() == []
     # Contract and commitment pages.
@@ -152,6 +156,34 @@ def _check(client, world, commitments, verified, claimed, by_period, by_quarter)
         rows = figures.delivered(period_scope, "measure_id")
         expected = sum(v for q, v in by_quarter.items() if p.start <= q <= p.end)
         assert sum(r["verified_value"] for r in rows) == expected
+    # Filtered scopes (resolved to commitment ids once per page): the rollups of each area
+    # and buyer, with and without a period, equal the returns of the commitments inside them.
+    filters = [
+        ({"area": world.ward}, lambda c: True),
+        ({"area": world.neighbourhood}, lambda c: c.area_id == world.neighbourhood.pk),
+        ({"organisation": world.council}, lambda c: True),
+        ({"organisation": world.rival}, lambda c: False),  # buys nothing
+        ({"area": world.neighbourhood, "organisation": world.council}, lambda c: c.pk == ids[1]),
+    ]
+    years = {q.year - (q.month < 4) for q in by_quarter}
+    for match, inside in filters:
+        chosen = [c for c in commitments if inside(c)]
+        filtered = figures.Scope(place=world.place, **match)
+        rows = figures.delivered(filtered, "measure_id")
+        assert sum(r["verified"] for r in rows) == sum(verified[c.pk] for c in chosen), match
+        assert sum(r["claimed"] for r in rows) == sum(claimed[c.pk] for c in chosen), match
+        statuses = figures.commitment_statuses(filtered)
+        assert statuses["total"] == len(chosen), match
+        for year in years:
+            p = year_period(year)
+            in_year = figures.Scope(place=world.place, start=p.start, end=p.end, **match)
+            want = sum(
+                v
+                for (pk, period_id), v in by_period.items()
+                if pk in {c.pk for c in chosen} and p.start <= quarter_of[period_id] <= p.end
+            )
+            got = sum(r["verified"] for r in figures.delivered(in_year, "measure_id"))
+            assert got == want, (match, year)
     quarters = {r["quarter"]: r["verified_value"] for r in figures.by_quarter(scope)}
     for quarter, amount in by_quarter.items():
         assert quarters.get(quarter, 0) == amount

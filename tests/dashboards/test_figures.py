@@ -6,11 +6,10 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from contracts import ledger, services
+from contracts import ledger
 from contracts.models import Commitment
 from dashboards import figures
 from dashboards.figures import Scope
-from tests.contracts.factories import CommitmentFactory, DeliveryReturnFactory
 
 
 @pytest.fixture
@@ -120,49 +119,6 @@ def test_public_objectives_hide_drafts(world):
     summary = figures.objectives_summary(Scope(place=world.place, public=True))
     assert summary["draft"] is None
     assert summary["active"] == 3
-
-
-def test_sql_commitment_status_agrees_with_the_named_rule(world):
-    """`with_progress` computes `services.commitment_status` in SQL: check them side by side."""
-    today = timezone.localdate()
-    cases = []
-    for verified in ("0", "1", "2", "2.2", "2.8", "3", "10", "12"):
-        commitment = CommitmentFactory(
-            contract=world.c1,
-            measure=world.m1,
-            quantity=Decimal("12"),
-            area=world.n2,
-            objective=world.o1,
-            start_date=today - datetime.timedelta(days=100),
-            due_date=today + datetime.timedelta(days=265),
-        )
-        if verified != "0":
-            DeliveryReturnFactory(
-                commitment=commitment, quantity=Decimal(verified), status="verified"
-            )
-        cases.append((commitment, Decimal(verified)))
-    one_off = CommitmentFactory(
-        contract=world.c1,
-        measure=world.m1,
-        quantity=Decimal("3"),
-        area=world.n2,
-        objective=world.o1,
-        schedule=Commitment.Schedule.ONE_OFF,
-        start_date=today - datetime.timedelta(days=50),
-        due_date=today - datetime.timedelta(days=1),
-    )
-    cases.append((one_off, Decimal("0")))
-    annotated = {
-        c.pk: c.status
-        for c in figures.with_progress(
-            Commitment.objects.filter(pk__in=[c.pk for c, _ in cases]), today
-        )
-    }
-    for commitment, verified in cases:
-        assert annotated[commitment.pk] == services.commitment_status(
-            commitment, verified, today
-        ), verified
-    assert set(annotated.values()) == {"complete", "on_track", "behind", "at_risk"}
 
 
 def test_commitments_at_risk_carry_their_recovery_action(world, scope):

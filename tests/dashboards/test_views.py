@@ -5,6 +5,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from dashboards import figures
 from people.models import Membership, Organisation
@@ -251,6 +252,31 @@ def _count_queries(client, django_assert_max_num_queries, url, **params):
             b"".join(response.streaming_content)
     assert response.status_code == 200
     return len(ctx.captured_queries)
+
+
+@pytest.mark.parametrize("url_name", ["dashboard", "transparency"])
+def test_filtered_query_count_does_not_grow_with_contracts(
+    client, world, url_name, django_assert_max_num_queries
+):
+    """A never-seen filter (area, buyer, year) is resolved to ids once per page, then read by
+    primary key: the number of queries is the same for 10 contracts as for 100."""
+    client.force_login(world.leader)
+    url = (
+        reverse("dashboards:dashboard")
+        if url_name == "dashboard"
+        else reverse("dashboards:transparency", kwargs={"slug": world.place.slug})
+    )
+    year = timezone.localdate().year - (timezone.localdate().month < 4)
+    params = {"area": world.w1.pk, "organisation": world.council.slug, "period": str(year)}
+    _add_contracts(world, 10 - 4)
+    ten = _count_queries(client, django_assert_max_num_queries, url, **params)
+    _add_contracts(world, 90)
+    hundred = _count_queries(client, django_assert_max_num_queries, url, **params)
+    assert ten == hundred
+    assert ten < 65
+    scope = client.get(url, params).context["scope"]
+    buyer = world.council if url_name == "dashboard" else None  # not a public page's filter
+    assert (scope.area, scope.organisation, scope.start.year) == (world.w1, buyer, year)
 
 
 @pytest.mark.parametrize("url_name", ["dashboard", "transparency"])

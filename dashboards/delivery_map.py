@@ -34,6 +34,8 @@ def _cells(rate, percent) -> tuple[str, ...]:
     )
 
 
+NO_ESTIMATE = "No verified £ estimate (nothing verified, or only measures with no proxy value)"
+
 HEADINGS = (
     "Population",
     "Verified £ (estimate)",
@@ -68,7 +70,10 @@ def delivery_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, 
     bands = sorted(by_step.values(), key=lambda band: band.number)
     if not any(rate_step(rates[pk].per_thousand, breaks) is not None for pk in areas):
         bands, by_step = [], {}
-    nothing = Band(5, "None verified yet")  # always the lightest fill
+    # Always the lightest fill. Not "none verified": an area may have verified delivery of
+    # measures with no proxy value, which is counted but has no £ (found from outside: 210
+    # people reached in Kingsmead, mapped as "none verified yet").
+    nothing = Band(5, NO_ESTIMATE)
     items = []
     for pk, area in areas.items():
         rate = rates[pk]
@@ -78,7 +83,11 @@ def delivery_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, 
         else:
             step = rate_step(value, breaks)
             band = nothing if step is None else by_step[step]
-            text = f"{_money(value)} verified per 1,000 residents"
+            text = (
+                f"{_money(value)} verified per 1,000 residents"
+                if step is not None
+                else "no verified £ estimate"
+            )
             label = _money(value) if step is not None else ""  # no "£0" crowding the map
         text += f"; {rate.at_risk} commitment{'s' if rate.at_risk != 1 else ''} behind or at risk"
         if rate.decile is not None:

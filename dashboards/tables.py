@@ -118,9 +118,20 @@ def measures_table(data: dict, *, public: bool = False) -> Table:
         ]
         if not public:
             row.append(_n(r["claimed"]))
-        row += [r["verified_percent"], _money(r["verified_value"])]
+        row += [r["verified_percent"], _measure_value(r)]
         table.rows.append(row)
     return table
+
+
+NOT_VALUED = "Not valued (no proxy)"
+
+
+def _measure_value(r: dict):
+    """A measure whose commitments all lack a proxy value is counted, not valued: "£0" would
+    read as delivery worth nothing (found from outside on the transparency page)."""
+    if r["commitments"] and r["without_proxy"] >= r["commitments"]:
+        return NOT_VALUED
+    return _money(r["verified_value"])
 
 
 def non_compliant_table(data: dict) -> Table:

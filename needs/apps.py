@@ -15,3 +15,10 @@ class NeedsConfig(app_config.SocialValueAppConfig):
         from .attention import pledge_attention
 
         register_attention_provider(pledge_attention)
+
+        # A boundary review carries open needs from retired wards to their successors.
+        from places.carry import register_area_references
+
+        from .area_carry import carry_need_areas
+
+        register_area_references("needs", carry_need_areas)

@@ -329,6 +329,7 @@ CARRIED = {
     ("contracts", "Contract", "areas"): "contracts",
     ("contracts", "Commitment", "area"): "commitments",
     ("people", "Organisation", "areas"): "organisations",
+    ("needs", "Need", "areas"): "needs",
 }
 
 

@@ -1156,6 +1156,14 @@ def return_verify_refusal(delivery_return: DeliveryReturn, by: User) -> str | No
         return "You cannot verify a return you submitted. Ask a colleague"
     if r.status == DeliveryReturn.Status.QUERIED and not r.answer.strip():
         return "Wait for the supplier to answer the query before verifying"
+    period = r.period
+    if not period_has_ended(period) and not period.early_returns_reason:
+        # Nothing is verified in a period that has not ended (issue 14). A group's confirmed
+        # receipt can start a return early (`return_add_confirmed_support`): it waits, claimed.
+        return (
+            f"Its reporting period ends on {period.end:%-d %B %Y}: verify it once the period "
+            "has ended, or allow early returns for the period"
+        )
     return None
 
 

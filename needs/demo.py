@@ -16,7 +16,7 @@ from people.models import Organisation, User
 from places.models import Area, Place
 
 from . import services
-from .models import Need
+from .models import Need, Pledge
 
 Status = Need.Status
 
@@ -38,7 +38,12 @@ def load(place: Place) -> None:
     hours = Measure.objects.filter(framework__place=place, code="WR6").first()
     commitment = (
         Commitment.objects.open_for_returns()
-        .filter(delivered_by=brightway, measure=hours, contract__stage__in=OPEN_STAGES)
+        .filter(
+            delivered_by=brightway,
+            measure=hours,
+            area__name="Eastgate Centre",
+            contract__stage__in=OPEN_STAGES,
+        )
         .order_by("pk")
         .first()
     )
@@ -78,12 +83,21 @@ def load(place: Place) -> None:
             attested=linked,
         )
 
-    def received(p, quantity=None, note="Arrived as promised"):
+    def received(p, quantity=None, note="Arrived as promised", on=None):
         services.pledge_accept(pledge=p, by=vcs)
+        if on is not None:
+            # Seeding history: pledged and accepted before it was received (the services
+            # never back-date).
+            made = timezone.make_aware(datetime.datetime.combine(on, datetime.time(9)))
+            Pledge.objects.filter(pk=p.pk).update(
+                made_at=made - datetime.timedelta(days=25),
+                decided_at=made - datetime.timedelta(days=24),
+            )
+            p.refresh_from_db()
         return services.pledge_confirm_receipt(
             pledge=p,
             by=vcs,
-            received_on=timezone.localdate(),
+            received_on=on or timezone.localdate(),
             quantity=Decimal(quantity) if quantity else None,
             note=note,
         )
@@ -110,12 +124,21 @@ def load(place: Place) -> None:
         [eastgate, railway],
         quantity="40",
         by_days=30,
-        ago=52,
+        ago=130,
+    )
+    # Received on the last day of the commitment's latest ended quarter, which has no return
+    # yet (contracts.demo): it starts that return, and the officer can verify it, the period
+    # having ended (nothing is verified in a period that has not ended).
+    last_ended = (
+        commitment.contract.periods.filter(end__lt=timezone.localdate()).order_by("-end").first()
+        if commitment
+        else None
     )
     counted = received(
         pledge(canal, "Eight staff for a morning, with tools.", "24", True),
         "24",
         "Eight Brightway staff cleared half of the path on a Tuesday morning.",
+        on=last_ended.end if last_ended else None,
     )
     if counted.delivery_return is not None:
         contract_services.return_verify(delivery_return=counted.delivery_return, by=officer)

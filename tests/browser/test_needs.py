@@ -136,6 +136,22 @@ def test_a_need_met_by_a_commitment_is_counted_once_everywhere(
     axe_check(vcs)
     shoot(vcs, "pledge_detail_received")
 
+    # Received today, so it is counted in the return for the current quarter, which has not
+    # ended: nothing is verified before its period ends unless an officer allows early returns
+    # for the period, with a reason (issue 14), which the officer does here.
+    from contracts import services as contract_services
+    from contracts.models import DeliveryReturn
+    from people.models import User
+
+    counted = DeliveryReturn.objects.get(commitment=board["commitment"])
+    olive = User.objects.get(email="olive@council.test")
+    assert contract_services.return_verify_refusal(counted, olive).startswith(
+        "Its reporting period ends on"
+    )
+    contract_services.period_allow_early_returns(
+        period=counted.period, by=olive, reason="The pantry confirmed the help it received"
+    )
+
     officer = browser.new_context().new_page()
     sign_in(officer, "olive@council.test", PASSWORD)
     officer.goto(f"{live_server.url}/returns/")

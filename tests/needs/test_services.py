@@ -186,6 +186,14 @@ def test_a_confirmed_linked_pledge_becomes_the_return_and_counts_once_when_verif
     assert r.period.start <= TODAY() <= r.period.end
     assert claimed_total(board.commitment) == Decimal("4")
     assert verified_total(board.commitment) == 0
+    # Received today: its quarter has not ended, so it waits, claimed, until the period ends
+    # or an officer allows early returns for it (nothing verified in an unended period).
+    with pytest.raises(ValidationError, match="verify it once the period has ended"):
+        contract_services.return_verify(delivery_return=r, by=board.officer)
+    assert verified_total(board.commitment) == 0
+    contract_services.period_allow_early_returns(
+        period=r.period, by=board.officer, reason="The group confirmed what it received"
+    )
     contract_services.return_verify(delivery_return=r, by=board.officer)
     assert verified_total(board.commitment) == Decimal("4")
     assert delivery_for([board.target.pk])[board.target.pk].verified == Decimal("4")

@@ -40,10 +40,12 @@ class NeedFilterSet(GovFilterSet):
     status = django_filters.ChoiceFilter(
         label="Status", choices=Need.Status.choices, empty_label="Any status"
     )
-    fits = django_filters.BooleanFilter(
-        label="Only needs that fit my commitments",
+    # A choice like the others (styled as a GOV.UK select), not a Yes/No/Unknown boolean.
+    fits = django_filters.ChoiceFilter(
+        label="Needs that fit my commitments",
+        choices=[("true", "Open needs that fit")],
+        empty_label="All needs",
         method="filter_fits",
-        widget=django_filters.widgets.BooleanWidget(),
     )
 
     class Meta:
@@ -59,6 +61,8 @@ class NeedFilterSet(GovFilterSet):
         return queryset.filter(areas__path__startswith=area.path).distinct()
 
     def filter_fits(self, queryset, name, value):
-        if not value:
+        if value != "true":
             return queryset
-        return fits_commitments(queryset, supplier_ids(self.request.user))
+        # Only what a supplier can still pledge to: open or partly met.
+        still_wanted = queryset.filter(status__in=(Need.Status.OPEN, Need.Status.PART_MET))
+        return fits_commitments(still_wanted, supplier_ids(self.request.user))

@@ -252,3 +252,15 @@ def test_the_list_shows_needs_still_wanted_first_soonest_needed_at_the_top(clien
         later.title,
         closed.title,
     ]
+
+
+def test_needs_that_fit_a_suppliers_commitments_are_only_those_still_wanted(client, board):
+    """ "Open needs that fit your commitments" listed a met need (walking the demo)."""
+    wanted = board.need(title="Still wanted")
+    met = board.need(title="Already met")
+    services.need_transition(need=met, by=board.vcs_member, to=Need.Status.MET)
+    client.force_login(board.supplier_contact)
+    response = client.get(reverse("needs:need_list") + "?fits=true")
+    titles = [n.title for n in response.context["needs"]]
+    assert wanted.title in titles and met.title not in titles
+    assert met.title in [n.title for n in client.get(reverse("needs:need_list")).context["needs"]]

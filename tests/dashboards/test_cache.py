@@ -50,17 +50,18 @@ def cached_figures_run_at_once(settings):
 
 
 def _computations(monkeypatch):
-    """Each computation of a page's figures (by a request, a queued or a periodic refresh)."""
-    from dashboards import views
+    """Each computation of a page's figures (by a request, a queued or a periodic refresh):
+    counted in the module that computes and caches them, where every caller looks it up."""
+    from dashboards.views import computed
 
     calls = []
-    original = views.compute_figures
+    original = computed.compute_figures
 
     def counting(scope):
         calls.append(scope)
         return original(scope)
 
-    monkeypatch.setattr(views, "compute_figures", counting)
+    monkeypatch.setattr(computed, "compute_figures", counting)
     return calls
 
 

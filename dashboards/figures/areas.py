@@ -3,11 +3,7 @@ gaps where objectives name an area no commitment serves."""
 
 from __future__ import annotations
 
-from django.db.models import (
-    Count,
-    Exists,
-    OuterRef,
-)
+from django.db.models import Count, Exists, OuterRef
 
 from contracts.models import Assessment, Commitment
 from objectives.models import Objective
@@ -15,13 +11,7 @@ from places.models import Area
 
 from .definitions import definition
 from .progress import _regroup, _verified_values, progress_groups
-from .scope import (
-    ZERO,
-    Scope,
-    Stage,
-    _areas_within,
-    objectives,
-)
+from .scope import ZERO, Scope, Stage, _areas_within, objectives
 
 BANDS = [
     (0, "No delivery due yet"),

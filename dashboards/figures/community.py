@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import (
-    Count,
-    Exists,
-    OuterRef,
-    Q,
-)
+from django.db.models import Count, Exists, OuterRef, Q
 
 from consultations.models import Consultation, Proposal, RespondentType, Response
 
 from .definitions import definition
-from .scope import (
-    Scope,
-    _areas_within,
-    _objective_condition,
-)
+from .scope import Scope, _areas_within, _objective_condition
 
 
 @definition(

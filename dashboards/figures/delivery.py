@@ -4,12 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import (
-    Count,
-    Q,
-    Sum,
-    Value,
-)
+from django.db.models import Count, Q, Sum, Value
 from django.db.models.functions import Coalesce, TruncQuarter
 
 from .. import periods

@@ -6,28 +6,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.db.models import Avg as _Avg
-from django.db.models import (
-    Count,
-    Max,
-    Min,
-    OuterRef,
-    Q,
-    Subquery,
-)
+from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from contracts.models import Assessment
 
 from .definitions import definition
-from .scope import (
-    CENTRAL_MINIMUM,
-    SPEND_STAGES,
-    Compliance,
-    Scope,
-    _percent,
-    _sum,
-    contracts,
-)
+from .scope import CENTRAL_MINIMUM, SPEND_STAGES, Compliance, Scope, _percent, _sum, contracts
 
 
 @definition(

@@ -2,26 +2,13 @@
 
 from __future__ import annotations
 
-from django.db.models import (
-    Count,
-    Exists,
-    F,
-    OuterRef,
-    Q,
-)
+from django.db.models import Count, Exists, F, OuterRef, Q
 
 from consultations.models import Proposal
 from objectives.models import Objective
 
 from .definitions import definition
-from .scope import (
-    ZERO,
-    Scope,
-    Stage,
-    _sum_money,
-    commitments,
-    contracts,
-)
+from .scope import ZERO, Scope, Stage, _sum_money, commitments, contracts
 
 
 @definition(

@@ -3,31 +3,15 @@ outcome and status (`progress_groups`), by status, and those behind or at risk."
 
 from __future__ import annotations
 
-from django.db.models import (
-    Count,
-    F,
-    FloatField,
-    Q,
-    Sum,
-    Value,
-)
+from django.db.models import Count, F, FloatField, Q, Sum, Value
 from django.db.models.functions import Coalesce
 
 from contracts.models import Commitment
 from contracts.progress import NEEDS_RECOVERY as AT_RISK
-from contracts.progress import (
-    STATUS_LABELS,
-    expected_amount,
-    with_progress,
-)
+from contracts.progress import STATUS_LABELS, expected_amount, with_progress
 
 from .definitions import definition
-from .scope import (
-    Scope,
-    _sum_money,
-    commitments,
-    delivered,
-)
+from .scope import Scope, _sum_money, commitments, delivered
 
 
 def progress_groups(scope: Scope) -> list[dict]:

@@ -3,31 +3,17 @@ of the framework they serve."""
 
 from __future__ import annotations
 
-from django.db.models import (
-    Count,
-    ExpressionWrapper,
-    F,
-    FloatField,
-)
+from django.db.models import Count, ExpressionWrapper, F, FloatField
 
 from contracts import ledger
 from contracts.models import Commitment
-from contracts.progress import (
-    is_current,
-    share_elapsed,
-)
+from contracts.progress import is_current, share_elapsed
 from objectives.models import Objective, Outcome, Target
 from objectives.progress import TARGET_STATUS_LABELS, target_status
 
 from .definitions import definition
 from .progress import _regroup, _verified_values, progress_groups
-from .scope import (
-    ZERO,
-    Scope,
-    _percent,
-    _sum,
-    objectives,
-)
+from .scope import ZERO, Scope, _percent, _sum, objectives
 
 
 def _delivery_by_objective_and_measure(scope: Scope) -> dict[tuple, tuple]:

@@ -40,15 +40,17 @@ from django.utils import timezone
 
 from socialvalue.datacache import current_token
 
+APP_FOLDER = Path(__file__).resolve().parent
 
-def _code_version() -> str:
-    """A digest of the code that shapes the cached figures (this app's modules): a deploy that
-    changes it never reads figures pickled by the code before, which the shared cache keeps
-    across restarts."""
-    folder = Path(__file__).resolve().parent
+
+def _code_version(folder: Path = APP_FOLDER) -> str:
+    """A digest of the code that shapes the cached figures (this app's modules, in its packages
+    too: `figures/` is one): a deploy that changes it never reads figures pickled by the code
+    before, which the shared cache keeps across restarts."""
     digest = hashlib.sha256()
-    for path in sorted(folder.glob("*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(folder.rglob("*.py")):
+        name = path.relative_to(folder).as_posix()
+        digest.update(name.encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -24,6 +24,7 @@ P1 and P2 are each contract's first two reporting periods (both started).
 """
 
 import datetime
+import sys
 from decimal import Decimal
 from types import SimpleNamespace
 
@@ -31,6 +32,7 @@ import pytest
 from django.utils import timezone
 
 from contracts.models import Assessment, Contract, DeliveryReturn
+from dashboards import figures
 from objectives.models import Objective
 from people.models import Membership, Organisation
 from tests.contracts.factories import (
@@ -192,3 +194,21 @@ def world(place, council, make_member):
         council, Role.OFFICER, email="officer@example.org", full_name="Olly Officer"
     )
     return SimpleNamespace(**locals())
+
+
+@pytest.fixture
+def patch_figure(monkeypatch):
+    """`patch(name, replacement)`: replace a figure wherever it is looked up — through the
+    `dashboards.figures` package (as the pages do) and in the package's own modules, which call
+    one another's figures directly — so a test that refuses a figure sees every call of it."""
+
+    def patch(name: str, replacement) -> None:
+        original = getattr(figures, name)
+        for module_name, module in list(sys.modules.items()):
+            in_package = module_name == figures.__name__ or module_name.startswith(
+                figures.__name__ + "."
+            )
+            if in_package and getattr(module, name, None) is original:
+                monkeypatch.setattr(module, name, replacement)
+
+    return patch

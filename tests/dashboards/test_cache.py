@@ -5,6 +5,7 @@ import datetime
 import functools
 import io
 import json
+import shutil
 import time
 
 import pytest
@@ -49,17 +50,18 @@ def cached_figures_run_at_once(settings):
 
 
 def _computations(monkeypatch):
-    """Each computation of a page's figures (by a request, a queued or a periodic refresh)."""
-    from dashboards import views
+    """Each computation of a page's figures (by a request, a queued or a periodic refresh):
+    counted in the module that computes and caches them, where every caller looks it up."""
+    from dashboards.views import computed
 
     calls = []
-    original = views.compute_figures
+    original = computed.compute_figures
 
     def counting(scope):
         calls.append(scope)
         return original(scope)
 
-    monkeypatch.setattr(views, "compute_figures", counting)
+    monkeypatch.setattr(computed, "compute_figures", counting)
     return calls
 
 
@@ -94,9 +96,12 @@ def test_figures_are_kept_in_the_database_for_every_server_process(
     """Not in this process's memory: in the table every process reads."""
     from django.db import connection
 
-    def entries():
+    def entries():  # the dashboard's (the table also holds the places' need figures)
         with connection.cursor() as cursor:
-            cursor.execute("SELECT COUNT(*) FROM socialvalue_figures_cache")
+            cursor.execute(
+                "SELECT COUNT(*) FROM socialvalue_figures_cache WHERE cache_key LIKE %s",
+                ["%socialvalue:figures:%"],
+            )
             return cursor.fetchone()[0]
 
     assert entries() == 0
@@ -219,7 +224,7 @@ def test_a_queued_refresh_whose_filter_is_gone_computes_nothing_and_releases_the
     assert figure_cache.figures_cache().get(key) is None
 
 
-def test_a_csv_download_is_never_older_than_the_data(client, world, cached_figures, monkeypatch):
+def test_a_csv_download_is_never_older_than_the_data(client, world, cached_figures, patch_figure):
     """The page may show figures a few minutes old (and says so); a download has no such note,
     so it is served from the cache only while the data is unchanged."""
 
@@ -231,7 +236,7 @@ def test_a_csv_download_is_never_older_than_the_data(client, world, cached_figur
         computed.append(scope)
         return original(scope)
 
-    monkeypatch.setattr(figures, "delivery_by_measure", counting)
+    patch_figure("delivery_by_measure", counting)
     client.force_login(world.leader)
     url = reverse("dashboards:dashboard")
 
@@ -326,6 +331,21 @@ def test_figures_stored_by_other_code_are_never_read(cached_figures, monkeypatch
     figure_cache.cached(("k",), lambda: "old shape", enqueue=_never)
     monkeypatch.setattr(figure_cache, "CODE_VERSION", "another")
     assert figure_cache.cached(("k",), lambda: "new shape", enqueue=_never) == ("new shape", True)
+
+
+def test_the_code_version_changes_with_any_module_of_the_app(tmp_path):
+    """The key's code version digests every module of the app, those in its packages too (the
+    figures are a package): a change to any of them keys figures afresh."""
+    app = tmp_path / "dashboards"
+    shutil.copytree(figure_cache.APP_FOLDER, app, ignore=shutil.ignore_patterns("__pycache__"))
+    assert figure_cache._code_version(app) == figure_cache.CODE_VERSION  # the same code
+    changed = [app / "figures" / "areas.py", app / "figures" / "__init__.py", app / "cache.py"]
+    for path in changed:
+        text = path.read_text()
+        path.write_text(text + "# changed\n")
+        assert figure_cache._code_version(app) != figure_cache.CODE_VERSION, path
+        path.write_text(text)
+    assert figure_cache._code_version(app) == figure_cache.CODE_VERSION
 
 
 def test_figures_older_than_the_limit_are_never_shown_after_a_change(

@@ -7,7 +7,6 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from dashboards import figures
 from people.models import Membership, Organisation
 from socialvalue.csv import csv_lines
 from tests.contracts.factories import AwardedContractFactory, CommitmentFactory, SupplierFactory
@@ -132,14 +131,14 @@ def test_each_table_downloads_as_csv_with_the_rows_the_page_shows(client, world,
     assert b"".join(response.streaming_content).decode() == expected
 
 
-def test_a_csv_download_computes_only_what_its_table_needs(client, world, monkeypatch):
+def test_a_csv_download_computes_only_what_its_table_needs(client, world, patch_figure):
     """The measures table needs no commitment's progress (the costliest figure at scale)."""
 
     def refused(*args, **kwargs):
         raise AssertionError("computed a figure the table does not show")
 
-    monkeypatch.setattr(figures, "progress_groups", refused)
-    monkeypatch.setattr(figures, "by_quarter", refused)
+    patch_figure("progress_groups", refused)
+    patch_figure("by_quarter", refused)
     client.force_login(world.leader)
     rows = _csv(client.get(DASHBOARD, {"format": "csv", "table": "measures"}))
     assert rows[0][0] == "Measure"

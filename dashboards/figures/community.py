@@ -1,0 +1,114 @@
+"""Community voice: proposals made and consultations run for the place, as counts."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, OuterRef, Q
+
+from consultations.models import Consultation, Proposal, RespondentType, Response
+
+from .definitions import definition
+from .scope import Scope, _areas_within, _objective_condition
+
+
+@definition(
+    """Community proposals made for the place (submitted at any time, or within the period by
+    submission date), in the area or naming an area inside it, suggesting an outcome of the
+    theme or outcome. Drafts are not counted. The funnel: submitted → reviewed (under review or
+    decided) → accepted (adopted as or attached to an objective). The organisation filter does
+    not apply: proposals come from community groups."""
+)
+def proposals_summary(scope: Scope) -> dict:
+    qs = Proposal.objects.filter(
+        scope.in_period("submitted_at__date"), place=scope.place, submitted_at__isnull=False
+    ).exclude(status=Proposal.Status.DRAFT)
+    if scope.area:
+        through = Proposal.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(pk__in=through.values("proposal_id"))
+    if scope.outcome:
+        qs = qs.filter(Q(suggested_outcome=scope.outcome) | Q(objective__outcome=scope.outcome))
+    if scope.theme:
+        qs = qs.filter(
+            Q(suggested_outcome__theme=scope.theme) | Q(objective__outcome__theme=scope.theme)
+        )
+    statuses = [s for s in Proposal.Status if s != Proposal.Status.DRAFT]
+    counts = qs.aggregate(
+        total=Count("pk"), **{s.value: Count("pk", filter=Q(status=s.value)) for s in statuses}
+    )
+    S = Proposal.Status
+    reviewed = sum(counts[s] for s in (S.UNDER_REVIEW, S.ACCEPTED, S.MERGED, S.DECLINED))
+    return {
+        "by_status": [
+            {"status": s.value, "label": s.label, "count": counts[s.value]} for s in statuses
+        ],
+        "funnel": [
+            {"label": "Submitted", "count": counts["total"]},
+            {"label": "Reviewed (under review or decided)", "count": reviewed},
+            {"label": "Accepted as an objective", "count": counts[S.ACCEPTED]},
+        ],
+        "total": counts["total"],
+    }
+
+
+@definition(
+    """Published consultations of the place run by the organisation, covering the area or an
+    area inside it, linked to an objective of the theme or outcome (opening within the period,
+    if one is chosen), by stage; and their responses by the type of respondent each chose.
+    Only counts are shown: responses themselves are never published."""
+)
+def consultations_summary(scope: Scope) -> dict:
+    today = scope.today
+    qs = Consultation.objects.filter(
+        scope.in_period("opens_on"), place=scope.place, published_at__isnull=False
+    )
+    if scope.organisation:
+        qs = qs.filter(owner=scope.organisation)
+    if scope.area:
+        through = Consultation.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(pk__in=through.values("consultation_id"))
+    if scope.theme or scope.outcome or scope.dimension:
+        through = Consultation.objectives.through.objects.filter(
+            _objective_condition(scope, "objective__"), consultation_id=OuterRef("pk")
+        )
+        qs = qs.filter(Exists(through))
+    S = Consultation.Stage
+    counts = qs.aggregate(
+        total=Count("pk"),
+        upcoming=Count(
+            "pk",
+            filter=Q(summary_published_at__isnull=True, closed_at__isnull=True, opens_on__gt=today),
+        ),
+        open=Count(
+            "pk",
+            filter=Q(
+                summary_published_at__isnull=True,
+                closed_at__isnull=True,
+                opens_on__lte=today,
+                closes_on__gte=today,
+            ),
+        ),
+        closed=Count(
+            "pk",
+            filter=Q(summary_published_at__isnull=True)
+            & (Q(closed_at__isnull=False) | Q(closes_on__lt=today)),
+        ),
+        summary=Count("pk", filter=Q(summary_published_at__isnull=False)),
+    )
+    by_type = dict(
+        Response.objects.filter(consultation__in=qs)
+        .order_by()
+        .values_list("respondent_type")
+        .annotate(n=Count("pk"))
+    )
+    responses = [
+        {"type": t.value, "label": t.label, "count": by_type.get(t.value, 0)}
+        for t in RespondentType
+    ]
+    return {
+        "total": counts["total"],
+        "by_stage": [
+            {"stage": s.value, "label": s.label, "count": counts[s.value]}
+            for s in (S.UPCOMING, S.OPEN, S.CLOSED, S.SUMMARY)
+        ],
+        "responses": responses,
+        "response_total": sum(r["count"] for r in responses),
+    }

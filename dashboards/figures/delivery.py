@@ -1,0 +1,198 @@
+"""Delivery counted in the returns: by framework measure, by lead buyer and by quarter."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, Sum, Value
+from django.db.models.functions import Coalesce, TruncQuarter
+
+from .. import periods
+from .definitions import definition
+from .scope import (
+    COMMITTED,
+    SPEND_STAGES,
+    ZERO,
+    Compliance,
+    Scope,
+    Stage,
+    _percent,
+    _sum,
+    commitments,
+    contracts,
+    delivered,
+    lines,
+)
+
+
+@definition(
+    """Per framework measure, in its own unit: the quantity committed by current (not
+    withdrawn) commitments whose delivery window overlaps the period, and the quantity in
+    returns whose reporting period ends in the period — verified by an officer, and, shown
+    apart, claimed but not yet verified (submitted or queried). Rejected returns are not
+    counted. Retired measures are marked; their commitments still count. The £ figures are
+    estimates: each return's or commitment's quantity × the proxy value per unit copied onto
+    the commitment when it was made, listed with their sources and years. Commitments with no
+    proxy value add to the counts but not to the £."""
+)
+def delivery_by_measure(scope: Scope) -> dict:
+    measure_fields = (
+        "measure_id",
+        "measure__code",
+        "measure__name",
+        "measure__unit",
+        "measure__retired_at",
+    )
+    delivered_rows = delivered(scope, *measure_fields)
+    if scope.start or scope.end:
+        committed = (
+            commitments(scope)
+            .order_by()
+            .values(*measure_fields)
+            .annotate(**{name: aggregate() for name, aggregate in COMMITTED.items()})
+        )
+    else:
+        committed = delivered_rows  # one pass over the commitments counted both
+    rows: dict[int, dict] = {}
+
+    def row_for(values: dict) -> dict:
+        measure_id = values["measure_id"]
+        if measure_id not in rows:
+            rows[measure_id] = {
+                "measure_id": measure_id,
+                "code": values["measure__code"],
+                "name": values["measure__name"],
+                "unit": values["measure__unit"],
+                "retired": values["measure__retired_at"] is not None,
+                "commitments": 0,
+                "committed": ZERO,
+                "committed_value": ZERO,
+                "without_proxy": 0,
+                "verified": ZERO,
+                "claimed": ZERO,
+                "verified_value": ZERO,
+            }
+        return rows[measure_id]
+
+    for values in committed:
+        row = row_for(values)
+        for key in ("commitments", "committed", "committed_value", "without_proxy"):
+            row[key] = values[key]
+    for values in delivered_rows:
+        row = row_for(values)
+        for key in ("verified", "claimed", "verified_value"):
+            row[key] = values[key]
+    ordered = sorted(rows.values(), key=lambda r: (r["code"], r["measure_id"]))
+    for row in ordered:
+        row["verified_percent"] = _percent(row["verified"], row["committed"])
+    sources = list(
+        commitments(scope)
+        .filter(proxy_value__isnull=False)
+        .order_by("proxy_source", "proxy_year")
+        .values("proxy_source", "proxy_year")
+        .distinct()
+    )
+    return {
+        "rows": ordered,
+        "verified_value": sum((r["verified_value"] for r in ordered), ZERO),
+        "committed_value": sum((r["committed_value"] for r in ordered), ZERO),
+        "commitments": sum(r["commitments"] for r in ordered),
+        "without_proxy": sum(r["without_proxy"] for r in ordered),
+        "sources": sources,
+    }
+
+
+@definition(
+    """Per public body buying for the place (the lead buyer only, so a jointly bought contract
+    is counted once): contracts awarded or in delivery and their award value (awarded within the
+    period, if one is chosen), contracts whose procurement started and how many of those were
+    not compliant with section 1, current commitments, and the verified £ estimate."""
+)
+def by_organisation(scope: Scope) -> list[dict]:
+    qs = contracts(scope)
+    awarded = Q(stage__in=SPEND_STAGES, not_in_scope=False) & scope.in_period("awarded_on")
+    started = Q(procurement_started_on__isnull=False) & scope.in_period("procurement_started_on")
+    rows = {
+        r["buyer_id"]: r
+        for r in qs.order_by()
+        .values("buyer_id", "buyer__name")
+        .annotate(
+            awarded=Count("pk", filter=awarded),
+            spend=_sum("award_value", filter=awarded),
+            started=Count("pk", filter=started),
+            non_compliant=Count("pk", filter=started & Q(s1_compliance=Compliance.NON_COMPLIANT)),
+        )
+    }
+    by_buyer = delivered(scope, "contract__buyer_id")
+    values = {row["contract__buyer_id"]: row["verified_value"] for row in by_buyer}
+    if scope.start or scope.end:
+        commitment_counts = dict(
+            commitments(scope).order_by().values_list("contract__buyer_id").annotate(n=Count("pk"))
+        )
+    else:
+        commitment_counts = {row["contract__buyer_id"]: row["commitments"] for row in by_buyer}
+    result = []
+    for buyer_id, row in rows.items():
+        row["commitments"] = commitment_counts.get(buyer_id, 0)
+        row["verified_value"] = values.get(buyer_id, ZERO)
+        if row["awarded"] or row["started"] or row["commitments"]:
+            result.append(row)
+    return sorted(result, key=lambda r: r["buyer__name"])
+
+
+@definition(
+    """Per financial-year quarter (Q1 is April to June): contracts awarded (by award date) and
+    their award value; and returns by the quarter in which their reporting period ends — how
+    many were verified, with their £ estimate, and how many are still claimed but unverified."""
+)
+def by_quarter(scope: Scope) -> list[dict]:
+    awarded = (
+        contracts(scope)
+        .filter(scope.in_period("awarded_on"), awarded_on__isnull=False, not_in_scope=False)
+        .exclude(stage=Stage.CANCELLED)
+        .annotate(quarter=TruncQuarter("awarded_on"))
+        .order_by()
+        .values("quarter")
+        .annotate(n=Count("pk"), value=_sum("award_value"))
+    )
+    delivered = (
+        lines(scope)
+        .order_by()
+        .values("quarter")
+        .annotate(
+            verified=Coalesce(Sum("verified_returns"), Value(0)),
+            claimed=Coalesce(Sum("claimed_returns"), Value(0)),
+            verified_value=_sum("verified_value"),
+        )
+    )
+    rows: dict[datetime.date, dict] = {}
+
+    def entry(quarter) -> dict:
+        if isinstance(quarter, datetime.datetime):
+            quarter = quarter.date()
+        return rows.setdefault(
+            quarter,
+            {
+                "quarter": quarter,
+                "label": periods.quarter_label(quarter),
+                "awarded": 0,
+                "awarded_value": ZERO,
+                "verified": 0,
+                "claimed": 0,
+                "verified_value": ZERO,
+            },
+        )
+
+    for row in awarded:
+        entry(row["quarter"]).update(awarded=row["n"], awarded_value=row["value"])
+    for row in delivered:
+        entry(row["quarter"]).update(
+            verified=row["verified"],
+            claimed=row["claimed"] if not scope.public else 0,
+            verified_value=row["verified_value"],
+        )
+    ordered = [rows[k] for k in sorted(rows)]
+    top = max((r["verified_value"] for r in ordered), default=ZERO)
+    for row in ordered:
+        row["bar"] = int(row["verified_value"] * 100 / top) if top else 0
+    return ordered

@@ -1,0 +1,81 @@
+"""The public page's lists: contracts carrying commitments, and adopted community proposals."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Exists, F, OuterRef, Q
+
+from consultations.models import Proposal
+from objectives.models import Objective
+
+from .definitions import definition
+from .scope import ZERO, Scope, Stage, _sum_money, commitments, contracts
+
+
+@definition(
+    """Contracts of the place awarded, in delivery or closed that carry at least one current
+    social value commitment: reference, title, buyer, supplier, award value and date, the number
+    of commitments and the verified £ estimate. Nothing commercially confidential (no evaluation
+    scores, no contacts) and no personal data."""
+)
+def contracts_with_commitments(scope: Scope, limit: int | None = None) -> tuple[list[dict], int]:
+    """The contracts (newest award first; the first `limit` if given) and how many there are.
+
+    Commitment counts and verified £ are read for the listed contracts only, from the
+    per-commitment delivery totals (every verified return, whatever the period)."""
+    current = commitments(scope, use_period=False)
+    listed = (
+        contracts(scope)
+        .filter(
+            scope.in_period("awarded_on"),
+            stage__in=[Stage.AWARDED, Stage.IN_DELIVERY, Stage.CLOSED],
+        )
+        .filter(Exists(current.filter(contract_id=OuterRef("pk"))))
+    )
+    rows = listed.order_by("-awarded_on", "reference").values(
+        "pk",
+        "reference",
+        "title",
+        "buyer__name",
+        "supplier__name",
+        "award_value",
+        "awarded_on",
+        "stage",
+    )
+    rows = list(rows[:limit] if limit else rows)
+    total = listed.count() if limit else len(rows)
+    per_contract = {
+        row["contract_id"]: row
+        for row in current.filter(contract_id__in=[r["pk"] for r in rows])
+        .order_by()
+        .values("contract_id")
+        .annotate(
+            n=Count("pk"),
+            value=_sum_money(
+                F("delivery_total__verified") * F("proxy_value"),
+                filter=Q(proxy_value__isnull=False, delivery_total__isnull=False),
+            ),
+        )
+    }
+    for row in rows:
+        found = per_contract.get(row["pk"], {})
+        row["commitment_count"] = found.get("n", 0)
+        row["verified_value"] = found.get("value") or ZERO
+    return rows, total
+
+
+@definition(
+    """Community proposals accepted as (or attached to) a published objective of the place,
+    with the group that proposed them."""
+)
+def proposals_adopted(scope: Scope, limit: int | None = None) -> tuple[list[dict], int]:
+    """The adopted proposals (the first `limit`, by objective, if given) and how many in all."""
+    adopted = Proposal.objects.filter(hidden_at__isnull=True).filter(
+        place=scope.place,
+        status=Proposal.Status.ACCEPTED,
+        objective__status__in=Objective.PUBLIC_STATUSES,
+    )
+    rows = adopted.order_by("objective__title", "title").values(
+        "pk", "title", "organisation__name", "objective_id", "objective__title"
+    )
+    rows = list(rows[:limit] if limit else rows)
+    return rows, adopted.count() if limit else len(rows)

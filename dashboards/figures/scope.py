@@ -1,0 +1,281 @@
+"""What the figures are about (`Scope`), the SQL helpers they share, and the scoped querysets
+every figure starts from: contracts, commitments, the ledger's lines and objectives in the
+filters, and delivery grouped by any field of the commitment."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from contracts import ledger
+from contracts.models import Assessment, Commitment, Contract, DeliveryReturn
+from objectives.models import Dimension, Objective, Outcome, Theme
+from people.models import Organisation
+from places.models import Area, Place
+
+ZERO = Decimal("0")
+MONEY = DecimalField(max_digits=20, decimal_places=2)
+Stage = Contract.Stage
+Compliance = Contract.Compliance
+ReturnStatus = DeliveryReturn.Status
+CLAIMED = (ReturnStatus.SUBMITTED, ReturnStatus.QUERIED)
+SPEND_STAGES = (Stage.AWARDED, Stage.IN_DELIVERY)
+CENTRAL_MINIMUM = Decimal("10")
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures are about: one place, and optionally a period, a partner organisation,
+    an area (with everything inside it), a theme or outcome, and a well-being dimension.
+
+    `public` narrows to what the transparency page may show: published objectives and
+    consultations, no lists naming suppliers' shortfalls or non-compliant contracts."""
+
+    place: Place
+    start: datetime.date | None = None
+    end: datetime.date | None = None
+    organisation: Organisation | None = None
+    area: Area | None = None
+    theme: Theme | None = None
+    outcome: Outcome | None = None
+    dimension: str = ""
+    public: bool = False
+    today: datetime.date = field(default_factory=timezone.localdate)
+    # What several figures need, read once per scope: the ids a narrow filter selects
+    # (`_narrow_ids`), the area's subtree, delivery by objective and measure.
+    _read_once: dict = field(default_factory=dict, init=False, compare=False, repr=False)
+
+    @property
+    def as_at(self) -> datetime.date:
+        """Progress is judged as at the end of the period, or today if that is earlier."""
+        return min(self.end, self.today) if self.end else self.today
+
+    @property
+    def has_commitment_filters(self) -> bool:
+        return bool(self.area or self.theme or self.outcome or self.dimension)
+
+    def in_period(self, field_name: str) -> Q:
+        condition = Q()
+        if self.start:
+            condition &= Q(**{f"{field_name}__gte": self.start})
+        if self.end:
+            condition &= Q(**{f"{field_name}__lte": self.end})
+        return condition
+
+
+# SQL helpers ----------------------------------------------------------------------------------
+
+
+def _sum_money(expression, **filter_kwargs):
+    return Coalesce(
+        Sum(ExpressionWrapper(expression, output_field=MONEY), **filter_kwargs),
+        Value(ZERO),
+        output_field=MONEY,
+    )
+
+
+def _sum(field_name: str, **filter_kwargs):
+    return Coalesce(Sum(field_name, **filter_kwargs), Value(ZERO), output_field=MONEY)
+
+
+def _percent(part, whole) -> int | None:
+    if not whole:
+        return None
+    return int(Decimal(part) * 100 / Decimal(whole))
+
+
+# The scoped querysets -------------------------------------------------------------------------
+
+
+def _areas_within(scope: Scope) -> list[int]:
+    """The ids of the area and every area below it: read once per scope (areas are few), and
+    given to the database as values so that it plans each filter from the index on area."""
+    if "areas" not in scope._read_once:
+        scope._read_once["areas"] = list(
+            Area.objects.within(scope.area).order_by().values_list("pk", flat=True)
+        )
+    return scope._read_once["areas"]
+
+
+def _objective_condition(scope: Scope, prefix: str = "") -> Q:
+    """Filters on an objective (reached through `prefix`) for theme, outcome and dimension."""
+    condition = Q()
+    if scope.outcome:
+        condition &= Q(**{f"{prefix}outcome": scope.outcome})
+    if scope.theme:
+        condition &= Q(**{f"{prefix}outcome__theme": scope.theme})
+    if scope.dimension in Dimension.values:
+        condition &= Q(**{f"{prefix}{scope.dimension}": True})
+    return condition
+
+
+def _bought(scope: Scope, prefix: str = "") -> Q:
+    """Bought by the organisation, as lead or joint buyer (`prefix` reaches the contract)."""
+    joint = Contract.joint_buyers.through.objects.filter(organisation=scope.organisation)
+    return Q(**{f"{prefix}buyer": scope.organisation}) | Q(
+        **{f"{prefix}pk__in": joint.values("contract_id")}
+    )
+
+
+def _commitments(scope: Scope):
+    """Every current commitment in the filters, whatever its dates."""
+    qs = Commitment.objects.current().filter(
+        _objective_condition(scope, "objective__"), contract__place=scope.place
+    )
+    if scope.organisation:
+        qs = qs.filter(_bought(scope, "contract__"))
+    if scope.area:
+        qs = qs.filter(area_id__in=_areas_within(scope))
+    return qs
+
+
+# A filter that selects at most this many commitments is resolved to their ids (and their
+# contracts') once per page, so every figure then reads those rows by primary key instead of
+# applying the filter again to every commitment and contract of the place. A wider filter (or
+# none) stays a subquery.
+NARROW = 2000
+
+
+def _narrow_ids(scope: Scope) -> tuple[list[int], list[int]] | None:
+    """(commitment ids, contract ids) of a narrow filter, read in one query the first time a
+    page asks; None when there is no filter or it is wider than NARROW."""
+    if "commitments" not in scope._read_once:
+        found = None
+        if scope.organisation or scope.has_commitment_filters:
+            rows = list(
+                _commitments(scope).order_by().values_list("pk", "contract_id")[: NARROW + 1]
+            )
+            if len(rows) <= NARROW:
+                found = ([pk for pk, _ in rows], sorted({c for _, c in rows}))
+        scope._read_once["commitments"] = found
+    return scope._read_once["commitments"]
+
+
+def _contracts_otherwise(scope: Scope):
+    """The place's contracts in the filters other than through a current commitment: bought by
+    the organisation and, for area, theme, outcome or dimension, serving them by their relevant
+    areas or the objectives named in their assessment; None when that needs a commitment."""
+    qs = Contract.objects.filter(place=scope.place)
+    if scope.organisation:
+        qs = qs.filter(_bought(scope))
+    if not scope.has_commitment_filters:
+        return qs
+    if scope.area:
+        areas = Contract.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(pk__in=areas.values("contract_id"))
+    if scope.theme or scope.outcome or scope.dimension:
+        named = Assessment.objectives.through.objects.filter(
+            _objective_condition(scope, "objective__")
+        )
+        qs = qs.filter(pk__in=named.values("assessment__contract_id"))
+    return qs
+
+
+def contracts(scope: Scope):
+    """The place's contracts bought by the organisation (as buyer or joint buyer), which serve
+    the area, theme, outcome and dimension: through a current commitment that matches, through
+    their relevant areas (for the area), or through the objectives named in their assessment
+    (for theme, outcome and dimension)."""
+    others = _contracts_otherwise(scope)
+    if not scope.has_commitment_filters:
+        return others
+    narrow = _narrow_ids(scope)
+    serving = narrow[1] if narrow else _commitments(scope).values("contract_id")
+    return Contract.objects.filter(Q(pk__in=serving) | Q(pk__in=others.values("pk")))
+
+
+def commitments(scope: Scope, *, use_period: bool = True):
+    """Current (not withdrawn) commitments on the place's contracts, in the area or below it,
+    serving an objective of the theme, outcome and dimension, on contracts the organisation
+    buys; with a period, those whose delivery window overlaps it."""
+    narrow = _narrow_ids(scope)
+    qs = Commitment.objects.filter(pk__in=narrow[0]) if narrow else _commitments(scope)
+    if use_period:
+        if scope.end:
+            qs = qs.filter(start_date__lte=scope.end)
+        if scope.start:
+            qs = qs.filter(due_date__gte=scope.start)
+    return qs
+
+
+def lines(scope: Scope):
+    """The ledger's lines (`contracts.ledger`) of those commitments, for the reporting periods
+    ending within the period."""
+    return ledger.entries().filter(
+        scope.in_period("period_end"),
+        commitment__in=commitments(scope, use_period=False),
+    )
+
+
+def objectives(scope: Scope):
+    """The place's objectives (published ones only on the public page) led or partnered by the
+    organisation, naming the area or an area inside it, of the theme, outcome and dimension."""
+    qs = Objective.objects.filter(_objective_condition(scope), place=scope.place)
+    if scope.public:
+        qs = qs.public()
+    if scope.organisation:
+        qs = qs.involving_organisation(scope.organisation)
+    if scope.area:
+        qs = qs.within_area(scope.area)
+    return qs
+
+
+COMMITTED = {
+    "commitments": lambda: Count("pk"),
+    "committed": lambda: _sum("quantity"),
+    "committed_value": lambda: _sum_money(
+        F("quantity") * F("proxy_value"), filter=Q(proxy_value__isnull=False)
+    ),
+    "without_proxy": lambda: Count("pk", filter=Q(proxy_value__isnull=True)),
+}
+
+
+def delivered(scope: Scope, *fields: str) -> list[dict]:
+    """Verified and claimed quantities, the verified £ estimate and the numbers of verified and
+    claimed returns, of the returns in the scope, grouped by `fields` of their commitments.
+
+    With a period, the returns whose reporting period ends in it are summed. Without one, every
+    return counts, and the per-commitment totals give the same answer from one row per
+    commitment instead of one per return."""
+    if scope.start or scope.end:
+        prefix = "commitment__"
+        rows = (
+            lines(scope)
+            .order_by()
+            .values(*(prefix + name for name in fields))
+            .annotate(
+                verified=_sum("verified"),
+                claimed=_sum("claimed"),
+                verified_value=_sum("verified_value"),
+                verified_returns=Coalesce(Sum("verified_returns"), Value(0)),
+                claimed_returns=Coalesce(Sum("claimed_returns"), Value(0)),
+            )
+        )
+    else:
+        prefix = ""
+        rows = (
+            commitments(scope, use_period=False)
+            .order_by()
+            .values(*fields)
+            .annotate(
+                # Without a period, the same pass also counts what was committed (COMMITTED).
+                **{name: aggregate() for name, aggregate in COMMITTED.items()},
+                verified=_sum("delivery_total__verified"),
+                claimed=_sum("delivery_total__claimed"),
+                verified_value=_sum_money(
+                    F("delivery_total__verified") * F("proxy_value"),
+                    filter=Q(proxy_value__isnull=False),
+                ),
+                verified_returns=Coalesce(Sum("delivery_total__verified_returns"), Value(0)),
+                claimed_returns=Coalesce(Sum("delivery_total__claimed_returns"), Value(0)),
+            )
+        )
+    cut = len(prefix)
+    return [
+        {key[cut:] if key.startswith(prefix) else key: v for key, v in row.items()} for row in rows
+    ]

@@ -218,6 +218,48 @@ def ocds_import(world):
     return response.status_code in (200, 302)
 
 
+def _need_fields(world):
+    import datetime
+
+    from django.utils import timezone
+
+    soon = timezone.localdate() + datetime.timedelta(days=30)
+    return {
+        "group": world.group.pk,
+        "title": "Volunteers for the pantry",
+        "why": "More people come each week",
+        "kind": "volunteering",
+        "areas": [world.neighbourhood.pk],
+        "needed_by_0": soon.day,
+        "needed_by_1": soon.month,
+        "needed_by_2": soon.year,
+        "draft": "Save as a draft",
+        "file": SimpleUploadedFile("survey.csv", evidence_csv("é")),
+    }
+
+
+def need_create(world):
+    from needs.models import NeedFile
+
+    response = _client(world, "vcs_member").post(reverse("needs:need_create"), _need_fields(world))
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    return NeedFile.objects.filter(original_name="survey.csv").exists()
+
+
+def need_update(world):
+    from needs.models import Need, NeedFile
+
+    fields = _need_fields(world)
+    fields["file"] = SimpleUploadedFile("first.csv", evidence_csv("a"))
+    _client(world, "vcs_member").post(reverse("needs:need_create"), fields)
+    need = Need.objects.get(title="Volunteers for the pantry")
+    response = _client(world, "vcs_member").post(
+        reverse("needs:need_update", args=[need.pk]), _need_fields(world)
+    )
+    assert response.status_code == 302, response.content.decode()[-3000:]
+    return NeedFile.objects.filter(original_name="survey.csv").exists()
+
+
 UPLOADS = {
     "contracts:return_create": return_create,
     "contracts:return_answer": return_answer,
@@ -225,6 +267,8 @@ UPLOADS = {
     "consultations:proposal_update": proposal_update,
     "objectives:framework_import": framework_import,
     "contracts:ocds_import": ocds_import,
+    "needs:need_create": need_create,
+    "needs:need_update": need_update,
 }
 
 

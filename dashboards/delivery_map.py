@@ -34,7 +34,7 @@ def _cells(rate, percent) -> tuple[str, ...]:
     )
 
 
-NO_ESTIMATE = "No verified £ estimate (nothing verified, or only measures with no proxy value)"
+NO_ESTIMATE = "No verified £ estimate"  # nothing verified, or only measures with no proxy
 
 HEADINGS = (
     "Population",

@@ -126,6 +126,16 @@ def test_a_quantity_far_above_the_commitment_is_confirmed(
 def test_the_dashboard_names_the_body_to_ask_where_a_contract_is_not_theirs(
     page, live_server, demo_contracts, sign_in, axe_check
 ):
+    # Bodies in a joint arrangement see each other's contracts (they sign off each other's
+    # decisions), and the demo's three bodies share one: end it, so the council's contracts
+    # are no longer the NHS officer's to open.
+    from contracts.models import JointArrangement
+    from contracts.services_governance import arrangement_end
+    from people.models import User
+
+    officer = User.objects.get(email="officer@demo.test")
+    for arrangement in JointArrangement.objects.filter(ended_at__isnull=True):
+        arrangement_end(arrangement=arrangement, by=officer)
     sign_in(page, "nhs@demo.test")
     page.get_by_role("link", name="Dashboard", exact=True).click()
     at_risk = page.locator("#table-at_risk")

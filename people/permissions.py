@@ -72,6 +72,23 @@ def served_by(user, *roles: str):
     return Place.objects.filter(pk__in=place_ids(user, *roles))
 
 
+def place_to_work_in(user, slug: str | None = None):
+    """The place a person posts a proposal or a need in: one their organisations work in
+    (as members of its bodies, or through the areas they cover), or any place when they have
+    none; `slug` (from `?place=`) chooses among them. None when there is no such place."""
+    from django.db.models import Q
+
+    from places.models import Place
+
+    ids = organisation_ids(user)
+    places = Place.objects.filter(
+        Q(organisations__pk__in=ids) | Q(areas__organisations__pk__in=ids)
+    ).distinct()
+    if not places.exists():
+        places = Place.objects.all()
+    return places.filter(slug=slug).first() if slug else places.order_by("name").first()
+
+
 def forget_roles(user) -> None:
     """Call after changing a user's memberships within one request."""
     for attr in ("_sv_roles", "_sv_place_roles", "_sv_two_factor_required"):

@@ -3,7 +3,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -15,7 +14,7 @@ from django_filters.views import FilterView
 from objectives.models import Objective, Target
 from objectives.progress import delivery_for, percent
 from people.models import Membership
-from people.permissions import organisation_ids, place_roles
+from people.permissions import place_roles, place_to_work_in
 from places.maps import deprivation_map, map_areas_for_place
 from places.models import Place
 from socialvalue.files import serve_private_file
@@ -168,16 +167,9 @@ class ProposalDetailView(DetailView):
         return {"objective": objective, "objective_visible": True, "delivery_rows": rows}
 
 
-def _place_for_new_proposal(request) -> Place:
-    """The place the proposer works in: from their organisations, or ?place=."""
-    ids = organisation_ids(request.user)
-    places = Place.objects.filter(
-        Q(organisations__pk__in=ids) | Q(areas__organisations__pk__in=ids)
-    ).distinct()
-    if not places.exists():
-        places = Place.objects.all()
-    slug = request.GET.get("place")
-    place = places.filter(slug=slug).first() if slug else places.order_by("name").first()
+def place_for_new_proposal(request) -> Place:
+    """`people.permissions.place_to_work_in`, chosen with `?place=`; a 404 when there is none."""
+    place = place_to_work_in(request.user, request.GET.get("place"))
     if place is None:
         raise Http404("Choose a place")
     return place
@@ -193,7 +185,7 @@ class ProposalCreateView(KeepUploadsViewMixin, FormView):
     def dispatch(self, request, *args, **kwargs):
         if not allowed(request.user, "consultations.add_proposal"):
             raise PermissionDenied
-        self.place = _place_for_new_proposal(request)
+        self.place = place_for_new_proposal(request)
         return super().dispatch(request, *args, **kwargs)
 
     def get_form(self, form_class=None):

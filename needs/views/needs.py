@@ -12,10 +12,10 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
-from consultations.views.proposals import _place_for_new_proposal as place_for_new_proposal
+from consultations.views.proposals import place_for_new_proposal
 from socialvalue.files import serve_private_file
-from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
+from socialvalue.view_bases import RuleRequiredMixin, ServiceFormMixin
 
 from .. import services
 from ..filters import NeedFilterSet
@@ -23,7 +23,7 @@ from ..forms import HideNeedForm, NeedForm, StepForm
 from ..models import Need, NeedFile, Pledge
 from ..permissions import supplier_ids
 from ..selectors import need_summary
-from .base import NeedMixin, ServiceFormView
+from .base import NeedMixin
 
 Status = Need.Status
 
@@ -108,7 +108,7 @@ class NeedFileView(NeedMixin, View):
     permission_rule = "needs.view_need"
 
     def get(self, request, pk, file_pk):
-        need = self.get_target()
+        need = self.acted_on()
         if need.hidden_at and not allowed(request.user, "needs.view_hidden_need", need):
             raise PermissionDenied
         record = get_object_or_404(NeedFile.objects.filter(need=need), pk=file_pk)
@@ -123,44 +123,38 @@ def _need_fields(form) -> dict:
     }
 
 
-class NeedCreateView(FormView):
+class NeedCreateView(ServiceFormMixin, RuleRequiredMixin, FormView):
     template_name = "needs/need_form.html"
     form_class = NeedForm
-
-    def dispatch(self, request, *args, **kwargs):
-        if not allowed(request.user, "needs.add_need"):
-            raise PermissionDenied
-        self.place = place_for_new_proposal(request)
-        return super().dispatch(request, *args, **kwargs)
+    permission_rule = "needs.add_need"
 
     def get_form_kwargs(self):
+        if not hasattr(self, "place"):
+            self.place = place_for_new_proposal(self.request)
         return {**super().get_form_kwargs(), "user": self.request.user, "place": self.place}
 
-    def form_valid(self, form):
+    def perform(self, form):
         file = form.cleaned_data.get("file")
-        try:
-            need = services.need_create(
-                group=form.cleaned_data["group"],
-                place=self.place,
-                by=self.request.user,
-                files=[file] if file else [],
-                publish="draft" not in self.request.POST,
-                **_need_fields(form),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
+        return services.need_create(
+            group=form.cleaned_data["group"],
+            place=self.place,
+            by=self.request.user,
+            files=[file] if file else [],
+            publish="draft" not in self.request.POST,
+            **_need_fields(form),
+        )
+
+    def success_message(self, need):
         state = "published" if need.status == Status.OPEN else "saved as a draft"
-        messages.success(self.request, f"Need {need.reference} is {state}")
-        return redirect(need)
+        return f"Need {need.reference} is {state}"
 
 
-class NeedUpdateView(NeedMixin, ServiceFormView):
+class NeedUpdateView(ServiceFormMixin, NeedMixin, FormView):
     template_name = "needs/need_form.html"
     permission_rule = "needs.edit_need"
 
     def get_form(self, form_class=None):
-        need = self.get_target()
+        need = self.acted_on()
         initial = {
             "title": need.title,
             "why": need.why,
@@ -174,11 +168,11 @@ class NeedUpdateView(NeedMixin, ServiceFormView):
             **{**self.get_form_kwargs(), "initial": initial}, user=self.request.user, need=need
         )
 
-    def service(self, form):
+    def perform(self, form):
         fields = _need_fields(form)
         areas = fields.pop("areas")
         need = services.need_update(
-            need=self.get_target(), by=self.request.user, areas=areas, **fields
+            need=self.acted_on(), by=self.request.user, areas=areas, **fields
         )
         file = form.cleaned_data.get("file")
         if file:
@@ -196,7 +190,7 @@ STEPS = {
 }
 
 
-class NeedStepView(NeedMixin, ServiceFormView):
+class NeedStepView(ServiceFormMixin, NeedMixin, FormView):
     """The group moves its need on: publish, mark met, close or withdraw."""
 
     template_name = "needs/need_step.html"
@@ -213,9 +207,9 @@ class NeedStepView(NeedMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "heading": self.heading}
 
-    def service(self, form):
+    def perform(self, form):
         need = services.need_transition(
-            need=self.get_target(),
+            need=self.acted_on(),
             by=self.request.user,
             to=self.to,
             note=form.cleaned_data.get("note", ""),
@@ -226,14 +220,14 @@ class NeedStepView(NeedMixin, ServiceFormView):
         return need
 
 
-class NeedHideView(NeedMixin, ServiceFormView):
+class NeedHideView(ServiceFormMixin, NeedMixin, FormView):
     template_name = "needs/need_hide.html"
     permission_rule = "needs.hide_need"
     form_class = HideNeedForm
 
-    def service(self, form):
+    def perform(self, form):
         need = services.need_hide(
-            need=self.get_target(), by=self.request.user, reason=form.cleaned_data["reason"]
+            need=self.acted_on(), by=self.request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(self.request, f"Need {need.reference} is hidden")
         return need
@@ -245,9 +239,9 @@ class NeedUnhideView(NeedMixin, View):
 
     def post(self, request, pk):
         try:
-            need = services.need_unhide(need=self.get_target(), by=request.user)
+            need = services.need_unhide(need=self.acted_on(), by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect(self.get_target())
+            return redirect(self.acted_on())
         messages.success(request, f"Need {need.reference} is shown again")
         return redirect(need)

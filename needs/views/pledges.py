@@ -5,47 +5,45 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views import View
-from django.views.generic import ListView
+from django.views.generic import FormView, ListView
 
 from people.models import Organisation
 from socialvalue.files import serve_private_file
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services, waiting
 from ..forms import DeclineForm, MessageForm, PledgeForm, ReceiptForm
-from ..models import Need, Pledge
+from ..models import Pledge
 from ..permissions import supplier_ids
 from ..selectors import still_needed
 from ..services.pledges import commitments_for
-from .base import PledgeMixin, ServiceFormView
+from .base import NeedMixin, PledgeMixin
 
 
-class PledgeCreateView(ServiceFormView):
+class PledgeCreateView(ServiceFormMixin, NeedMixin, FormView):
     template_name = "needs/pledge_form.html"
     permission_rule = "needs.pledge"
-    context_name = "need"
 
-    def queryset_for(self, user):
-        return Need.objects.visible_to(user).select_related("group", "measure", "place")
+    def get_acted_on_queryset(self):
+        return super().get_acted_on_queryset().select_related("group", "measure", "place")
 
     def get_form(self, form_class=None):
         ids = supplier_ids(self.request.user)
         return PledgeForm(
             **self.get_form_kwargs(),
-            need=self.get_target(),
+            need=self.acted_on(),
             suppliers=Organisation.objects.filter(pk__in=ids).order_by("name"),
-            commitments=commitments_for(ids, self.get_target()).order_by(
-                "contract__reference", "pk"
-            ),
+            commitments=commitments_for(ids, self.acted_on()).order_by("contract__reference", "pk"),
         )
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "still": still_needed(self.get_target())}
+        return {**super().get_context_data(**kwargs), "still": still_needed(self.acted_on())}
 
-    def service(self, form):
+    def perform(self, form):
         data = form.cleaned_data
         pledge = services.pledge_make(
-            need=self.get_target(),
+            need=self.acted_on(),
             organisation=data["organisation"],
             by=self.request.user,
             offer=data["offer"],
@@ -59,18 +57,20 @@ class PledgeCreateView(ServiceFormView):
         return pledge
 
 
-class PledgeDetailView(PledgeMixin, ServiceFormView):
+class PledgeDetailView(ServiceFormMixin, PledgeMixin, FormView):
     """The pledge, what the group decided and received, and the conversation (its form)."""
 
     template_name = "needs/pledge_detail.html"
     permission_rule = "needs.view_pledge"
     form_class = MessageForm
 
-    def queryset_for(self, user):
-        return super().queryset_for(user).select_related("made_by", "decided_by", "confirmed_by")
+    def get_acted_on_queryset(self):
+        return (
+            super().get_acted_on_queryset().select_related("made_by", "decided_by", "confirmed_by")
+        )
 
     def get_context_data(self, **kwargs):
-        pledge, user = self.get_target(), self.request.user
+        pledge, user = self.acted_on(), self.request.user
         context = super().get_context_data(**kwargs)
         context.update(
             need=pledge.need,
@@ -88,16 +88,16 @@ class PledgeDetailView(PledgeMixin, ServiceFormView):
         return context
 
     def post(self, request, *args, **kwargs):
-        if not allowed(request.user, "needs.message_pledge", self.get_target()):
+        if not allowed(request.user, "needs.message_pledge", self.acted_on()):
             raise PermissionDenied
         return super().post(request, *args, **kwargs)
 
-    def service(self, form):
+    def perform(self, form):
         services.pledge_message(
-            pledge=self.get_target(), by=self.request.user, body=form.cleaned_data["body"]
+            pledge=self.acted_on(), by=self.request.user, body=form.cleaned_data["body"]
         )
         messages.success(self.request, "Your message was sent")
-        return self.get_target()
+        return self.acted_on()
 
 
 class PledgeAcceptView(PledgeMixin, View):
@@ -106,22 +106,22 @@ class PledgeAcceptView(PledgeMixin, View):
 
     def post(self, request, pk):
         try:
-            pledge = services.pledge_accept(pledge=self.get_target(), by=request.user)
+            pledge = services.pledge_accept(pledge=self.acted_on(), by=request.user)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
-            return redirect(self.get_target())
+            return redirect(self.acted_on())
         messages.success(request, f"You accepted the pledge from {pledge.organisation}")
         return redirect(pledge)
 
 
-class PledgeDeclineView(PledgeMixin, ServiceFormView):
+class PledgeDeclineView(ServiceFormMixin, PledgeMixin, FormView):
     template_name = "needs/pledge_decline.html"
     permission_rule = "needs.decide_pledge"
     form_class = DeclineForm
 
-    def service(self, form):
+    def perform(self, form):
         pledge = services.pledge_decline(
-            pledge=self.get_target(), by=self.request.user, reason=form.cleaned_data["reason"]
+            pledge=self.acted_on(), by=self.request.user, reason=form.cleaned_data["reason"]
         )
         messages.success(self.request, f"You declined the pledge. {pledge.organisation} is told")
         return pledge
@@ -132,22 +132,22 @@ class PledgeWithdrawView(PledgeMixin, View):
     http_method_names = ["post"]
 
     def post(self, request, pk):
-        pledge = services.pledge_withdraw(pledge=self.get_target(), by=request.user)
+        pledge = services.pledge_withdraw(pledge=self.acted_on(), by=request.user)
         messages.success(request, "Your pledge is withdrawn")
         return redirect(pledge)
 
 
-class PledgeReceiptView(PledgeMixin, ServiceFormView):
+class PledgeReceiptView(ServiceFormMixin, PledgeMixin, FormView):
     template_name = "needs/pledge_receipt.html"
     permission_rule = "needs.confirm_receipt"
 
     def get_form(self, form_class=None):
-        return ReceiptForm(**self.get_form_kwargs(), need=self.get_target().need)
+        return ReceiptForm(**self.get_form_kwargs(), need=self.acted_on().need)
 
-    def service(self, form):
+    def perform(self, form):
         data = form.cleaned_data
         pledge = services.pledge_confirm_receipt(
-            pledge=self.get_target(),
+            pledge=self.acted_on(),
             by=self.request.user,
             received_on=data["received_on"],
             quantity=data.get("quantity"),
@@ -162,7 +162,7 @@ class PledgeReceiptFileView(PledgeMixin, View):
     permission_rule = "needs.view_pledge"
 
     def get(self, request, pk):
-        pledge = self.get_target()
+        pledge = self.acted_on()
         return serve_private_file(pledge.receipt_file, download_name=pledge.receipt_file_name)
 
 

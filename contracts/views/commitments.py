@@ -18,7 +18,7 @@ from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 
 from .. import double_counting, progress, services
-from ..forms_delivery import (
+from ..forms import (
     CommitmentForm,
     RecoveryActionForm,
 )

@@ -12,7 +12,7 @@ from people.two_factor import two_factor_required_view
 from socialvalue.forms import apply_validation_error
 
 from .. import services
-from ..forms_delivery import (
+from ..forms import (
     EarlyReturnsForm,
 )
 from ..models import Contract, ReportingPeriod

@@ -16,7 +16,7 @@ from socialvalue.kept_uploads import discard
 from socialvalue.rules import allowed
 
 from .. import services
-from ..forms_delivery import (
+from ..forms import (
     AnswerForm,
     QueryForm,
     RejectForm,

@@ -15,7 +15,7 @@ from socialvalue.kept_uploads import KeepUploadsViewMixin
 from socialvalue.rules import allowed
 
 from .. import services
-from ..forms_delivery import (
+from ..forms import (
     ConfirmSupportForm,
     ReturnForm,
 )

@@ -12,7 +12,7 @@ from people.models import Organisation
 from socialvalue.forms import apply_validation_error
 
 from .. import services
-from ..forms_delivery import (
+from ..forms import (
     AwardForm,
     AwardSupplierForm,
     KpiForm,

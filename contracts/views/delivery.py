@@ -1,4 +1,4 @@
-"""Award, commitments and delivery returns, named in one place for `contracts/urls_delivery.py`
+"""Award, commitments and delivery returns, named in one place for `contracts.urls.delivery`
 and whoever imports them from here; each family lives in its own module (`supply_chain`,
 `commitments`, `periods`, `returns`, `return_decisions`, `return_list`, and the shared
 `delivery_base`).

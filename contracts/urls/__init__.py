@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .urls_delivery import urlpatterns as delivery_urlpatterns
-from .urls_governance import urlpatterns as governance_urlpatterns
-from .urls_ocds import urlpatterns as ocds_urlpatterns
-from .views import assessment, exemptions, pipeline
+from ..views import assessment, exemptions, pipeline
+from .delivery import urlpatterns as delivery_urlpatterns
+from .governance import urlpatterns as governance_urlpatterns
+from .ocds import urlpatterns as ocds_urlpatterns
 
 app_name = "contracts"
 

@@ -4,6 +4,7 @@ an officer's hiding of abusive content."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Case, F, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
@@ -35,7 +36,16 @@ class NeedListView(FilterView):
     context_object_name = "needs"
 
     def get_queryset(self):
-        return Need.objects.listed_for(self.request.user).for_list().order_by("-created_at", "-pk")
+        # Still wanted first, the soonest needed at the top; met, closed and withdrawn after.
+        still_wanted = Case(
+            When(status__in=(Need.Status.OPEN, Need.Status.PART_MET), then=Value(0)),
+            default=Value(1),
+        )
+        return (
+            Need.objects.listed_for(self.request.user)
+            .for_list()
+            .order_by(still_wanted, F("needed_by").asc(nulls_last=True), "-created_at", "-pk")
+        )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

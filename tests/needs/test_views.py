@@ -231,3 +231,20 @@ def test_pledge_list_query_count_does_not_grow(client, board):
     assert count(client, reverse("needs:pledge_list")) == one
     client.force_login(board.rival_contact)
     assert "N1" not in client.get(reverse("needs:pledge_list")).content.decode()
+
+
+def test_the_list_shows_needs_still_wanted_first_soonest_needed_at_the_top(client, board):
+    """Found walking the demo: closed and met needs headed the public list."""
+    import datetime
+
+    today = timezone.localdate()
+    later = board.need(title="Later", needed_by=today + datetime.timedelta(days=60))
+    sooner = board.need(title="Sooner", needed_by=today + datetime.timedelta(days=10))
+    closed = board.need(title="Closed one", needed_by=today + datetime.timedelta(days=5))
+    services.need_transition(need=closed, by=board.vcs_member, to=Need.Status.CLOSED)
+    response = client.get(reverse("needs:need_list"))
+    assert [n.title for n in response.context["needs"]] == [
+        sooner.title,
+        later.title,
+        closed.title,
+    ]

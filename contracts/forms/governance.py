@@ -38,7 +38,7 @@ class ExemptionForm(GovFormMixin, forms.Form):
 
     def __init__(self, *args, contract: Contract, user, threshold=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from .models import Exemption
+        from ..models import Exemption
 
         labels = dict(Exemption.Ground.choices)
         below = labels[Exemption.Ground.BELOW_THRESHOLD]

@@ -241,7 +241,7 @@ def _governance(place, orgs, officer, nhs) -> None:
     partnership agreement. The council's admin records it and the NHS body's admin confirms;
     the demo's fire service has no people, so the demo's superuser confirms for it. The council
     also records the threshold below which it does not apply the Act."""
-    from . import services_governance
+    from .services import governance as services_governance
 
     arrangement = services_governance.arrangement_record(
         by=officer,

@@ -195,7 +195,7 @@ def can_view_arrangements(user, place) -> bool:
 @rule("contracts.record_arrangement")
 def can_record_arrangement(user, place) -> bool:
     """An organisation admin of a public body serving the place records a joint arrangement
-    (with their own body in it: `services_governance.arrangement_record`)."""
+    (with their own body in it: `services.governance.arrangement_record`)."""
     return place.pk in place_ids(user, Role.ORG_ADMIN)
 
 

@@ -18,9 +18,9 @@ from places.models import Place
 from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.rules import allowed
 
-from .. import services_governance
-from ..forms_governance import AnswerArrangementForm, ArrangementForm, ThresholdForm
+from ..forms import AnswerArrangementForm, ArrangementForm, ThresholdForm
 from ..models import ArrangementMember, ExemptionThreshold, JointArrangement
+from ..services import governance as services_governance
 
 OVERVIEW = "contracts:sign_off_overview"
 

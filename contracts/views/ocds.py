@@ -27,7 +27,7 @@ from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
 from socialvalue.views import RuleRequiredMixin
 
-from ..forms_ocds import (
+from ..forms import (
     ADD_RULE,
     BuyerAliasForm,
     OcdsReviewForm,

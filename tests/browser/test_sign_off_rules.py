@@ -130,7 +130,7 @@ def test_the_dashboard_names_the_body_to_ask_where_a_contract_is_not_theirs(
     # decisions), and the demo's three bodies share one: end it, so the council's contracts
     # are no longer the NHS officer's to open.
     from contracts.models import JointArrangement
-    from contracts.services_governance import arrangement_end
+    from contracts.services.governance import arrangement_end
     from people.models import User
 
     officer = User.objects.get(email="officer@demo.test")

@@ -11,7 +11,7 @@ from django.test import TestCase
 from django.urls import reverse
 from django.utils import timezone
 
-from contracts.forms_ocds import choice_name
+from contracts.forms import choice_name
 from contracts.models import BuyerAlias, Contract, OcdsImport
 from people.models import Membership, Organisation
 from tests.people.factories import OrganisationFactory, UserFactory

@@ -8,7 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from contracts import services, services_governance
+from contracts import services
+from contracts.services import governance as services_governance
 from notifications.models import Kind, Notification
 from people.models import Membership, Organisation
 from tests.contracts.pipeline_helpers import complete_assessment, make_contract

@@ -276,7 +276,7 @@ def world(db):
 
     # A joint arrangement recorded by the council's admin with the NHS body, which has not
     # confirmed it yet.
-    from contracts import services_governance
+    from contracts.services import governance as services_governance
 
     arrangement = services_governance.arrangement_record(
         by=users["org_admin"],

@@ -31,7 +31,7 @@ from django.forms.models import model_to_dict
 from django.test import RequestFactory
 from django.urls import reverse
 
-from contracts.forms_ocds import choice_name
+from contracts.forms import choice_name
 from contracts.models import (
     AwardSupplier,
     BuyerAlias,

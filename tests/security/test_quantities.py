@@ -17,7 +17,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from contracts import services
-from contracts.forms_delivery import CommitmentForm, ReturnForm
+from contracts.forms import CommitmentForm, ReturnForm
 from contracts.models import Commitment, DeliveryReturn
 from tests.security.served import form_modules_on_disk, project_form_classes
 
@@ -136,7 +136,7 @@ def test_the_one_list_of_forms_holds_every_form_module():
     """Every form module on disk is read, the one a new branch adds included."""
     read = {cls.__module__ for cls in project_form_classes()}
     assert set(form_modules_on_disk()) - {"socialvalue.forms"} <= read
-    assert {"people.forms_account", "contracts.forms_ocds", "contracts.forms_governance"} <= read
+    assert {"people.forms_account", "contracts.forms.ocds", "contracts.forms.governance"} <= read
 
 
 def test_there_are_number_fields_to_check():

@@ -27,7 +27,7 @@ Role = Membership.Role
 def _gov():
     """The arrangement services, imported when a test needs them: the finding's first tests run
     (and failed) on the code from before arrangements existed."""
-    from contracts import services_governance
+    from contracts.services import governance as services_governance
 
     return services_governance
 

@@ -113,7 +113,7 @@ def test_self_declared_is_said_wherever_the_status_is_shown(client, world):
     contract_page = officer.get(world.contract.get_absolute_url()).content.decode()
     assert "self-declared" in contract_page
     # Where a supplier is chosen (the award and subcontractor forms).
-    from contracts.forms_delivery import OrganisationChoiceField
+    from contracts.forms import OrganisationChoiceField
 
     choice = OrganisationChoiceField(queryset=Organisation.objects.all())
     assert (

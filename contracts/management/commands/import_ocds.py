@@ -8,7 +8,7 @@ done or why not.
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contracts.forms_ocds import places_for_import
+from contracts.forms import places_for_import
 from contracts.ocds import import_release_package
 from contracts.ocds.matching import importer_bodies
 from contracts.ocds.report import Status

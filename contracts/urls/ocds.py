@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import ocds
+from ..views import ocds
 
 urlpatterns = [
     path("contracts/import/", ocds.OcdsImportView.as_view(), name="ocds_import"),

@@ -12,10 +12,10 @@ from people.permissions import organisation_ids
 from places.models import Place
 from socialvalue.forms import GovFormMixin
 
-from .models import BuyerAlias
-from .ocds import MAX_BYTES, parse_json
-from .ocds.matching import importer_bodies
-from .ocds.report import ImportReport
+from ..models import BuyerAlias
+from ..ocds import MAX_BYTES, parse_json
+from ..ocds.matching import importer_bodies
+from ..ocds.report import ImportReport
 
 ADD_RULE = "contracts.add_contract"
 

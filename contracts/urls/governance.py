@@ -1,9 +1,9 @@
 """Who signs off for whom: joint arrangements between a place's public bodies (included by
-contracts/urls.py, namespace "contracts")."""
+contracts.urls, namespace "contracts")."""
 
 from django.urls import path
 
-from .views import governance
+from ..views import governance
 
 urlpatterns = [
     path(

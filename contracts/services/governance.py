@@ -1,11 +1,9 @@
-"""Writes to the records that say who decides for a public body: joint arrangements between
-bodies (`JointArrangement`, `ArrangementMember`) and the threshold below which a body does not
-apply the Act (`ExemptionThreshold`).
+"""Who decides for a public body: exemptions from the Act proposed and confirmed by a second
+person, joint arrangements between bodies (`JointArrangement`, `ArrangementMember`) and the
+threshold below which a body does not apply the Act (`ExemptionThreshold`).
 
-Keyword-only, one transaction each, validated with the models' rules, the history saying who
-acted. A body is in an arrangement only once an organisation admin of that body confirms it:
-the services check that, whatever page, admin form or import calls them.
-"""
+A body is in an arrangement only once an organisation admin of that body confirms it: the
+services check that, whatever page, admin form or import calls them."""
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -15,12 +13,116 @@ from people.models import Membership, Organisation, User
 from people.permissions import organisation_ids
 from places.models import Place
 
-from .models import ArrangementMember, ExemptionThreshold, JointArrangement
+from .. import signoff
+from ..models import (
+    ArrangementMember,
+    Assessment,
+    Contract,
+    Exemption,
+    ExemptionThreshold,
+    JointArrangement,
+)
+from .common import Stage, _by
 
 
-def _by(instance, user):
-    instance._history_user = user
-    return instance
+def _before_procurement(contract: Contract) -> None:
+    if contract.stage == Stage.CANCELLED:
+        raise ValidationError("The contract is cancelled")
+    if contract.stage_index > Contract.ORDER.index(Stage.APPROVED):
+        raise ValidationError("Procurement has started: the exemption must be decided before")
+
+
+@transaction.atomic
+def exemption_propose(
+    *,
+    contract: Contract,
+    by: User,
+    ground: str,
+    reason: str,
+    framework_contract: Contract | None = None,
+) -> Exemption:
+    """Propose that the Act does not apply, on a ground from the fixed list (`Exemption.Ground`)
+    with a reason. Nothing changes until a second person confirms it (`exemption_confirm`): the
+    gate stays shut and an assessment in progress carries on."""
+    contract = Contract.objects.select_for_update().get(pk=contract.pk)
+    _before_procurement(contract)
+    if contract.exemptions.filter(
+        status__in=[Exemption.Status.PROPOSED, Exemption.Status.CONFIRMED]
+    ).exists():
+        raise ValidationError("This contract already has an exemption proposed or confirmed")
+    exemption = Exemption(
+        contract=contract,
+        ground=ground,
+        reason=reason.strip(),
+        framework_contract=framework_contract if ground == Exemption.Ground.CALL_OFF else None,
+        threshold=ExemptionThreshold.current_for(contract.buyer)
+        if ground == Exemption.Ground.BELOW_THRESHOLD
+        else None,
+        proposed_by=by,
+    )
+    exemption.full_clean()
+    _by(exemption, by).save()
+    return exemption
+
+
+def _waiting_exemption(exemption: Exemption, by: User) -> tuple[Exemption, Contract]:
+    exemption = Exemption.objects.select_for_update().get(pk=exemption.pk)
+    if exemption.status != Exemption.Status.PROPOSED:
+        raise ValidationError(f"This exemption is already {exemption.get_status_display().lower()}")
+    problem = signoff.sign_off_refusal(by, exemption)
+    if problem:
+        raise ValidationError(problem)
+    contract = Contract.objects.select_for_update().get(pk=exemption.contract_id)
+    exemption.contract = contract
+    return exemption, contract
+
+
+@transaction.atomic
+def exemption_confirm(*, exemption: Exemption, by: User) -> Exemption:
+    """A second person confirms the exemption, under the sign-off rule (`signoff`). The
+    contract then counts as exempt and may move to procurement; an assessment in progress is
+    withdrawn, with who, when and why."""
+    exemption, contract = _waiting_exemption(exemption, by)
+    _before_procurement(contract)
+    now = timezone.now()
+    exemption.status = Exemption.Status.CONFIRMED
+    exemption.decided_by, exemption.decided_at = by, now
+    exemption.full_clean()
+    signoff.decided(exemption, by=by, reason=signoff.CONFIRMED).save()
+    contract.not_in_scope = True
+    contract.not_in_scope_reason = f"{exemption.get_ground_display()}. {exemption.reason}"
+    contract.s1_compliance = Contract.Compliance.EXEMPT
+    if contract.stage in (Stage.PLANNING, Stage.ASSESSING):
+        contract.stage = Stage.APPROVED
+        contract.stage_changed_at = now
+    contract.full_clean()
+    _by(contract, by).save()
+    in_progress = contract.assessments.select_for_update().filter(
+        status__in=[Assessment.Status.DRAFT, Assessment.Status.SUBMITTED]
+    )
+    for assessment in in_progress:
+        assessment.status = Assessment.Status.WITHDRAWN
+        assessment.withdrawn_at, assessment.withdrawn_by = now, by
+        assessment.withdrawn_reason = (
+            f"Withdrawn when the exemption was confirmed on {timezone.localdate(now):%-d %B %Y}: "
+            f"{exemption.get_ground_display().lower()}"
+        )
+        signoff.decided(assessment, by=by, reason=signoff.WITHDRAWN).save()
+    return exemption
+
+
+@transaction.atomic
+def exemption_decline(*, exemption: Exemption, by: User, reason: str) -> Exemption:
+    """A second person declines the exemption, saying why. The contract carries on under the
+    Act; the proposal is kept."""
+    if not reason.strip():
+        raise ValidationError({"reason": "Explain why the exemption is declined"})
+    exemption, _contract = _waiting_exemption(exemption, by)
+    exemption.status = Exemption.Status.DECLINED
+    exemption.decided_by, exemption.decided_at = by, timezone.now()
+    exemption.decision_reason = reason.strip()
+    signoff.decided(exemption, by=by, reason=signoff.DECLINED).save()
+    return exemption
 
 
 def _admin_of(user: User, organisation: Organisation) -> bool:

@@ -1,9 +1,91 @@
-"""Forms for who signs off for whom: joint arrangements between a place's public bodies."""
+"""Forms for who decides for a public body: exemptions proposed and decided, joint arrangements
+answered, and thresholds."""
 
 from django import forms
 
 from people.models import Organisation
 from socialvalue.forms import GovFormMixin, MoneyField
+from socialvalue.numbers import format_money
+
+from ..models import Assessment, Contract
+
+
+class ExemptionForm(GovFormMixin, forms.Form):
+    """Propose that the Act does not apply: a ground from the fixed list, a reason, and for a
+    call-off the framework contract whose assessment covered it."""
+
+    submit_label = "Propose the exemption"
+
+    ground = forms.ChoiceField(
+        label="Why does the Act not apply?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose why the Act does not apply"},
+    )
+    framework_contract = forms.ModelChoiceField(
+        label="If it is a call-off: the framework contract",
+        queryset=Contract.objects.none(),
+        required=False,
+        empty_label="Not a call-off",
+        help_text="Only framework contracts with an approved social value assessment are listed",
+    )
+    reason = forms.CharField(
+        label="Reason",
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="What the contract buys, and why the ground applies. It is shown on the "
+        "contract with the decision",
+        error_messages={"required": "Explain why the Act does not apply to this contract"},
+    )
+
+    def __init__(self, *args, contract: Contract, user, threshold=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        from ..models import Exemption
+
+        labels = dict(Exemption.Ground.choices)
+        below = labels[Exemption.Ground.BELOW_THRESHOLD]
+        if threshold is not None:
+            below += f": {contract.buyer}'s threshold is {format_money(threshold.value, 0)}"
+        else:
+            below += f" ({contract.buyer} has not recorded one)"
+        self.fields["ground"].choices = [
+            (Exemption.Ground.NOT_SERVICES, labels[Exemption.Ground.NOT_SERVICES]),
+            (Exemption.Ground.BELOW_THRESHOLD, below),
+            (Exemption.Ground.CALL_OFF, labels[Exemption.Ground.CALL_OFF]),
+        ]
+        self.fields["framework_contract"].queryset = (
+            Contract.objects.visible_to(user)
+            .filter(
+                place=contract.place,
+                assessments__status__in=[Assessment.Status.APPROVED, Assessment.Status.SUPERSEDED],
+            )
+            .exclude(pk=contract.pk)
+            .distinct()
+            .order_by("reference")
+        )
+
+
+class ExemptionDecisionForm(GovFormMixin, forms.Form):
+    submit_label = "Save decision"
+
+    decision = forms.ChoiceField(
+        label="Your decision",
+        widget=forms.RadioSelect,
+        choices=[
+            ("confirm", "Confirm: the Act does not apply to this contract"),
+            ("decline", "Decline: the contract stays under the Act"),
+        ],
+        error_messages={"required": "Choose whether to confirm or decline the exemption"},
+    )
+    reason = forms.CharField(
+        label="If declining: why?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("decision") == "decline" and not (cleaned.get("reason") or "").strip():
+            self.add_error("reason", "Explain why the exemption is declined")
+        return cleaned
 
 
 class ArrangementForm(GovFormMixin, forms.Form):

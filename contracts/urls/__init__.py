@@ -1,9 +1,9 @@
 from django.urls import path
 
-from .urls_delivery import urlpatterns as delivery_urlpatterns
-from .urls_governance import urlpatterns as governance_urlpatterns
-from .urls_ocds import urlpatterns as ocds_urlpatterns
-from .views import assessment, pipeline
+from ..views import assessment, exemptions, pipeline
+from .delivery import urlpatterns as delivery_urlpatterns
+from .governance import urlpatterns as governance_urlpatterns
+from .ocds import urlpatterns as ocds_urlpatterns
 
 app_name = "contracts"
 
@@ -14,12 +14,12 @@ urlpatterns = [
     path("contracts/<int:pk>/edit/", pipeline.ContractUpdateView.as_view(), name="contract_update"),
     path(
         "contracts/<int:pk>/exemption/",
-        pipeline.ContractExemptionView.as_view(),
+        exemptions.ContractExemptionView.as_view(),
         name="contract_exemption",
     ),
     path(
         "contracts/<int:pk>/exemption/decide/",
-        pipeline.ExemptionDecideView.as_view(),
+        exemptions.ExemptionDecideView.as_view(),
         name="exemption_decide",
     ),
     path(

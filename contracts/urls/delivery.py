@@ -1,9 +1,9 @@
-"""Award, commitments and delivery returns (included by contracts/urls.py, namespace
+"""Award, commitments and delivery returns (included by contracts.urls, namespace
 "contracts")."""
 
 from django.urls import path
 
-from .views import delivery, queues
+from ..views import delivery, queues
 
 urlpatterns = [
     path("contracts/<int:pk>/award/", delivery.AwardView.as_view(), name="contract_award"),

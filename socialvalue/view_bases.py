@@ -127,3 +127,34 @@ class ServiceFormMixin:
         if message := self.success_message(result):
             messages.success(self.request, message)
         return self.success_redirect(result)
+
+
+class ServiceActionMixin:
+    """A one-button page action (POST only) whose write is one service call.
+
+    Define `perform()`: call the service and return what it changed. A `ValidationError` it
+    raises becomes an error message on the page the button was on (`refused_redirect()`, by
+    default the acted-on object), having changed nothing; otherwise `success_message(result)`
+    is flashed and the person goes to `result`. Combine with `ActOnObjectMixin`.
+    """
+
+    http_method_names = ["post"]
+
+    def perform(self):
+        raise NotImplementedError(f"{type(self).__name__} must say which service it calls")
+
+    def success_message(self, result) -> str:
+        return ""
+
+    def refused_redirect(self):
+        return redirect(self.acted_on())
+
+    def post(self, request, *args, **kwargs):
+        try:
+            result = self.perform()
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+            return self.refused_redirect()
+        if message := self.success_message(result):
+            messages.success(request, message)
+        return redirect(result)

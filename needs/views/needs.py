@@ -3,10 +3,10 @@ an officer's hiding of abusive content."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, F, Value, When
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.utils.decorators import method_decorator
 from django.views import View
 from django.views.generic import DetailView, FormView
@@ -15,7 +15,7 @@ from django_filters.views import FilterView
 from consultations.views.proposals import place_for_new_proposal
 from socialvalue.files import serve_private_file
 from socialvalue.rules import allowed
-from socialvalue.view_bases import RuleRequiredMixin, ServiceFormMixin
+from socialvalue.view_bases import RuleRequiredMixin, ServiceActionMixin, ServiceFormMixin
 
 from .. import services
 from ..filters import NeedFilterSet
@@ -233,15 +233,11 @@ class NeedHideView(ServiceFormMixin, NeedMixin, FormView):
         return need
 
 
-class NeedUnhideView(NeedMixin, View):
+class NeedUnhideView(ServiceActionMixin, NeedMixin, View):
     permission_rule = "needs.unhide_need"
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        try:
-            need = services.need_unhide(need=self.acted_on(), by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(self.acted_on())
-        messages.success(request, f"Need {need.reference} is shown again")
-        return redirect(need)
+    def perform(self):
+        return services.need_unhide(need=self.acted_on(), by=self.request.user)
+
+    def success_message(self, need):
+        return f"Need {need.reference} is shown again"

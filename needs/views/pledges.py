@@ -2,15 +2,14 @@
 conversation between them."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.views import View
 from django.views.generic import FormView, ListView
 
 from people.models import Organisation
 from socialvalue.files import serve_private_file
 from socialvalue.rules import allowed
-from socialvalue.view_bases import ServiceFormMixin
+from socialvalue.view_bases import ServiceActionMixin, ServiceFormMixin
 
 from .. import services, waiting
 from ..forms import DeclineForm, MessageForm, PledgeForm, ReceiptForm
@@ -100,18 +99,14 @@ class PledgeDetailView(ServiceFormMixin, PledgeMixin, FormView):
         return self.acted_on()
 
 
-class PledgeAcceptView(PledgeMixin, View):
+class PledgeAcceptView(ServiceActionMixin, PledgeMixin, View):
     permission_rule = "needs.decide_pledge"
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        try:
-            pledge = services.pledge_accept(pledge=self.acted_on(), by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-            return redirect(self.acted_on())
-        messages.success(request, f"You accepted the pledge from {pledge.organisation}")
-        return redirect(pledge)
+    def perform(self):
+        return services.pledge_accept(pledge=self.acted_on(), by=self.request.user)
+
+    def success_message(self, pledge):
+        return f"You accepted the pledge from {pledge.organisation}"
 
 
 class PledgeDeclineView(ServiceFormMixin, PledgeMixin, FormView):
@@ -127,14 +122,14 @@ class PledgeDeclineView(ServiceFormMixin, PledgeMixin, FormView):
         return pledge
 
 
-class PledgeWithdrawView(PledgeMixin, View):
+class PledgeWithdrawView(ServiceActionMixin, PledgeMixin, View):
     permission_rule = "needs.withdraw_pledge"
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        pledge = services.pledge_withdraw(pledge=self.acted_on(), by=request.user)
-        messages.success(request, "Your pledge is withdrawn")
-        return redirect(pledge)
+    def perform(self):
+        return services.pledge_withdraw(pledge=self.acted_on(), by=self.request.user)
+
+    def success_message(self, pledge):
+        return "Your pledge is withdrawn"
 
 
 class PledgeReceiptView(ServiceFormMixin, PledgeMixin, FormView):

@@ -12,6 +12,7 @@ from simple_history.models import HistoricalRecords
 from objectives.models import Objective, Outcome
 from people.models import Organisation
 from places.models import Area, Place
+from socialvalue.references import ReferenceMixin
 from socialvalue.uploads import stored_name
 
 from ..querysets import CommentQuerySet, ProposalEventQuerySet, ProposalQuerySet
@@ -20,8 +21,10 @@ TEXT_LIMIT = 5000  # characters in any one long answer: about two pages
 HIDDEN_REASON_LIMIT = 500
 
 
-class Proposal(models.Model):
+class Proposal(ReferenceMixin, models.Model):
     """An objective that a community group (or another organisation) asks the place to adopt."""
+
+    reference_prefix = "PRO"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -145,10 +148,6 @@ class Proposal(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("consultations:proposal_detail", kwargs={"pk": self.pk})
-
-    @property
-    def reference(self) -> str:
-        return f"PRO-{self.pk:05d}" if self.pk else "New"
 
     @property
     def is_public(self) -> bool:

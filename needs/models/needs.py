@@ -14,6 +14,7 @@ from people.models import Organisation
 from places.models import Area, Place
 from socialvalue.dates import validate_plausible_date
 from socialvalue.numbers import QUANTITY_MAX
+from socialvalue.references import ReferenceMixin
 from socialvalue.uploads import stored_name
 
 from ..querysets import NeedQuerySet
@@ -24,8 +25,10 @@ REASON_LIMIT = 500
 GROUP_KINDS = (Organisation.Kind.VCS, Organisation.Kind.SOCIAL_ENTERPRISE)
 
 
-class Need(models.Model):
+class Need(ReferenceMixin, models.Model):
     """Something a community group needs, in its own words, for one or more neighbourhoods."""
+
+    reference_prefix = "NEED"
 
     class Kind(models.TextChoices):
         VOLUNTEERING = "volunteering", "Volunteering time"
@@ -133,10 +136,6 @@ class Need(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("needs:need_detail", kwargs={"pk": self.pk})
-
-    @property
-    def reference(self) -> str:
-        return f"NEED-{self.pk:05d}" if self.pk else "New"
 
     @property
     def is_public(self) -> bool:

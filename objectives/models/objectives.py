@@ -15,13 +15,16 @@ from people.models import Organisation
 from places.models import Area, Place
 from socialvalue.dates import validate_plausible_date
 from socialvalue.numbers import QUANTITY_MAX
+from socialvalue.references import ReferenceMixin
 
 from ..querysets import ObjectiveQuerySet, TargetQuerySet
 from .frameworks import DimensionsMixin, Measure, Outcome
 
 
-class Objective(DimensionsMixin, models.Model):
+class Objective(ReferenceMixin, DimensionsMixin, models.Model):
     """What a place wants to change, where, and by how much."""
+
+    reference_prefix = "OBJ"
 
     class Status(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -92,10 +95,6 @@ class Objective(DimensionsMixin, models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("objectives:objective_detail", kwargs={"pk": self.pk})
-
-    @property
-    def reference(self) -> str:
-        return f"OBJ-{self.pk:05d}" if self.pk else "New"
 
     @property
     def is_public(self) -> bool:

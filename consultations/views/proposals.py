@@ -15,7 +15,7 @@ from objectives.models import Objective, Target
 from objectives.progress import delivery_for, percent
 from people.models import Membership
 from people.permissions import place_roles, place_to_work_in
-from places.maps import deprivation_map, map_areas_for_place
+from places.area_picker import AreaPickerMixin
 from places.models import Place
 from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
@@ -179,7 +179,7 @@ def _submitting(request) -> bool:
     return request.POST.get("action") == "Submit proposal"
 
 
-class ProposalCreateView(KeepUploadsViewMixin, FormView):
+class ProposalCreateView(KeepUploadsViewMixin, AreaPickerMixin, FormView):
     template_name = "consultations/proposal_form.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -190,35 +190,10 @@ class ProposalCreateView(KeepUploadsViewMixin, FormView):
 
     def get_form(self, form_class=None):
         form = ProposalForm(**self.get_form_kwargs(), place=self.place, user=self.request.user)
-        # The area picker's map links here with ?area=<id>: that area comes ticked.
-        chosen = self.request.GET.get("area", "")
-        if (
-            not form.is_bound
-            and chosen.isdigit()
-            and form.fields["areas"].queryset.filter(pk=int(chosen)).exists()
-        ):
-            form.initial["areas"] = [int(chosen)]
-        return form
+        return self.tick_chosen_area(form)  # the area picker's map links here with ?area=
 
     def get_context_data(self, **kwargs):
-        query = self.request.GET.copy()
-        query.pop("area", None)
-
-        def pick(area):
-            query["area"] = area.pk
-            return f"?{query.urlencode()}#id_areas"
-
-        return {
-            **super().get_context_data(**kwargs),
-            "place": self.place,
-            "area_picker_map": deprivation_map(
-                map_id="area-picker-map",
-                title="Choose your neighbourhood on the map",
-                areas=map_areas_for_place(self.place),
-                place=self.place,
-                href_for=pick,
-            ),
-        }
+        return {**super().get_context_data(**kwargs), "place": self.place}
 
     def form_valid(self, form):
         submit = _submitting(self.request)

@@ -13,6 +13,7 @@ from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from consultations.views.proposals import place_for_new_proposal
+from places.area_picker import AreaPickerMixin
 from socialvalue.files import serve_private_file
 from socialvalue.rules import allowed
 from socialvalue.view_bases import RuleRequiredMixin, ServiceActionMixin, ServiceFormMixin
@@ -123,7 +124,7 @@ def _need_fields(form) -> dict:
     }
 
 
-class NeedCreateView(ServiceFormMixin, RuleRequiredMixin, FormView):
+class NeedCreateView(ServiceFormMixin, RuleRequiredMixin, AreaPickerMixin, FormView):
     template_name = "needs/need_form.html"
     form_class = NeedForm
     permission_rule = "needs.add_need"
@@ -132,6 +133,9 @@ class NeedCreateView(ServiceFormMixin, RuleRequiredMixin, FormView):
         if not hasattr(self, "place"):
             self.place = place_for_new_proposal(self.request)
         return {**super().get_form_kwargs(), "user": self.request.user, "place": self.place}
+
+    def get_form(self, form_class=None):
+        return self.tick_chosen_area(super().get_form(form_class))
 
     def perform(self, form):
         file = form.cleaned_data.get("file")

@@ -8,11 +8,85 @@ support a live proposal and ask about it. Consultations:
 officers of the public body that runs one manage it and alone see its responses.
 """
 
-from people.models import Membership
-from people.permissions import organisation_ids, place_ids, place_roles, roles_in
+from people.models import Membership, Organisation
+from people.permissions import organisation_ids, organisations_of, place_ids, place_roles, roles_in
 from socialvalue.rules import rule
 
 Role = Membership.Role
+
+
+# --- Who acts for whom ---------------------------------------------------------------------
+
+
+def reviewer_place_ids(user) -> set[int]:
+    """The places where this person is an officer of a public body: they review the proposals
+    submitted there and run consultations for them."""
+    return place_ids(user, Role.OFFICER)
+
+
+def reviewing_body_ids(user) -> set[int]:
+    """The organisations this person is an officer of: the bodies they review and consult for."""
+    return organisation_ids(user, Role.OFFICER)
+
+
+def reviews_in(user, place_id) -> bool:
+    """Whether this person is an officer of a public body serving the place."""
+    return Role.OFFICER in place_roles(user, place_id)
+
+
+def reviewing_body(user, proposal):
+    """The public body serving the proposal's place that an officer reviews it for (the first
+    by name if several), or None."""
+    return (
+        Organisation.objects.current()
+        .public_bodies()
+        .filter(place_id=proposal.place_id, pk__in=reviewing_body_ids(user))
+        .order_by("name")
+        .first()
+    )
+
+
+def reviewers_of(proposal):
+    """The people who review the proposal: active officers of the public bodies serving its
+    place, not of the proposing organisation (told when it is submitted)."""
+    from people.models import User
+
+    return (
+        User.objects.filter(
+            memberships__organisation__place_id=proposal.place_id,
+            memberships__organisation__kind__in=Organisation.PUBLIC_BODY_KINDS,
+            memberships__organisation__archived_at__isnull=True,
+            memberships__role=Role.OFFICER,
+            memberships__ended_at__isnull=True,
+            is_active=True,
+        )
+        .exclude(memberships__organisation=proposal.organisation)
+        .distinct()
+    )
+
+
+def proposing_organisations(user):
+    """The organisations this person may propose for: any they belong to (any, for a
+    superuser)."""
+    return organisations_of(user).current()
+
+
+def consultation_bodies(user):
+    """The public bodies this person may run a consultation for: where they are an officer
+    (every one, for a superuser)."""
+    return organisations_of(user, Role.OFFICER).current().public_bodies()
+
+
+@rule("consultations.propose_for")
+def can_propose_for(user, organisation) -> bool:
+    """Anyone who belongs to an organisation may propose on its behalf."""
+    return bool(roles_in(user, organisation))
+
+
+@rule("consultations.run_consultation")
+def can_run_consultation(user, organisation) -> bool:
+    """Officers of a public body run its consultations."""
+    return Role.OFFICER in roles_in(user, organisation)
 
 
 # --- Named rules with their messages -------------------------------------------------------
@@ -38,7 +112,7 @@ def review_error(user, proposal) -> str | None:
         return OWN_ORGANISATION
     if user.is_superuser:
         return None
-    if Role.OFFICER not in place_roles(user, proposal.place_id):
+    if not reviews_in(user, proposal.place_id):
         return f"Only officers of a public body serving {proposal.place} can review proposals"
     return None
 
@@ -201,7 +275,7 @@ def can_view_hidden_proposal(user, proposal) -> bool:
 
 
 def _officer_of_owner(user, consultation) -> bool:
-    return Role.OFFICER in roles_in(user, consultation.owner)
+    return can_run_consultation(user, consultation.owner)
 
 
 @rule("consultations.view_consultation", anonymous=True)
@@ -214,7 +288,7 @@ def can_view_consultation(user, consultation) -> bool:
 @rule("consultations.add_consultation")
 def can_add_consultation(user, obj=None) -> bool:
     """Officers of a public body run consultations."""
-    return bool(place_ids(user, Role.OFFICER))
+    return bool(reviewer_place_ids(user))
 
 
 @rule("consultations.manage_consultation")

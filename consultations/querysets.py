@@ -4,6 +4,8 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
+from socialvalue.rules import unrestricted
+
 
 def _areas_in_order():
     from places.models import Area
@@ -30,7 +32,7 @@ class ProposalQuerySet(models.QuerySet):
     def visible_to(self, user):
         if not user.is_authenticated:
             return self.public()
-        if user.is_superuser:
+        if unrestricted(user):
             return self
         from people.permissions import organisation_ids
 
@@ -44,15 +46,16 @@ class ProposalQuerySet(models.QuerySet):
         visible = self.visible_to(user)
         if not user.is_authenticated:
             return visible.filter(hidden_at__isnull=True)
-        if user.is_superuser:
+        if unrestricted(user):
             return visible
-        from people.models import Membership
-        from people.permissions import organisation_ids, place_ids
+        from people.permissions import organisation_ids
+
+        from .permissions import reviewer_place_ids
 
         return visible.filter(
             Q(hidden_at__isnull=True)
             | Q(organisation_id__in=organisation_ids(user))
-            | Q(place_id__in=place_ids(user, Membership.Role.OFFICER))
+            | Q(place_id__in=reviewer_place_ids(user))
         )
 
     def for_list(self):
@@ -108,14 +111,14 @@ class ProposalEventQuerySet(models.QuerySet):
         public = Q(is_private=False)
         if not user.is_authenticated:
             return self.filter(public)
-        if user.is_superuser:
+        if unrestricted(user):
             return self
-        from people.models import Membership
         from people.permissions import organisation_ids
 
         from .models import Proposal
+        from .permissions import reviewing_body_ids
 
-        bodies = organisation_ids(user, Membership.Role.OFFICER)
+        bodies = reviewing_body_ids(user)
         if not bodies:
             return self.filter(public)
         reviewing = self.model.objects.filter(
@@ -143,7 +146,7 @@ class ConsultationQuerySet(models.QuerySet):
         """Published consultations are public; drafts are seen by the owner's people."""
         if not user.is_authenticated:
             return self.published()
-        if user.is_superuser:
+        if unrestricted(user):
             return self
         from people.permissions import organisation_ids
 

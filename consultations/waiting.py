@@ -7,12 +7,11 @@ import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from people.models import Membership
-from people.permissions import organisation_ids, place_ids
+from people.permissions import organisation_ids
 
 from .models import Consultation, Proposal
+from .permissions import reviewer_place_ids
 
-Role = Membership.Role
 Status = Proposal.Status
 
 # Proposals answered within this many days stay on the proposing organisation's home page.
@@ -29,7 +28,7 @@ def _own_proposals(user) -> QuerySet:
 
 def proposals_to_review(user) -> QuerySet:
     """Submitted proposals in the places where the person is an officer, not their own."""
-    places = place_ids(user, Role.OFFICER)
+    places = reviewer_place_ids(user)
     if not places:
         return Proposal.objects.none()
     return (

@@ -6,6 +6,7 @@ from notifications.services import notify
 from people.models import Membership, User
 
 from .models import Pledge
+from .permissions import SUPPLIER_ROLES
 
 
 def _members(organisation_id, *roles) -> list[User]:
@@ -31,9 +32,7 @@ def _tell(*, pledge, kind, people, by, title, body=""):
 
 
 def _supplier_side(pledge):
-    return _members(
-        pledge.organisation_id, Membership.Role.SUPPLIER_CONTACT, Membership.Role.ORG_ADMIN
-    )
+    return _members(pledge.organisation_id, *SUPPLIER_ROLES)
 
 
 def pledge_made(*, pledge, by) -> None:

@@ -12,7 +12,7 @@ pledges on someone else's behalf. Each rule is named here and registered with
 """
 
 from people.models import Membership, Organisation
-from people.permissions import organisation_ids, place_ids, roles_in
+from people.permissions import organisation_ids, place_ids, roles_in, served_by
 from socialvalue.rules import rule
 
 from .models.needs import GROUP_KINDS, Need, transition_error
@@ -20,6 +20,25 @@ from .models.pledges import Pledge
 
 Role = Membership.Role
 SUPPLIER_ROLES = (Role.SUPPLIER_CONTACT, Role.ORG_ADMIN)
+# Officers and leaders of a place's public bodies see its needs, hidden ones too.
+COUNCIL_ROLES = (Role.OFFICER, Role.LEADER)
+
+
+def council_place_ids(user) -> set[int]:
+    """The places whose needs (hidden ones and every pledge too) this person oversees."""
+    return place_ids(user, *COUNCIL_ROLES)
+
+
+def council_places(user):
+    """The places whose unmet needs this person sees (every place for a superuser)."""
+    return served_by(user, *COUNCIL_ROLES)
+
+
+def proposing_body(user, place) -> Organisation | None:
+    """The public body serving the place that an officer or leader proposes for (the first
+    by name if several)."""
+    ids = organisation_ids(user, *COUNCIL_ROLES)
+    return Organisation.objects.filter(pk__in=ids, place=place).order_by("name").first()
 
 
 def in_group(user, need) -> bool:
@@ -168,7 +187,7 @@ def can_message_pledge(user, pledge) -> bool:
 @rule("needs.view_unmet")
 def can_view_unmet(user, place=None) -> bool:
     """Officers and leaders of a place's public bodies see its unmet needs."""
-    held = place_ids(user, Role.OFFICER, Role.LEADER)
+    held = council_place_ids(user)
     return bool(held) if place is None else place.pk in held
 
 

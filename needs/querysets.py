@@ -4,12 +4,16 @@ queryset: anything else answers 404)."""
 from django.db import models
 from django.db.models import Q
 
-from people.models import Membership
-from people.permissions import organisation_ids, place_ids
+from people.permissions import organisation_ids
+from socialvalue.rules import unrestricted
 
-Role = Membership.Role
 PUBLIC_STATUSES = ("open", "part_met", "met", "closed")
-COUNCIL_ROLES = (Role.OFFICER, Role.LEADER)
+
+
+def _council_place_ids(user) -> set[int]:
+    from .permissions import council_place_ids
+
+    return council_place_ids(user)
 
 
 class NeedQuerySet(models.QuerySet):
@@ -19,7 +23,7 @@ class NeedQuerySet(models.QuerySet):
 
     def visible_to(self, user):
         """Published needs, and every need (drafts too) of the person's own groups."""
-        if user.is_authenticated and user.is_superuser:
+        if unrestricted(user):
             return self.all()
         if not user.is_authenticated:
             return self.public()
@@ -29,12 +33,12 @@ class NeedQuerySet(models.QuerySet):
         """What the needs list shows: hidden needs only to their group and the place's
         officers and leaders, who moderate and learn from them."""
         visible = self.visible_to(user)
-        if user.is_authenticated and user.is_superuser:
+        if unrestricted(user):
             return visible
         shown = Q(hidden_at__isnull=True)
         if user.is_authenticated:
             shown |= Q(group_id__in=organisation_ids(user))
-            shown |= Q(place_id__in=place_ids(user, *COUNCIL_ROLES))
+            shown |= Q(place_id__in=_council_place_ids(user))
         return visible.filter(shown)
 
     def unmet(self):
@@ -48,7 +52,7 @@ class PledgeQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The group whose need it is, the pledging organisation, and the officers and
         leaders of the need's place."""
-        if user.is_authenticated and user.is_superuser:
+        if unrestricted(user):
             return self.all()
         if not user.is_authenticated:
             return self.none()
@@ -56,7 +60,7 @@ class PledgeQuerySet(models.QuerySet):
         return self.filter(
             Q(need__group_id__in=orgs)
             | Q(organisation_id__in=orgs)
-            | Q(need__place_id__in=place_ids(user, *COUNCIL_ROLES))
+            | Q(need__place_id__in=_council_place_ids(user))
         )
 
     def received(self):

@@ -2,6 +2,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce
 
+from socialvalue.rules import unrestricted
+
 
 def _areas_in_order():
     from places.models import Area
@@ -101,13 +103,14 @@ class ObjectiveQuerySet(models.QuerySet):
         lead and partner organisations' people, and by leaders of the place's public bodies."""
         if not user.is_authenticated:
             return self.public()
-        if user.is_superuser:
+        if unrestricted(user):
             return self
-        from people.models import Membership
-        from people.permissions import organisation_ids, place_ids
+        from people.permissions import organisation_ids
+
+        from .permissions import led_place_ids
 
         org_ids = organisation_ids(user)
-        led_places = place_ids(user, Membership.Role.LEADER)
+        led_places = led_place_ids(user)
         condition = Q(status__in=self.model.PUBLIC_STATUSES) | Q(place_id__in=led_places)
         if org_ids:
             condition |= self._involving(org_ids)
@@ -117,12 +120,11 @@ class ObjectiveQuerySet(models.QuerySet):
         """Officers and leaders of the lead or a partner organisation may edit."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
+        if unrestricted(user):
             return self
-        from people.models import Membership
-        from people.permissions import organisation_ids
+        from .permissions import editing_organisation_ids
 
-        org_ids = organisation_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
+        org_ids = editing_organisation_ids(user)
         if not org_ids:
             return self.none()
         return self.filter(self._involving(org_ids))

@@ -4,7 +4,7 @@
 from django.utils import timezone
 
 from .models import Invitation, Membership, Organisation
-from .permissions import organisation_ids
+from .permissions import administered_ids
 
 
 def organisations_section(user) -> dict:
@@ -24,7 +24,7 @@ def organisations_section(user) -> dict:
             {"organisation": membership.organisation, "roles": []},
         )
         entry["roles"].append(membership.get_role_display())
-    admin_org_ids = organisation_ids(user, Membership.Role.ORG_ADMIN)
+    admin_org_ids = administered_ids(user)
     return {
         "organisations": list(organisations.values()),
         "pending_invitations": Invitation.objects.filter(

@@ -72,6 +72,22 @@ def served_by(user, *roles: str):
     return Place.objects.filter(pk__in=place_ids(user, *roles))
 
 
+def organisations_of(user, *roles: str):
+    """The organisations where this person holds any of `roles` (any role when none given):
+    every organisation for a superuser, none for anyone signed out. The organisation twin of
+    `served_by`, so "which bodies may this officer choose?" is asked one way; narrow it further
+    with the queryset's own methods (`.current().public_bodies()`)."""
+    if user.is_authenticated and user.is_superuser:
+        return Organisation.objects.all()
+    return Organisation.objects.filter(pk__in=organisation_ids(user, *roles))
+
+
+def administered_ids(user) -> set[int]:
+    """The organisations this person is an admin of (their own, even for a superuser): whose
+    members and invitations they look after."""
+    return organisation_ids(user, Role.ORG_ADMIN)
+
+
 def place_to_work_in(user, slug: str | None = None):
     """The place a person posts a proposal or a need in: one their organisations work in
     (as members of its bodies, or through the areas they cover), or any place when they have

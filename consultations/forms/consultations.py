@@ -82,12 +82,9 @@ class ConsultationForm(GovFormMixin, forms.Form):
 
     def __init__(self, *args, user, consultation=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from people.models import Membership
-        from people.permissions import organisation_ids
+        from ..permissions import consultation_bodies
 
-        bodies = Organisation.objects.current().public_bodies()
-        if not user.is_superuser:
-            bodies = bodies.filter(pk__in=organisation_ids(user, Membership.Role.OFFICER))
+        bodies = consultation_bodies(user)
         self.fields["owner"].queryset = bodies.order_by("name")
         place_ids = set(bodies.values_list("place_id", flat=True))
         if consultation is not None:

@@ -113,11 +113,10 @@ class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
         self.place, self.proposal = place, proposal
         from people.permissions import organisation_ids
 
+        from ..permissions import proposing_organisations
+
         if proposal is None:
-            ids = organisation_ids(user) if not user.is_superuser else None
-            orgs = Organisation.objects.current()
-            if ids is not None:
-                orgs = orgs.filter(pk__in=ids)
+            orgs = proposing_organisations(user)
             self.fields["organisation"].queryset = orgs.order_by("name")
             if self.fields["organisation"].queryset.count() == 1:
                 self.initial.setdefault("organisation", self.fields["organisation"].queryset.get())

@@ -9,10 +9,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from objectives.models import Objective
-from people.models import Membership, Organisation, User
-from people.permissions import roles_in
+from people.models import Organisation, User
 from places.models import Area
 from socialvalue.history import as_user
+from socialvalue.rules import allowed
 
 from ..models import (
     AGREEMENT_SCALE,
@@ -34,7 +34,7 @@ MAX_OPTIONS = 20
 
 
 def _check_officer(by: User, consultation: Consultation) -> None:
-    if not by.is_superuser and Membership.Role.OFFICER not in roles_in(by, consultation.owner):
+    if not allowed(by, "consultations.run_consultation", consultation.owner):
         raise ValidationError(f"Only officers of {consultation.owner} can change this consultation")
 
 
@@ -74,7 +74,7 @@ def consultation_create(
     """A draft consultation: questions are added before it is published."""
     if not owner.is_public_body or not owner.place_id:
         raise ValidationError({"owner": "Choose a public body to run the consultation"})
-    if not by.is_superuser and Membership.Role.OFFICER not in roles_in(by, owner):
+    if not allowed(by, "consultations.run_consultation", owner):
         raise ValidationError({"owner": "Choose a public body where you are an officer"})
     consultation = Consultation(
         place=owner.place,

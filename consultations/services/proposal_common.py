@@ -7,15 +7,17 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 
 from notifications.emails import notify as _send
-from people.models import Membership, Organisation, User
+from people.models import Organisation, User
 from people.permissions import roles_in
 from places.models import Area, Place
 from socialvalue.history import as_user
+from socialvalue.rules import allowed
 
 from ..models import (
     Proposal,
     ProposalLink,
 )
+from ..permissions import reviewing_body
 
 Status = Proposal.Status
 
@@ -62,7 +64,7 @@ def _set_links(proposal: Proposal, links: Iterable[tuple[str, str]] | None, by) 
 
 
 def _check_proposer(by: User, organisation: Organisation) -> None:
-    if not by.is_superuser and not roles_in(by, organisation):
+    if not allowed(by, "consultations.propose_for", organisation):
         raise ValidationError(
             {"organisation": "Choose an organisation you belong to. You can only propose for them"}
         )
@@ -84,38 +86,11 @@ def _involved(proposal: Proposal):
     ]
 
 
-def _place_officers(proposal: Proposal):
-    """Officers of the public bodies serving the place: they review what is submitted."""
-    return (
-        User.objects.filter(
-            memberships__organisation__place_id=proposal.place_id,
-            memberships__organisation__kind__in=Organisation.PUBLIC_BODY_KINDS,
-            memberships__organisation__archived_at__isnull=True,
-            memberships__role=Membership.Role.OFFICER,
-            memberships__ended_at__isnull=True,
-            is_active=True,
-        )
-        .exclude(memberships__organisation=proposal.organisation)
-        .distinct()
-    )
-
-
 def _acting_organisation(by: User, proposal: Proposal, to: str | None) -> Organisation | None:
     """Whom the person acts for: the proposing organisation, or their public body."""
     if to in Proposal.PROPOSER_MOVES or roles_in(by, proposal.organisation):
         return proposal.organisation
-    return (
-        Organisation.objects.current()
-        .public_bodies()
-        .filter(
-            place_id=proposal.place_id,
-            memberships__user=by,
-            memberships__role=Membership.Role.OFFICER,
-            memberships__ended_at__isnull=True,
-        )
-        .order_by("name")
-        .first()
-    )
+    return reviewing_body(by, proposal)
 
 
 def submission_error(proposal: Proposal) -> dict | None:

@@ -19,6 +19,7 @@ from ..permissions import (
     actor_error,
     hide_error,
     review_error,
+    reviewers_of,
     unhide_error,
 )
 from .proposal_common import (
@@ -26,7 +27,6 @@ from .proposal_common import (
     _acting_organisation,
     _involved,
     _members,
-    _place_officers,
     notify,
     submission_error,
 )
@@ -148,7 +148,7 @@ def proposal_transition(
     if to == Status.SUBMITTED:
         told = {u.pk for u in involved}
         notify(
-            recipients=[u for u in _place_officers(proposal) if u.pk != by.pk and u.pk not in told],
+            recipients=[u for u in reviewers_of(proposal) if u.pk != by.pk and u.pk not in told],
             subject=subject,
             template="consultations/email/proposal_status.txt",
             context={

@@ -8,18 +8,12 @@ from django.urls import reverse
 
 from consultations.models import Proposal
 from consultations.services import proposal_create
-from people.models import Membership, Organisation, User
-from people.permissions import organisation_ids
+from people.models import User
 from places.models import Place
 from socialvalue.rules import allowed
 
 from ..models import Need, NeedStep
-
-
-def proposing_body(user, place: Place) -> Organisation | None:
-    """The public body serving the place that the officer or leader proposes for."""
-    ids = organisation_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
-    return Organisation.objects.filter(pk__in=ids, place=place).order_by("name").first()
+from ..permissions import proposing_body
 
 
 @transaction.atomic

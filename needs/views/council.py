@@ -6,8 +6,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
-from people.models import Membership
-from people.permissions import place_ids
 from places.maps import Band, MapArea, choropleth, count_band, map_areas_for_place
 from places.models import Place
 from socialvalue.forms import apply_validation_error
@@ -15,6 +13,7 @@ from socialvalue.rules import allowed
 
 from .. import services
 from ..forms import ProposeForm
+from ..permissions import council_places
 from ..selectors import suppliers_pledging, unmet_by_area_and_kind, unmet_counts_by_area
 
 UNMET_BANDS = [Band(1, "5 or more"), Band(2, "3 or 4"), Band(3, "1 or 2")]
@@ -49,10 +48,7 @@ def unmet_map(place):
 
 def council_place(user) -> Place:
     """The place whose needs an officer or leader sees (the first, by name, if several)."""
-    Role = Membership.Role
-    ids = place_ids(user, Role.OFFICER, Role.LEADER)
-    places = Place.objects.all() if user.is_superuser else Place.objects.filter(pk__in=ids)
-    place = places.order_by("name").first()
+    place = council_places(user).order_by("name").first()
     if place is None:
         raise PermissionDenied
     return place

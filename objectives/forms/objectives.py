@@ -102,17 +102,13 @@ class ObjectiveForm(GovFormMixin, forms.Form):
             .select_related("parent")
             .order_by("path")
         )
-        from people.models import Membership
-        from people.permissions import organisation_ids
+        from ..permissions import lead_organisations
 
-        public_bodies = Organisation.objects.current().filter(place=place)
-        if not user.is_superuser:
-            mine = organisation_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
-            leads = public_bodies.filter(pk__in=mine)
-            if objective is not None:
-                leads = leads | public_bodies.filter(pk=objective.lead_organisation_id)
-        else:
-            leads = public_bodies
+        leads = lead_organisations(user).current().filter(place=place)
+        if objective is not None:
+            leads = leads | Organisation.objects.current().filter(
+                place=place, pk=objective.lead_organisation_id
+            )
         self.fields["lead_organisation"].queryset = leads.distinct().order_by("name")
         self.fields["partners"].queryset = (
             Organisation.objects.current()

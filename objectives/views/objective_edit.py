@@ -5,8 +5,6 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.views.generic import FormView
 
-from people.models import Membership
-from people.permissions import served_by
 from places.models import Place
 from socialvalue.forms import ConfirmForm
 from socialvalue.rules import allowed
@@ -15,9 +13,8 @@ from socialvalue.view_bases import ActOnObjectMixin, RuleRequiredMixin, ServiceF
 from .. import services
 from ..forms import ObjectiveForm, ObjectiveStatusForm, TargetForm
 from ..models import Objective, Target
+from ..permissions import places_for_objectives
 from .objectives import _visible
-
-Role = Membership.Role
 
 
 class PlaceForNewObjectiveMixin:
@@ -27,7 +24,7 @@ class PlaceForNewObjectiveMixin:
     def get_place(self) -> Place:
         if hasattr(self, "_place"):
             return self._place
-        candidates = served_by(self.request.user, Role.OFFICER, Role.LEADER)
+        candidates = places_for_objectives(self.request.user)
         slug = self.request.GET.get("place")
         if slug:
             place = candidates.filter(slug=slug).first()

@@ -183,3 +183,25 @@ def test_only_members_of_a_group_post_needs(board, who):
     assert allowed(person(board, who), "needs.add_need", board.group) is (
         who in ("vcs_member", "both")
     )
+
+
+@pytest.mark.parametrize("who", PEOPLE)
+def test_council_places_and_proposing_body_are_the_officers_and_leaders(board, who):
+    """`council_places` (the unmet-needs page's place) and `proposing_body` (whom a proposal
+    from needs comes from) ask the same roles as `needs.view_unmet`."""
+    from needs.permissions import council_place_ids, council_places, proposing_body
+
+    user = person(board, who)
+    council_side = who in ("officer", "leader")
+    assert (board.place.pk in council_place_ids(user)) is council_side
+    assert council_places(user).filter(pk=board.place.pk).exists() is council_side
+    assert proposing_body(user, board.place) == (board.council if council_side else None)
+
+
+def test_a_superuser_sees_every_places_needs_but_proposes_for_no_body(board):
+    from needs.permissions import council_places, proposing_body
+    from tests.people.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True)
+    assert board.place in council_places(admin)
+    assert proposing_body(admin, board.place) is None

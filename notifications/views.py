@@ -5,6 +5,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import View
 from django.views.generic import FormView, ListView
 
+from socialvalue.view_bases import ServiceActionMixin
+
 from . import services
 from .forms import PreferencesForm
 from .models import Notification, Preference
@@ -38,14 +40,17 @@ class NotificationOpenView(View):
         return redirect(note.path)
 
 
-class NotificationReadAllView(View):
-    http_method_names = ["post"]
+class NotificationReadAllView(ServiceActionMixin, View):
+    """Mark every one of my notifications read (it refuses nothing)."""
 
-    def post(self, request):
-        count = services.mark_read(user=request.user)
-        messages.success(
-            request, "All notifications marked as read" if count else "Nothing was unread"
-        )
+    def perform(self):
+        self.count = services.mark_read(user=self.request.user)
+        return "notifications:list"
+
+    def success_message(self, result) -> str:
+        return "All notifications marked as read" if self.count else "Nothing was unread"
+
+    def refused_redirect(self):
         return redirect("notifications:list")
 
 

@@ -1,11 +1,12 @@
 """What the community adds to a proposal: support, and questions with their answers (and an
 officer hiding a comment)."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView
+
+from socialvalue.view_bases import ServiceActionMixin
 
 from .. import services
 from ..forms import (
@@ -17,41 +18,35 @@ from ..models import Comment
 from .proposals import ProposalMixin
 
 
-class SupportView(ProposalMixin, View):
+class SupportView(ServiceActionMixin, ProposalMixin, View):
     """Support (POST from the proposal page). Refusals come back as a message on the page."""
 
     permission_rule = "consultations.view_proposal"
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        proposal = self.get_proposal()
-        form = SupportForm(request.POST, user=request.user)
-        try:
-            if not form.is_valid():
-                raise ValidationError("Choose who you are supporting as")
-            services.support_add(
-                proposal=proposal, by=request.user, organisation=form.cleaned_data["organisation"]
-            )
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "Thank you for supporting this proposal")
-        return redirect(proposal)
+    def perform(self):
+        form = SupportForm(self.request.POST, user=self.request.user)
+        if not form.is_valid():
+            raise ValidationError("Choose who you are supporting as")
+        services.support_add(
+            proposal=self.get_proposal(),
+            by=self.request.user,
+            organisation=form.cleaned_data["organisation"],
+        )
+        return self.get_proposal()
+
+    def success_message(self, result) -> str:
+        return "Thank you for supporting this proposal"
 
 
-class SupportWithdrawView(ProposalMixin, View):
+class SupportWithdrawView(ServiceActionMixin, ProposalMixin, View):
     permission_rule = "consultations.view_proposal"
-    http_method_names = ["post"]
 
-    def post(self, request, pk):
-        proposal = self.get_proposal()
-        try:
-            services.support_withdraw(proposal=proposal, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, "You no longer support this proposal")
-        return redirect(proposal)
+    def perform(self):
+        services.support_withdraw(proposal=self.get_proposal(), by=self.request.user)
+        return self.get_proposal()
+
+    def success_message(self, result) -> str:
+        return "You no longer support this proposal"
 
 
 class CommentCreateView(ProposalMixin, FormView):

@@ -13,15 +13,14 @@ from django_filters.views import FilterView
 
 from objectives.models import Objective, Target
 from objectives.progress import delivery_for, percent
-from people.models import Membership
-from people.permissions import place_roles, place_to_work_in
+from people.permissions import place_to_work_in
 from places.area_picker import AreaPickerMixin
 from places.models import Place
 from socialvalue.files import serve_private_file
 from socialvalue.forms import apply_validation_error
 from socialvalue.kept_uploads import KeepUploadsViewMixin
 from socialvalue.rules import allowed
-from socialvalue.view_bases import ActOnObjectMixin, ServiceFormMixin
+from socialvalue.view_bases import ActOnObjectMixin, ServiceActionMixin, ServiceFormMixin
 
 from .. import services
 from ..filters import ProposalFilterSet
@@ -31,7 +30,7 @@ from ..forms import (
     SupportForm,
 )
 from ..models import Comment, Proposal, ProposalEvent, ProposalFile, Support
-from ..permissions import OWN_ORGANISATION, review_error, support_error
+from ..permissions import OWN_ORGANISATION, review_error, reviews_in, support_error
 
 Status = Proposal.Status
 
@@ -140,7 +139,7 @@ class ProposalDetailView(DetailView):
         context["show_review_problem"] = (
             proposal.status in Proposal.OPEN_STATUSES
             and context["review_problem"] == OWN_ORGANISATION
-            and Membership.Role.OFFICER in place_roles(user, proposal.place_id)
+            and reviews_in(user, proposal.place_id)
         )
         context.update(self._outcome(proposal, user))
         return context
@@ -261,6 +260,13 @@ class ProposalUpdateView(KeepUploadsViewMixin, ProposalMixin, FormView):
         return redirect(proposal)
 
 
+def _evidence_file(proposal, pk) -> ProposalFile:
+    """One of the proposal's evidence files that has not been removed (404 otherwise)."""
+    return get_object_or_404(
+        ProposalFile.objects.filter(proposal=proposal, removed_at__isnull=True), pk=pk
+    )
+
+
 @method_decorator(login_not_required, name="dispatch")
 class ProposalFileView(ProposalMixin, View):
     """An evidence file, to people who may see the proposal (so drafts' files stay private)."""
@@ -268,29 +274,26 @@ class ProposalFileView(ProposalMixin, View):
     permission_rule = "consultations.view_evidence_file"
 
     def get(self, request, pk, file_pk):
-        record = get_object_or_404(
-            ProposalFile.objects.filter(proposal=self.get_proposal(), removed_at__isnull=True),
-            pk=file_pk,
-        )
+        record = _evidence_file(self.get_proposal(), file_pk)
         return serve_private_file(record.file, download_name=record.original_name)
 
 
-class ProposalFileRemoveView(ProposalMixin, View):
-    permission_rule = "consultations.change_proposal"
-    http_method_names = ["post"]
+class ProposalFileRemoveView(ServiceActionMixin, ProposalMixin, View):
+    """Remove an evidence file (POST from the proposal's edit page, where either way the
+    person goes back to)."""
 
-    def post(self, request, pk, file_pk):
-        proposal = self.get_proposal()
-        record = get_object_or_404(
-            ProposalFile.objects.filter(proposal=proposal, removed_at__isnull=True), pk=file_pk
-        )
-        try:
-            services.proposal_remove_file(file=record, by=request.user)
-        except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
-        else:
-            messages.success(request, f"{record.original_name} removed")
-        return redirect("consultations:proposal_update", pk=proposal.pk)
+    permission_rule = "consultations.change_proposal"
+
+    def perform(self):
+        self._record = _evidence_file(self.get_proposal(), self.kwargs["file_pk"])
+        services.proposal_remove_file(file=self._record, by=self.request.user)
+        return reverse("consultations:proposal_update", args=[self.get_proposal().pk])
+
+    def success_message(self, result) -> str:
+        return f"{self._record.original_name} removed"
+
+    def refused_redirect(self):
+        return redirect("consultations:proposal_update", pk=self.get_proposal().pk)
 
 
 __all__ = [

@@ -1,7 +1,7 @@
 """Carrying proposals and consultations drawn on retired wards to their successors (see
 places.carry). Responses keep the area their respondent gave: they record the past."""
 
-from places.carry import carry_many
+from places.carry import carry_unfinished
 
 from .models import Consultation, Proposal
 
@@ -10,30 +10,22 @@ FINISHED_CONSULTATIONS = {Consultation.Stage.CLOSED, Consultation.Stage.SUMMARY}
 
 
 def carry_proposal_areas(*, successors, by=None):
-    return carry_many(
+    return carry_unfinished(
         records=Proposal.objects.all(),
-        field="areas",
         successors=successors,
-        describe_record=lambda proposal: f"Proposal “{proposal.title}”",
         by=by,
-        left_because=lambda proposal: (
-            f"left where it is, because the proposal is {proposal.get_status_display().lower()}"
-            if proposal.status in FINAL_PROPOSALS
-            else None
-        ),
+        noun="proposal",
+        finished=FINAL_PROPOSALS,
     )
 
 
 def carry_consultation_areas(*, successors, by=None):
-    return carry_many(
+    return carry_unfinished(
         records=Consultation.objects.all(),
-        field="areas",
         successors=successors,
-        describe_record=lambda consultation: f"Consultation “{consultation.title}”",
         by=by,
-        left_because=lambda consultation: (
-            "left where it is, because the consultation has closed"
-            if consultation.stage in FINISHED_CONSULTATIONS
-            else None
-        ),
+        noun="consultation",
+        finished=FINISHED_CONSULTATIONS,
+        state="stage",
+        finished_wording="has closed",
     )

@@ -1,7 +1,7 @@
 """Carrying contracts and commitments drawn on retired wards to their successors (see
 places.carry). A commitment is in one area, so one whose ward was split is reported."""
 
-from places.carry import carry_many, carry_one
+from places.carry import carry_one, carry_unfinished
 
 from .models import Commitment, Contract
 
@@ -9,17 +9,14 @@ FINISHED = {Contract.Stage.CLOSED, Contract.Stage.CANCELLED}
 
 
 def carry_contract_areas(*, successors, by=None):
-    return carry_many(
+    return carry_unfinished(
         records=Contract.objects.all(),
-        field="areas",
         successors=successors,
-        describe_record=lambda contract: f"Contract {contract.reference} “{contract.title}”",
         by=by,
-        left_because=lambda contract: (
-            f"left where it is, because the contract is {contract.get_stage_display().lower()}"
-            if contract.stage in FINISHED
-            else None
-        ),
+        noun="contract",
+        finished=FINISHED,
+        state="stage",
+        describe_record=lambda contract: f"Contract {contract.reference} “{contract.title}”",
     )
 
 

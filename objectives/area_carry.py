@@ -1,6 +1,6 @@
 """Carrying objectives drawn on retired wards to their successors (see places.carry)."""
 
-from places.carry import carry_many
+from places.carry import carry_unfinished
 
 from .models import Objective
 
@@ -8,15 +8,11 @@ FINISHED = {Objective.Status.ACHIEVED, Objective.Status.RETIRED}
 
 
 def carry_objective_areas(*, successors, by=None):
-    return carry_many(
+    return carry_unfinished(
         records=Objective.objects.all(),
-        field="areas",
         successors=successors,
-        describe_record=lambda objective: f"Objective “{objective.title}”",
         by=by,
-        left_because=lambda objective: (
-            "left where it is, because the objective is finished"
-            if objective.status in FINISHED
-            else None
-        ),
+        noun="objective",
+        finished=FINISHED,
+        finished_wording="is finished",
     )

@@ -128,6 +128,39 @@ def carry_many(
     return notes
 
 
+def carry_unfinished(
+    *,
+    records,
+    successors: Successors,
+    by=None,
+    noun: str,
+    finished: set,
+    state: str = "status",
+    finished_wording: str | None = None,
+    describe_record: Callable | None = None,
+) -> list[CarryNote]:
+    """`carry_many` on a record's `areas`, leaving a finished one where it is: what it
+    describes happened where it was, not where it would be now. A record is finished when
+    its `state` field ("status", "stage") is in `finished`; its note then says "left where it
+    is, because the <noun> is <state>" (or `finished_wording`, such as "has closed"). Records
+    are named "<Noun> “<title>”" unless `describe_record` names them."""
+
+    def left_because(record) -> str | None:
+        if getattr(record, state) not in finished:
+            return None
+        wording = finished_wording or f"is {getattr(record, f'get_{state}_display')().lower()}"
+        return f"left where it is, because the {noun} {wording}"
+
+    return carry_many(
+        records=records,
+        field="areas",
+        successors=successors,
+        describe_record=describe_record or (lambda record: f"{noun.capitalize()} “{record.title}”"),
+        by=by,
+        left_because=left_because,
+    )
+
+
 def carry_one(
     *,
     records,

@@ -1,133 +1,68 @@
-from django.urls import path
+"""The consultations app's pages: objective proposals, and consultations with their responses
+and summary. Each object's pages are listed once under its `<int:pk>/` prefix."""
 
-from . import views
+from django.urls import include, path
+
+from . import views as v
 
 app_name = "consultations"
 
-urlpatterns = [
-    # Objective proposals
-    path("proposals/", views.ProposalListView.as_view(), name="proposal_list"),
-    path("proposals/new/", views.ProposalCreateView.as_view(), name="proposal_create"),
-    path("proposals/<int:pk>/", views.ProposalDetailView.as_view(), name="proposal_detail"),
-    path("proposals/<int:pk>/edit/", views.ProposalUpdateView.as_view(), name="proposal_update"),
-    path("proposals/<int:pk>/submit/", views.ProposalSubmitView.as_view(), name="proposal_submit"),
+proposal_pages = [
+    path("", v.ProposalDetailView.as_view(), name="proposal_detail"),
+    path("edit/", v.ProposalUpdateView.as_view(), name="proposal_update"),
+    path("submit/", v.ProposalSubmitView.as_view(), name="proposal_submit"),
+    path("withdraw/", v.ProposalWithdrawView.as_view(), name="proposal_withdraw"),
+    path("review/", v.ProposalStartReviewView.as_view(), name="proposal_start_review"),
+    path("accept/", v.ProposalAcceptView.as_view(), name="proposal_accept"),
+    path("accept/new-objective/", v.ProposalAdoptView.as_view(), name="proposal_adopt"),
+    path("accept/existing-objective/", v.ProposalAttachView.as_view(), name="proposal_attach"),
+    path("merge/", v.ProposalMergeView.as_view(), name="proposal_merge"),
+    path("decline/", v.ProposalDeclineView.as_view(), name="proposal_decline"),
+    path("notes/new/", v.ProposalNoteView.as_view(), name="proposal_note"),
+    path("hide/", v.ProposalHideView.as_view(), name="proposal_hide"),
+    path("unhide/", v.ProposalUnhideView.as_view(), name="proposal_unhide"),
+    path("support/", v.SupportView.as_view(), name="proposal_support"),
+    path("support/withdraw/", v.SupportWithdrawView.as_view(), name="proposal_support_withdraw"),
+    path("questions/new/", v.CommentCreateView.as_view(), name="comment_create"),
+    path("questions/<int:comment_pk>/answer/", v.CommentCreateView.as_view(), name="comment_reply"),
+    path("comments/<int:comment_pk>/hide/", v.CommentHideView.as_view(), name="comment_hide"),
+    path("files/<int:file_pk>/", v.ProposalFileView.as_view(), name="proposal_file"),
     path(
-        "proposals/<int:pk>/withdraw/",
-        views.ProposalWithdrawView.as_view(),
-        name="proposal_withdraw",
-    ),
-    path(
-        "proposals/<int:pk>/review/",
-        views.ProposalStartReviewView.as_view(),
-        name="proposal_start_review",
-    ),
-    path("proposals/<int:pk>/accept/", views.ProposalAcceptView.as_view(), name="proposal_accept"),
-    path(
-        "proposals/<int:pk>/accept/new-objective/",
-        views.ProposalAdoptView.as_view(),
-        name="proposal_adopt",
-    ),
-    path(
-        "proposals/<int:pk>/accept/existing-objective/",
-        views.ProposalAttachView.as_view(),
-        name="proposal_attach",
-    ),
-    path("proposals/<int:pk>/merge/", views.ProposalMergeView.as_view(), name="proposal_merge"),
-    path(
-        "proposals/<int:pk>/decline/", views.ProposalDeclineView.as_view(), name="proposal_decline"
-    ),
-    path("proposals/<int:pk>/notes/new/", views.ProposalNoteView.as_view(), name="proposal_note"),
-    path("proposals/<int:pk>/hide/", views.ProposalHideView.as_view(), name="proposal_hide"),
-    path("proposals/<int:pk>/unhide/", views.ProposalUnhideView.as_view(), name="proposal_unhide"),
-    path("proposals/<int:pk>/support/", views.SupportView.as_view(), name="proposal_support"),
-    path(
-        "proposals/<int:pk>/support/withdraw/",
-        views.SupportWithdrawView.as_view(),
-        name="proposal_support_withdraw",
-    ),
-    path(
-        "proposals/<int:pk>/questions/new/",
-        views.CommentCreateView.as_view(),
-        name="comment_create",
-    ),
-    path(
-        "proposals/<int:pk>/questions/<int:comment_pk>/answer/",
-        views.CommentCreateView.as_view(),
-        name="comment_reply",
-    ),
-    path(
-        "proposals/<int:pk>/comments/<int:comment_pk>/hide/",
-        views.CommentHideView.as_view(),
-        name="comment_hide",
-    ),
-    path(
-        "proposals/<int:pk>/files/<int:file_pk>/",
-        views.ProposalFileView.as_view(),
-        name="proposal_file",
-    ),
-    path(
-        "proposals/<int:pk>/files/<int:file_pk>/remove/",
-        views.ProposalFileRemoveView.as_view(),
+        "files/<int:file_pk>/remove/",
+        v.ProposalFileRemoveView.as_view(),
         name="proposal_file_remove",
     ),
-    # Consultations
-    path("consultations/", views.ConsultationListView.as_view(), name="consultation_list"),
-    path("consultations/new/", views.ConsultationCreateView.as_view(), name="consultation_create"),
+]
+
+consultation_pages = [
+    path("", v.ConsultationDetailView.as_view(), name="consultation_detail"),
+    path("edit/", v.ConsultationUpdateView.as_view(), name="consultation_update"),
+    path("questions/new/", v.QuestionCreateView.as_view(), name="question_create"),
     path(
-        "consultations/<int:pk>/",
-        views.ConsultationDetailView.as_view(),
-        name="consultation_detail",
-    ),
-    path(
-        "consultations/<int:pk>/edit/",
-        views.ConsultationUpdateView.as_view(),
-        name="consultation_update",
-    ),
-    path(
-        "consultations/<int:pk>/questions/new/",
-        views.QuestionCreateView.as_view(),
-        name="question_create",
-    ),
-    path(
-        "consultations/<int:pk>/questions/<int:question_pk>/remove/",
-        views.QuestionRemoveView.as_view(),
+        "questions/<int:question_pk>/remove/",
+        v.QuestionRemoveView.as_view(),
         name="question_remove",
     ),
+    path("publish/", v.ConsultationPublishView.as_view(), name="consultation_publish"),
+    path("close/", v.ConsultationCloseView.as_view(), name="consultation_close"),
+    path("respond/", v.ResponseView.as_view(), name="respond"),
+    path("responses.csv", v.ResponsesExportView.as_view(), name="responses_export"),
+    path("summary/", v.SummaryView.as_view(), name="summary"),
+    path("summary/edit/", v.SummaryEditView.as_view(), name="summary_edit"),
+    path("summary/entries/new/", v.SummaryEntryCreateView.as_view(), name="summary_entry_create"),
     path(
-        "consultations/<int:pk>/publish/",
-        views.ConsultationPublishView.as_view(),
-        name="consultation_publish",
-    ),
-    path(
-        "consultations/<int:pk>/close/",
-        views.ConsultationCloseView.as_view(),
-        name="consultation_close",
-    ),
-    path("consultations/<int:pk>/respond/", views.ResponseView.as_view(), name="respond"),
-    path(
-        "consultations/<int:pk>/responses.csv",
-        views.ResponsesExportView.as_view(),
-        name="responses_export",
-    ),
-    path("consultations/<int:pk>/summary/", views.SummaryView.as_view(), name="summary"),
-    path(
-        "consultations/<int:pk>/summary/edit/",
-        views.SummaryEditView.as_view(),
-        name="summary_edit",
-    ),
-    path(
-        "consultations/<int:pk>/summary/entries/new/",
-        views.SummaryEntryCreateView.as_view(),
-        name="summary_entry_create",
-    ),
-    path(
-        "consultations/<int:pk>/summary/entries/<int:entry_pk>/remove/",
-        views.SummaryEntryRemoveView.as_view(),
+        "summary/entries/<int:entry_pk>/remove/",
+        v.SummaryEntryRemoveView.as_view(),
         name="summary_entry_remove",
     ),
-    path(
-        "consultations/<int:pk>/summary/publish/",
-        views.SummaryPublishView.as_view(),
-        name="summary_publish",
-    ),
+    path("summary/publish/", v.SummaryPublishView.as_view(), name="summary_publish"),
+]
+
+urlpatterns = [
+    path("proposals/", v.ProposalListView.as_view(), name="proposal_list"),
+    path("proposals/new/", v.ProposalCreateView.as_view(), name="proposal_create"),
+    path("proposals/<int:pk>/", include(proposal_pages)),
+    path("consultations/", v.ConsultationListView.as_view(), name="consultation_list"),
+    path("consultations/new/", v.ConsultationCreateView.as_view(), name="consultation_create"),
+    path("consultations/<int:pk>/", include(consultation_pages)),
 ]

@@ -213,24 +213,14 @@ def proposal_note(*, proposal: Proposal, by: User, note: str) -> ProposalEvent:
     note = (note or "").strip()
     if not note:
         raise ValidationError({"note": "Enter the note"})
-    event = ProposalEvent(
-        proposal=proposal,
-        kind=ProposalEvent.Kind.NOTE,
-        from_status=proposal.status,
-        to_status=proposal.status,
-        by=by,
-        by_organisation=_acting_organisation(by, proposal, None),
-        note=note,
-        is_private=True,
+    return _event_in_place(
+        proposal=proposal, by=by, kind=ProposalEvent.Kind.NOTE, note=note, is_private=True
     )
-    event.full_clean()
-    event.save()
-    return event
 
 
-def _proposal_visibility_event(
-    *, proposal: Proposal, by: User, kind: str, reason: str, now
-) -> ProposalEvent:
+def _event_in_place(*, proposal: Proposal, by: User, kind: str, **fields) -> ProposalEvent:
+    """An event that leaves the proposal's status where it is (a private note, hiding or
+    showing it), from the organisation the person acts for, checked and saved."""
     event = ProposalEvent(
         proposal=proposal,
         kind=kind,
@@ -238,8 +228,7 @@ def _proposal_visibility_event(
         to_status=proposal.status,
         by=by,
         by_organisation=_acting_organisation(by, proposal, None),
-        at=now,
-        public_reason=reason,
+        **fields,
     )
     event.full_clean()
     event.save()
@@ -270,8 +259,8 @@ def proposal_hide(*, proposal: Proposal, by: User, reason: str) -> Proposal:
     proposal.hidden_reason = reason
     proposal.full_clean()
     as_user(proposal, by).save()
-    _proposal_visibility_event(
-        proposal=proposal, by=by, kind=ProposalEvent.Kind.HIDDEN, reason=reason, now=now
+    _event_in_place(
+        proposal=proposal, by=by, kind=ProposalEvent.Kind.HIDDEN, at=now, public_reason=reason
     )
     notify(
         recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],
@@ -299,8 +288,12 @@ def proposal_unhide(*, proposal: Proposal, by: User, reason: str = "") -> Propos
     proposal.hidden_reason = ""
     proposal.full_clean()
     as_user(proposal, by).save()
-    _proposal_visibility_event(
-        proposal=proposal, by=by, kind=ProposalEvent.Kind.SHOWN, reason=reason, now=timezone.now()
+    _event_in_place(
+        proposal=proposal,
+        by=by,
+        kind=ProposalEvent.Kind.SHOWN,
+        at=timezone.now(),
+        public_reason=reason,
     )
     notify(
         recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],

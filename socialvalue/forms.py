@@ -52,6 +52,20 @@ class ConfirmForm(GovFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
+def choose_one(model, *, label: str, required: str, radio: bool = True, **errors: str):
+    """A required choice of one `model` object with no empty choice (radio buttons unless
+    `radio=False`). The queryset starts empty: the form's `__init__` offers only what this
+    person may choose (their organisations, the places they serve). `errors` add messages by
+    code (`invalid_choice=...`)."""
+    return forms.ModelChoiceField(
+        label=label,
+        queryset=model.objects.none(),
+        widget=forms.RadioSelect if radio else None,
+        empty_label=None,
+        error_messages={"required": required, **errors},
+    )
+
+
 def apply_validation_error(form, error) -> None:
     """Put a service's ValidationError onto a form, by field where the field exists."""
     if hasattr(error, "error_dict"):

@@ -5,7 +5,7 @@ from objectives.models import Objective
 from people.models import Organisation
 from places.models import Area
 from socialvalue.dates import consultation_period_problem
-from socialvalue.forms import GovDateField, GovFormMixin
+from socialvalue.forms import GovDateField, GovFormMixin, choose_one
 
 from ..models import Proposal, Question, RespondentType
 from ..models.proposals import TEXT_LIMIT
@@ -28,11 +28,11 @@ class ObjectivesChoiceField(forms.ModelMultipleChoiceField):
 class ConsultationForm(GovFormMixin, forms.Form):
     submit_label = "Save consultation"
 
-    owner = forms.ModelChoiceField(
+    owner = choose_one(
+        Organisation,
         label="Run by",
-        queryset=Organisation.objects.none(),
-        empty_label=None,
-        error_messages={"required": "Choose the public body running the consultation"},
+        required="Choose the public body running the consultation",
+        radio=False,
     )
     title = forms.CharField(
         label="Title",

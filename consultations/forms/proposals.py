@@ -9,6 +9,7 @@ from objectives.models import Outcome
 from people.models import Organisation
 from places.forms import AreaChoiceField
 from places.models import Area
+from socialvalue.forms import choose_one
 from socialvalue.kept_uploads import KeptUploadsMixin
 from socialvalue.text import FreeTextFormMixin
 from socialvalue.uploads import EvidenceFileField
@@ -46,12 +47,10 @@ def _heading(text: str, intro: str = "") -> HTML:
 class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
     """The whole proposal on one page, in short sections, with two ways to save."""
 
-    organisation = forms.ModelChoiceField(
+    organisation = choose_one(
+        Organisation,
         label="Who is making this proposal?",
-        queryset=Organisation.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Choose the organisation you are proposing for"},
+        required="Choose the organisation you are proposing for",
     )
     title = forms.CharField(
         label="Give your proposal a short title",

@@ -8,7 +8,7 @@ from consultations.forms.proposals import AreaChoiceField
 from objectives.models import Measure
 from people.models import Organisation
 from places.models import Area
-from socialvalue.forms import GovDateField, GovFormMixin, QuantityField
+from socialvalue.forms import GovDateField, GovFormMixin, QuantityField, choose_one
 from socialvalue.uploads import EvidenceFileField
 
 from ..models import Need
@@ -25,12 +25,8 @@ class NeedForm(GovFormMixin, forms.Form):
 
     submit_label = "Publish the need"
 
-    group = forms.ModelChoiceField(
-        label="Which group needs it?",
-        queryset=Organisation.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Choose the group that needs it"},
+    group = choose_one(
+        Organisation, label="Which group needs it?", required="Choose the group that needs it"
     )
     title = forms.CharField(
         label="What do you need?",

@@ -4,7 +4,7 @@ from django import forms
 
 from contracts.models import Commitment
 from people.models import Organisation
-from socialvalue.forms import GovDateField, GovFormMixin, QuantityField
+from socialvalue.forms import GovDateField, GovFormMixin, QuantityField, choose_one
 from socialvalue.uploads import EvidenceFileField
 
 from ..models.needs import REASON_LIMIT, TEXT_LIMIT
@@ -18,12 +18,8 @@ class CommitmentChoiceField(forms.ModelChoiceField):
 class PledgeForm(GovFormMixin, forms.Form):
     submit_label = "Make the pledge"
 
-    organisation = forms.ModelChoiceField(
-        label="Who is pledging?",
-        queryset=Organisation.objects.none(),
-        widget=forms.RadioSelect,
-        empty_label=None,
-        error_messages={"required": "Choose the supplier you pledge for"},
+    organisation = choose_one(
+        Organisation, label="Who is pledging?", required="Choose the supplier you pledge for"
     )
     offer = forms.CharField(
         label="What do you offer?",

@@ -5,7 +5,7 @@ from django.db.models import QuerySet
 
 from people.permissions import served_by
 from places.models import Place
-from socialvalue.forms import GovFormMixin, MoneyField, YearField
+from socialvalue.forms import GovFormMixin, MoneyField, YearField, choose_one
 from socialvalue.rules import allowed
 
 from ..models import Dimension, Framework, Measure, Outcome, Theme
@@ -64,15 +64,11 @@ class PlaceChoiceMixin:
 
 
 def _place_field():
-    return forms.ModelChoiceField(
+    return choose_one(
+        Place,
         label="Place",
-        queryset=Place.objects.none(),
-        empty_label=None,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the place the framework is for",
-            "invalid_choice": "Choose a place whose frameworks you keep",
-        },
+        required="Choose the place the framework is for",
+        invalid_choice="Choose a place whose frameworks you keep",
     )
 
 
@@ -174,15 +170,11 @@ class ThemeForm(GovFormMixin, forms.Form):
 class OutcomeForm(GovFormMixin, forms.Form):
     submit_label = "Add outcome"
 
-    theme = forms.ModelChoiceField(
+    theme = choose_one(
+        Theme,
         label="Theme",
-        queryset=Theme.objects.none(),
-        empty_label=None,
-        widget=forms.RadioSelect,
-        error_messages={
-            "required": "Choose the theme the outcome belongs to",
-            "invalid_choice": "Choose one of this framework's themes",
-        },
+        required="Choose the theme the outcome belongs to",
+        invalid_choice="Choose one of this framework's themes",
     )
     name = _text("Name", Outcome, "name", missing="Enter the outcome's name")
     code = _text("Code (optional)", Outcome, "code", required=False)

@@ -87,25 +87,31 @@ def _codes(columns: dict[str, dict[int, list[str]]], prefix: str) -> list[str]:
 
 
 def detect(header: list[str]) -> Guess:
-    """What kind of file has this header."""
-    columns = code_columns(header)
+    """What kind of file has this header: a statistics file by its named columns, otherwise
+    by the ONS codes its columns hold."""
     plain = [" ".join(value.split()) for value in header]
+    statistics = _statistics_file(plain)
+    return statistics if statistics is not None else _code_file(code_columns(header))
+
+
+def _because(names: list[str]) -> str:
+    noun = "column" if len(names) == 1 else "columns"
+    return f" (it has {join_words(names, 'and')} {noun})"
+
+
+def _statistics_file(plain: list[str]) -> Guess | None:
+    """Deprivation (England's or Wales's) or population figures, or None."""
     lowered = {value.casefold() for value in plain}
-
-    def because(names: list[str]) -> str:
-        noun = "column" if len(names) == 1 else "columns"
-        return f" (it has {join_words(names, 'and')} {noun})"
-
     if any(IMD_RANK.match(v) or IMD_DECILE.match(v) for v in plain):
         names = [v for v in plain if IMD_LSOA.match(v) or IMD_DECILE.match(v)][:2]
         return Guess(
             FileKind.DEPRIVATION_ENGLAND,
-            DESCRIPTIONS[FileKind.DEPRIVATION_ENGLAND] + because(names),
+            DESCRIPTIONS[FileKind.DEPRIVATION_ENGLAND] + _because(names),
         )
     if any(WIMD_RANK.match(v) or WIMD_DECILE.match(v) for v in plain):
         names = [v for v in plain if WIMD_RANK.match(v) or WIMD_DECILE.match(v)][:2]
         return Guess(
-            FileKind.DEPRIVATION_WALES, DESCRIPTIONS[FileKind.DEPRIVATION_WALES] + because(names)
+            FileKind.DEPRIVATION_WALES, DESCRIPTIONS[FileKind.DEPRIVATION_WALES] + _because(names)
         )
     if ("lsoa 2021 code" in lowered and "total" in lowered) or (
         "lsoa code" in lowered and "all ages" in lowered
@@ -113,8 +119,12 @@ def detect(header: list[str]) -> Guess:
         names = [
             v for v in plain if v.casefold() in {"lsoa 2021 code", "lsoa code", "total", "all ages"}
         ]
-        return Guess(FileKind.POPULATION, DESCRIPTIONS[FileKind.POPULATION] + because(names))
+        return Guess(FileKind.POPULATION, DESCRIPTIONS[FileKind.POPULATION] + _because(names))
+    return None
 
+
+def _code_file(columns) -> Guess:
+    """A lookup or list of areas, by the ONS codes in its columns (unknown if none)."""
     lsoa, wards, authorities = (
         _codes(columns, "LSOA"),
         _codes(columns, "WD"),
@@ -123,28 +133,28 @@ def detect(header: list[str]) -> Guess:
     if lsoa and wards:
         return Guess(
             FileKind.LSOA_WARD_LOOKUP,
-            DESCRIPTIONS[FileKind.LSOA_WARD_LOOKUP] + because([lsoa[0], wards[0]]),
+            DESCRIPTIONS[FileKind.LSOA_WARD_LOOKUP] + _because([lsoa[0], wards[0]]),
         )
     if len(columns.get("WD", {})) > 1 and len(wards) > 1:
         return Guess(
-            FileKind.WARD_CHANGES, DESCRIPTIONS[FileKind.WARD_CHANGES] + because(wards[:2])
+            FileKind.WARD_CHANGES, DESCRIPTIONS[FileKind.WARD_CHANGES] + _because(wards[:2])
         )
     if "WD" in columns and "LAD" in columns:
         return Guess(FileKind.WARD_LOOKUP, DESCRIPTIONS[FileKind.WARD_LOOKUP])
     if wards:
         return Guess(
             FileKind.OTHER,
-            "a list of ward names and codes without their local authorities" + because(wards[:1]),
+            "a list of ward names and codes without their local authorities" + _because(wards[:1]),
         )
     if lsoa:
-        return Guess(FileKind.OTHER, "an LSOA lookup without wards" + because(lsoa[:1]))
+        return Guess(FileKind.OTHER, "an LSOA lookup without wards" + _because(lsoa[:1]))
     for prefix, description in OTHER_GEOGRAPHIES:
         found = _codes(columns, prefix)
         if found:
-            return Guess(FileKind.OTHER, description + because(found[:1]))
+            return Guess(FileKind.OTHER, description + _because(found[:1]))
     if authorities:
         return Guess(
-            FileKind.OTHER, "a list of local authorities without wards" + because(authorities[:1])
+            FileKind.OTHER, "a list of local authorities without wards" + _because(authorities[:1])
         )
     if "WD" in columns or "LAD" in columns:
         return Guess(FileKind.WARD_LOOKUP, DESCRIPTIONS[FileKind.WARD_LOOKUP])

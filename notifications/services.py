@@ -91,6 +91,34 @@ def notify(
     duplicates and nobody are dropped. With `dedupe_key`, a person is told once per key.
     `email=False` when the caller sends its own email (an invitation's carries its link)."""
     Kind(kind)  # an unknown kind is a programming error
+    people = _to_tell(recipients, may_see, dedupe_key)
+    if not people:
+        return []
+    choice = deliveries(people, kind) if email else {}
+    now = timezone.now()
+    created = Notification.objects.bulk_create(
+        Notification(
+            recipient=user,
+            kind=kind,
+            title=title[:300],
+            body=body,
+            path=path,
+            dedupe_key=dedupe_key,
+            # Only what waits for a daily summary is left undigested.
+            digested_at=None if choice.get(user.pk) == Delivery.DIGEST else now,
+        )
+        for user in people
+    )
+    if email:
+        for user in people:
+            if choice[user.pk] == Delivery.INSTANTLY and user.email:
+                _email_now(user, title=title, body=body, path=path)
+    return created
+
+
+def _to_tell(recipients: Iterable, may_see, dedupe_key: str) -> list:
+    """The active people, each once, whom `may_see` allows and who were not yet told under
+    `dedupe_key`."""
     people: dict[int, object] = {}
     for user in recipients:
         if user is None or not getattr(user, "is_active", False) or user.pk in people:
@@ -104,43 +132,25 @@ def notify(
             ).values_list("recipient_id", flat=True)
         )
         people = {pk: u for pk, u in people.items() if pk not in told}
-    if not people:
-        return []
-    choice = deliveries(people.values(), kind) if email else {}
-    now = timezone.now()
-    created = Notification.objects.bulk_create(
-        Notification(
-            recipient=user,
-            kind=kind,
-            title=title[:300],
-            body=body,
-            path=path,
-            dedupe_key=dedupe_key,
-            # Only what waits for a daily summary is left undigested.
-            digested_at=None if choice.get(user.pk) == Delivery.DIGEST else now,
-        )
-        for user in people.values()
+    return list(people.values())
+
+
+def _email_now(user, *, title: str, body: str, path: str) -> None:
+    queue_email(
+        to=user.email,
+        subject=f"{title} – {settings.SOCIALVALUE_SERVICE_NAME}",
+        body=render_to_string(
+            "notifications/email/notification.txt",
+            {
+                "title": title,
+                "body": body,
+                "url": site_url(path),
+                "preferences_url": site_url("/notifications/preferences/"),
+                "service_name": settings.SOCIALVALUE_SERVICE_NAME,
+                "operator_name": settings.SOCIALVALUE_OPERATOR_NAME,
+            },
+        ),
     )
-    if not email:
-        return created
-    for user in people.values():
-        if choice[user.pk] == Delivery.INSTANTLY and user.email:
-            queue_email(
-                to=user.email,
-                subject=f"{title} – {settings.SOCIALVALUE_SERVICE_NAME}",
-                body=render_to_string(
-                    "notifications/email/notification.txt",
-                    {
-                        "title": title,
-                        "body": body,
-                        "url": site_url(path),
-                        "preferences_url": site_url("/notifications/preferences/"),
-                        "service_name": settings.SOCIALVALUE_SERVICE_NAME,
-                        "operator_name": settings.SOCIALVALUE_OPERATOR_NAME,
-                    },
-                ),
-            )
-    return created
 
 
 def visible_in(queryset_for: Callable[[object], object], pk) -> Callable[[object], bool]:

@@ -58,25 +58,13 @@ def import_boundaries(
     tolerance: float = geometry.DEFAULT_TOLERANCE,
     source: str = "",
 ) -> BoundaryReport:
-    """Import the boundaries of `place`'s wards or LSOAs from an ONS GeoJSON file."""
+    """Import the boundaries of `place`'s wards or LSOAs from an ONS GeoJSON file: every
+    check first (size, format, projection, codes, shapes, areas), then one transaction."""
     report = BoundaryReport(dry_run=dry_run)
-    raw = file_obj.read(MAX_BYTES + 1)
-    if len(raw) > MAX_BYTES:
-        return _refuse(report, f"the file is larger than {MAX_BYTES // 1024 // 1024} MB")
-    try:
-        data = json.loads(raw)
-    except (UnicodeDecodeError, ValueError):
-        return _refuse(report, "the file is not GeoJSON: it cannot be read as JSON text")
-    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
-        return _refuse(
-            report,
-            'the file is not a GeoJSON FeatureCollection (its "type" is not "FeatureCollection")',
-        )
-    features = data.get("features")
-    if not isinstance(features, list) or not features:
-        return _refuse(report, "the file has no features")
-    report.rows = len(features)
-
+    data = _feature_collection(file_obj, report)
+    if data is None:
+        return report
+    features = data["features"]
     crs = _declared_crs(data, report)
     if report.errors:
         return report
@@ -85,7 +73,50 @@ def import_boundaries(
         return report
     prefix, column, codes = found
     report.kind, report.year = NOUNS[prefix], 2000 + int(column[-4:-2])
+    shapes = _valid_shapes(features, codes, crs, report)
+    if shapes is None:
+        return report
+    areas = _areas(place, prefix, codes, report)
+    if areas is None:
+        return report
+    simplified = geometry.simplify(shapes, tolerance)
+    source = source or f"ONS Open Geography Portal, {report.kind} boundaries {report.year} (OGL)"
+    with transaction.atomic():
+        _save(areas, codes, simplified, source=source, report=report)
+        report.derived = boundaries.refresh_derived(place=place)
+        if dry_run:
+            transaction.set_rollback(True)
+    report.saved = not dry_run
+    return report
 
+
+def _feature_collection(file_obj, report: BoundaryReport) -> dict | None:
+    """The file as a GeoJSON FeatureCollection with features (None, refused, otherwise)."""
+    raw = file_obj.read(MAX_BYTES + 1)
+    if len(raw) > MAX_BYTES:
+        _refuse(report, f"the file is larger than {MAX_BYTES // 1024 // 1024} MB")
+        return None
+    try:
+        data = json.loads(raw)
+    except (UnicodeDecodeError, ValueError):
+        _refuse(report, "the file is not GeoJSON: it cannot be read as JSON text")
+        return None
+    if not isinstance(data, dict) or data.get("type") != "FeatureCollection":
+        _refuse(
+            report,
+            'the file is not a GeoJSON FeatureCollection (its "type" is not "FeatureCollection")',
+        )
+        return None
+    features = data.get("features")
+    if not isinstance(features, list) or not features:
+        _refuse(report, "the file has no features")
+        return None
+    report.rows = len(features)
+    return data
+
+
+def _valid_shapes(features, codes, crs, report: BoundaryReport) -> list | None:
+    """Each feature's geometry in British National Grid, all valid (None if any is not)."""
     shapes = []
     for number, feature in enumerate(features, start=1):
         code = codes[number - 1]
@@ -96,52 +127,42 @@ def import_boundaries(
             continue
         shapes.append(geom)
     if report.errors:
-        return report
-
+        return None
     shapes = _in_bng(shapes, crs, report)
     if shapes is None:
-        return report
+        return None
     for number, (code, geom) in enumerate(zip(codes, shapes, strict=True), start=1):
         reason = geometry.invalid_reason(geom)
         if reason:
             report.error(None, f"feature {number} ({code}): {reason}")
-    if report.errors:
-        return report
+    return None if report.errors else shapes
 
-    areas = _areas(place, prefix, codes, report)
-    if areas is None:
-        return report
 
-    simplified = geometry.simplify(shapes, tolerance)
-    source = source or f"ONS Open Geography Portal, {report.kind} boundaries {report.year} (OGL)"
-    with transaction.atomic():
-        existing = {
-            b.area_id: b
-            for b in Boundary.objects.filter(
-                area__in=list(areas.values()), year=report.year, derived=False
-            ).defer("geometry")
-        }
-        new, changed = [], []
-        for code, geom in zip(codes, simplified, strict=True):
-            area = areas[code]
-            fields = {"source": source, **boundaries.boundary_fields(geom)}
-            if area.pk in existing:
-                boundary = existing[area.pk]
-                for name, value in fields.items():
-                    setattr(boundary, name, value)
-                changed.append(boundary)
-            else:
-                new.append(Boundary(area=area, year=report.year, **fields))
-        Boundary.objects.bulk_create(new, batch_size=200)
-        if changed:
-            fields_changed = ["source", *boundaries.boundary_fields(simplified[0])]
-            Boundary.objects.bulk_update(changed, fields_changed, batch_size=200)
-        report.created, report.updated = len(new), len(changed)
-        report.derived = boundaries.refresh_derived(place=place)
-        if dry_run:
-            transaction.set_rollback(True)
-    report.saved = not dry_run
-    return report
+def _save(areas, codes, simplified, *, source: str, report: BoundaryReport) -> None:
+    """Create or update each area's boundary for the report's year (inside the import's
+    transaction)."""
+    existing = {
+        b.area_id: b
+        for b in Boundary.objects.filter(
+            area__in=list(areas.values()), year=report.year, derived=False
+        ).defer("geometry")
+    }
+    new, changed = [], []
+    for code, geom in zip(codes, simplified, strict=True):
+        area = areas[code]
+        fields = {"source": source, **boundaries.boundary_fields(geom)}
+        if area.pk in existing:
+            boundary = existing[area.pk]
+            for name, value in fields.items():
+                setattr(boundary, name, value)
+            changed.append(boundary)
+        else:
+            new.append(Boundary(area=area, year=report.year, **fields))
+    Boundary.objects.bulk_create(new, batch_size=200)
+    if changed:
+        fields_changed = ["source", *boundaries.boundary_fields(simplified[0])]
+        Boundary.objects.bulk_update(changed, fields_changed, batch_size=200)
+    report.created, report.updated = len(new), len(changed)
 
 
 def _declared_crs(data: dict, report: BoundaryReport) -> int | None:

@@ -107,72 +107,18 @@ def import_need(
     table = read_table(file_obj, report)
     if table is None:
         return report
-    guess = detect(table.header)
-    if guess.kind not in KIND_OF_FILE:
-        if guess.kind == FileKind.UNKNOWN:
-            report.error(
-                table.header_line,
-                "the file has none of the columns of the English Indices of Deprivation, the "
-                "Welsh Index of Multiple Deprivation or ONS LSOA population estimates",
-            )
-        else:
-            report.error(
-                None,
-                wrong_kind(guess, FileKind.DEPRIVATION_ENGLAND).replace(
-                    "not an English Indices of Deprivation file",
-                    "not an index of deprivation or population estimates",
-                ),
-            )
+    kind = _kind_of_file(table, report)
+    if kind is None:
         return report
-    report.kind = KIND_OF_FILE[guess.kind]
-    columns = _columns(table, guess.kind, report)
-    if columns is None:
+    report.kind = KIND_OF_FILE[kind]
+    columns = _columns(table, kind, report)
+    if columns is None or not _has_year(table, year, report) or no_rows(table, report):
         return report
-    if report.year is not None and year is not None and year != report.year:
-        report.error(
-            table.header_line, f"the file is for {report.year}, not {year}. Check the year"
-        )
-        return report
-    report.year = report.year or year
-    if report.year is None:
-        noun = "mid-year" if report.kind == NeedSource.Kind.POPULATION else "edition year"
-        report.error(None, f"enter the {noun} of the figures, like 2022")
-        return report
-    if no_rows(table, report):
-        return report
-
     values = _read_rows(table, columns, place, report)
-    lsoas = {
-        area.gss_code: area
-        for area in Area.objects.filter(place=place, kind=Area.Kind.LSOA).exclude(gss_code="")
-    }
-    ours = {code: found for code, found in values.items() if code in lsoas}
-    others = [code for code in values if code not in lsoas]
-    if report.errors:
-        report.sort_errors()
+    matched = _place_lsoas(values, place, report)
+    if matched is None:
         return report
-    if not ours:
-        report.error(
-            None,
-            f"none of the {len(values)} LSOAs in the file is an LSOA of {place.name}. Import its "
-            "LSOA to ward lookup first, or check that the file covers it",
-        )
-        return report
-    if others:
-        report.skipped += len(others)
-        report.note(
-            f"{len(others)} LSOAs in the file are not LSOAs of {place.name} and were skipped "
-            f"({_some(others)})"
-        )
-    absent = sorted(
-        code for code in lsoas if code not in values and lsoas[code].archived_at is None
-    )
-    if absent:
-        report.note(f"{len(absent)} of {place.name}'s LSOAs are not in the file ({_some(absent)})")
-    if report.lsoa_year is None:
-        years = [lsoas[code].gss_year for code in ours if lsoas[code].gss_year]
-        report.lsoa_year = max(set(years), key=years.count) if years else report.year
-
+    ours, lsoas = matched
     with transaction.atomic():
         source, _ = NeedSource.objects.update_or_create(
             place=place,
@@ -190,29 +136,109 @@ def import_need(
         )
         source.full_clean()
         report.source = source
-        existing = {f.area_id: f for f in LsoaFigure.objects.filter(source=source)}
-        new, changed = [], []
-        for code, (rank, decile, population) in ours.items():
-            area = lsoas[code]
-            figure = existing.get(area.pk)
-            if figure is None:
-                new.append(
-                    LsoaFigure(
-                        source=source, area=area, rank=rank, decile=decile, population=population
-                    )
-                )
-            elif (figure.rank, figure.decile, figure.population) != (rank, decile, population):
-                figure.rank, figure.decile, figure.population = rank, decile, population
-                changed.append(figure)
-            else:
-                report.unchanged += 1
-        LsoaFigure.objects.bulk_create(new, batch_size=500)
-        LsoaFigure.objects.bulk_update(changed, ["rank", "decile", "population"], batch_size=500)
-        report.created, report.updated = len(new), len(changed)
+        _save_figures(source, ours, lsoas, report)
         if dry_run:
             transaction.set_rollback(True)
     report.saved = not dry_run
     return report
+
+
+def _kind_of_file(table, report: NeedReport):
+    """The file's kind if it is deprivation or population figures (None, refused, if not)."""
+    guess = detect(table.header)
+    if guess.kind in KIND_OF_FILE:
+        return guess.kind
+    if guess.kind == FileKind.UNKNOWN:
+        report.error(
+            table.header_line,
+            "the file has none of the columns of the English Indices of Deprivation, the "
+            "Welsh Index of Multiple Deprivation or ONS LSOA population estimates",
+        )
+    else:
+        report.error(
+            None,
+            wrong_kind(guess, FileKind.DEPRIVATION_ENGLAND).replace(
+                "not an English Indices of Deprivation file",
+                "not an index of deprivation or population estimates",
+            ),
+        )
+    return None
+
+
+def _has_year(table, year: int | None, report: NeedReport) -> bool:
+    """Settle the figures' year: the one the file names (which must agree with `year`), or
+    `year`. False, refused, when they disagree or neither gives one."""
+    if report.year is not None and year is not None and year != report.year:
+        report.error(
+            table.header_line, f"the file is for {report.year}, not {year}. Check the year"
+        )
+        return False
+    report.year = report.year or year
+    if report.year is None:
+        noun = "mid-year" if report.kind == NeedSource.Kind.POPULATION else "edition year"
+        report.error(None, f"enter the {noun} of the figures, like 2022")
+        return False
+    return True
+
+
+def _place_lsoas(values: dict, place: Place, report: NeedReport):
+    """The file's figures for `place`'s LSOAs, and those LSOAs by code; notes what was
+    skipped or missing. None, refused, if the rows had errors or none is the place's."""
+    lsoas = {
+        area.gss_code: area
+        for area in Area.objects.filter(place=place, kind=Area.Kind.LSOA).exclude(gss_code="")
+    }
+    ours = {code: found for code, found in values.items() if code in lsoas}
+    others = [code for code in values if code not in lsoas]
+    if report.errors:
+        report.sort_errors()
+        return None
+    if not ours:
+        report.error(
+            None,
+            f"none of the {len(values)} LSOAs in the file is an LSOA of {place.name}. Import its "
+            "LSOA to ward lookup first, or check that the file covers it",
+        )
+        return None
+    if others:
+        report.skipped += len(others)
+        report.note(
+            f"{len(others)} LSOAs in the file are not LSOAs of {place.name} and were skipped "
+            f"({_some(others)})"
+        )
+    absent = sorted(
+        code for code in lsoas if code not in values and lsoas[code].archived_at is None
+    )
+    if absent:
+        report.note(f"{len(absent)} of {place.name}'s LSOAs are not in the file ({_some(absent)})")
+    if report.lsoa_year is None:
+        years = [lsoas[code].gss_year for code in ours if lsoas[code].gss_year]
+        report.lsoa_year = max(set(years), key=years.count) if years else report.year
+    return ours, lsoas
+
+
+def _save_figures(source, ours: dict, lsoas: dict, report: NeedReport) -> None:
+    """Create, update or leave each LSOA's figure of `source` (inside the import's
+    transaction)."""
+    existing = {f.area_id: f for f in LsoaFigure.objects.filter(source=source)}
+    new, changed = [], []
+    for code, (rank, decile, population) in ours.items():
+        area = lsoas[code]
+        figure = existing.get(area.pk)
+        if figure is None:
+            new.append(
+                LsoaFigure(
+                    source=source, area=area, rank=rank, decile=decile, population=population
+                )
+            )
+        elif (figure.rank, figure.decile, figure.population) != (rank, decile, population):
+            figure.rank, figure.decile, figure.population = rank, decile, population
+            changed.append(figure)
+        else:
+            report.unchanged += 1
+    LsoaFigure.objects.bulk_create(new, batch_size=500)
+    LsoaFigure.objects.bulk_update(changed, ["rank", "decile", "population"], batch_size=500)
+    report.created, report.updated = len(new), len(changed)
 
 
 def _some(codes: list[str]) -> str:

@@ -65,6 +65,29 @@ def import_lsoa_lookup(file_obj, *, place: Place, dry_run: bool = False) -> Lsoa
     if sentence:
         report.error(None, sentence)
         return report
+    index = _column_index(table, report)
+    if index is None:
+        return report
+    if no_rows(table, report):
+        return report
+
+    plans = _plan(table, index, place, report)
+    if report.errors:
+        report.sort_errors()
+        return report
+    with transaction.atomic():
+        _write(plans, report)
+        boundaries.refresh_derived(place=place)
+        if report.errors or dry_run:
+            transaction.set_rollback(True)
+    report.sort_errors()
+    report.saved = not report.errors and not dry_run
+    return report
+
+
+def _column_index(table, report: LsoaReport) -> dict | None:
+    """Where each column the lookup needs is (settling the LSOA and ward years), or None,
+    refused, if one is missing."""
     columns = code_columns(table.header)
     needed = []
     for prefix in ("LSOA", "WD"):
@@ -77,7 +100,7 @@ def import_lsoa_lookup(file_obj, *, place: Place, dry_run: bool = False) -> Lsoa
             f"the file has no single {join_words(needed, 'and')} column, so it is not an LSOA "
             "to ward lookup",
         )
-        return report
+        return None
     (report.lsoa_year,) = columns["LSOA"]
     (report.ward_year,) = columns["WD"]
     lsoa_yy, ward_yy = report.lsoa_year % 100, report.ward_year % 100
@@ -105,29 +128,16 @@ def import_lsoa_lookup(file_obj, *, place: Place, dry_run: bool = False) -> Lsoa
     ]
     if missing:
         report.error(table.header_line, f"the file has no {join_words(missing)} column")
-        return report
-    if no_rows(table, report):
-        return report
-
-    plans = _plan(table, index, place, report)
-    if report.errors:
-        report.sort_errors()
-        return report
-    with transaction.atomic():
-        _write(plans, report)
-        boundaries.refresh_derived(place=place)
-        if report.errors or dry_run:
-            transaction.set_rollback(True)
-    report.sort_errors()
-    report.saved = not report.errors and not dry_run
-    return report
+        return None
+    return index
 
 
 def _value(values, position):
     return values[position] if position is not None else ""
 
 
-def _plan(table, index, place: Place, report: LsoaReport) -> list[_Plan]:
+def _checked_rows(table, index, place: Place, report: LsoaReport) -> list[tuple]:
+    """The rows for the place whose codes and names are well formed, each LSOA once."""
     rows = []
     seen: dict[str, int] = {}
     for line, values in table.rows:
@@ -158,7 +168,11 @@ def _plan(table, index, place: Place, report: LsoaReport) -> list[_Plan]:
         ]
         if not problems and all(encoded_well):
             rows.append((line, code, name, welsh, ward_code))
+    return rows
 
+
+def _plan(table, index, place: Place, report: LsoaReport) -> list[_Plan]:
+    rows = _checked_rows(table, index, place, report)
     wards = {
         area.gss_code: area
         for area in Area.objects.filter(place=place, kind=Area.Kind.WARD).exclude(gss_code="")
@@ -205,39 +219,44 @@ def _plan(table, index, place: Place, report: LsoaReport) -> list[_Plan]:
         if not found:
             plans.append(_Plan(line, code, name, welsh, ward, None))
             continue
-        area = found[0]
-        changes = {
-            key: value
-            for key, value in (
-                ("name", name),
-                ("name_welsh", welsh),
-                ("gss_year", report.lsoa_year),
-            )
-            if getattr(area, key) != value
-        }
-        chain = [
-            ancestors.get(int(area.path[i : i + Area.PATH_STEP]))
-            for i in range(0, len(area.path) - Area.PATH_STEP, Area.PATH_STEP)
-        ]
-        chain = [a for a in chain if a is not None]
-        its_ward = next((a for a in reversed(chain) if a.kind == Area.Kind.WARD), None)
-        plan = _Plan(line, code, name, welsh, ward, area, changes=changes)
-        if its_ward == ward:
-            pass
-        elif (
-            area.parent
-            and area.parent.kind == Area.Kind.NEIGHBOURHOOD
-            and its_ward
-            and (its_ward.archived_at is None)
-        ):
-            report.note(
-                f"LSOA {name} ({code}) stays in the neighbourhood {area.parent.name} (in "
-                f"{its_ward.name}), though the lookup puts it in {ward.name}"
-            )
-        else:
-            plan.move = True
-        plans.append(plan)
+        plans.append(_plan_existing(line, code, name, welsh, ward, found[0], ancestors, report))
     return plans
+
+
+def _plan_existing(line, code, name, welsh, ward, area, ancestors, report: LsoaReport) -> _Plan:
+    """An LSOA already recorded: what changes, and whether it moves to the lookup's ward (one
+    kept in a neighbourhood of its current ward stays, with a note)."""
+    changes = {
+        key: value
+        for key, value in (
+            ("name", name),
+            ("name_welsh", welsh),
+            ("gss_year", report.lsoa_year),
+        )
+        if getattr(area, key) != value
+    }
+    chain = [
+        ancestors.get(int(area.path[i : i + Area.PATH_STEP]))
+        for i in range(0, len(area.path) - Area.PATH_STEP, Area.PATH_STEP)
+    ]
+    chain = [a for a in chain if a is not None]
+    its_ward = next((a for a in reversed(chain) if a.kind == Area.Kind.WARD), None)
+    plan = _Plan(line, code, name, welsh, ward, area, changes=changes)
+    if its_ward == ward:
+        pass
+    elif (
+        area.parent
+        and area.parent.kind == Area.Kind.NEIGHBOURHOOD
+        and its_ward
+        and (its_ward.archived_at is None)
+    ):
+        report.note(
+            f"LSOA {name} ({code}) stays in the neighbourhood {area.parent.name} (in "
+            f"{its_ward.name}), though the lookup puts it in {ward.name}"
+        )
+    else:
+        plan.move = True
+    return plan
 
 
 def _write(plans: list[_Plan], report: LsoaReport) -> None:

@@ -32,7 +32,8 @@ from ...models import Place
 from ..kinds import FileKind, detect, wrong_kind
 from .changes import _import_changes
 from .common import WARD_CODE, ImportReport, _Row, areas_by_code, successors_of
-from .lookup import _check_rows, _plan_places, _plan_wards, _read_header
+from .lookup import _plan_places, _plan_wards
+from .rows import _check_rows, _read_header
 from .writing import _write
 
 __all__ = ["WARD_CODE", "ImportReport", "areas_by_code", "import_ward_lookup", "successors_of"]

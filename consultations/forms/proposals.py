@@ -11,6 +11,7 @@ from places.forms import AreaChoiceField
 from places.models import Area
 from socialvalue.forms import choose_one
 from socialvalue.kept_uploads import KeptUploadsMixin
+from socialvalue.links import LinkSlotsMixin, link_initial
 from socialvalue.text import FreeTextFormMixin
 from socialvalue.uploads import EvidenceFileField
 
@@ -44,8 +45,11 @@ def _heading(text: str, intro: str = "") -> HTML:
     return HTML(html)
 
 
-class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
+class ProposalForm(LinkSlotsMixin, KeptUploadsMixin, FreeTextFormMixin, forms.Form):
     """The whole proposal on one page, in short sections, with two ways to save."""
+
+    link_slots = Proposal.MAX_LINKS
+    link_title_label = "what it is"
 
     organisation = choose_one(
         Organisation,
@@ -142,17 +146,7 @@ class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
             .select_related("theme")
             .order_by("framework__name", "theme__position", "position", "name")
         )
-        for slot in range(1, Proposal.MAX_LINKS + 1):
-            self.fields[f"link_{slot}_title"] = forms.CharField(
-                label=f"Link {slot}: what it is (optional)", required=False, max_length=200
-            )
-            self.fields[f"link_{slot}_url"] = forms.URLField(
-                label=f"Link {slot}: web address (optional)",
-                required=False,
-                max_length=500,
-                assume_scheme="https",
-                error_messages={"invalid": "Enter a web address, like https://example.org/report"},
-            )
+        self.add_link_fields()
         existing = proposal.files.filter(removed_at__isnull=True).count() if proposal else 0
         self.free_file_slots = max(Proposal.MAX_FILES - existing, 0)
         for slot in range(1, self.free_file_slots + 1):
@@ -170,9 +164,7 @@ class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
                 suggested_outcome=proposal.suggested_outcome_id,
                 evidence=proposal.evidence,
             )
-            for slot, link in enumerate(proposal.links.all()[: Proposal.MAX_LINKS], start=1):
-                self.initial[f"link_{slot}_title"] = link.title
-                self.initial[f"link_{slot}_url"] = link.url
+            self.initial.update(link_initial(proposal.links.all(), self.link_slots))
         self.helper = self._helper()
 
     def _helper(self) -> FormHelper:
@@ -230,22 +222,9 @@ class ProposalForm(KeptUploadsMixin, FreeTextFormMixin, forms.Form):
         super().keep_uploads()
         self.helper = self._helper()  # its layout names the kept files' fields
 
-    def clean(self):
-        cleaned = super().clean()
-        for slot in range(1, Proposal.MAX_LINKS + 1):
-            title, url = cleaned.get(f"link_{slot}_title"), cleaned.get(f"link_{slot}_url")
-            if title and not url and f"link_{slot}_url" not in self.errors:
-                self.add_error(f"link_{slot}_url", f"Enter the web address for link {slot}")
-        return cleaned
-
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
-        links = []
-        for slot in range(1, Proposal.MAX_LINKS + 1):
-            title, url = data.pop(f"link_{slot}_title", ""), data.pop(f"link_{slot}_url", "")
-            if url:
-                links.append((title, url))
-        data["links"] = links
+        data["links"] = self.pop_links(data)
         data["files"] = [data.pop(f"file_{s}", None) for s in range(1, self.free_file_slots + 1)]
         return data
 

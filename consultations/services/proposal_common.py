@@ -10,7 +10,7 @@ from notifications.emails import notify as _send
 from people.models import Organisation, User
 from people.permissions import roles_in
 from places.models import Area, Place
-from socialvalue.history import as_user
+from socialvalue.links import replace_links, wanted_links
 from socialvalue.rules import allowed
 
 from ..models import (
@@ -49,18 +49,15 @@ def _check_areas(*, place: Place, areas: Iterable[Area]) -> list[Area]:
 def _set_links(proposal: Proposal, links: Iterable[tuple[str, str]] | None, by) -> None:
     if links is None:
         return
-    wanted = [(t.strip(), u.strip()) for t, u in links if u and u.strip()]
+    wanted = wanted_links(links)
     if len(wanted) > Proposal.MAX_LINKS:
         raise ValidationError(f"Add up to {Proposal.MAX_LINKS} links")
-    existing = {(link.title, link.url): link for link in proposal.links.all()}
-    for key, link in existing.items():
-        if key not in wanted:
-            as_user(link, by).delete()
-    for title, url in wanted:
-        if (title, url) not in existing:
-            link = ProposalLink(proposal=proposal, title=title or url, url=url)
-            link.full_clean()
-            as_user(link, by).save()
+    replace_links(
+        proposal.links.all(),
+        wanted,
+        by=by,
+        make=lambda title, url: ProposalLink(proposal=proposal, title=title, url=url),
+    )
 
 
 def _check_proposer(by: User, organisation: Organisation) -> None:

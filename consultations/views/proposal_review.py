@@ -6,6 +6,7 @@ from django.shortcuts import redirect
 from django.views.generic import FormView, TemplateView
 
 from objectives.forms import ObjectiveForm
+from socialvalue.links import link_initial
 from socialvalue.rules import allowed
 
 from .. import services
@@ -190,9 +191,7 @@ class ProposalAdoptView(ProposalMixin, FormView):
         if proposal.suggested_outcome_id:
             initial["outcome"] = proposal.suggested_outcome_id
             initial["dimensions"] = proposal.suggested_outcome.dimensions
-        for slot, link in enumerate(proposal.links.all()[:3], start=1):
-            initial[f"link_{slot}_title"] = link.title
-            initial[f"link_{slot}_url"] = link.url
+        initial.update(link_initial(proposal.links.all(), ObjectiveForm.link_slots))
         return initial
 
     def get_form(self, form_class=None):

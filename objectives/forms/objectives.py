@@ -7,6 +7,7 @@ from people.models import Organisation
 from places.forms import AreaChoiceField
 from places.models import Area
 from socialvalue.forms import GovDateField, GovFormMixin, QuantityField
+from socialvalue.links import LinkSlotsMixin, link_initial
 
 from ..models import Dimension, Measure, Objective, Outcome
 
@@ -25,8 +26,9 @@ class OrganisationChoiceField(forms.ModelMultipleChoiceField):
         return f"{org.name} ({org.get_kind_display().lower()})"
 
 
-class ObjectiveForm(GovFormMixin, forms.Form):
+class ObjectiveForm(LinkSlotsMixin, GovFormMixin, forms.Form):
     submit_label = "Save objective"
+    link_slots = LINK_SLOTS
 
     title = forms.CharField(
         label="Title",
@@ -116,17 +118,7 @@ class ObjectiveForm(GovFormMixin, forms.Form):
             .distinct()
             .order_by("name")
         )
-        for slot in range(1, LINK_SLOTS + 1):
-            self.fields[f"link_{slot}_title"] = forms.CharField(
-                label=f"Link {slot}: title (optional)", required=False, max_length=200
-            )
-            self.fields[f"link_{slot}_url"] = forms.URLField(
-                label=f"Link {slot}: web address (optional)",
-                required=False,
-                max_length=500,
-                assume_scheme="https",
-                error_messages={"invalid": "Enter a web address, like https://example.org/report"},
-            )
+        self.add_link_fields()
         if objective is not None:
             self.initial.update(
                 title=objective.title,
@@ -139,26 +131,11 @@ class ObjectiveForm(GovFormMixin, forms.Form):
                 priority=objective.priority,
                 evidence_of_need=objective.evidence_of_need,
             )
-            for slot, link in enumerate(objective.links.all()[:LINK_SLOTS], start=1):
-                self.initial[f"link_{slot}_title"] = link.title
-                self.initial[f"link_{slot}_url"] = link.url
-
-    def clean(self):
-        cleaned = super().clean()
-        for slot in range(1, LINK_SLOTS + 1):
-            title, url = cleaned.get(f"link_{slot}_title"), cleaned.get(f"link_{slot}_url")
-            if title and not url and f"link_{slot}_url" not in self.errors:
-                self.add_error(f"link_{slot}_url", f"Enter the web address for link {slot}")
-        return cleaned
+            self.initial.update(link_initial(objective.links.all(), self.link_slots))
 
     def service_kwargs(self) -> dict:
         data = dict(self.cleaned_data)
-        links = []
-        for slot in range(1, LINK_SLOTS + 1):
-            title, url = data.pop(f"link_{slot}_title", ""), data.pop(f"link_{slot}_url", "")
-            if url:
-                links.append((title, url))
-        data["links"] = links
+        data["links"] = self.pop_links(data)
         return data
 
 

@@ -12,6 +12,7 @@ from django.utils import timezone
 from people.models import Organisation, User
 from places.models import Area, Place
 from socialvalue.history import as_user
+from socialvalue.links import replace_links
 
 from ..models import EvidenceLink, Measure, Objective, Outcome, Target
 
@@ -52,18 +53,13 @@ def _set_dimensions(objective: Objective, dimensions: Iterable[str]) -> None:
 
 
 def _set_links(objective: Objective, links: Iterable[tuple[str, str]] | None, by) -> None:
-    if links is None:
-        return
-    existing = {(link.title, link.url): link for link in objective.links.all()}
-    wanted = [(t.strip(), u.strip()) for t, u in links if u and u.strip()]
-    for key, link in existing.items():
-        if key not in wanted:
-            as_user(link, by).delete()
-    for title, url in wanted:
-        if (title, url) not in existing:
-            link = EvidenceLink(objective=objective, title=title or url, url=url)
-            link.full_clean()
-            as_user(link, by).save()
+    if links is not None:
+        replace_links(
+            objective.links.all(),
+            links,
+            by=by,
+            make=lambda title, url: EvidenceLink(objective=objective, title=title, url=url),
+        )
 
 
 @transaction.atomic

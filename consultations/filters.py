@@ -33,7 +33,10 @@ def _text(queryset, fields, value):
     return queryset.filter(condition)
 
 
-class ProposalFilterSet(GovFilterSet):
+class _SearchInAreaFilterSet(GovFilterSet):
+    """Search words (each in any of `search_fields`) and an area, with the areas inside it:
+    what the lists of proposals and of consultations both filter by first."""
+
     q = django_filters.CharFilter(label="Search", method="filter_text")
     area = AreaFilter(
         label="Area (includes the areas inside it)",
@@ -41,6 +44,17 @@ class ProposalFilterSet(GovFilterSet):
         method="filter_area",
         empty_label="All areas",
     )
+    search_fields: list[str] = []
+
+    def filter_text(self, queryset, name, value):
+        return _text(queryset, self.search_fields, value)
+
+    def filter_area(self, queryset, name, value):
+        return queryset.within_area(value)
+
+
+class ProposalFilterSet(_SearchInAreaFilterSet):
+    search_fields = ["title", "problem", "affected", "change", "organisation__name"]
     status = django_filters.ChoiceFilter(
         label="Status", choices=Proposal.Status.choices, empty_label="Any status"
     )
@@ -74,23 +88,9 @@ class ProposalFilterSet(GovFilterSet):
         if user is None or not user.is_authenticated:
             del self.filters["waiting"]  # every queue is someone's own work
 
-    def filter_text(self, queryset, name, value):
-        return _text(
-            queryset, ["title", "problem", "affected", "change", "organisation__name"], value
-        )
 
-    def filter_area(self, queryset, name, value):
-        return queryset.within_area(value)
-
-
-class ConsultationFilterSet(GovFilterSet):
-    q = django_filters.CharFilter(label="Search", method="filter_text")
-    area = AreaFilter(
-        label="Area (includes the areas inside it)",
-        queryset=Area.objects.current().exclude(kind=Area.Kind.LSOA).order_by("path"),
-        method="filter_area",
-        empty_label="All areas",
-    )
+class ConsultationFilterSet(_SearchInAreaFilterSet):
+    search_fields = ["title", "purpose", "owner__name"]
 
     waiting = WaitingFilter(
         label="Open now",
@@ -102,9 +102,3 @@ class ConsultationFilterSet(GovFilterSet):
     class Meta:
         model = Consultation
         fields = ["q", "area", "waiting"]
-
-    def filter_text(self, queryset, name, value):
-        return _text(queryset, ["title", "purpose", "owner__name"], value)
-
-    def filter_area(self, queryset, name, value):
-        return queryset.within_area(value)

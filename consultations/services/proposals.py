@@ -56,14 +56,7 @@ def proposal_create(
         created_by=by,
     )
     areas = _check_areas(place=place, areas=areas)
-    proposal.full_clean()
-    as_user(proposal, by).save()
-    proposal.areas.set(areas)
-    _set_links(proposal, links, by)
-    proposal_add_files(proposal=proposal, by=by, files=files)
-    if submit:
-        proposal = proposal_transition(proposal=proposal, to=Status.SUBMITTED, by=by)
-    return proposal
+    return _save(proposal, by=by, areas=areas, links=links, files=files, submit=submit)
 
 
 @transaction.atomic
@@ -86,6 +79,12 @@ def proposal_update(*, proposal: Proposal, by: User, submit: bool = False, **fie
         setattr(proposal, name, value.strip() if isinstance(value, str) else value)
     if areas is not None:
         areas = _check_areas(place=proposal.place, areas=areas)
+    return _save(proposal, by=by, areas=areas, links=links, files=files, submit=submit)
+
+
+def _save(proposal: Proposal, *, by: User, areas, links, files, submit: bool) -> Proposal:
+    """Validate and save the proposal with its areas (unless None: unchanged), links and new
+    files, and submit it when asked, inside the caller's transaction."""
     proposal.full_clean()
     as_user(proposal, by).save()
     if areas is not None:

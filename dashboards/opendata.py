@@ -18,7 +18,7 @@ from django.db.models import Exists, OuterRef
 from contracts import ledger
 from contracts.models import AwardSupplier, Commitment, ReportingPeriod
 from places.models import Area
-from socialvalue.csv import FORMULA_TRIGGERS, safe_csv_cell
+from socialvalue.csv import safe_csv_cell
 
 from .figures import Scope, commitments
 
@@ -81,7 +81,7 @@ def csv_text(scope: Scope):
     period start) order. What describes a commitment is written out once as CSV text and
     repeated on each of its periods' lines; only the period's few cells are written per line
     (a county's file has millions of lines: a cell-by-cell writer took minutes)."""
-    yield _csv_line(HEADER) + "\r\n"
+    yield _csv_writer()(HEADER) + "\r\n"
     piece: list[str] = []
     for described, periods, verified in _chunks(scope):
         for commitment_id, contract_id, before, proxy, after in described:
@@ -109,13 +109,14 @@ def _chunks(scope: Scope):
     for commitment in _described(scope, commitments(scope, use_period=False)):
         chunk.append(commitment)
         if len(chunk) >= CHUNK_SIZE:
-            yield chunk, *_periods_and_verified(scope, {c[1] for c in chunk})
+            yield chunk, *_periods_and_verified(scope, chunk)
             chunk = []
     if chunk:
-        yield chunk, *_periods_and_verified(scope, {c[1] for c in chunk})
+        yield chunk, *_periods_and_verified(scope, chunk)
 
 
-def _periods_and_verified(scope: Scope, contract_ids: set[int]) -> tuple[dict, dict]:
+def _periods_and_verified(scope: Scope, chunk: list[tuple]) -> tuple[dict, dict]:
+    contract_ids = {c[1] for c in chunk}
     periods: dict[int, list[tuple[int, str]]] = {}
     for contract_id, period_id, start, end in (
         ReportingPeriod.objects.filter(
@@ -127,8 +128,9 @@ def _periods_and_verified(scope: Scope, contract_ids: set[int]) -> tuple[dict, d
         periods.setdefault(contract_id, []).append((period_id, f"{start},{end}"))
     verified = {
         (commitment_id, period_id): quantity
+        # By commitment: by contract, PostgreSQL reads the whole ledger for each chunk.
         for commitment_id, period_id, quantity in ledger.entries(
-            commitment__contract_id__in=contract_ids, verified_returns__gt=0
+            commitment_id__in=[c[0] for c in chunk], verified_returns__gt=0
         ).values_list("commitment_id", "period_id", "verified")
     }
     return periods, verified
@@ -136,7 +138,9 @@ def _periods_and_verified(scope: Scope, contract_ids: set[int]) -> tuple[dict, d
 
 def _described(scope: Scope, current):
     """(id, contract id, the line's text before the period's cells, the proxy £ per unit, the
-    proxy's cells as text) of each commitment, in the order of the file."""
+    proxy's cells as text) of each commitment, in the order of the file. What many
+    commitments share (their contract, measure, objective, area, organisation, proxy) is
+    written out once, the first time it is met."""
     from .ocds import ocid_for
 
     on_award = Exists(
@@ -149,115 +153,121 @@ def _described(scope: Scope, current):
         Commitment.objects.filter(pk__in=current)
         .annotate(on_award=on_award)
         .order_by("contract__reference", "pk")
-        .values_list(
-            "pk",
-            "contract_id",
-            "contract__reference",
-            "contract__ocid",
-            "contract__title",
-            "contract__buyer__name",
-            "contract__buyer__identifier",
-            "delivered_by__name",
-            "delivered_by_id",
-            "contract__supplier_id",
-            "on_award",
-            "measure__framework__name",
-            "measure__framework__version",
-            "measure__code",
-            "measure__name",
-            "measure__unit",
-            "measure__retired_at",
-            "objective_id",
-            "objective__title",
-            "area__name",
-            "area__kind",
-            "area__gss_code",
-            "area__gss_year",
-            "quantity",
-            "start_date",
-            "due_date",
-            "proxy_value",
-            "proxy_source",
-            "proxy_year",
-        )
+        .values_list(*DESCRIBED)
     )
-    for (
-        commitment_id,
-        contract_id,
-        reference,
-        ocid,
-        title,
-        buyer,
-        buyer_identifier,
-        delivered_by,
-        delivered_by_id,
-        supplier_id,
-        on_award,
-        framework,
-        version,
-        code,
-        name,
-        unit,
-        retired_at,
-        objective_id,
-        objective_title,
-        area_name,
-        area_kind,
-        gss_code,
-        gss_year,
-        quantity,
-        start_date,
-        due_date,
-        proxy_value,
-        proxy_source,
-        proxy_year,
-    ) in described.iterator(chunk_size=CHUNK_SIZE):
-        before = _csv_line(
-            [
-                scope.place.name,
-                scope.place.gss_code,
-                commitment_id,
-                reference,
-                ocid_for(contract_id=contract_id, ocid=ocid),
-                title,
-                buyer,
-                buyer_identifier,
-                delivered_by,
-                "supplier" if on_award or delivered_by_id == supplier_id else "subcontractor",
-                f"{framework} ({version})",
-                code,
-                name,
-                unit,
-                "yes" if retired_at is not None else "",
-                f"OBJ-{objective_id:05d}",
-                objective_title,
-                area_name,
-                AREA_TYPES.get(area_kind, area_kind),
-                gss_code,
-                gss_year,
-                _plain(quantity),
-                start_date.isoformat(),
-                due_date.isoformat(),
-            ]
+    line = _csv_writer()
+    place = line([scope.place.name, scope.place.gss_code])
+    # Rows come contract by contract: only the last contract's text is kept.
+    texts: dict[tuple, str] = {}
+    proxies: dict[tuple, str] = {}
+    contract_id, contract = None, ""
+    for row in described.iterator(chunk_size=CHUNK_SIZE):
+        r = dict(zip(DESCRIBED, row, strict=True))
+        if r["contract_id"] != contract_id:
+            contract_id, contract = r["contract_id"], line(_cells("contract", r, ocid_for))
+        named = (
+            ("organisation", r["delivered_by_id"]),
+            ("measure", r["measure_id"]),
+            ("objective", r["objective_id"]),
+            ("area", r["area_id"]),
         )
-        after = _csv_line([_plain(proxy_value), proxy_source, proxy_year])
-        yield commitment_id, contract_id, before + ",", proxy_value, after
+        for key in named:
+            if key not in texts:
+                texts[key] = line(_cells(key[0], r, ocid_for))
+        organisation, measure, objective, area = (texts[key] for key in named)
+        proxy = (r["proxy_value"], r["proxy_source"], r["proxy_year"])
+        if proxy not in proxies:
+            proxies[proxy] = line([_plain(proxy[0]), *proxy[1:]])
+        supplier = r["on_award"] or r["delivered_by_id"] == r["contract__supplier_id"]
+        before = (
+            f"{place},{r['pk']},{contract},{organisation},"
+            f"{'supplier' if supplier else 'subcontractor'},{measure},{objective},{area},"
+            f"{_number(r['quantity'])},{r['start_date']},{r['due_date']},"
+        )
+        yield r["pk"], contract_id, before, r["proxy_value"], proxies[proxy]
 
 
-def _csv_line(cells) -> str:
-    """The cells as one line of CSV (without its end), each as `safe_csv_cell` writes it (plain
-    text, the common case, inline), as the other exports write them. Lines joined with a comma
-    make the line of all their cells: each cell is quoted, or not, on its own."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(
-        [
-            cell
-            if type(cell) is str and not cell.startswith(FORMULA_TRIGGERS)
-            else safe_csv_cell(cell)
-            for cell in cells
+# The columns `_described` reads: the commitment's own and those of what it names.
+DESCRIBED = (
+    "pk",
+    "contract_id",
+    "contract__reference",
+    "contract__ocid",
+    "contract__title",
+    "contract__buyer__name",
+    "contract__buyer__identifier",
+    "contract__supplier_id",
+    "delivered_by_id",
+    "delivered_by__name",
+    "on_award",
+    "measure_id",
+    "measure__framework__name",
+    "measure__framework__version",
+    "measure__code",
+    "measure__name",
+    "measure__unit",
+    "measure__retired_at",
+    "objective_id",
+    "objective__title",
+    "area_id",
+    "area__name",
+    "area__kind",
+    "area__gss_code",
+    "area__gss_year",
+    "quantity",
+    "start_date",
+    "due_date",
+    "proxy_value",
+    "proxy_source",
+    "proxy_year",
+)
+
+
+def _cells(kind: str, r: dict, ocid_for) -> list:
+    """The cells of a commitment's row that describe its contract, delivering organisation,
+    measure, objective or area (`kind`), from its `DESCRIBED` columns `r`."""
+    if kind == "contract":
+        return [
+            r["contract__reference"],
+            ocid_for(contract_id=r["contract_id"], ocid=r["contract__ocid"]),
+            r["contract__title"],
+            r["contract__buyer__name"],
+            r["contract__buyer__identifier"],
         ]
-    )
-    return buffer.getvalue()[:-2]
+    if kind == "organisation":
+        return [r["delivered_by__name"]]
+    if kind == "measure":
+        return [
+            f"{r['measure__framework__name']} ({r['measure__framework__version']})",
+            r["measure__code"],
+            r["measure__name"],
+            r["measure__unit"],
+            "yes" if r["measure__retired_at"] is not None else "",
+        ]
+    if kind == "objective":
+        return [f"OBJ-{r['objective_id']:05d}", r["objective__title"]]
+    return [
+        r["area__name"],
+        AREA_TYPES.get(r["area__kind"], r["area__kind"]),
+        r["area__gss_code"],
+        r["area__gss_year"],
+    ]
+
+
+def _csv_writer():
+    """A function giving cells as one line of CSV (without its end), each as `safe_csv_cell`
+    writes it, as the other exports write them. Lines joined with a comma make the line of all
+    their cells: each cell is quoted, or not, on its own."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+
+    def line(cells) -> str:
+        buffer.seek(0)
+        buffer.truncate(0)
+        writer.writerow([safe_csv_cell(cell) for cell in cells])
+        return buffer.getvalue()[:-2]
+
+    return line
 
 
 @lru_cache(maxsize=4096)

@@ -31,7 +31,7 @@ from contracts.models import (
 from places.models import Place
 
 from ..figures import Scope, contracts
-from .release import STAGES, _datetime, ocid_prefix, release_for
+from .release import STAGES, _date, _datetime, ocid_prefix, release_for
 
 VERSION = "1.1"
 EXTENSIONS = [
@@ -39,7 +39,7 @@ EXTENSIONS = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/master/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_partyDetails_scale_extension/master/extension.json",
 ]
-CHUNK_SIZE = 200
+CHUNK_SIZE = 500
 EXTENSION_DIR = (
     Path(__file__).resolve().parent.parent / "data" / "ocds" / "extensions" / "socialvalue"
 )
@@ -101,8 +101,9 @@ def exported_contracts(scope: Scope):
     )
 
 
-# A commitment's delivery in one reporting period, as the release shows it: the ledger's line.
-DeliveredLine = namedtuple("DeliveredLine", "period_id period_start period_end verified")
+# A commitment's delivery in one reporting period, as the release shows it: the ledger's line,
+# with the period as OCDS writes it (one dict for every commitment delivering in the period).
+DeliveredLine = namedtuple("DeliveredLine", "period_id period verified")
 
 # What a release shows of each commitment: its own fields, then its measure, area, objective and
 # delivering organisation, read once per export (`_Lookups`), not once per commitment.
@@ -172,14 +173,18 @@ def _commitments(
         .values_list(*COMMITMENT_FIELDS)
     )
     lines: dict[int, list[DeliveredLine]] = {}
-    for commitment_id, *line in (
-        # By contract, not by a list of thousands of commitments (each one a parameter to
-        # prepare); the lines of withdrawn commitments are not looked up.
-        LedgerEntry.objects.filter(commitment__contract_id__in=contract_ids, verified_returns__gt=0)
+    periods: dict[int, dict] = {}
+    for commitment_id, period_id, start, end, verified in (
+        # By commitment: by contract, PostgreSQL reads the whole ledger for each chunk.
+        LedgerEntry.objects.filter(commitment_id__in=[r[0] for r in rows], verified_returns__gt=0)
         .order_by("commitment_id", "period_start")
         .values_list("commitment_id", "period_id", "period_start", "period_end", "verified")
     ):
-        lines.setdefault(commitment_id, []).append(DeliveredLine(*line))
+        if period_id not in periods:
+            periods[period_id] = {"startDate": _date(start), "endDate": _date(end)}
+        lines.setdefault(commitment_id, []).append(
+            DeliveredLine(period_id, periods[period_id], verified)
+        )
     measures = lookups.fetch(Measure, {r[2] for r in rows}, ("code", "name", "unit"))
     areas = lookups.fetch(Area, {r[3] for r in rows}, ("name", "gss_code"))
     objectives = lookups.fetch(Objective, {r[4] for r in rows}, ("title",))

@@ -141,6 +141,7 @@ def _agreed_metric(commitment: ExportedCommitment) -> dict:
 
 
 def _delivery_metric(commitment: ExportedCommitment) -> dict:
+    unit = _unit(commitment.measure)
     return {
         "id": f"commitment-{commitment.pk}",
         "title": f"{commitment.measure.code} {commitment.measure.name}",
@@ -148,11 +149,8 @@ def _delivery_metric(commitment: ExportedCommitment) -> dict:
             {
                 "id": f"period-{line.period_id}",
                 "measure": float(line.verified),
-                "unit": _unit(commitment.measure),
-                "period": {
-                    "startDate": _date(line.period_start),
-                    "endDate": _date(line.period_end),
-                },
+                "unit": unit,
+                "period": line.period,
                 "notes": "Verified by the buyer",
             }
             for line in commitment.verified_returns

@@ -120,7 +120,7 @@ def _periods_and_verified(scope: Scope, chunk: list[tuple]) -> tuple[dict, dict]
     periods: dict[int, list[tuple[int, str]]] = {}
     for contract_id, period_id, start, end in (
         ReportingPeriod.objects.filter(
-            scope.in_period("end"), contract_id__in=contract_ids, start__lte=scope.today
+            scope.in_period("end"), contract__pk__in=contract_ids, start__lte=scope.today
         )
         .order_by("contract_id", "start", "pk")
         .values_list("contract_id", "pk", "start", "end")
@@ -130,7 +130,7 @@ def _periods_and_verified(scope: Scope, chunk: list[tuple]) -> tuple[dict, dict]
         (commitment_id, period_id): quantity
         # By commitment: by contract, PostgreSQL reads the whole ledger for each chunk.
         for commitment_id, period_id, quantity in ledger.entries(
-            commitment_id__in=[c[0] for c in chunk], verified_returns__gt=0
+            commitment__pk__in=[c[0] for c in chunk], verified_returns__gt=0
         ).values_list("commitment_id", "period_id", "verified")
     }
     return periods, verified

@@ -168,7 +168,7 @@ def _commitments(
 
     rows = list(
         Commitment.objects.current()
-        .filter(contract_id__in=contract_ids)
+        .filter(contract__pk__in=contract_ids)
         .order_by("pk")
         .values_list(*COMMITMENT_FIELDS)
     )
@@ -176,7 +176,7 @@ def _commitments(
     periods: dict[int, dict] = {}
     for commitment_id, period_id, start, end, verified in (
         # By commitment: by contract, PostgreSQL reads the whole ledger for each chunk.
-        LedgerEntry.objects.filter(commitment_id__in=[r[0] for r in rows], verified_returns__gt=0)
+        LedgerEntry.objects.filter(commitment__pk__in=[r[0] for r in rows], verified_returns__gt=0)
         .order_by("commitment_id", "period_start")
         .values_list("commitment_id", "period_id", "period_start", "period_end", "verified")
     ):
@@ -260,7 +260,7 @@ def _named(through, ids) -> dict[int, list[int]]:
     field's own `.all()` gives them)."""
     named: dict[int, list[int]] = {}
     for contract_id, organisation_id in (
-        through.objects.filter(contract_id__in=ids)
+        through.objects.filter(contract__pk__in=ids)
         .order_by("organisation__name", "organisation_id")
         .values_list("contract_id", "organisation_id")
     ):
@@ -281,14 +281,14 @@ def _with_details(ids, lookups: _Lookups | None = None) -> list[ExportedContract
     ids = [row[0] for row in rows]
     assessments: dict[int, ExportedAssessment] = {}
     for row in (
-        Assessment.objects.filter(contract_id__in=ids, status=Assessment.Status.APPROVED)
+        Assessment.objects.filter(contract__pk__in=ids, status=Assessment.Status.APPROVED)
         .order_by("contract_id", "-version")
         .values_list(*ASSESSMENT_FIELDS)
     ):
         assessments.setdefault(row[0], ExportedAssessment(*row))  # the latest approved
     award_rows: dict[int, list[tuple]] = {}
     for contract_id, *row in (
-        AwardSupplier.objects.filter(contract_id__in=ids)
+        AwardSupplier.objects.filter(contract__pk__in=ids)
         .order_by("contract_id", "position", "pk")
         .values_list("contract_id", "organisation_id", "value")
     ):
@@ -363,7 +363,8 @@ def release_package_text(scope: Scope, *, uri: str):
     separator = "\n"
     for release in releases(scope, now=now):
         # One release per line, compact: json's C encoder, which (unlike indenting) leaves no
-        # reference cycles behind for the garbage collector.
-        yield separator + json.dumps(release, ensure_ascii=False)
+        # reference cycles behind for the garbage collector. A release has no cycles to look
+        # for (what releases share, such as a period's dates, is shared, never nested in itself).
+        yield separator + json.dumps(release, ensure_ascii=False, check_circular=False)
         separator = ",\n"
     yield "\n]" + after

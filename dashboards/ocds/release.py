@@ -21,6 +21,7 @@ confidential (no evaluation scores or answers).
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -57,6 +58,7 @@ def ocid_for(*, contract_id: int, ocid: str) -> str:
     return ocid or f"{ocid_prefix()}-{contract_id}"
 
 
+@lru_cache(maxsize=1024)  # the same days recur on release after release
 def _date(day) -> str | None:
     if day is None:
         return None

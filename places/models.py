@@ -1,5 +1,8 @@
 """Places (the locality partner bodies share) and the tree of areas below them."""
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -10,6 +13,8 @@ from simple_history.models import HistoricalRecords
 from socialvalue.dates import validate_plausible_date
 
 from .querysets import AreaQuerySet
+
+T = TypeVar("T")
 
 gss_code_validator = RegexValidator(
     r"^[EWSNK]\d{8}$",
@@ -161,6 +166,17 @@ class Area(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("places:area_detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def nearest(cls, path: str, by_path: Mapping[str, T]) -> T | None:
+        """What `by_path` (keyed by area path) holds for the area at `path`, or else for the
+        closest area containing it: the one rule by which a figure for an area is given to the
+        row of the neighbourhood, ward or wider area it sits in."""
+        for end in range(len(path), 0, -cls.PATH_STEP):
+            found = by_path.get(path[:end])
+            if found is not None:
+                return found
+        return None
 
     @property
     def depth(self) -> int:

@@ -19,6 +19,7 @@ from contracts import ledger
 from contracts.models import AwardSupplier, Commitment, ReportingPeriod
 from places.models import Area
 from socialvalue.csv import safe_csv_cell
+from socialvalue.sql import AnyOf
 
 from .figures import Scope, commitments
 
@@ -120,18 +121,23 @@ def _periods_and_verified(scope: Scope, chunk: list[tuple]) -> tuple[dict, dict]
     periods: dict[int, list[tuple[int, str]]] = {}
     for contract_id, period_id, start, end in (
         ReportingPeriod.objects.filter(
-            scope.in_period("end"), contract__pk__in=contract_ids, start__lte=scope.today
+            scope.in_period("end"),
+            AnyOf("contract_id", contract_ids),
+            start__lte=scope.today,
         )
         .order_by("contract_id", "start", "pk")
         .values_list("contract_id", "pk", "start", "end")
     ):
         periods.setdefault(contract_id, []).append((period_id, f"{start},{end}"))
+    # By commitment: by contract, PostgreSQL reads the whole ledger for each chunk.
+    lines = ledger.entries(verified_returns__gt=0).filter(
+        AnyOf("commitment_id", [c[0] for c in chunk])
+    )
     verified = {
         (commitment_id, period_id): quantity
-        # By commitment: by contract, PostgreSQL reads the whole ledger for each chunk.
-        for commitment_id, period_id, quantity in ledger.entries(
-            commitment__pk__in=[c[0] for c in chunk], verified_returns__gt=0
-        ).values_list("commitment_id", "period_id", "verified")
+        for commitment_id, period_id, quantity in lines.values_list(
+            "commitment_id", "period_id", "verified"
+        )
     }
     return periods, verified
 

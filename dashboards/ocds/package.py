@@ -29,6 +29,7 @@ from contracts.models import (
     LedgerEntry,
 )
 from places.models import Place
+from socialvalue.sql import AnyOf
 
 from ..figures import Scope, contracts
 from .release import STAGES, _date, _datetime, ocid_prefix, release_for
@@ -148,7 +149,7 @@ class _Lookups:
             if model not in self.records:
                 self.records[model] = namedtuple(model.__name__, fields)
             record = self.records[model]
-            rows = model.objects.filter(pk__in=missing).values_list("pk", *fields)
+            rows = model.objects.filter(AnyOf("pk", missing)).values_list("pk", *fields)
             known.update((pk, record(*values)) for pk, *values in rows)
         return known
 
@@ -168,7 +169,7 @@ def _commitments(
 
     rows = list(
         Commitment.objects.current()
-        .filter(contract__pk__in=contract_ids)
+        .filter(AnyOf("contract_id", contract_ids))
         .order_by("pk")
         .values_list(*COMMITMENT_FIELDS)
     )
@@ -176,7 +177,9 @@ def _commitments(
     periods: dict[int, dict] = {}
     for commitment_id, period_id, start, end, verified in (
         # By commitment: by contract, PostgreSQL reads the whole ledger for each chunk.
-        LedgerEntry.objects.filter(commitment__pk__in=[r[0] for r in rows], verified_returns__gt=0)
+        LedgerEntry.objects.filter(
+            AnyOf("commitment_id", [r[0] for r in rows]), verified_returns__gt=0
+        )
         .order_by("commitment_id", "period_start")
         .values_list("commitment_id", "period_id", "period_start", "period_end", "verified")
     ):
@@ -189,7 +192,8 @@ def _commitments(
     areas = lookups.fetch(Area, {r[3] for r in rows}, ("name", "gss_code"))
     objectives = lookups.fetch(Objective, {r[4] for r in rows}, ("title",))
     organisations = {
-        o.pk: o for o in Organisation.objects.filter(pk__in={r[5] for r in rows} | organisation_ids)
+        o.pk: o
+        for o in Organisation.objects.filter(AnyOf("pk", {r[5] for r in rows} | organisation_ids))
     }
     by_contract: dict[int, list[ExportedCommitment]] = {}
     for row in rows:
@@ -260,7 +264,7 @@ def _named(through, ids) -> dict[int, list[int]]:
     field's own `.all()` gives them)."""
     named: dict[int, list[int]] = {}
     for contract_id, organisation_id in (
-        through.objects.filter(contract__pk__in=ids)
+        through.objects.filter(AnyOf("contract_id", ids))
         .order_by("organisation__name", "organisation_id")
         .values_list("contract_id", "organisation_id")
     ):
@@ -274,21 +278,21 @@ def _with_details(ids, lookups: _Lookups | None = None) -> list[ExportedContract
 
     lookups = lookups or _Lookups()
     rows = list(
-        Contract.objects.filter(pk__in=ids)
+        Contract.objects.filter(AnyOf("pk", ids))
         .order_by("reference", "pk")
         .values_list(*CONTRACT_FIELDS)
     )
     ids = [row[0] for row in rows]
     assessments: dict[int, ExportedAssessment] = {}
     for row in (
-        Assessment.objects.filter(contract__pk__in=ids, status=Assessment.Status.APPROVED)
+        Assessment.objects.filter(AnyOf("contract_id", ids), status=Assessment.Status.APPROVED)
         .order_by("contract_id", "-version")
         .values_list(*ASSESSMENT_FIELDS)
     ):
         assessments.setdefault(row[0], ExportedAssessment(*row))  # the latest approved
     award_rows: dict[int, list[tuple]] = {}
     for contract_id, *row in (
-        AwardSupplier.objects.filter(contract__pk__in=ids)
+        AwardSupplier.objects.filter(AnyOf("contract_id", ids))
         .order_by("contract_id", "position", "pk")
         .values_list("contract_id", "organisation_id", "value")
     ):

@@ -216,11 +216,15 @@ class Area(models.Model):
                     child.save()
 
     def build_path(self) -> str:
-        own = str(self.pk).zfill(self.PATH_STEP)
         if self.parent_id:
-            parent_path = Area.objects.values_list("path", flat=True).get(pk=self.parent_id)
-            return parent_path + own
-        return own
+            return self.path_under(
+                Area.objects.values_list("path", flat=True).get(pk=self.parent_id)
+            )
+        return self.path_under("")
+
+    def path_under(self, parent_path: str) -> str:
+        """This (saved) area's path below a parent whose path is `parent_path` ("" for none)."""
+        return parent_path + str(self.pk).zfill(self.PATH_STEP)
 
     @property
     def is_archived(self) -> bool:

@@ -38,15 +38,6 @@ def against_need_figure(scope: figures.Scope, rows: list[dict]) -> DeliveryAgain
     )
 
 
-def row_for_path(path: str, rows_by_path: Mapping[str, int]) -> int | None:
-    """The id of the row whose area is `path` or contains it most closely."""
-    for end in range(len(path), 0, -Area.PATH_STEP):
-        found = rows_by_path.get(path[:end])
-        if found is not None:
-            return found
-    return None
-
-
 def against_need(
     rows: list[dict],
     needs: Mapping[int, Need],
@@ -73,7 +64,7 @@ def against_need(
             )
         }
         for quantity in quantities:
-            area_id = row_for_path(paths.get(quantity["area_id"], ""), rows_by_path)
+            area_id = Area.nearest(paths.get(quantity["area_id"], ""), rows_by_path)
             measure = measures[quantity["measure_id"]]
             if area_id is not None:
                 placed.append(

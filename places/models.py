@@ -1,5 +1,8 @@
 """Places (the locality partner bodies share) and the tree of areas below them."""
 
+from collections.abc import Mapping
+from typing import TypeVar
+
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
@@ -10,6 +13,8 @@ from simple_history.models import HistoricalRecords
 from socialvalue.dates import validate_plausible_date
 
 from .querysets import AreaQuerySet
+
+T = TypeVar("T")
 
 gss_code_validator = RegexValidator(
     r"^[EWSNK]\d{8}$",
@@ -162,6 +167,17 @@ class Area(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("places:area_detail", kwargs={"pk": self.pk})
 
+    @classmethod
+    def nearest(cls, path: str, by_path: Mapping[str, T]) -> T | None:
+        """What `by_path` (keyed by area path) holds for the area at `path`, or else for the
+        closest area containing it: the one rule by which a figure for an area is given to the
+        row of the neighbourhood, ward or wider area it sits in."""
+        for end in range(len(path), 0, -cls.PATH_STEP):
+            found = by_path.get(path[:end])
+            if found is not None:
+                return found
+        return None
+
     @property
     def depth(self) -> int:
         return max(len(self.path) // self.PATH_STEP - 1, 0)
@@ -200,11 +216,15 @@ class Area(models.Model):
                     child.save()
 
     def build_path(self) -> str:
-        own = str(self.pk).zfill(self.PATH_STEP)
         if self.parent_id:
-            parent_path = Area.objects.values_list("path", flat=True).get(pk=self.parent_id)
-            return parent_path + own
-        return own
+            return self.path_under(
+                Area.objects.values_list("path", flat=True).get(pk=self.parent_id)
+            )
+        return self.path_under("")
+
+    def path_under(self, parent_path: str) -> str:
+        """This (saved) area's path below a parent whose path is `parent_path` ("" for none)."""
+        return parent_path + str(self.pk).zfill(self.PATH_STEP)
 
     @property
     def is_archived(self) -> bool:

@@ -114,8 +114,8 @@ BULK_BATCH = 500
 @transaction.atomic
 def areas_save_in_bulk(*, created=(), changes=(), by=None, reason: str = "") -> None:
     """Save many validated areas at once, with their history, for importers: `created` are new
-    areas with no parent (wards); `changes` are (area, {field: new value}) pairs, the values
-    already set on the area.
+    areas, top-level (wards) or under a parent read from the database (LSOAs under their
+    wards); `changes` are (area, {field: new value}) pairs, the values already set on the area.
 
     Each area must already have passed `full_clean()`; uniqueness was checked for the whole file
     by the importer, and the database's constraints still hold. One area at a time costs four
@@ -127,11 +127,11 @@ def areas_save_in_bulk(*, created=(), changes=(), by=None, reason: str = "") -> 
         area._history_user = by
         area._change_reason = reason
     if created:
-        if any(area.parent_id for area in created):
-            raise ValueError("areas_save_in_bulk creates top-level areas only")
+        if any(area.parent_id and not area.parent.path for area in created):
+            raise ValueError("areas_save_in_bulk needs each parent as saved, with its path")
         Area.objects.bulk_create(created, batch_size=BULK_BATCH)
         for area in created:
-            area.path = area.build_path()
+            area.path = area.path_under(area.parent.path if area.parent_id else "")
         Area.objects.bulk_update(created, ["path"], batch_size=BULK_BATCH)
         Area.history.bulk_history_create(created, batch_size=BULK_BATCH)
     if changes:

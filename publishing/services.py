@@ -1,5 +1,5 @@
 """Building the whole-place open-data files into storage. The builders are the dashboards'
-own (`opendata.rows`, `ocds.release_package_text`): the files hold exactly what the live
+own (`opendata.csv_text`, `ocds.release_package_text`): the files hold exactly what the live
 downloads give for the whole place."""
 
 import hashlib

@@ -8,6 +8,7 @@ from django.db.models import Count, Exists, OuterRef
 from contracts.models import Assessment, Commitment
 from objectives.models import Objective
 from places.models import Area
+from socialvalue.sql import AnyOf
 
 from .definitions import definition
 from .progress import _regroup, _verified_values, progress_groups
@@ -38,7 +39,7 @@ def _tile_areas(scope: Scope):
     """Neighbourhoods in the area (or the place); wards if the place has no neighbourhoods."""
     base = Area.objects.current().filter(place=scope.place)
     if scope.area:
-        base = base.filter(pk__in=_areas_within(scope))
+        base = base.filter(AnyOf("pk", _areas_within(scope)))
     for kind in (Area.Kind.NEIGHBOURHOOD, Area.Kind.WARD):
         tiles = list(
             base.filter(kind=kind).order_by("name").values("pk", "name", "path", "kind", "gss_code")
@@ -84,14 +85,9 @@ def by_area(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
         )
         for t in tiles
     }
-    step = Area.PATH_STEP
 
     def tile_for(path: str):
-        for end in range(len(path), 0, -step):
-            tile = by_path.get(path[:end])
-            if tile is not None:
-                return tile
-        return None
+        return Area.nearest(path, by_path)
 
     wider: dict[str, dict] = {}  # commitments for a whole ward (or wider), above every tile
     names = {}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, Exists, OuterRef, Q
 
 from consultations.models import Consultation, Proposal, RespondentType, Response
+from socialvalue.sql import AnyOf
 
 from .definitions import definition
 from .scope import Scope, _areas_within, _objective_condition
@@ -22,7 +23,7 @@ def proposals_summary(scope: Scope) -> dict:
         scope.in_period("submitted_at__date"), place=scope.place, submitted_at__isnull=False
     ).exclude(status=Proposal.Status.DRAFT)
     if scope.area:
-        through = Proposal.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        through = Proposal.areas.through.objects.filter(AnyOf("area_id", _areas_within(scope)))
         qs = qs.filter(pk__in=through.values("proposal_id"))
     if scope.outcome:
         qs = qs.filter(Q(suggested_outcome=scope.outcome) | Q(objective__outcome=scope.outcome))
@@ -63,7 +64,7 @@ def consultations_summary(scope: Scope) -> dict:
     if scope.organisation:
         qs = qs.filter(owner=scope.organisation)
     if scope.area:
-        through = Consultation.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        through = Consultation.areas.through.objects.filter(AnyOf("area_id", _areas_within(scope)))
         qs = qs.filter(pk__in=through.values("consultation_id"))
     if scope.theme or scope.outcome or scope.dimension:
         through = Consultation.objectives.through.objects.filter(

@@ -17,6 +17,7 @@ from contracts.models import Assessment, Commitment, Contract, DeliveryReturn
 from objectives.models import Dimension, Objective, Outcome, Theme
 from people.models import Organisation
 from places.models import Area, Place
+from socialvalue.sql import AnyOf
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=20, decimal_places=2)
@@ -130,7 +131,7 @@ def _commitments(scope: Scope):
     if scope.organisation:
         qs = qs.filter(_bought(scope, "contract__"))
     if scope.area:
-        qs = qs.filter(area_id__in=_areas_within(scope))
+        qs = qs.filter(AnyOf("area_id", _areas_within(scope)))
     return qs
 
 
@@ -139,6 +140,7 @@ def _commitments(scope: Scope):
 # applying the filter again to every commitment and contract of the place. A wider filter (or
 # none) stays a subquery.
 NARROW = 2000
+NARROW_CONTRACTS = 5000
 
 
 def _narrow_ids(scope: Scope) -> tuple[list[int], list[int]] | None:
@@ -166,7 +168,7 @@ def _contracts_otherwise(scope: Scope):
     if not scope.has_commitment_filters:
         return qs
     if scope.area:
-        areas = Contract.areas.through.objects.filter(area_id__in=_areas_within(scope))
+        areas = Contract.areas.through.objects.filter(AnyOf("area_id", _areas_within(scope)))
         qs = qs.filter(pk__in=areas.values("contract_id"))
     if scope.theme or scope.outcome or scope.dimension:
         named = Assessment.objectives.through.objects.filter(
@@ -181,12 +183,25 @@ def contracts(scope: Scope):
     the area, theme, outcome and dimension: through a current commitment that matches, through
     their relevant areas (for the area), or through the objectives named in their assessment
     (for theme, outcome and dimension)."""
+    known = scope._read_once.get("contracts")
+    if known is not None:
+        return Contract.objects.filter(AnyOf("pk", known))
     others = _contracts_otherwise(scope)
-    if not scope.has_commitment_filters:
-        return others
-    narrow = _narrow_ids(scope)
-    serving = narrow[1] if narrow else _commitments(scope).values("contract_id")
-    return Contract.objects.filter(Q(pk__in=serving) | Q(pk__in=others.values("pk")))
+    if scope.has_commitment_filters:
+        narrow = _narrow_ids(scope)
+        serving = (
+            AnyOf("pk", narrow[1])
+            if narrow
+            else Q(pk__in=_commitments(scope).values("contract_id"))
+        )
+        others = Contract.objects.filter(serving | Q(pk__in=others.values("pk")))
+    if "contracts" in scope._read_once or not (scope.organisation or scope.has_commitment_filters):
+        return others  # no filter, or one found wider than NARROW_CONTRACTS
+    # As for a narrow filter's commitments: a filter selecting at most NARROW_CONTRACTS
+    # contracts is read as ids once, and every figure selects those by primary key.
+    found = list(others.order_by().values_list("pk", flat=True)[: NARROW_CONTRACTS + 1])
+    scope._read_once["contracts"] = found if len(found) <= NARROW_CONTRACTS else None
+    return contracts(scope)
 
 
 def commitments(scope: Scope, *, use_period: bool = True):
@@ -194,7 +209,7 @@ def commitments(scope: Scope, *, use_period: bool = True):
     serving an objective of the theme, outcome and dimension, on contracts the organisation
     buys; with a period, those whose delivery window overlaps it."""
     narrow = _narrow_ids(scope)
-    qs = Commitment.objects.filter(pk__in=narrow[0]) if narrow else _commitments(scope)
+    qs = Commitment.objects.filter(AnyOf("pk", narrow[0])) if narrow else _commitments(scope)
     if use_period:
         if scope.end:
             qs = qs.filter(start_date__lte=scope.end)
@@ -222,7 +237,13 @@ def objectives(scope: Scope):
         qs = qs.involving_organisation(scope.organisation)
     if scope.area:
         qs = qs.within_area(scope.area)
-    return qs
+    if not (scope.organisation or scope.area):
+        return qs
+    # A place has a few thousand objectives at most: read the filter's once per page, so the
+    # figures' queries select them by id instead of repeating the partners and area subtree.
+    if "objectives" not in scope._read_once:
+        scope._read_once["objectives"] = list(qs.order_by().values_list("pk", flat=True))
+    return Objective.objects.filter(AnyOf("pk", scope._read_once["objectives"]))
 
 
 COMMITTED = {

@@ -17,7 +17,7 @@ from collections import namedtuple
 from pathlib import Path
 
 from django.conf import settings
-from django.db.models import Prefetch, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -29,9 +29,10 @@ from contracts.models import (
     LedgerEntry,
 )
 from places.models import Place
+from socialvalue.sql import AnyOf
 
 from ..figures import Scope, contracts
-from .release import STAGES, _datetime, ocid_prefix, release_for
+from .release import STAGES, _date, _datetime, ocid_prefix, release_for
 
 VERSION = "1.1"
 EXTENSIONS = [
@@ -39,7 +40,7 @@ EXTENSIONS = [
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_metrics_extension/master/extension.json",
     "https://raw.githubusercontent.com/open-contracting-extensions/ocds_partyDetails_scale_extension/master/extension.json",
 ]
-CHUNK_SIZE = 200
+CHUNK_SIZE = 500
 EXTENSION_DIR = (
     Path(__file__).resolve().parent.parent / "data" / "ocds" / "extensions" / "socialvalue"
 )
@@ -101,8 +102,9 @@ def exported_contracts(scope: Scope):
     )
 
 
-# A commitment's delivery in one reporting period, as the release shows it: the ledger's line.
-DeliveredLine = namedtuple("DeliveredLine", "period_id period_start period_end verified")
+# A commitment's delivery in one reporting period, as the release shows it: the ledger's line,
+# with the period as OCDS writes it (one dict for every commitment delivering in the period).
+DeliveredLine = namedtuple("DeliveredLine", "period_id period verified")
 
 # What a release shows of each commitment: its own fields, then its measure, area, objective and
 # delivering organisation, read once per export (`_Lookups`), not once per commitment.
@@ -132,49 +134,67 @@ ExportedCommitment = namedtuple(
 
 
 class _Lookups:
-    """The measures, areas, objectives and organisations the commitments name, each read once
-    however many commitments name it: a county's 400,000 commitments share a few thousand."""
+    """What releases show of the measures, areas and objectives the commitments name (plain
+    records of a few fields), each read once however many commitments name it: a county's
+    400,000 commitments share a few thousand."""
 
     def __init__(self):
         self.known: dict[type, dict] = {}
+        self.records: dict[type, type] = {}
 
-    def fetch(self, model, ids, queryset=None) -> dict:
+    def fetch(self, model, ids, fields: tuple[str, ...]) -> dict:
         known = self.known.setdefault(model, {})
         missing = set(ids) - known.keys()
         if missing:
-            rows = (queryset if queryset is not None else model.objects).filter(pk__in=missing)
-            known.update((row.pk, row) for row in rows)
+            if model not in self.records:
+                self.records[model] = namedtuple(model.__name__, fields)
+            record = self.records[model]
+            rows = model.objects.filter(AnyOf("pk", missing)).values_list("pk", *fields)
+            known.update((pk, record(*values)) for pk, *values in rows)
         return known
 
 
-def _commitments(contract_ids, lookups: _Lookups) -> dict[int, list[ExportedCommitment]]:
+def _commitments(
+    contract_ids, lookups: _Lookups, organisation_ids: set[int]
+) -> tuple[dict[int, list[ExportedCommitment]], dict]:
     """The current commitments of these contracts, each with its measure, area, objective,
     delivering organisation and its ledger lines with verified delivery (`verified_returns`,
-    one per reporting period, in period order): three queries, plus one per kind of thing
-    named for the first time."""
+    one per reporting period, in period order), and the organisations they and the contracts
+    (`organisation_ids`) name: four queries, plus one per kind of thing named for the first
+    time. The organisations are read afresh for each chunk of contracts, so that what is held
+    does not grow with the export."""
     from objectives.models import Measure, Objective
     from people.models import Organisation
     from places.models import Area
 
     rows = list(
         Commitment.objects.current()
-        .filter(contract_id__in=contract_ids)
+        .filter(AnyOf("contract_id", contract_ids))
         .order_by("pk")
         .values_list(*COMMITMENT_FIELDS)
     )
     lines: dict[int, list[DeliveredLine]] = {}
-    for commitment_id, *line in (
-        LedgerEntry.objects.filter(commitment_id__in=[r[0] for r in rows], verified_returns__gt=0)
+    periods: dict[int, dict] = {}
+    for commitment_id, period_id, start, end, verified in (
+        # By commitment: by contract, PostgreSQL reads the whole ledger for each chunk.
+        LedgerEntry.objects.filter(
+            AnyOf("commitment_id", [r[0] for r in rows]), verified_returns__gt=0
+        )
         .order_by("commitment_id", "period_start")
         .values_list("commitment_id", "period_id", "period_start", "period_end", "verified")
     ):
-        lines.setdefault(commitment_id, []).append(DeliveredLine(*line))
-    measures = lookups.fetch(
-        Measure, {r[2] for r in rows}, Measure.objects.select_related("framework")
-    )
-    areas = lookups.fetch(Area, {r[3] for r in rows}, Area.objects.only("name", "gss_code"))
-    objectives = lookups.fetch(Objective, {r[4] for r in rows}, Objective.objects.only("title"))
-    organisations = lookups.fetch(Organisation, {r[5] for r in rows})
+        if period_id not in periods:
+            periods[period_id] = {"startDate": _date(start), "endDate": _date(end)}
+        lines.setdefault(commitment_id, []).append(
+            DeliveredLine(period_id, periods[period_id], verified)
+        )
+    measures = lookups.fetch(Measure, {r[2] for r in rows}, ("code", "name", "unit"))
+    areas = lookups.fetch(Area, {r[3] for r in rows}, ("name", "gss_code"))
+    objectives = lookups.fetch(Objective, {r[4] for r in rows}, ("title",))
+    organisations = {
+        o.pk: o
+        for o in Organisation.objects.filter(AnyOf("pk", {r[5] for r in rows} | organisation_ids))
+    }
     by_contract: dict[int, list[ExportedCommitment]] = {}
     for row in rows:
         commitment = ExportedCommitment(
@@ -186,31 +206,121 @@ def _commitments(contract_ids, lookups: _Lookups) -> dict[int, list[ExportedComm
             lines.get(row[0], []),
         )
         by_contract.setdefault(row[1], []).append(commitment)
-    return by_contract
+    return by_contract, organisations
 
 
-def _with_details(ids, lookups: _Lookups | None = None) -> list[Contract]:
-    """These contracts with everything their releases show, in a fixed number of queries."""
+# What a release shows of a contract (`release.release_for`): its own fields, then the
+# organisations it names, its award rows, its latest approved assessment and its commitments.
+# Plain records, not model instances: a county exports tens of thousands of contracts, and
+# building, prefetching and freeing model instances cost more than the release itself.
+CONTRACT_FIELDS = (
+    "pk",
+    "reference",
+    "ocid",
+    "title",
+    "description",
+    "stage",
+    "category",
+    "estimated_value",
+    "award_value",
+    "procurement_started_on",
+    "awarded_on",
+    "contract_start",
+    "contract_end",
+    "buyer_id",
+    "supplier_id",
+)
+ExportedContract = namedtuple(
+    "ExportedContract",
+    [
+        *CONTRACT_FIELDS,
+        "buyer",
+        "supplier",
+        "joint_buyers",
+        "subcontractors",
+        "award_rows",
+        "assessment",
+        "current_commitments",
+    ],
+)
+ASSESSMENT_FIELDS = (
+    "contract_id",
+    "version",
+    "approved_at",
+    "weighting_percent",
+    "lever_contract_conditions",
+    "lever_lotting_reservation",
+    "lever_supply_chain",
+    "economic_relevant",
+    "social_relevant",
+    "environmental_relevant",
+)
+ExportedAssessment = namedtuple("ExportedAssessment", ASSESSMENT_FIELDS)
+AwardRow = namedtuple("AwardRow", "organisation_id organisation value")
+
+
+def _named(through, ids) -> dict[int, list[int]]:
+    """Per contract, the organisations a many-to-many field names, in name order (as the
+    field's own `.all()` gives them)."""
+    named: dict[int, list[int]] = {}
+    for contract_id, organisation_id in (
+        through.objects.filter(AnyOf("contract_id", ids))
+        .order_by("organisation__name", "organisation_id")
+        .values_list("contract_id", "organisation_id")
+    ):
+        named.setdefault(contract_id, []).append(organisation_id)
+    return named
+
+
+def _with_details(ids, lookups: _Lookups | None = None) -> list[ExportedContract]:
+    """These contracts with everything their releases show, in a fixed number of queries,
+    in reference order."""
+
     lookups = lookups or _Lookups()
-    approved = Assessment.objects.filter(status=Assessment.Status.APPROVED).prefetch_related(
-        "objectives"
-    )
-    suppliers = AwardSupplier.objects.select_related("organisation").order_by("position")
-    contracts = list(
-        Contract.objects.filter(pk__in=ids)
-        .select_related("buyer", "supplier")
-        .prefetch_related(
-            Prefetch("assessments", queryset=approved, to_attr="approved_assessments"),
-            Prefetch("award_suppliers", queryset=suppliers, to_attr="award_rows"),
-            "joint_buyers",
-            "subcontractors",
-        )
+    rows = list(
+        Contract.objects.filter(AnyOf("pk", ids))
         .order_by("reference", "pk")
+        .values_list(*CONTRACT_FIELDS)
     )
-    commitments = _commitments([c.pk for c in contracts], lookups)
-    for contract in contracts:
-        contract.current_commitments = commitments.get(contract.pk, [])
-    return contracts
+    ids = [row[0] for row in rows]
+    assessments: dict[int, ExportedAssessment] = {}
+    for row in (
+        Assessment.objects.filter(AnyOf("contract_id", ids), status=Assessment.Status.APPROVED)
+        .order_by("contract_id", "-version")
+        .values_list(*ASSESSMENT_FIELDS)
+    ):
+        assessments.setdefault(row[0], ExportedAssessment(*row))  # the latest approved
+    award_rows: dict[int, list[tuple]] = {}
+    for contract_id, *row in (
+        AwardSupplier.objects.filter(AnyOf("contract_id", ids))
+        .order_by("contract_id", "position", "pk")
+        .values_list("contract_id", "organisation_id", "value")
+    ):
+        award_rows.setdefault(contract_id, []).append(row)
+    joint_buyers = _named(Contract.joint_buyers.through, ids)
+    subcontractors = _named(Contract.subcontractors.through, ids)
+    named = (
+        {row[-2] for row in rows}
+        | {row[-1] for row in rows if row[-1]}
+        | {row[0] for found in award_rows.values() for row in found}
+        | {pk for found in (*joint_buyers.values(), *subcontractors.values()) for pk in found}
+    )
+    commitments, organisations = _commitments(ids, lookups, named)
+    return [
+        ExportedContract(
+            *row,
+            buyer=organisations[row[-2]],
+            supplier=organisations.get(row[-1]),
+            joint_buyers=[organisations[pk] for pk in joint_buyers.get(row[0], ())],
+            subcontractors=[organisations[pk] for pk in subcontractors.get(row[0], ())],
+            award_rows=[
+                AwardRow(pk, organisations[pk], value) for pk, value in award_rows.get(row[0], ())
+            ],
+            assessment=assessments.get(row[0]),
+            current_commitments=commitments.get(row[0], []),
+        )
+        for row in rows
+    ]
 
 
 def _head(*, uri: str, now: str, place: Place) -> dict:
@@ -231,24 +341,8 @@ def releases(scope: Scope, *, now: str, chunk_size: int | None = None):
     ids = list(exported_contracts(scope).values_list("pk", flat=True))
     lookups = _Lookups()
     for start in range(0, len(ids), chunk_size):
-        chunk = _with_details(ids[start : start + chunk_size], lookups)
-        for contract in chunk:
+        for contract in _with_details(ids[start : start + chunk_size], lookups):
             yield release_for(contract, now=now)
-        _forget(chunk)
-
-
-def _forget(chunk) -> None:
-    """Break the reference cycles prefetching makes (a contract lists its assessments, each of
-    which points back at it; likewise the prefetched querysets), so a chunk is freed as soon as
-    it is done rather than at the next full garbage collection: otherwise memory grows with the
-    export after all."""
-    for contract in chunk:
-        for assessment in contract.approved_assessments:
-            assessment._prefetched_objects_cache = {}
-        contract.current_commitments = []
-        contract.approved_assessments = []
-        contract.award_rows = []
-        contract._prefetched_objects_cache = {}
 
 
 def release_package(scope: Scope, *, uri: str) -> dict:
@@ -273,7 +367,8 @@ def release_package_text(scope: Scope, *, uri: str):
     separator = "\n"
     for release in releases(scope, now=now):
         # One release per line, compact: json's C encoder, which (unlike indenting) leaves no
-        # reference cycles behind for the garbage collector.
-        yield separator + json.dumps(release, ensure_ascii=False)
+        # reference cycles behind for the garbage collector. A release has no cycles to look
+        # for (what releases share, such as a period's dates, is shared, never nested in itself).
+        yield separator + json.dumps(release, ensure_ascii=False, check_circular=False)
         separator = ",\n"
     yield "\n]" + after

@@ -21,14 +21,19 @@ confidential (no evaluation scores or answers).
 from __future__ import annotations
 
 import datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 
-from contracts.models import Assessment, Commitment, Contract
+from contracts.models import Contract
 
 from .parties import party as _party
 from .parties import party_id as _party_id
+
+if TYPE_CHECKING:  # the records `package._with_details` reads (package imports this module)
+    from .package import ExportedAssessment, ExportedCommitment, ExportedContract
 
 STAGES = (
     Contract.Stage.PROCUREMENT_STARTED,
@@ -53,6 +58,7 @@ def ocid_for(*, contract_id: int, ocid: str) -> str:
     return ocid or f"{ocid_prefix()}-{contract_id}"
 
 
+@lru_cache(maxsize=1024)  # the same days recur on release after release
 def _date(day) -> str | None:
     if day is None:
         return None
@@ -75,7 +81,7 @@ def _value_of(value) -> dict:
     return {"value": amount} if amount is not None else {}
 
 
-def _sustainability(assessment: Assessment | None) -> list[dict]:
+def _sustainability(assessment: ExportedAssessment | None) -> list[dict]:
     if assessment is None:
         return []
     strategies = []
@@ -101,7 +107,7 @@ def _unit(measure) -> dict:
     return {"name": measure.unit, "scheme": "socialvalue-measure", "id": measure.code}
 
 
-def _agreed_metric(commitment: Commitment) -> dict:
+def _agreed_metric(commitment: ExportedCommitment) -> dict:
     measure = commitment.measure
     observation = {
         "id": f"commitment-{commitment.pk}",
@@ -136,7 +142,8 @@ def _agreed_metric(commitment: Commitment) -> dict:
     }
 
 
-def _delivery_metric(commitment: Commitment) -> dict:
+def _delivery_metric(commitment: ExportedCommitment) -> dict:
+    unit = _unit(commitment.measure)
     return {
         "id": f"commitment-{commitment.pk}",
         "title": f"{commitment.measure.code} {commitment.measure.name}",
@@ -144,11 +151,8 @@ def _delivery_metric(commitment: Commitment) -> dict:
             {
                 "id": f"period-{line.period_id}",
                 "measure": float(line.verified),
-                "unit": _unit(commitment.measure),
-                "period": {
-                    "startDate": _date(line.period_start),
-                    "endDate": _date(line.period_end),
-                },
+                "unit": unit,
+                "period": line.period,
                 "notes": "Verified by the buyer",
             }
             for line in commitment.verified_returns
@@ -156,7 +160,7 @@ def _delivery_metric(commitment: Commitment) -> dict:
     }
 
 
-def _planning(assessment: Assessment | None) -> dict:
+def _planning(assessment: ExportedAssessment | None) -> dict:
     """The approved section 1 assessment, as a met approval milestone and its rationale."""
     if assessment is None:
         return {}
@@ -178,7 +182,7 @@ def _planning(assessment: Assessment | None) -> dict:
     }
 
 
-def _tender(contract: Contract, assessment: Assessment | None) -> dict:
+def _tender(contract: ExportedContract, assessment: ExportedAssessment | None) -> dict:
     tender: dict = {
         "id": contract.reference,
         "title": contract.title,
@@ -204,12 +208,12 @@ def _tender(contract: Contract, assessment: Assessment | None) -> dict:
     return tender
 
 
-def release_for(contract: Contract, *, now: str) -> dict:
+def release_for(contract: ExportedContract, *, now: str) -> dict:
     ocid = ocid_for(contract_id=contract.pk, ocid=contract.ocid)
-    assessment = contract.approved_assessments[0] if contract.approved_assessments else None
+    assessment = contract.assessment
     tags = ["planning", "tender"]
     parties = [_party(contract.buyer, ["buyer"])]
-    parties += [_party(o, ["buyer"]) for o in contract.joint_buyers.all()]
+    parties += [_party(o, ["buyer"]) for o in contract.joint_buyers]
     release: dict = {
         "ocid": ocid,
         "id": f"{ocid}-socialvalue-{now[:10]}",
@@ -229,7 +233,7 @@ def release_for(contract: Contract, *, now: str) -> dict:
         parties += [_party(o, ["supplier"]) for o in suppliers]
         on_award = {o.pk for o in suppliers}
         parties += [
-            _party(o, ["tenderer"]) for o in contract.subcontractors.all() if o.pk not in on_award
+            _party(o, ["tenderer"]) for o in contract.subcontractors if o.pk not in on_award
         ]
         release["awards"], entries = _awards(contract, suppliers)
         for entry, carried in entries:
@@ -239,7 +243,7 @@ def release_for(contract: Contract, *, now: str) -> dict:
     return release
 
 
-def _awards(contract: Contract, suppliers) -> tuple[list[dict], list[tuple[dict, list]]]:
+def _awards(contract: ExportedContract, suppliers) -> tuple[list[dict], list[tuple[dict, list]]]:
     """The awards, and a contract entry for each with the commitments it carries. One award
     names every supplier with the award's value; only when each supplier's own share is
     recorded does each get an award of its own, with its share (and its own commitments; the

@@ -1,6 +1,7 @@
 """LSOAs under their wards from an ONS LSOA to ward lookup (LSOA21CD, LSOA21NM, WD24CD, WD24NM,
 LAD24CD, LAD24NM). Codes are invented."""
 
+import io
 from pathlib import Path
 
 import pytest
@@ -144,3 +145,45 @@ def test_command_dry_run(borough, capsys):
     out = capsys.readouterr().out
     assert "LSOAs: 1 created" in out and "Dry run: nothing was saved." in out
     assert not Area.objects.filter(kind="lsoa").exists()
+
+
+def _lookup(count, *, names=None):
+    """A lookup of `count` new LSOAs in the borough's first ward."""
+    names = names or [f"Testborough {n:03d}X" for n in range(count)]
+    lines = ["LSOA21CD,LSOA21NM,WD24CD,WD24NM,LAD24CD,LAD24NM"] + [
+        f"E01098{n:03d},{name},E05099001,Abbey,E09099001,Testborough"
+        for n, name in enumerate(names)
+    ]
+    return io.StringIO("\n".join(lines) + "\n")
+
+
+@pytest.mark.django_db
+def test_new_lsoas_cost_the_same_queries_however_many(borough, django_assert_max_num_queries):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as few:
+        assert import_lsoa_lookup(_lookup(3), place=borough).created == 3
+    Area.objects.filter(kind="lsoa").delete()
+    with django_assert_max_num_queries(len(few)):
+        assert import_lsoa_lookup(_lookup(30), place=borough).created == 30
+    new = lsoa("E01098007")
+    assert new.path == new.parent.path + str(new.pk).zfill(Area.PATH_STEP)
+    (record,) = new.history.all()
+    assert record.history_change_reason == "Imported from the 2024 LSOA to ward lookup"
+
+
+@pytest.mark.django_db
+def test_a_name_used_twice_or_already_taken_is_refused_and_nothing_changes(borough):
+    services.area_create(
+        place=borough, kind="lsoa", name="Taken 001A", parent=Area.objects.get(gss_code="E05099002")
+    )
+    report = import_lsoa_lookup(
+        _lookup(3, names=["Twice 001A", "Twice 001A", "Taken 001A"]), place=borough
+    )
+    assert not report.saved
+    assert [e.message for e in report.errors] == [
+        'LSOA name "Twice 001A" is already on line 2',
+        'there is already a current LSOA named "Taken 001A"',
+    ]
+    assert not Area.objects.filter(gss_code__startswith="E01098").exists()

@@ -230,3 +230,17 @@ def test_a_gss_year_without_a_code_is_refused_in_plain_english(place):
     text = " ".join(m for field in messages.values() for m in field)
     assert "GSS code" in text
     assert "area_gss_year_needs_code" not in text
+
+
+# Area.nearest ---------------------------------------------------------------------------------
+
+
+def test_nearest_gives_the_area_itself_or_the_closest_area_containing_it(tree):
+    ward1, hood, lsoa1, lsoa2, ward2, lsoa3 = (Area.objects.get(pk=a.pk) for a in tree)
+    rows = {hood.path: "hood", ward2.path: "ward2"}
+    assert Area.nearest(hood.path, rows) == "hood"
+    assert Area.nearest(lsoa1.path, rows) == "hood"  # inside the neighbourhood
+    assert Area.nearest(lsoa3.path, rows) == "ward2"
+    # Above every row (the whole ward containing the neighbourhood): none.
+    assert Area.nearest(ward1.path, rows) is None
+    assert Area.nearest("", rows) is None

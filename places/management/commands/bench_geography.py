@@ -2,10 +2,13 @@
 
 Times the geography imports on this machine and database, with made-up data in a transaction
 that is rolled back (nothing is left behind): a whole-UK-sized ward lookup, the next year's
-lookup re-coding a tenth of its wards, and the boundaries of a county's LSOAs in
-longitude/latitude (projected, validated, simplified, stored, neighbourhoods derived).
+lookup re-coding a tenth of its wards, a county's LSOA to ward lookup (first import, then the
+same file again), its deprivation ranks and deciles and population estimates, and the
+boundaries of a county's LSOAs in longitude/latitude (projected, validated, simplified,
+stored, neighbourhoods derived).
 """
 
+import datetime
 import io
 import json
 import math
@@ -21,6 +24,8 @@ from places import services
 from places.geometry import _from_bng
 from places.importers import import_ward_lookup
 from places.importers.boundaries import import_boundaries
+from places.importers.lsoas import import_lsoa_lookup
+from places.importers.need import import_need
 from places.models import Area, Place
 
 WARDS_PER_AUTHORITY = 25
@@ -36,6 +41,7 @@ class Command(BaseCommand):
     def handle(self, *args, wards, lsoas, **options):
         with transaction.atomic():
             self._wards(wards)
+            self._lsoas(lsoas)
             self._boundaries(lsoas)
             transaction.set_rollback(True)
 
@@ -76,6 +82,56 @@ class Command(BaseCommand):
             f"  {second.created:,} created, {len(second.retired):,} retired, "
             f"{len(second.links):,} linked to successors"
         )
+
+    def _lsoas(self, count):
+        """A county's LSOAs under its wards from a lookup, then the need figures for them."""
+        place = Place.objects.create(name="Bench county lookups", slug="bench-county-lookups")
+        wards = count // 20 + 1
+        for n in range(wards):
+            services.area_create(
+                place=place,
+                kind="ward",
+                name=f"Bench lookup ward {n}",
+                gss_code=f"E05{800_000 + n:06d}",
+                gss_year=2024,
+            )
+        codes = [f"E01{800_000 + n:06d}" for n in range(count)]
+        lookup = ["LSOA21CD,LSOA21NM,WD24CD,WD24NM,LAD24CD,LAD24NM"] + [
+            f"{code},Bench LSOA {n},E05{800_000 + n // 20:06d},Bench lookup ward {n // 20},,"
+            for n, code in enumerate(codes)
+        ]
+        text = "\n".join(lookup) + "\n"
+        first = self._time(
+            f"LSOA lookup, {count:,} rows, first import",
+            lambda: import_lsoa_lookup(io.StringIO(text), place=place),
+        )
+        assert first.created == count
+        again = self._time(
+            f"LSOA lookup, {count:,} rows, the same file again",
+            lambda: import_lsoa_lookup(io.StringIO(text), place=place),
+        )
+        assert again.unchanged == count
+        deprivation = [
+            "LSOA code (2021),Index of Multiple Deprivation (IMD) Rank,"
+            "Index of Multiple Deprivation (IMD) Decile"
+        ] + [f"{code},{n * 33 + 1},{n % 10 + 1}" for n, code in enumerate(codes)]
+        population = ["LSOA 2021 Code,Total"] + [
+            f"{code},{1_200 + n % 600}" for n, code in enumerate(codes)
+        ]
+        for label, lines, year in (
+            ("Deprivation ranks and deciles", deprivation, 2025),
+            ("Population estimates", population, 2022),
+        ):
+            report = self._time(
+                f"{label}, {count:,} LSOAs",
+                lambda lines=lines, year=year: import_need(
+                    io.StringIO("\n".join(lines) + "\n"),
+                    place=place,
+                    published_on=datetime.date(year + 1, 1, 1),
+                    year=year,
+                ),
+            )
+            assert report.created == count
 
     def _boundaries(self, count):
         place = Place.objects.create(name="Bench county", slug="bench-county-geography")

@@ -236,7 +236,7 @@ def test_a_gss_year_without_a_code_is_refused_in_plain_english(place):
 
 
 def test_nearest_gives_the_area_itself_or_the_closest_area_containing_it(tree):
-    ward1, hood, lsoa1, lsoa2, ward2, lsoa3 = (Area.objects.get(pk=a.pk) for a in tree)
+    ward1, hood, lsoa1, _lsoa2, ward2, lsoa3 = (Area.objects.get(pk=a.pk) for a in tree)
     rows = {hood.path: "hood", ward2.path: "ward2"}
     assert Area.nearest(hood.path, rows) == "hood"
     assert Area.nearest(lsoa1.path, rows) == "hood"  # inside the neighbourhood

@@ -18,9 +18,7 @@ def areas(place):
 
 def test_any_of_selects_the_same_rows_as_in(areas):
     wanted = [areas[0].pk, areas[3].pk]
-    assert set(Area.objects.filter(AnyOf("pk", wanted))) == set(
-        Area.objects.filter(pk__in=wanted)
-    )
+    assert set(Area.objects.filter(AnyOf("pk", wanted))) == set(Area.objects.filter(pk__in=wanted))
 
 
 def test_any_of_nothing_selects_nothing(areas):

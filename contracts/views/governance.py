@@ -12,9 +12,8 @@ from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
 from people.models import Organisation
-from people.permissions import place_ids
+from people.permissions import served_by
 from people.two_factor import two_factor_required_view
-from places.models import Place
 from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.rules import allowed
 
@@ -26,8 +25,7 @@ OVERVIEW = "contracts:sign_off_overview"
 
 
 def _places(user):
-    places = Place.objects.order_by("name")
-    return places if user.is_superuser else places.filter(pk__in=place_ids(user))
+    return served_by(user).order_by("name")
 
 
 class SignOffOverviewView(TemplateView):

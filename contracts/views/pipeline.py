@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
-from people.permissions import place_ids
+from people.permissions import place_ids, served_by
 from places.models import Area, Place
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
@@ -172,9 +172,7 @@ class ContractDetailView(DetailView):
 def _places_for_new_contract(user):
     from people.models import Membership
 
-    if user.is_superuser:
-        return Place.objects.all()
-    return Place.objects.filter(pk__in=place_ids(user, Membership.Role.OFFICER))
+    return served_by(user, Membership.Role.OFFICER)
 
 
 class ContractCreateView(FormView):

@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.views.generic import TemplateView
 
 from people.models import Membership
-from people.permissions import place_ids
+from people.permissions import served_by
 from places.models import Place
 from socialvalue.views import RuleRequiredMixin
 
@@ -21,11 +21,7 @@ class DashboardView(RuleRequiredMixin, FiguresMixin, TemplateView):
     template_name = "dashboards/dashboard.html"
 
     def places(self):
-        user = self.request.user
-        qs = Place.objects.order_by("name")
-        if user.is_superuser:
-            return qs
-        return qs.filter(pk__in=place_ids(user, Role.LEADER, Role.OFFICER))
+        return served_by(self.request.user, Role.LEADER, Role.OFFICER).order_by("name")
 
     def get_permission_object(self):
         """The place asked for (any place: the rule refuses those the user does not serve), or

@@ -1,6 +1,8 @@
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 
+from socialvalue.rules import unrestricted
+
 # A contract takes delivery returns, and answers to queries about them, while it is awarded or
 # in delivery (`contracts.submit_return`, `contracts.answer_query`).
 OPEN_STAGES = ("awarded", "in_delivery")
@@ -49,7 +51,7 @@ class ContractQuerySet(models.QuerySet):
         supplier on the award or a subcontractor). Everyone else sees none: 404."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
+        if unrestricted(user):
             return self
         from people.models import Membership
         from people.permissions import organisation_ids, place_ids
@@ -89,7 +91,7 @@ class ContractQuerySet(models.QuerySet):
         """Officers of the buyer or a joint buyer manage a contract."""
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser:
+        if unrestricted(user):
             return self
         from people.models import Membership
         from people.permissions import organisation_ids
@@ -160,7 +162,7 @@ class DeliveryReturnQuerySet(models.QuerySet):
         see the contract; nobody else (leaders included)."""
         if not user.is_authenticated or not user.is_active:
             return self.none()
-        if user.is_superuser:
+        if unrestricted(user):
             return self
         from people.models import Membership
         from people.permissions import organisation_ids

@@ -68,14 +68,10 @@ class ContractForm(GovFormMixin, forms.Form):
 
     def __init__(self, *args, place, user, contract=None, **kwargs):
         super().__init__(*args, **kwargs)
-        from people.permissions import organisation_ids
+        from people.permissions import organisations_of
 
         public = Organisation.objects.current().filter(place=place).order_by("name")
-        mine = (
-            public
-            if user.is_superuser
-            else public.filter(pk__in=organisation_ids(user, Membership.Role.OFFICER))
-        )
+        mine = public.filter(pk__in=organisations_of(user, Membership.Role.OFFICER).values("pk"))
         self.fields["buyer"].queryset = mine
         self.fields["joint_buyers"].queryset = public.filter(
             kind__in=Organisation.PUBLIC_BODY_KINDS

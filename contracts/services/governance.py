@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from people.models import Membership, Organisation, User
-from people.permissions import organisation_ids
+from people.models import Organisation, User
+from people.permissions import administered_ids
 from places.models import Place
+from socialvalue.rules import unrestricted
 
 from .. import signoff
 from ..models import (
@@ -126,7 +127,7 @@ def exemption_decline(*, exemption: Exemption, by: User, reason: str) -> Exempti
 
 
 def _admin_of(user: User, organisation: Organisation) -> bool:
-    return user.is_superuser or organisation.pk in organisation_ids(user, Membership.Role.ORG_ADMIN)
+    return unrestricted(user) or organisation.pk in administered_ids(user)
 
 
 def _add_member(arrangement: JointArrangement, organisation: Organisation, by: User):

@@ -12,7 +12,7 @@ from django_filters.views import FilterView
 from people.permissions import place_ids, served_by
 from places.models import Area, Place
 from socialvalue.forms import apply_validation_error
-from socialvalue.rules import allowed
+from socialvalue.rules import allowed, unrestricted
 
 from .. import services
 from ..filters import ContractFilterSet
@@ -51,7 +51,7 @@ class ContractListView(FilterView):
         context = super().get_context_data(**kwargs)
         user = self.request.user
         context["may_add"] = allowed(user, "contracts.add_contract")
-        context["serves_a_place"] = user.is_superuser or bool(place_ids(user))
+        context["serves_a_place"] = unrestricted(user) or bool(place_ids(user))
         return context
 
 

@@ -175,7 +175,9 @@ class ConfirmView(ConsultationMixin, FormView):
         return {**super().get_context_data(**kwargs), "heading": self.heading, "intro": self.intro}
 
     def service(self):
-        raise NotImplementedError
+        """Each confirmation page calls its one service and returns what it changed; a base
+        with no service of its own is never routed."""
+        raise NotImplementedError(f"{type(self).__name__} must say which service it calls")
 
     def perform(self, form):
         return self.service()

@@ -92,7 +92,9 @@ class ReturnActionView(ReturnDetailView):
     success_message = ""
 
     def act(self, form):
-        raise NotImplementedError
+        """Each action (verify, query, answer, reject…) calls its service with the valid form
+        and returns the updated return; a base with no action of its own is never routed."""
+        raise NotImplementedError(f"{type(self).__name__} must say which service it calls")
 
     def after(self, delivery_return):
         pass

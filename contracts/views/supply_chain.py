@@ -74,7 +74,9 @@ class SupplyChainAddView(ContractActionMixin, FormView):
         return self.form_class(**self.get_form_kwargs(), contract=self.get_contract())
 
     def add(self, contract: Contract, organisation: Organisation, form) -> None:
-        raise NotImplementedError
+        """Each page (subcontractor, delivery partner…) calls its service to add `organisation`
+        to the contract; a base with no service of its own is never routed."""
+        raise NotImplementedError(f"{type(self).__name__} must say which service it calls")
 
     def form_valid(self, form):
         contract = self.get_contract()

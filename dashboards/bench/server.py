@@ -24,6 +24,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+WORKERS = 2  # gunicorn's server processes
+
+
 def start_gunicorn(port):
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent))
     env = {
@@ -48,7 +51,7 @@ def start_gunicorn(port):
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
-            "2",
+            str(WORKERS),
             "--log-level",
             "warning",
             # As `make serve`: a county's exports stream for minutes.

@@ -8,7 +8,16 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    FilteredRelation,
+    Q,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -187,19 +196,28 @@ def contracts(scope: Scope):
     if known is not None:
         return Contract.objects.filter(AnyOf("pk", known))
     others = _contracts_otherwise(scope)
+    narrow = _narrow_ids(scope) if scope.has_commitment_filters else None
+    combined = others
     if scope.has_commitment_filters:
-        narrow = _narrow_ids(scope)
         serving = (
             AnyOf("pk", narrow[1])
             if narrow
             else Q(pk__in=_commitments(scope).values("contract_id"))
         )
-        others = Contract.objects.filter(serving | Q(pk__in=others.values("pk")))
+        combined = Contract.objects.filter(serving | Q(pk__in=others.values("pk")))
     if "contracts" in scope._read_once or not (scope.organisation or scope.has_commitment_filters):
-        return others  # no filter, or one found wider than NARROW_CONTRACTS
+        return combined  # no filter, or one found wider than NARROW_CONTRACTS
     # As for a narrow filter's commitments: a filter selecting at most NARROW_CONTRACTS
     # contracts is read as ids once, and every figure selects those by primary key.
-    found = list(others.order_by().values_list("pk", flat=True)[: NARROW_CONTRACTS + 1])
+    if narrow:
+        # The two halves read apart and joined here: as one `id = ANY(…) OR id IN (…)`,
+        # PostgreSQL scans every contract of the place to test each against the list.
+        found = sorted(
+            set(narrow[1])
+            | set(others.order_by().values_list("pk", flat=True)[: NARROW_CONTRACTS + 1])
+        )
+    else:
+        found = list(combined.order_by().values_list("pk", flat=True)[: NARROW_CONTRACTS + 1])
     scope._read_once["contracts"] = found if len(found) <= NARROW_CONTRACTS else None
     return contracts(scope)
 
@@ -221,10 +239,15 @@ def commitments(scope: Scope, *, use_period: bool = True):
 def lines(scope: Scope):
     """The ledger's lines (`contracts.ledger`) of those commitments, for the reporting periods
     ending within the period."""
-    return ledger.entries().filter(
-        scope.in_period("period_end"),
-        commitment__in=commitments(scope, use_period=False),
+    narrow = _narrow_ids(scope)
+    # A narrow filter's lines are read by their commitments' ids, from the ledger's index on
+    # commitment; through `commitment__in` the database would scan every commitment.
+    chosen = (
+        AnyOf("commitment_id", narrow[0])
+        if narrow
+        else Q(commitment__in=commitments(scope, use_period=False))
     )
+    return ledger.entries().filter(scope.in_period("period_end"), chosen)
 
 
 def objectives(scope: Scope):
@@ -264,17 +287,32 @@ def delivered(scope: Scope, *fields: str) -> list[dict]:
     return counts, and the per-commitment totals give the same answer from one row per
     commitment instead of one per return."""
     if scope.start or scope.end:
-        prefix = "commitment__"
+        narrow = _narrow_ids(scope)
+        if narrow:
+            # From a narrow filter's commitments, read by id, to their lines of the period
+            # (from the ledger's index on commitment): starting from the lines, PostgreSQL
+            # scans every commitment to join them for the grouping.
+            prefix, line = "", "line__"
+            base = (
+                Commitment.objects.filter(AnyOf("pk", narrow[0]))
+                .annotate(
+                    line=FilteredRelation(
+                        "ledger_entries", condition=scope.in_period("ledger_entries__period_end")
+                    )
+                )
+                .filter(line__isnull=False)
+            )
+        else:
+            prefix, line, base = "commitment__", "", lines(scope)
         rows = (
-            lines(scope)
-            .order_by()
+            base.order_by()
             .values(*(prefix + name for name in fields))
             .annotate(
-                verified=_sum("verified"),
-                claimed=_sum("claimed"),
-                verified_value=_sum("verified_value"),
-                verified_returns=Coalesce(Sum("verified_returns"), Value(0)),
-                claimed_returns=Coalesce(Sum("claimed_returns"), Value(0)),
+                verified=_sum(line + "verified"),
+                claimed=_sum(line + "claimed"),
+                verified_value=_sum(line + "verified_value"),
+                verified_returns=Coalesce(Sum(line + "verified_returns"), Value(0)),
+                claimed_returns=Coalesce(Sum(line + "claimed_returns"), Value(0)),
             )
         )
     else:

@@ -10,6 +10,7 @@ from contracts.models import Commitment
 from contracts.progress import is_current, share_elapsed
 from objectives.models import Objective, Outcome, Target
 from objectives.progress import TARGET_STATUS_LABELS, target_status
+from socialvalue.sql import AnyOf
 
 from .definitions import definition
 from .progress import _regroup, _verified_values, progress_groups
@@ -24,15 +25,23 @@ def _delivery_by_objective_and_measure(scope: Scope) -> dict[tuple, tuple]:
     if "delivery" in scope._read_once:
         return scope._read_once["delivery"]
     on = scope.as_at
-    objective_ids = objectives(scope).filter(status__in=Objective.PUBLIC_STATUSES).values("pk")
-    serving = Commitment.objects.current().filter(objective_id__in=objective_ids).order_by()
+    # The objectives (a few thousand at most) are read as ids, so the database finds their
+    # commitments from the index on objective rather than scanning every commitment.
+    objective_ids = list(
+        objectives(scope)
+        .filter(status__in=Objective.PUBLIC_STATUSES)
+        .order_by()
+        .values_list("pk", flat=True)
+    )
+    serving = Commitment.objects.current().filter(AnyOf("objective_id", objective_ids)).order_by()
     rows = serving.values("objective_id", "measure_id").annotate(
         verified=_sum("delivery_total__verified"), claimed=_sum("delivery_total__claimed")
     )
     found = {(r["objective_id"], r["measure_id"]): (r["verified"], r["claimed"]) for r in rows}
     if not is_current(on):
         earlier = (
-            ledger.entries(period_start__lte=on, commitment__in=serving.values("pk"))
+            ledger.entries(period_start__lte=on, commitment__withdrawn_at__isnull=True)
+            .filter(AnyOf("commitment__objective_id", objective_ids))
             .order_by()
             .values_list("commitment__objective_id", "commitment__measure_id")
             .annotate(verified=_sum("verified"))

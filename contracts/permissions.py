@@ -1,6 +1,6 @@
 """Who may do what with contracts, assessments, commitments and returns."""
 
-from people.models import Membership
+from people.models import Membership, Organisation
 from people.permissions import organisation_ids, place_ids
 from socialvalue.rules import rule
 
@@ -35,6 +35,26 @@ def reporting_orgs(commitment) -> set[int]:
     if contract.supplier_id and commitment.delivered_by_id not in _award_orgs(contract):
         orgs.add(contract.supplier_id)
     return orgs
+
+
+def organisations_importing_for(user):
+    """The public bodies `user` may import OCDS notices for: the current ones they are an
+    officer of. An import creates and updates contracts in those bodies' names and no others.
+    Their own memberships only, even for a superuser: an import acts for a body, as its
+    officer."""
+    return (
+        Organisation.objects.filter(pk__in=organisation_ids(user, Role.OFFICER))
+        .current()
+        .public_bodies()
+    )
+
+
+def signoff_organisation_ids(user) -> set[int]:
+    """The bodies whose decisions `user` signs off in their own right: those they are an
+    officer or a leader of (`signoff.signing_bodies` adds the bodies in a joint arrangement
+    with them). Superusers are not excepted: a public body's decisions are signed by its own
+    people."""
+    return organisation_ids(user, Role.OFFICER, Role.LEADER)
 
 
 @rule("contracts.view_contract")

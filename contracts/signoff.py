@@ -63,10 +63,9 @@ def signing_bodies(user) -> set[int]:
     """The bodies whose decisions `user` may sign off: those where they are an officer or a
     leader, and the other confirmed members of every current joint arrangement one of those
     has confirmed it is in (one query)."""
-    from people.models import Membership
-    from people.permissions import organisation_ids
+    from .permissions import signoff_organisation_ids  # it imports this module
 
-    own = organisation_ids(user, Membership.Role.OFFICER, Membership.Role.LEADER)
+    own = signoff_organisation_ids(user)
     if not own:
         return set()
     return own | set(partner_bodies(own))

@@ -1,6 +1,7 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
+from . import services
 from .models import Area, Place
 
 
@@ -19,6 +20,11 @@ class AreaAdmin(SimpleHistoryAdmin):
     search_fields = ["name", "gss_code"]
     filter_horizontal = ["wards"]
     autocomplete_fields = ["parent"]
+
+    def save_model(self, request, obj, form, change):
+        """Through the service, so the area's path (and a moved subtree's) is kept."""
+        obj._history_user = request.user
+        services.area_save(obj)
 
     def has_delete_permission(self, request, obj=None):
         return False  # archive instead: objectives and contracts point at areas

@@ -7,6 +7,7 @@ import json
 import shapely
 from django.db import transaction
 
+from . import services
 from .importers.boundaries import import_boundaries
 from .importers.need import import_need
 from .models import Area, Boundary, NeedSource, Place
@@ -50,7 +51,7 @@ def _get_or_create_area(place, kind, name, **fields):
     if area is None:
         area = Area(place=place, kind=kind, name=name, **fields)
         area.full_clean()
-        area.save()
+        services.area_save(area)
     return area
 
 

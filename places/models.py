@@ -71,8 +71,9 @@ class Area(models.Model):
     """An area within a place: a ward, a neighbourhood, an LSOA, or a council grouping of wards.
 
     Areas form a tree under their place (ward → neighbourhood → LSOA). `path` is a materialised
-    path of zero-padded ids, kept by `save()`, so "this area and everything below it" is one
-    indexed prefix query. Groupings (such as a Local Area Partnership) are sets of wards rather
+    path of zero-padded ids, so "this area and everything below it" is one indexed prefix query.
+    It is written by `places.services.area_save()` (one area, rewriting a moved subtree) and
+    `areas_save_in_bulk()` (importers), never by `save()`, which stays Django's own. Groupings (such as a Local Area Partnership) are sets of wards rather
     than parents of them; `AreaQuerySet.within()` follows both.
     """
 
@@ -202,25 +203,6 @@ class Area(models.Model):
             errors["gss_code"] = "Enter the GSS code the year belongs to, or leave the year blank"
         if errors:
             raise ValidationError(errors)
-
-    def save(self, *args, **kwargs):
-        super().save(*args, **kwargs)
-        path = self.build_path()
-        if path != self.path:
-            old_prefix = self.path
-            self.path = path
-            Area.objects.filter(pk=self.pk).update(path=path)
-            if old_prefix:
-                # The subtree moved: rewrite the descendants' paths in one pass per level.
-                for child in Area.objects.filter(parent=self):
-                    child.save()
-
-    def build_path(self) -> str:
-        if self.parent_id:
-            return self.path_under(
-                Area.objects.values_list("path", flat=True).get(pk=self.parent_id)
-            )
-        return self.path_under("")
 
     def path_under(self, parent_path: str) -> str:
         """This (saved) area's path below a parent whose path is `parent_path` ("" for none)."""

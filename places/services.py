@@ -1,10 +1,51 @@
-"""Writes to places and areas. Each runs in one transaction and validates with full_clean()."""
+"""Writes to places and areas. Each runs in one transaction and validates with full_clean(),
+except `area_save` and `areas_save_in_bulk`, the writes beneath the others, which take areas
+already validated."""
 
 from django.db import transaction
+from django.db.models import Value
+from django.db.models.functions import Concat, Substr
 from django.utils import timezone
 
 from . import boundaries
 from .models import Area, Place
+
+
+@transaction.atomic
+def area_save(area: Area) -> Area:
+    """Save one validated area, new or changed, with its materialised path: its parent's path
+    and its own padded id. When a saved area moves (a new parent, or none), every path below it
+    is rewritten in one UPDATE, swapping the old prefix for the new one.
+
+    Every write of a single area goes through here: `Area.save()` is Django's own and leaves
+    `path` as it is. Importers writing thousands at once use `areas_save_in_bulk`.
+    """
+    if area._state.adding:
+        area.save()  # the path is made of the id, which the INSERT gives
+        area.path = area.path_under(_path_of(area.parent_id))
+        Area.objects.filter(pk=area.pk).update(path=area.path)
+        return area
+    # The stored paths, not the instance's: it may have been read before an ancestor moved.
+    stored = dict(Area.objects.filter(pk__in=[area.pk, area.parent_id]).values_list("pk", "path"))
+    old_path, parent_path = stored.get(area.pk, ""), stored.get(area.parent_id, "")
+    if area.parent_id and area.parent_id not in stored:
+        raise Area.DoesNotExist(f"No area {area.parent_id} to sit {area} inside")
+    if old_path and parent_path.startswith(old_path):
+        raise ValueError(f"{area} cannot sit inside itself or an area below it")
+    area.path = area.path_under(parent_path)
+    area.save()
+    if old_path and old_path != area.path:
+        Area.objects.filter(path__startswith=old_path).update(
+            path=Concat(Value(area.path), Substr("path", len(old_path) + 1))
+        )
+    return area
+
+
+def _path_of(pk: int | None) -> str:
+    """The stored path of area `pk` ("" for none, the top of the place)."""
+    if pk is None:
+        return ""
+    return Area.objects.values_list("path", flat=True).get(pk=pk)
 
 
 @transaction.atomic
@@ -29,7 +70,7 @@ def area_create(
         gss_year=gss_year,
     )
     area.full_clean()
-    area.save()
+    area_save(area)
     if wards:
         area_set_wards(area=area, wards=wards)
     boundaries.refresh_derived(areas=boundaries.affected_by(area))
@@ -43,7 +84,7 @@ def area_update(*, area: Area, **fields) -> Area:
     for name, value in fields.items():
         setattr(area, name, value)
     area.full_clean()
-    area.save()
+    area_save(area)
     if wards is not None:
         area_set_wards(area=area, wards=wards)
     if "parent" in fields:

@@ -7,8 +7,7 @@ import os
 from django import forms
 from django.db.models import QuerySet
 
-from people.models import Membership, Organisation
-from people.permissions import organisation_ids
+from people.models import Organisation
 from places.models import Place
 from socialvalue.forms import GovFormMixin
 
@@ -16,6 +15,7 @@ from ..models import BuyerAlias
 from ..ocds import MAX_BYTES, parse_json
 from ..ocds.matching import importer_bodies
 from ..ocds.report import ImportReport
+from ..permissions import organisations_importing_for
 
 ADD_RULE = "contracts.add_contract"
 
@@ -25,11 +25,7 @@ def places_for_import(user) -> QuerySet[Place]:
     contracts only for those bodies."""
     if not user.is_authenticated:
         return Place.objects.none()
-    bodies = Organisation.objects.filter(
-        pk__in=organisation_ids(user, Membership.Role.OFFICER),
-        kind__in=Organisation.PUBLIC_BODY_KINDS,
-        archived_at__isnull=True,
-    )
+    bodies = organisations_importing_for(user)
     return Place.objects.filter(organisations__in=bodies).distinct().order_by("name")
 
 

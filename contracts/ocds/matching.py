@@ -17,27 +17,19 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models.functions import Upper
 
-from people.models import Membership, Organisation, User
-from people.permissions import organisation_ids
+from people.models import Organisation, User
 from people.services import organisation_register
 from places.models import Place
 
 from ..models import SUPPLIER_KINDS, BuyerAlias, normalise_identifier, normalise_name
+from ..permissions import organisations_importing_for
 from .releases import Party
 
 
 def importer_bodies(user: User, place: Place) -> list[Organisation]:
     """The public bodies serving `place` that `user` is an officer of: an import creates and
     updates contracts for these, and no others."""
-    ids = organisation_ids(user, Membership.Role.OFFICER)
-    return list(
-        Organisation.objects.filter(
-            pk__in=ids,
-            place=place,
-            kind__in=Organisation.PUBLIC_BODY_KINDS,
-            archived_at__isnull=True,
-        ).order_by("name")
-    )
+    return list(organisations_importing_for(user).filter(place=place).order_by("name"))
 
 
 def buyer_key(party: Party) -> str:

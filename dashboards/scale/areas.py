@@ -14,12 +14,13 @@ class AreasPart(Base):
             slug=f"scaleshire-{suffix}",
             description="Generated for benchmarks. Fictional.",
         )
+        # Explicit ids, so each path is known before the bulk insert (Area.path_under is the
+        # rule places.services.area_save keeps; no area here moves, so no subtree to rewrite).
         ids = Counter.after(Area)
         areas, self.wards, self.neighbourhoods, lsoas = [], [], [], []
-        width = Area.PATH_STEP
         for w in range(self.n("wards")):
             ward = Area(pk=ids.take(), place=self.place, kind="ward", name=f"Ward {w + 1}")
-            ward.path = str(ward.pk).zfill(width)
+            ward.path = ward.path_under("")
             areas.append(ward)
             self.wards.append(ward)
             for n in range(FULL["neighbourhoods_per_ward"]):
@@ -30,7 +31,7 @@ class AreasPart(Base):
                     name=f"Neighbourhood {w + 1}.{n + 1}",
                     parent_id=ward.pk,
                 )
-                hood.path = ward.path + str(hood.pk).zfill(width)
+                hood.path = hood.path_under(ward.path)
                 areas.append(hood)
                 self.neighbourhoods.append(hood)
                 for s in range(FULL["lsoas_per_neighbourhood"]):
@@ -41,7 +42,7 @@ class AreasPart(Base):
                         name=f"LSOA {w + 1}.{n + 1}.{s + 1}",
                         parent_id=hood.pk,
                     )
-                    lsoa.path = hood.path + str(lsoa.pk).zfill(width)
+                    lsoa.path = lsoa.path_under(hood.path)
                     areas.append(lsoa)
                     lsoas.append(lsoa)
         self.save(Area, areas)

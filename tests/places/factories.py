@@ -1,5 +1,6 @@
 import factory
 
+from places import services
 from places.models import Area, Place
 
 
@@ -19,3 +20,8 @@ class AreaFactory(factory.django.DjangoModelFactory):
     place = factory.SubFactory(PlaceFactory)
     kind = Area.Kind.WARD
     name = factory.Sequence(lambda n: f"Area {n}")
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        """Through the service, as the app writes an area, so its path is set."""
+        return services.area_save(model_class(*args, **kwargs))

@@ -60,7 +60,7 @@ def test_valid_file_creates_places_and_wards():
         testborough,
         2024,
     )
-    assert abbey.path  # saved through the model, so the tree path is set
+    assert abbey.path  # saved through the services, so the tree path is set
     assert abbey.history.count() == 1
     assert ward("W05099201").place.name == "Sir Ffug"
 

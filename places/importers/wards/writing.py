@@ -114,8 +114,8 @@ def _validated(ward_plan: _WardPlan, report: ImportReport) -> Area | None:
 
 
 def _save_ward(ward_plan: _WardPlan, report: ImportReport) -> Area | None:
-    """Validate and save one ward through save(), so its history is recorded."""
+    """Validate and save one ward through the service, so its history is recorded."""
     area = _validated(ward_plan, report)
     if area is not None:
-        area.save()
+        services.area_save(area)
     return area

@@ -158,13 +158,15 @@ class Command(BaseCommand):
                     place=place, kind="neighbourhood", name=f"Hood {n}", parent=ward
                 )
             code = f"E01{900_000 + n:06d}"
-            Area.objects.create(
-                place=place,
-                kind="lsoa",
-                name=f"Bench {n}",
-                parent=hood,
-                gss_code=code,
-                gss_year=2021,
+            services.area_save(
+                Area(
+                    place=place,
+                    kind="lsoa",
+                    name=f"Bench {n}",
+                    parent=hood,
+                    gss_code=code,
+                    gss_year=2021,
+                )
             )
             ring = numpy.asarray(cell.exterior.coords)
             lon, lat = transformer.transform(ring[:, 0], ring[:, 1])

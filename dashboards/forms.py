@@ -8,6 +8,7 @@ from django.utils import timezone
 from objectives.models import Dimension, Outcome, Theme
 from people.models import Organisation
 from places.models import Area, Place
+from socialvalue import widgets
 
 from . import periods
 
@@ -26,10 +27,17 @@ class OutcomeChoiceField(forms.ModelChoiceField):
 
 class DashboardFilterForm(forms.Form):
     place = forms.ModelChoiceField(
-        queryset=Place.objects.none(), required=False, empty_label=None, to_field_name="slug"
+        queryset=Place.objects.none(),
+        required=False,
+        empty_label=None,
+        to_field_name="slug",
+        widget=widgets.Select,
     )
     period = forms.ChoiceField(
-        required=False, label="Period", help_text="UK financial years run from 1 April to 31 March"
+        required=False,
+        label="Period",
+        help_text="UK financial years run from 1 April to 31 March",
+        widget=widgets.Select,
     )
     organisation = forms.ModelChoiceField(
         queryset=Organisation.objects.none(),
@@ -37,6 +45,7 @@ class DashboardFilterForm(forms.Form):
         label="Organisation",
         empty_label="The whole place (all partners)",
         to_field_name="slug",
+        widget=widgets.Select,
     )
     area = AreaChoiceField(
         queryset=Area.objects.none(),
@@ -44,17 +53,29 @@ class DashboardFilterForm(forms.Form):
         label="Area",
         empty_label="The whole place",
         help_text="Includes every area inside the one you choose",
+        # Every area of the place (a thousand in a county): written out without a template
+        # per option, on every request of the dashboard and the transparency page.
+        widget=widgets.Select,
     )
     theme = forms.ModelChoiceField(
-        queryset=Theme.objects.none(), required=False, label="Theme", empty_label="All themes"
+        queryset=Theme.objects.none(),
+        required=False,
+        label="Theme",
+        empty_label="All themes",
+        widget=widgets.Select,
     )
     outcome = OutcomeChoiceField(
-        queryset=Outcome.objects.none(), required=False, label="Outcome", empty_label="All outcomes"
+        queryset=Outcome.objects.none(),
+        required=False,
+        label="Outcome",
+        empty_label="All outcomes",
+        widget=widgets.Select,
     )
     dimension = forms.ChoiceField(
         required=False,
         label="Well-being dimension",
         choices=[("", "All dimensions"), *Dimension.choices],
+        widget=widgets.Select,
     )
 
     def __init__(self, *args, place: Place, places, public: bool = False, **kwargs):

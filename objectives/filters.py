@@ -1,15 +1,12 @@
-from html import escape
-
 import django_filters
 from crispy_forms_gds.helper import FormHelper
 from django import forms
 from django.db.models import Q
-from django.forms.utils import flatatt
-from django.utils.safestring import mark_safe
 from django_filters import fields as filter_fields
 
 from people.models import Organisation
 from places.models import Area
+from socialvalue import widgets
 from socialvalue.filters import GovFilterSet
 
 from . import register_cache
@@ -22,28 +19,6 @@ from .models import Dimension, Objective, Outcome, Theme
 # read as plain values (one query each, or none when cached: see register_cache), the options
 # are written out directly, and the panel is one template. The options, labels, order and
 # filtering are the same as before.
-
-
-class ValuesSelect(forms.Select):
-    """A <select> written out directly: the same markup as Django's, without a template per
-    option. The GOV.UK class is part of the widget, since no crispy layout adds it."""
-
-    def __init__(self, attrs=None, choices=()):
-        super().__init__({"class": "govuk-select", **(attrs or {})}, choices)
-
-    def render(self, name, value, attrs=None, renderer=None):
-        selected = set(self.format_value(value))
-        options, found = [], False
-        for option_value, label in self.choices:
-            option_value = "" if option_value is None else str(option_value)
-            is_selected = not found and option_value in selected
-            found = found or is_selected
-            options.append(
-                f'<option value="{escape(option_value)}"{" selected" if is_selected else ""}>'
-                f"{escape(str(label))}</option>"
-            )
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        return mark_safe(f"<select{flatatt(final_attrs)}>\n{chr(10).join(options)}\n</select>")  # noqa: S308 - every part is escaped above
 
 
 class ValuesChoiceIterator(filter_fields.ModelChoiceIterator):
@@ -62,7 +37,7 @@ class ValuesChoiceField(filter_fields.ModelChoiceField):
     Validating a chosen value still loads that one row as a model instance."""
 
     iterator = ValuesChoiceIterator
-    widget = ValuesSelect
+    widget = widgets.Select
     label_fields = ("name",)
     # Set by the filter set: the register's cache stamp and a name for these choices, so the
     # rows are read once per change of the data (see register_cache), not on every request.
@@ -120,7 +95,7 @@ class NamedFilter(django_filters.ModelChoiceFilter):
 
 class FastChoiceFilter(django_filters.ChoiceFilter):
     def __init__(self, *args, **kwargs):
-        kwargs.setdefault("widget", ValuesSelect)
+        kwargs.setdefault("widget", widgets.Select)
         super().__init__(*args, **kwargs)
 
 

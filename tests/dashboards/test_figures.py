@@ -278,3 +278,16 @@ def test_the_stored_totals_and_the_returns_give_the_same_delivery(world):
     assert values(figures.by_area(plain), "area_id") == values(
         figures.by_area(everything), "area_id"
     )
+
+
+def test_a_narrow_area_filter_finds_contracts_through_commitments_and_relevant_areas(world):
+    """A narrow filter's contracts are read as ids in two halves (through a commitment there,
+    or naming the area as relevant) and joined: both halves count, nothing else does."""
+    world.c4.areas.add(world.n2)  # no commitment: relevant to an area inside W1
+    for organisation, expected in ((None, {"C1", "C4"}), (world.council, {"C1", "C4"})):
+        scope = Scope(place=world.place, area=world.w1, organisation=organisation)
+        assert {c.reference for c in figures.contracts(scope)} == expected
+        assert figures._narrow_ids(scope) is not None  # the narrow path was the one taken
+        assert len(scope._read_once["contracts"]) == 2
+    nhs = Scope(place=world.place, area=world.w1, organisation=world.nhs)
+    assert {c.reference for c in figures.contracts(nhs)} == set()

@@ -95,23 +95,22 @@ def never_seen(place, user, port, *, public=False, count=20, seed=14):
     )
 
 
-def _get(url, cookie, port):
-    request = urllib.request.Request(f"http://127.0.0.1:{port}{url}")
-    if cookie:
-        request.add_header("Cookie", f"{settings.SESSION_COOKIE_NAME}={cookie}")
-    with urllib.request.urlopen(request, timeout=120) as answer:  # noqa: S310
-        answer.read()
-
-
 def warm_up(url, cookie, port):
-    """`url` requested by every server process before a cold row is timed (several at once,
-    so each process answers some): a process's first request loads code and compiles
-    templates, which a running server has long done. The figures of the timed filters stay
-    cold: `url` is a page outside them."""
-    from concurrent.futures import ThreadPoolExecutor
-
-    with ThreadPoolExecutor(max_workers=2 * WORKERS) as pool:
-        list(pool.map(lambda _: _get(url, cookie, port), range(4 * WORKERS)))
+    """`url` requested by every server process before a cold row is timed: a process's first
+    request loads code and compiles templates, which a running server has long done. The
+    requests are all sent, each on its own connection, before any answer is read, so each
+    process takes some (no threads: see tests/test_no_threads.py). The figures of the timed
+    filters stay cold: `url` is a page outside them."""
+    headers = {"Cookie": f"{settings.SESSION_COOKIE_NAME}={cookie}"} if cookie else {}
+    for _ in range(2):
+        connections = []
+        for _ in range(2 * WORKERS):
+            connection_ = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+            connection_.request("GET", url, headers=headers)
+            connections.append(connection_)
+        for connection_ in connections:
+            connection_.getresponse().read()
+            connection_.close()
 
 
 def each_once(name, described, urls, cookie, port, *, warm=None):

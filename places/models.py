@@ -73,8 +73,9 @@ class Area(models.Model):
     Areas form a tree under their place (ward → neighbourhood → LSOA). `path` is a materialised
     path of zero-padded ids, so "this area and everything below it" is one indexed prefix query.
     It is written by `places.services.area_save()` (one area, rewriting a moved subtree) and
-    `areas_save_in_bulk()` (importers), never by `save()`, which stays Django's own. Groupings (such as a Local Area Partnership) are sets of wards rather
-    than parents of them; `AreaQuerySet.within()` follows both.
+    `areas_save_in_bulk()` (importers), never by `save()`, which stays Django's own. Groupings
+    (such as a Local Area Partnership) are sets of wards rather than parents of them;
+    `AreaQuerySet.within()` follows both.
     """
 
     class Kind(models.TextChoices):

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
 
 # The sync Playwright API runs an event loop in this thread; Django's ORM refuses to run from
 # a thread with a running loop unless told it is safe (it is: the loop is Playwright's).
@@ -112,6 +113,10 @@ def _short_timeouts(request):
         page.set_default_navigation_timeout(15000)
 
 
+# What Playwright says when the document it was evaluating in was replaced by a navigation.
+NAVIGATED = ("reading 'documentElement'", "Execution context was destroyed")
+
+
 @pytest.fixture
 def axe_check():
     """axe_check(page): fail with a readable list if axe finds any WCAG 2.2 AA violation."""
@@ -119,13 +124,27 @@ def axe_check():
 
     axe = Axe(use_minified_file=True)
 
-    def check(page):
-        results = axe.run(
+    def run(page):
+        return axe.run(
             page,
             options=OPTIONS_WCAG_22AA,
             html_report_generated=False,
             json_report_generated=False,
         )
+
+    def check(page):
+        # A click on a link returns once the navigation has committed, before the new
+        # document has loaded: axe run then finds no document ("Cannot read properties of
+        # null (reading 'documentElement')"), as CI did once. Scan the loaded page, and scan
+        # again if a navigation still replaced the document under the scan.
+        page.wait_for_load_state("load")
+        try:
+            results = run(page)
+        except PlaywrightError as error:
+            if not any(sign in str(error) for sign in NAVIGATED):
+                raise
+            page.wait_for_load_state("load")
+            results = run(page)
         violations = results["violations"]
         summary = [
             f"{v['id']} ({v['impact']}): {v['help']} at "

@@ -160,13 +160,38 @@ def _narrow_ids(scope: Scope) -> tuple[list[int], list[int]] | None:
     if "commitments" not in scope._read_once:
         found = None
         if scope.organisation or scope.has_commitment_filters:
-            rows = list(
-                _commitments(scope).order_by().values_list("pk", "contract_id")[: NARROW + 1]
-            )
+            rows = _in_area_first(scope)
+            if rows is None:
+                rows = list(
+                    _commitments(scope).order_by().values_list("pk", "contract_id")[: NARROW + 1]
+                )
             if len(rows) <= NARROW:
                 found = ([pk for pk, _ in rows], sorted({c for _, c in rows}))
         scope._read_once["commitments"] = found
     return scope._read_once["commitments"]
+
+
+def _in_area_first(scope: Scope) -> list[tuple[int, int]] | None:
+    """A narrow area filter's (commitment id, contract id) pairs in two steps, each read from an
+    index: the area's current commitments (by area), then which of their contracts are the
+    place's and bought by the organisation (by primary key). In one query, PostgreSQL hashes
+    every contract of the place to join them (86 ms at county scale). None when there is no
+    area, or the area holds more than NARROW commitments."""
+    if not scope.area:
+        return None
+    in_area = list(
+        Commitment.objects.current()
+        .filter(_objective_condition(scope, "objective__"), AnyOf("area_id", _areas_within(scope)))
+        .order_by()
+        .values_list("pk", "contract_id")[: NARROW + 1]
+    )
+    if len(in_area) > NARROW:
+        return None
+    chosen = Contract.objects.filter(AnyOf("pk", {c for _, c in in_area}), place=scope.place)
+    if scope.organisation:
+        chosen = chosen.filter(_bought(scope))
+    kept = set(chosen.order_by().values_list("pk", flat=True))
+    return [(pk, contract) for pk, contract in in_area if contract in kept]
 
 
 def _contracts_otherwise(scope: Scope):
@@ -255,6 +280,9 @@ def lines(scope: Scope):
 def objectives(scope: Scope):
     """The place's objectives (published ones only on the public page) led or partnered by the
     organisation, naming the area or an area inside it, of the theme, outcome and dimension."""
+    known = scope._read_once.get("objectives")
+    if known is not None:
+        return Objective.objects.filter(AnyOf("pk", known))
     qs = Objective.objects.filter(_objective_condition(scope), place=scope.place)
     if scope.public:
         qs = qs.public()
@@ -265,10 +293,10 @@ def objectives(scope: Scope):
     if not (scope.organisation or scope.area):
         return qs
     # A place has a few thousand objectives at most: read the filter's once per page, so the
-    # figures' queries select them by id instead of repeating the partners and area subtree.
-    if "objectives" not in scope._read_once:
-        scope._read_once["objectives"] = list(qs.order_by().values_list("pk", flat=True))
-    return Objective.objects.filter(AnyOf("pk", scope._read_once["objectives"]))
+    # figures' queries select them by id instead of repeating the partners and area subtree
+    # (and this filter is built once per page, not once per figure).
+    scope._read_once["objectives"] = list(qs.order_by().values_list("pk", flat=True))
+    return objectives(scope)
 
 
 COMMITTED = {

@@ -291,3 +291,23 @@ def test_a_narrow_area_filter_finds_contracts_through_commitments_and_relevant_a
         assert len(scope._read_once["contracts"]) == 2
     nhs = Scope(place=world.place, area=world.w1, organisation=world.nhs)
     assert {c.reference for c in figures.contracts(nhs)} == set()
+
+
+def test_a_narrow_area_filter_keeps_the_buyers_commitments_lead_or_joint(world, monkeypatch):
+    """An area and buyer filter's commitments are read in two steps (the area's, then those on
+    contracts the buyer leads or joins): the same commitments as the one query it replaces,
+    which the filter falls back to when the area holds more than NARROW commitments."""
+
+    def chosen(area, organisation):
+        scope = Scope(place=world.place, area=area, organisation=organisation)
+        return {c.pk for c in figures.commitments(scope, use_period=False)}
+
+    assert chosen(world.w2, world.nhs) == {world.k3.pk}
+    assert chosen(world.w2, world.council) == set()
+    assert chosen(world.w1, world.council) == {world.k1.pk, world.k2.pk}
+    world.c2.joint_buyers.add(world.council)
+    assert chosen(world.w2, world.council) == {world.k3.pk}
+    monkeypatch.setattr(figures.scope, "NARROW", 1)  # W1 holds 2: the single query answers
+    scope = Scope(place=world.place, area=world.w1, organisation=world.council)
+    assert figures.scope._in_area_first(scope) is None
+    assert chosen(world.w1, world.council) == {world.k1.pk, world.k2.pk}

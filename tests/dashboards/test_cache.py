@@ -383,3 +383,29 @@ def test_the_cache_is_off_in_tests_by_default(client, world, monkeypatch):
     client.get(reverse("dashboards:dashboard"))
     client.get(reverse("dashboards:dashboard"))
     assert len(calls) == 2
+
+
+def test_the_adopted_proposals_are_read_once_per_place_while_the_data_is_unchanged(
+    client, world, cached_figures, monkeypatch
+):
+    """The transparency page's adopted proposals are the place's, whatever the filters: a
+    filter nobody has asked for reads them from the cache, until the data changes."""
+    from dashboards.views import computed
+
+    calls = []
+    original = figures.proposals_adopted
+
+    def counting(scope, limit=None):
+        calls.append(scope)
+        return original(scope, limit=limit)
+
+    monkeypatch.setattr(computed.figures, "proposals_adopted", counting)
+    url = reverse("dashboards:transparency", args=[world.place.slug])
+    first = client.get(url)
+    assert first.status_code == 200 and len(calls) == 1
+    assert client.get(url + "?dimension=social").status_code == 200
+    assert len(calls) == 1  # other filters, the same place: read from the cache
+    _verify_a_claim(world)
+    second = client.get(url + "?dimension=economic")
+    assert len(calls) == 2  # the data changed: read afresh
+    assert second.context["adopted"] == first.context["adopted"]

@@ -41,3 +41,17 @@ def test_a_long_list_is_one_parameter_on_postgresql(areas):
         assert "= ANY(" in sql
     else:
         assert " IN (" in sql
+
+
+@pytest.mark.django_db
+def test_each_database_connection_has_the_settings_its_pages_were_measured_with(settings):
+    """PostgreSQL: no JIT, and index probes priced for SSD or memory (socialvalue/settings.py);
+    SQLite: immediate transactions, so two writers wait instead of failing."""
+    if connection.vendor == "sqlite":
+        assert settings.DATABASES["default"]["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == 1.1

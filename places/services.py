@@ -24,6 +24,8 @@ def area_save(area: Area) -> Area:
         area.save()  # the path is made of the id, which the INSERT gives
         area.path = area.path_under(_path_of(area.parent_id))
         Area.objects.filter(pk=area.pk).update(path=area.path)
+        # The history row the INSERT wrote, in this transaction, has the path too.
+        area.history.filter(history_type="+").update(path=area.path)
         return area
     # The stored paths, not the instance's: it may have been read before an ancestor moved.
     stored = dict(Area.objects.filter(pk__in=[area.pk, area.parent_id]).values_list("pk", "path"))
@@ -90,6 +92,22 @@ def area_update(*, area: Area, **fields) -> Area:
     if "parent" in fields:
         boundaries.refresh_derived(areas=before + boundaries.affected_by(area))
     return area
+
+
+def area_shapes_before_edit(area: Area) -> list[Area]:
+    """The derived areas whose shape depends on `area` where it is stored now: read before an
+    edit made outside these services (the Django admin), for `area_shapes_after_edit`."""
+    stored = Area.objects.filter(pk=area.pk).first() if area.pk else None
+    return boundaries.affected_by(stored) if stored else []
+
+
+@transaction.atomic
+def area_shapes_after_edit(*, area: Area, before: list[Area]) -> int:
+    """After an edit made outside these services (the Django admin: a new parent, other wards,
+    archived): recompute the shapes that depended on the area where it was (`before`) and
+    depend on it where it is now, as `area_update` does."""
+    area.refresh_from_db(fields=["path", "kind"])
+    return boundaries.refresh_derived(areas=[*before, *boundaries.affected_by(area), area])
 
 
 @transaction.atomic

@@ -87,6 +87,38 @@ def test_moving_an_lsoa_reshapes_both_neighbourhoods_through_the_service(borough
 
 
 @pytest.mark.django_db
+def test_moving_an_lsoa_or_changing_a_groupings_wards_in_the_admin_reshapes_them(
+    borough, client
+):
+    """The Django admin saves through the places services: the shapes an edit there changes
+    are drawn again, as after `services.area_update`."""
+    from django.urls import reverse
+
+    from people.models import User
+
+    run("lsoas_2021_bgc_bng.geojson", borough["place"])
+    run("wards_2024_bgc.geojson", borough["place"])
+    east = services.area_create(
+        place=borough["place"], kind="neighbourhood", name="Brook East", parent=borough["brook"]
+    )
+    client.force_login(User.objects.create_superuser(email="root@example.org", password="x" * 20))
+
+    def change(area, **fields):
+        data = {"place": area.place_id, "kind": area.kind, "name": area.name, **fields}
+        response = client.post(reverse("admin:places_area_change", args=[area.pk]), data)
+        assert response.status_code == 302, response.content.decode()[:2000]
+
+    lsoa = borough["lsoas"][1]
+    change(lsoa, parent=east.pk, gss_code=lsoa.gss_code, gss_year=lsoa.gss_year)
+    assert shape_of(borough["meadow"]).area == pytest.approx(1000 * 2000, rel=0.01)
+    assert shape_of(east).area == pytest.approx(1000 * 2000, rel=0.01)
+
+    grouping = borough["grouping"]
+    change(grouping, wards=[borough["abbey"].pk])  # Brook left the grouping
+    assert shape_of(grouping).area == pytest.approx(2000 * 2000, rel=0.01)
+
+
+@pytest.mark.django_db
 def test_importing_again_updates_in_place_and_keeps_other_vintages(borough):
     run("wards_2024_bgc.geojson", borough["place"])
     Boundary.objects.filter(area=borough["abbey"]).update(year=2023)  # as if from last year

@@ -226,6 +226,15 @@ def test_area_save_records_the_areas_history_and_only_its_own(tree):
     assert ward1.history.first().history_type == "+"
 
 
+def test_a_new_areas_first_history_row_has_its_path(tree):
+    """The path is made of the id the INSERT gives: the history row written with the INSERT
+    gets it too, so the record of where an area first sat is whole."""
+    _ward1, hood, lsoa1, *_ = tree
+    for area in (hood, lsoa1):
+        created = area.history.get(history_type="+")
+        assert created.path == Area.objects.get(pk=area.pk).path != ""
+
+
 # within() -----------------------------------------------------------------------------------
 
 

@@ -87,9 +87,9 @@ def load(stdout=None) -> Place:
                 )
     for name, ward_names in GROUPINGS.items():
         grouping = _get_or_create_area(place, Area.Kind.GROUPING, name)
-        wanted = {wards[w].pk for w in ward_names}
-        if set(grouping.wards.values_list("pk", flat=True)) != wanted:
-            grouping.wards.set(wanted)
+        wanted = [wards[w] for w in ward_names]
+        if set(grouping.wards.values_list("pk", flat=True)) != {w.pk for w in wanted}:
+            services.area_set_wards(area=grouping, wards=wanted)
     if not Boundary.objects.filter(area__place=place).exists():
         _load_shapes(place)
     if not NeedSource.objects.filter(place=place).exists():

@@ -87,9 +87,7 @@ def test_moving_an_lsoa_reshapes_both_neighbourhoods_through_the_service(borough
 
 
 @pytest.mark.django_db
-def test_moving_an_lsoa_or_changing_a_groupings_wards_in_the_admin_reshapes_them(
-    borough, client
-):
+def test_moving_an_lsoa_or_changing_a_groupings_wards_in_the_admin_reshapes_them(borough, client):
     """The Django admin saves through the places services: the shapes an edit there changes
     are drawn again, as after `services.area_update`."""
     from django.urls import reverse

@@ -42,10 +42,18 @@ def test_every_routed_view_on_a_base_defines_its_hook(base, hook, caller):
         for view in _routed_views()
         if issubclass(view, base)
         and (caller is None or getattr(view, caller) is getattr(base, caller))
-        # form_valid is reached only by a form page (some pages that only show a proposal or
-        # a consultation share its object mixin, and with it ServiceFormMixin).
-        and (caller != "form_valid" or issubclass(view, FormMixin))
     ]
     assert routed, f"no routed view reaches {base.__name__}.{hook}"
     missing = [v.__name__ for v in routed if getattr(v, hook) is getattr(base, hook)]
     assert missing == []
+
+
+def test_only_form_pages_are_service_form_views():
+    """ServiceFormMixin is a form page's base, never bundled into an object mixin that pages
+    which only show something (or stream a file) share."""
+    bundled = [
+        view.__name__
+        for view in _routed_views()
+        if issubclass(view, ServiceFormMixin) and not issubclass(view, FormMixin)
+    ]
+    assert bundled == []

@@ -1,10 +1,8 @@
 """A consultation's response form, its published summary and the responses download (owning
 body only)."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,9 +13,9 @@ from django.views import View
 from django.views.generic import DetailView, FormView
 
 from socialvalue.csv import csv_lines
-from socialvalue.forms import apply_validation_error
 from socialvalue.http import client_ip
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services
 from ..forms import (
@@ -32,7 +30,7 @@ from .consultations import ConfirmView, ConsultationMixin, _questions
 
 
 @method_decorator(login_not_required, name="dispatch")
-class ResponseView(ConsultationMixin, FormView):
+class ResponseView(ServiceFormMixin, ConsultationMixin, FormView):
     """The response form. Signed-in people edit their one response until the consultation
     closes; anonymous responses are accepted only when the consultation allows them."""
 
@@ -75,31 +73,28 @@ class ResponseView(ConsultationMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "existing": getattr(self, "existing", None)}
 
-    def form_valid(self, form):
+    def perform(self, form):
         user = self.request.user
-        try:
-            services.response_save(
-                consultation=self.get_consultation(),
-                by=user if user.is_authenticated else None,
-                respondent_type=form.cleaned_data["respondent_type"],
-                area=form.cleaned_data["area"],
-                organisation_name=form.cleaned_data["organisation_name"],
-                answers=form.answers(),
-                ip=client_ip(self.request),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            "Your response has been updated"
-            if self.existing
-            else "Thank you. Your response has been sent",
+        return services.response_save(
+            consultation=self.get_consultation(),
+            by=user if user.is_authenticated else None,
+            respondent_type=form.cleaned_data["respondent_type"],
+            area=form.cleaned_data["area"],
+            organisation_name=form.cleaned_data["organisation_name"],
+            answers=form.answers(),
+            ip=client_ip(self.request),
         )
+
+    def success_message(self, result):
+        if self.existing:
+            return "Your response has been updated"
+        return "Thank you. Your response has been sent"
+
+    def success_redirect(self, result):
         return redirect(self.get_consultation())
 
 
-class SummaryEditView(ConsultationMixin, FormView):
+class SummaryEditView(ServiceFormMixin, ConsultationMixin, FormView):
     template_name = "consultations/summary_edit.html"
     permission_rule = "consultations.edit_summary"
     form_class = SummaryForm
@@ -130,7 +125,7 @@ class SummaryEditView(ConsultationMixin, FormView):
         return redirect("consultations:summary_edit", pk=self.get_consultation().pk)
 
 
-class SummaryEntryCreateView(ConsultationMixin, FormView):
+class SummaryEntryCreateView(ServiceFormMixin, ConsultationMixin, FormView):
     template_name = "consultations/summary_entry_form.html"
     permission_rule = "consultations.edit_summary"
 

@@ -53,7 +53,7 @@ class ConsultationListView(FilterView):
         return context
 
 
-class ConsultationMixin(ServiceFormMixin, ActOnObjectMixin):
+class ConsultationMixin(ActOnObjectMixin):
     """The consultation from the URL, through `visible_to` (404 if hidden); the view's
     `permission_rule` asked of it (403)."""
 
@@ -124,7 +124,7 @@ class ConsultationCreateView(ServiceFormMixin, RuleRequiredMixin, FormView):
         return "Consultation saved as a draft. Add its questions, then publish it"
 
 
-class ConsultationUpdateView(ConsultationMixin, FormView):
+class ConsultationUpdateView(ServiceFormMixin, ConsultationMixin, FormView):
     template_name = "consultations/consultation_form.html"
     permission_rule = "consultations.manage_consultation"
 
@@ -142,7 +142,7 @@ class ConsultationUpdateView(ConsultationMixin, FormView):
         return "Consultation updated"
 
 
-class QuestionCreateView(ConsultationMixin, FormView):
+class QuestionCreateView(ServiceFormMixin, ConsultationMixin, FormView):
     template_name = "consultations/question_form.html"
     permission_rule = "consultations.change_questions"
     form_class = QuestionForm
@@ -159,7 +159,7 @@ class QuestionCreateView(ConsultationMixin, FormView):
         return redirect(self.get_consultation())
 
 
-class ConfirmView(ConsultationMixin, FormView):
+class ConfirmView(ServiceFormMixin, ConsultationMixin, FormView):
     """A confirmation page with one button, calling one service."""
 
     template_name = "consultations/consultation_confirm.html"

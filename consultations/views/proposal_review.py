@@ -8,6 +8,7 @@ from django.views.generic import FormView, TemplateView
 from objectives.forms import ObjectiveForm
 from socialvalue.links import link_initial
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services
 from ..forms import (
@@ -21,7 +22,7 @@ from ..forms import (
 from .proposals import ProposalMixin, Status
 
 
-class TransitionView(ProposalMixin, FormView):
+class TransitionView(ServiceFormMixin, ProposalMixin, FormView):
     """One step of the life cycle, with a public answer and (for officers) a private note."""
 
     template_name = "consultations/proposal_transition.html"
@@ -151,7 +152,7 @@ class ProposalAcceptView(ProposalMixin, TemplateView):
     permission_rule = "consultations.decide_proposal"
 
 
-class ProposalAdoptView(ProposalMixin, FormView):
+class ProposalAdoptView(ServiceFormMixin, ProposalMixin, FormView):
     """The objective form, filled in from the proposal; saving also accepts the proposal."""
 
     template_name = "consultations/proposal_adopt.html"
@@ -218,7 +219,7 @@ class ProposalAdoptView(ProposalMixin, FormView):
         return redirect(objective)
 
 
-class ProposalNoteView(ProposalMixin, FormView):
+class ProposalNoteView(ServiceFormMixin, ProposalMixin, FormView):
     template_name = "consultations/proposal_transition.html"
     permission_rule = "consultations.review_proposal"
     form_class = NoteForm
@@ -242,7 +243,7 @@ class ProposalNoteView(ProposalMixin, FormView):
         return redirect(self.get_proposal())
 
 
-class ProposalHideView(ProposalMixin, FormView):
+class ProposalHideView(ServiceFormMixin, ProposalMixin, FormView):
     """An officer hides a whole proposal (abusive content) with a public reason."""
 
     template_name = "consultations/proposal_hide.html"
@@ -260,7 +261,7 @@ class ProposalHideView(ProposalMixin, FormView):
         return f"Proposal {proposal.reference} is hidden. {proposal.organisation} has been told why"
 
 
-class ProposalUnhideView(ProposalMixin, FormView):
+class ProposalUnhideView(ServiceFormMixin, ProposalMixin, FormView):
     template_name = "consultations/proposal_unhide.html"
     permission_rule = "consultations.unhide_proposal"
     form_class = ShowProposalForm

@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.views import View
 from django.views.generic import FormView
 
-from socialvalue.view_bases import ServiceActionMixin
+from socialvalue.view_bases import ServiceActionMixin, ServiceFormMixin
 
 from .. import services
 from ..forms import (
@@ -49,7 +49,7 @@ class SupportWithdrawView(ServiceActionMixin, ProposalMixin, View):
         return "You no longer support this proposal"
 
 
-class CommentCreateView(ProposalMixin, FormView):
+class CommentCreateView(ServiceFormMixin, ProposalMixin, FormView):
     """Ask a question, or (with comment_pk) answer one."""
 
     template_name = "consultations/comment_form.html"
@@ -87,7 +87,7 @@ class CommentCreateView(ProposalMixin, FormView):
         return redirect(f"{self.get_proposal().get_absolute_url()}#comment-{comment.pk}")
 
 
-class CommentHideView(ProposalMixin, FormView):
+class CommentHideView(ServiceFormMixin, ProposalMixin, FormView):
     template_name = "consultations/comment_hide.html"
     permission_rule = "consultations.review_proposal"
     form_class = HideCommentForm

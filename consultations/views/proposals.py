@@ -59,7 +59,7 @@ class ProposalListView(FilterView):
         return context
 
 
-class ProposalMixin(ServiceFormMixin, ActOnObjectMixin):
+class ProposalMixin(ActOnObjectMixin):
     """The proposal from the URL, through `visible_to` (404 if hidden); the view's
     `permission_rule` asked of it (403)."""
 
@@ -218,7 +218,7 @@ class ProposalCreateView(KeepUploadsViewMixin, AreaPickerMixin, FormView):
         return redirect(proposal)
 
 
-class ProposalUpdateView(KeepUploadsViewMixin, ProposalMixin, FormView):
+class ProposalUpdateView(ServiceFormMixin, KeepUploadsViewMixin, ProposalMixin, FormView):
     template_name = "consultations/proposal_form.html"
     permission_rule = "consultations.change_proposal"
 
@@ -239,25 +239,18 @@ class ProposalUpdateView(KeepUploadsViewMixin, ProposalMixin, FormView):
             "files": proposal.files.filter(removed_at__isnull=True),
         }
 
-    def form_valid(self, form):
-        submit = _submitting(self.request)
-        try:
-            proposal = services.proposal_update(
-                proposal=self.get_proposal(),
-                by=self.request.user,
-                submit=submit,
-                **form.service_kwargs(),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Proposal {proposal.reference} has been submitted"
-            if submit
-            else f"Proposal {proposal.reference} saved",
+    def perform(self, form):
+        return services.proposal_update(
+            proposal=self.get_proposal(),
+            by=self.request.user,
+            submit=_submitting(self.request),
+            **form.service_kwargs(),
         )
-        return redirect(proposal)
+
+    def success_message(self, proposal):
+        if _submitting(self.request):
+            return f"Proposal {proposal.reference} has been submitted"
+        return f"Proposal {proposal.reference} saved"
 
 
 def _evidence_file(proposal, pk) -> ProposalFile:

@@ -66,3 +66,25 @@ def test_crispy_renders_it_as_a_gov_uk_select_with_its_error_style():
     classes = select["class"].split()
     assert classes.count("govuk-select") == 1
     assert "govuk-input--error" in classes  # crispy-forms-gds's error style for a select
+
+
+def test_the_dashboards_area_choices_read_as_values_match_the_areas(db):
+    """The filter panel's areas are read as values, not model instances: the same labels as
+    the field gives an area instance, in the same order, and the chosen one selected."""
+    from dashboards.forms import DashboardFilterForm
+    from places.models import Area, Place
+    from tests.places.factories import AreaFactory
+
+    ward = AreaFactory(kind=Area.Kind.WARD, name="Abbey <North>", gss_code="E05000001")
+    hood = AreaFactory(place=ward.place, kind=Area.Kind.NEIGHBOURHOOD, name="Mill", parent=ward)
+    form = DashboardFilterForm(
+        {"area": str(hood.pk)}, place=ward.place, places=Place.objects.all(), public=True
+    )
+    assert form.is_valid() and form.cleaned_data["area"] == hood
+    field = form.fields["area"]
+    expected = [
+        [str(area.pk), area.pk == hood.pk, field.label_from_instance(area)]
+        for area in Area.objects.filter(pk__in=[ward.pk, hood.pk]).order_by("path")
+    ]
+    assert Parsed(str(form["area"])).options == [["", False, "The whole place"], *expected]
+    assert expected[1][2] == "\u2003Mill – neighbourhood"

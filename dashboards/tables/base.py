@@ -7,7 +7,8 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.html import conditional_escape
+from django.utils.safestring import mark_safe
 
 
 @dataclass
@@ -53,6 +54,36 @@ class Table:
             for row in self.rows[: self.shown]
         ]
 
+    @property
+    def body_html(self) -> str:
+        """The shown rows as table rows (`rows_with_links`, given by the view, with a link in
+        `link_column`), written here rather than by a template loop over every cell: twelve
+        tables of up to 50 rows cost some 20 ms of every dashboard request that way."""
+        link_column = getattr(self, "link_column", None)
+        rows = []
+        for row, link in getattr(self, "rows_with_links", ()):
+            cells = []
+            for index, (text, numeric) in enumerate(row):
+                content = conditional_escape(text)
+                if link and index == link_column:
+                    if link.url:
+                        content = f'<a class="govuk-link" href="{conditional_escape(link.url)}">{content}</a>'
+                    else:
+                        content = (
+                            f'{content}<br><span class="govuk-hint govuk-!-margin-bottom-0 '
+                            f'govuk-!-font-size-16">Ask {conditional_escape(link.contact)} about it</span>'
+                        )
+                if index == 0:
+                    style = " govuk-table__header--numeric" if numeric else ""
+                    cells.append(
+                        f'<th scope="row" class="govuk-table__header{style}">{content}</th>'
+                    )
+                else:
+                    style = " govuk-table__cell--numeric" if numeric else ""
+                    cells.append(f'<td class="govuk-table__cell{style}">{content}</td>')
+            rows.append(f'<tr class="govuk-table__row">{"".join(cells)}</tr>')
+        return mark_safe("\n".join(rows))  # noqa: S308 - every value is escaped above
+
 
 def display(value) -> str:
     if value is None or value == "":
@@ -62,8 +93,19 @@ def display(value) -> str:
     if isinstance(value, datetime.date):
         return f"{value:%-d %b %Y}"
     if isinstance(value, int | Decimal | float):
-        return intcomma(value)
+        return grouped(value)
     return str(value)
+
+
+def grouped(number: int | Decimal | float) -> str:
+    """The number with thousands separated by commas, as Django's `intcomma` writes it in
+    English, about ten times faster: a county's dashboard shows some 1,500 numbers a page.
+    (Django writes a number of over 200 digits in scientific notation; no table shows one.)"""
+    if isinstance(number, float) and "e" in str(number).lower():
+        number = Decimal(str(number))
+    if isinstance(number, Decimal):
+        return f"{number:,f}"
+    return f"{number:,}"
 
 
 def _n(value) -> Decimal | int:

@@ -18,7 +18,7 @@ HOOKS = [
     (ServiceFormMixin, "perform", "form_valid"),
     (ServiceActionMixin, "perform", "post"),
     (ReturnActionView, "act", "post"),
-    (SupplyChainAddView, "add", "form_valid"),
+    (SupplyChainAddView, "add", "perform"),
     (ConfirmView, "service", "perform"),
     # Its dispatch() always runs (the views wrap theirs with decorators, which then call it).
     (LinkThrottleMixin, "link_failed", None),

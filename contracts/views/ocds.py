@@ -25,7 +25,7 @@ from people.models import Organisation
 from people.two_factor import two_factor_required_view
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
-from socialvalue.views import RuleRequiredMixin
+from socialvalue.view_bases import RuleRequiredMixin, ServiceFormMixin
 
 from ..forms import (
     ADD_RULE,
@@ -72,7 +72,7 @@ class ImporterMixin(RuleRequiredMixin):
             raise PermissionDenied
 
 
-class OcdsImportView(ImporterMixin, FormView):
+class OcdsImportView(ServiceFormMixin, ImporterMixin, FormView):
     template_name = "contracts/ocds_import.html"
     form_class = OcdsUploadForm
 
@@ -88,16 +88,14 @@ class OcdsImportView(ImporterMixin, FormView):
             "bodies": bodies,
         }
 
-    def form_valid(self, form):
-        try:
-            staged = staging.stage_upload(
-                by=self.request.user,
-                place=form.cleaned_data["place"],
-                upload=form.cleaned_data["file"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        return staging.stage_upload(
+            by=self.request.user,
+            place=form.cleaned_data["place"],
+            upload=form.cleaned_data["file"],
+        )
+
+    def success_redirect(self, staged):
         return redirect("contracts:ocds_review", pk=staged.pk)
 
 
@@ -150,7 +148,10 @@ class OcdsImportReviewView(StagedImportMixin, FormView):
 
     def form_valid(self, form):
         """Record the choices (a change previews again); import only if they are the ones
-        whose preview the person saw."""
+        whose preview the person saw.
+
+        Not a ServiceFormMixin view: two service calls, the second only when the preview
+        seen is current, with information messages and a redirect that depend on which ran."""
         staged, user = self.get_staged(), self.request.user
         seen = form.cleaned_data["revision"]
         try:
@@ -242,7 +243,7 @@ def report_context(report) -> dict:
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class BuyerAliasListView(RuleRequiredMixin, FormView):
+class BuyerAliasListView(ServiceFormMixin, RuleRequiredMixin, FormView):
     """The identifiers and names a public body publishes its notices under, with who added
     each and when; its organisation admins add and remove them."""
 
@@ -282,19 +283,16 @@ class BuyerAliasListView(RuleRequiredMixin, FormView):
             ],
         }
 
-    def form_valid(self, form):
-        organisation = self.get_permission_object()
-        try:
-            alias = aliases.buyer_alias_add(
-                organisation=organisation, by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"Notices under {alias.value} are now recognised as {organisation}"
+    def perform(self, form):
+        return aliases.buyer_alias_add(
+            organisation=self.get_permission_object(), by=self.request.user, **form.cleaned_data
         )
-        return redirect("contracts:buyer_aliases", slug=organisation.slug)
+
+    def success_message(self, alias):
+        return f"Notices under {alias.value} are now recognised as {self.get_permission_object()}"
+
+    def success_redirect(self, _alias):
+        return redirect("contracts:buyer_aliases", slug=self.get_permission_object().slug)
 
 
 @method_decorator(two_factor_required_view, name="dispatch")

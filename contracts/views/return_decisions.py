@@ -100,6 +100,8 @@ class ReturnActionView(ReturnDetailView):
         pass
 
     def post(self, request, *args, **kwargs):
+        """Not a ServiceFormMixin view: a form posted to the return's detail page, which a
+        refusal shows again with every action form, and which keeps or discards uploads."""
         self.object = self.get_object()
         if not allowed(request.user, self.permission_rule, self.object):
             raise PermissionDenied

@@ -10,9 +10,9 @@ from django.views.generic import FormView
 
 from people.permissions import organisation_ids
 from socialvalue.files import serve_private_file
-from socialvalue.forms import apply_validation_error
 from socialvalue.kept_uploads import KeepUploadsViewMixin
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services
 from ..forms import (
@@ -26,7 +26,7 @@ from .delivery_base import _commitments, _contracts, _evidence_files
 # Returns --------------------------------------------------------------------------------------
 
 
-class ReturnCreateView(KeepUploadsViewMixin, FormView):
+class ReturnCreateView(ServiceFormMixin, KeepUploadsViewMixin, FormView):
     """A supplier contact (or an officer) reports the quantity delivered in one period."""
 
     template_name = "contracts/return_form.html"
@@ -76,10 +76,12 @@ class ReturnCreateView(KeepUploadsViewMixin, FormView):
             "contract": commitment.contract,
         }
 
-    def form_valid(self, form):
+    def perform(self, form):
+        """The submitted return. When the service asks for the quantity to be confirmed, the
+        form gains the checkbox its question is shown on."""
         data = form.cleaned_data
         try:
-            delivery_return = services.return_submit(
+            return services.return_submit(
                 commitment=self.get_commitment(),
                 by=self.request.user,
                 period=data["period"],
@@ -93,16 +95,16 @@ class ReturnCreateView(KeepUploadsViewMixin, FormView):
             )
         except ValidationError as error:
             form.ask_to_confirm_quantity(error)
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Return submitted for {delivery_return.period}. An officer will verify it",
-        )
+            raise
+
+    def success_message(self, delivery_return):
+        return f"Return submitted for {delivery_return.period}. An officer will verify it"
+
+    def success_redirect(self, delivery_return):
         return redirect("contracts:return_detail", pk=delivery_return.pk)
 
 
-class ReturnConfirmSupportView(FormView):
+class ReturnConfirmSupportView(ServiceFormMixin, FormView):
     """The community group named as supported confirms it received the support. Its members
     cannot see the contract, so this page shows only what they need to confirm."""
 
@@ -143,13 +145,15 @@ class ReturnConfirmSupportView(FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "delivery_return": self.get_return()}
 
-    def form_valid(self, form):
-        try:
-            services.return_confirm_support(delivery_return=self.get_return(), by=self.request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Thank you. You have confirmed you received this support")
+    def perform(self, form):
+        return services.return_confirm_support(
+            delivery_return=self.get_return(), by=self.request.user
+        )
+
+    def success_message(self, _result):
+        return "Thank you. You have confirmed you received this support"
+
+    def success_redirect(self, _result):
         return redirect("contracts:return_confirm", pk=self.get_return().pk)
 
 

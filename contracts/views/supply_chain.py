@@ -2,14 +2,13 @@
 and performance ratings. Each form hands its values to one service in `contracts.services` and
 redirects."""
 
-from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import redirect
 from django.views.generic import FormView
 
 from people.models import Organisation
-from socialvalue.forms import apply_validation_error
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services
 from ..forms import (
@@ -34,36 +33,35 @@ def _supplier_from(form, by) -> Organisation:
 SUPPLIER_FIELDS = {"name": "new_name", "size": "new_size", "identifier": "new_identifier"}
 
 
-class AwardView(ContractActionMixin, FormView):
+class AwardView(ServiceFormMixin, ContractActionMixin, FormView):
     template_name = "contracts/award_form.html"
 
     def get_form(self, form_class=None):
         return AwardForm(**self.get_form_kwargs(), contract=self.get_contract())
 
-    def form_valid(self, form):
-        contract, data = self.get_contract(), form.cleaned_data
+    def perform(self, form):
+        """The awarded contract; the service's field names for a new supplier are given the
+        form's, so its refusal shows on the inline fields."""
+        data = form.cleaned_data
         try:
             with transaction.atomic():  # a new supplier is kept only if the award succeeds
-                supplier = _supplier_from(form, self.request.user)
-                services.contract_award(
-                    contract=contract,
+                return services.contract_award(
+                    contract=self.get_contract(),
                     by=self.request.user,
-                    supplier=supplier,
+                    supplier=_supplier_from(form, self.request.user),
                     award_value=data["award_value"],
                     awarded_on=data["awarded_on"],
                     contract_start=data["contract_start"],
                     contract_end=data["contract_end"],
                 )
         except ValidationError as error:
-            apply_validation_error(form, _renamed(error, SUPPLIER_FIELDS))
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"{contract.reference} awarded to {supplier}. Now add its commitments"
-        )
-        return redirect(contract)
+            raise _renamed(error, SUPPLIER_FIELDS) from None
+
+    def success_message(self, contract):
+        return f"{contract.reference} awarded to {contract.supplier}. Now add its commitments"
 
 
-class SupplyChainAddView(ContractActionMixin, FormView):
+class SupplyChainAddView(ServiceFormMixin, ContractActionMixin, FormView):
     """Add an organisation to the contract's supply chain: a chosen one, or a new supplier
     registered from the form (kept only if the service accepts it)."""
 
@@ -78,19 +76,22 @@ class SupplyChainAddView(ContractActionMixin, FormView):
         to the contract; a base with no service of its own is never routed."""
         raise NotImplementedError(f"{type(self).__name__} must say which service it calls")
 
-    def form_valid(self, form):
-        contract = self.get_contract()
+    def perform(self, form):
+        """The organisation added (through `add`); the service's field names are given the
+        form's, so its refusal shows on the field the person filled in."""
         try:
             with transaction.atomic():
                 organisation = _supplier_from(form, self.request.user)
-                self.add(contract, organisation, form)
+                self.add(self.get_contract(), organisation, form)
         except ValidationError as error:
-            apply_validation_error(
-                form, _renamed(error, {**SUPPLIER_FIELDS, "organisation": "existing"})
-            )
-            return self.form_invalid(form)
-        messages.success(self.request, f"{organisation} {self.added}")
-        return redirect(contract)
+            raise _renamed(error, {**SUPPLIER_FIELDS, "organisation": "existing"}) from None
+        return organisation
+
+    def success_message(self, organisation):
+        return f"{organisation} {self.added}"
+
+    def success_redirect(self, _organisation):
+        return redirect(self.get_contract())
 
 
 class SubcontractorCreateView(SupplyChainAddView):
@@ -120,33 +121,33 @@ class AwardSupplierCreateView(SupplyChainAddView):
         )
 
 
-class KpiCreateView(ContractActionMixin, FormView):
+class KpiCreateView(ServiceFormMixin, ContractActionMixin, FormView):
     template_name = "contracts/kpi_form.html"
     form_class = KpiForm
 
-    def form_valid(self, form):
-        contract = self.get_contract()
-        try:
-            services.kpi_add(contract=contract, by=self.request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "Key performance indicator added")
-        return redirect(contract)
+    def perform(self, form):
+        return services.kpi_add(
+            contract=self.get_contract(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, _kpi):
+        return "Key performance indicator added"
+
+    def success_redirect(self, _kpi):
+        return redirect(self.get_contract())
 
 
-class RatingCreateView(ContractActionMixin, FormView):
+class RatingCreateView(ServiceFormMixin, ContractActionMixin, FormView):
     template_name = "contracts/rating_form.html"
     form_class = RatingForm
 
-    def form_valid(self, form):
-        contract = self.get_contract()
-        try:
-            record = services.performance_rate(
-                contract=contract, by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Performance rated {record.get_rating_display()}")
-        return redirect(contract)
+    def perform(self, form):
+        return services.performance_rate(
+            contract=self.get_contract(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, record):
+        return f"Performance rated {record.get_rating_display()}"
+
+    def success_redirect(self, _record):
+        return redirect(self.get_contract())

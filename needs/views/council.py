@@ -1,15 +1,13 @@
 """What the council learns from the needs board: unmet needs on the map and in a table by
 area and kind, how long they wait, and which organisations pledge and deliver."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
 from django.views.generic import FormView, TemplateView
 
 from places.maps import Band, MapArea, choropleth, count_band, map_areas_for_place
 from places.models import Place
-from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services
 from ..forms import ProposeForm
@@ -72,7 +70,7 @@ class UnmetNeedsView(TemplateView):
         }
 
 
-class NeedsToProposalView(FormView):
+class NeedsToProposalView(ServiceFormMixin, FormView):
     template_name = "needs/propose.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -88,19 +86,14 @@ class NeedsToProposalView(FormView):
             form.initial["needs"] = [pk for pk in chosen if pk.isdigit()]
         return form
 
-    def form_valid(self, form):
-        try:
-            proposal = services.needs_to_proposal(
-                place=self.place,
-                by=self.request.user,
-                needs=form.cleaned_data["needs"],
-                title=form.cleaned_data["title"],
-                problem=form.cleaned_data["problem"],
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"Draft proposal {proposal.reference} made from the needs you chose"
+    def perform(self, form):
+        return services.needs_to_proposal(
+            place=self.place,
+            by=self.request.user,
+            needs=form.cleaned_data["needs"],
+            title=form.cleaned_data["title"],
+            problem=form.cleaned_data["problem"],
         )
-        return redirect(proposal)
+
+    def success_message(self, proposal):
+        return f"Draft proposal {proposal.reference} made from the needs you chose"

@@ -7,7 +7,7 @@ a place keep that place's frameworks (`objectives.manage_frameworks`).
 from itertools import chain
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -16,7 +16,7 @@ from django.utils.text import slugify
 from django.views import View
 from django.views.generic import DetailView, FormView, ListView
 
-from socialvalue.forms import ConfirmForm, apply_validation_error
+from socialvalue.forms import ConfirmForm
 from socialvalue.rules import allowed
 from socialvalue.view_bases import RuleRequiredMixin, ServiceFormMixin
 
@@ -155,27 +155,23 @@ class ManageAnyPlaceMixin(RuleRequiredMixin):
             raise PermissionDenied
 
 
-class FrameworkCreateView(ManageAnyPlaceMixin, FormView):
+class FrameworkCreateView(ServiceFormMixin, ManageAnyPlaceMixin, FormView):
     template_name = "objectives/framework_form.html"
     form_class = FrameworkForm
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "breadcrumbs": _breadcrumbs()}
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
         self.check_place(data["place"])
-        try:
-            framework = services.framework_create(by=self.request.user, **data)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
+        return services.framework_create(by=self.request.user, **data)
+
+    def success_message(self, framework):
+        return (
             f"{framework} created. Add its themes, outcomes and measures, or import them "
-            "from a CSV file",
+            "from a CSV file"
         )
-        return redirect(framework)
 
 
 class FrameworkImportView(ManageAnyPlaceMixin, FormView):

@@ -1,8 +1,7 @@
 """Proposals: the list, a proposal's page, writing one, and its files."""
 
-from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -17,7 +16,6 @@ from people.permissions import place_to_work_in
 from places.area_picker import AreaPickerMixin
 from places.models import Place
 from socialvalue.files import serve_private_file
-from socialvalue.forms import apply_validation_error
 from socialvalue.kept_uploads import KeepUploadsViewMixin
 from socialvalue.rules import allowed
 from socialvalue.view_bases import ActOnObjectMixin, ServiceActionMixin, ServiceFormMixin
@@ -178,7 +176,7 @@ def _submitting(request) -> bool:
     return request.POST.get("action") == "Submit proposal"
 
 
-class ProposalCreateView(KeepUploadsViewMixin, AreaPickerMixin, FormView):
+class ProposalCreateView(ServiceFormMixin, KeepUploadsViewMixin, AreaPickerMixin, FormView):
     template_name = "consultations/proposal_form.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -194,28 +192,24 @@ class ProposalCreateView(KeepUploadsViewMixin, AreaPickerMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "place": self.place}
 
-    def form_valid(self, form):
-        submit = _submitting(self.request)
-        try:
-            proposal = services.proposal_create(
-                by=self.request.user, place=self.place, submit=submit, **form.service_kwargs()
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        if submit:
-            messages.success(
-                self.request,
+    def perform(self, form):
+        return services.proposal_create(
+            by=self.request.user,
+            place=self.place,
+            submit=_submitting(self.request),
+            **form.service_kwargs(),
+        )
+
+    def success_message(self, proposal):
+        if _submitting(self.request):
+            return (
                 f"Thank you. Proposal {proposal.reference} has been submitted. "
-                "Officers will review it, and we will email you when its status changes",
+                "Officers will review it, and we will email you when its status changes"
             )
-        else:
-            messages.success(
-                self.request,
-                f"Proposal {proposal.reference} saved as a draft. Only people in "
-                f"{proposal.organisation} can see it until you submit it",
-            )
-        return redirect(proposal)
+        return (
+            f"Proposal {proposal.reference} saved as a draft. Only people in "
+            f"{proposal.organisation} can see it until you submit it"
+        )
 
 
 class ProposalUpdateView(ServiceFormMixin, KeepUploadsViewMixin, ProposalMixin, FormView):

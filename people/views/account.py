@@ -4,13 +4,12 @@ at sign-in, recovery codes, turning it off). See `people.two_factor` for how it 
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
-from socialvalue.forms import apply_validation_error
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import two_factor
 from ..forms_account import PasswordConfirmForm, SignInCodeForm, TwoFactorSetupForm
@@ -45,7 +44,7 @@ class VerifiedIfOnMixin:
         return super().dispatch(request, *args, **kwargs)
 
 
-class TwoFactorSetupView(FormView):
+class TwoFactorSetupView(ServiceFormMixin, FormView):
     """Scan the QR code (or type the key), then enter the first code to turn it on."""
 
     template_name = "people/two_factor_setup.html"
@@ -76,14 +75,15 @@ class TwoFactorSetupView(FormView):
             "next": _next(self.request),
         }
 
-    def form_valid(self, form):
-        try:
-            device, codes = two_factor.two_factor_enable(
-                user=self.request.user, key=self.secret(), code=form.cleaned_data["code"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        return two_factor.two_factor_enable(
+            user=self.request.user, key=self.secret(), code=form.cleaned_data["code"]
+        )
+
+    def success_redirect(self, result):
+        """No message: the session forgets the setup key, counts as verified with the new
+        device, and carries the first recovery codes to the page that shows them once."""
+        device, codes = result
         self.request.session.pop(two_factor.SETUP_KEY, None)
         two_factor.mark_verified(self.request, device)
         self.request.session[two_factor.NEW_CODES] = {

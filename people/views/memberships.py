@@ -32,22 +32,21 @@ class InvitationCreateView(TwoFactorRequiredMixin, OrganisationScopedMixin, Form
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "organisation": self.get_organisation()}
 
-    def form_valid(self, form):
-        organisation = self.get_organisation()
-        try:
-            invitation = services.invitation_create(
-                organisation=organisation,
-                by=self.request.user,
-                accept_url_for=lambda token: site_url(
-                    reverse("people:invitation_accept", kwargs={"token": token})
-                ),
-                **form.cleaned_data,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Invitation sent to {invitation.email}. It lasts 14 days.")
-        return redirect(organisation)
+    def perform(self, form):
+        return services.invitation_create(
+            organisation=self.get_organisation(),
+            by=self.request.user,
+            accept_url_for=lambda token: site_url(
+                reverse("people:invitation_accept", kwargs={"token": token})
+            ),
+            **form.cleaned_data,
+        )
+
+    def success_message(self, invitation):
+        return f"Invitation sent to {invitation.email}. It lasts 14 days."
+
+    def success_redirect(self, _invitation):
+        return redirect(self.get_organisation())
 
 
 class MembershipEndView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormView):
@@ -76,19 +75,19 @@ class MembershipEndView(TwoFactorRequiredMixin, OrganisationScopedMixin, FormVie
         context["membership"] = self.get_membership()
         return context
 
-    def form_valid(self, form):
+    def perform(self, form):
+        return services.membership_end(membership=self.get_membership(), by=self.request.user)
+
+    def success_message(self, _ended):
+        """From the page's membership, whose person and organisation are already loaded."""
         membership = self.get_membership()
-        try:
-            services.membership_end(membership=membership, by=self.request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
+        return (
             f"{membership.user} is no longer {membership.get_role_display().lower()} "
-            f"at {membership.organisation}",
+            f"at {membership.organisation}"
         )
-        return redirect(membership.organisation)
+
+    def success_redirect(self, _ended):
+        return redirect(self.get_membership().organisation)
 
 
 @method_decorator(login_not_required, name="dispatch")
@@ -149,6 +148,8 @@ class InvitationAcceptView(LinkThrottleMixin, FormView):
         return self.form_invalid(form)
 
     def form_valid(self, form):
+        """Not a ServiceFormMixin view: a newcomer is signed in before the welcome message, and
+        the mixin flashes the message before `success_redirect` could do so."""
         try:
             if self.mode == "new_account":
                 membership = services.invitation_accept(

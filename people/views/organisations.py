@@ -1,12 +1,9 @@
 """Organisations: the list, an organisation's page, registering and changing one, and
 confirming a supplier's status."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.shortcuts import redirect
 from django.views.generic import DetailView, FormView, ListView
 
-from socialvalue.forms import ConfirmForm, apply_validation_error
+from socialvalue.forms import ConfirmForm
 from socialvalue.rules import allowed
 from socialvalue.view_bases import ActOnObjectMixin, RuleRequiredMixin, ServiceFormMixin
 
@@ -99,17 +96,13 @@ class OrganisationUpdateView(TwoFactorRequiredMixin, OrganisationScopedMixin, Fo
         org = self.get_organisation()
         return OrganisationForm(**self.get_form_kwargs(), instance=org, place=org.place)
 
-    def form_valid(self, form):
-        data = dict(form.cleaned_data)
-        try:
-            organisation = services.organisation_update(
-                organisation=self.get_organisation(), by=self.request.user, **data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{organisation} updated")
-        return redirect(organisation)
+    def perform(self, form):
+        return services.organisation_update(
+            organisation=self.get_organisation(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, organisation):
+        return f"{organisation} updated"
 
 
 class OrganisationRegisterView(ServiceFormMixin, RuleRequiredMixin, FormView):

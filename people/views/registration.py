@@ -11,13 +11,14 @@ from django.views.generic import FormView, TemplateView
 from notifications.services import site_url
 from socialvalue.forms import ConfirmForm, apply_validation_error
 from socialvalue.http import client_ip
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services
 from .sign_in import LinkThrottleMixin
 
 
 @method_decorator(login_not_required, name="dispatch")
-class ResidentRegisterView(FormView):
+class ResidentRegisterView(ServiceFormMixin, FormView):
     """Residents create their own account, to support proposals and ask questions. Then they
     are signed in and sent back where they came from (`next`, when it is on this site)."""
 
@@ -46,17 +47,15 @@ class ResidentRegisterView(FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "next": self.next_url()}
 
-    def form_valid(self, form):
-        try:
-            services.registration_request(
-                ip_address=client_ip(self.request),
-                absolute_url=site_url,
-                next_url=self.next_url(),
-                **form.service_kwargs(),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        return services.registration_request(
+            ip_address=client_ip(self.request),
+            absolute_url=site_url,
+            next_url=self.next_url(),
+            **form.service_kwargs(),
+        )
+
+    def success_redirect(self, _result):
         return redirect("people:register_sent")
 
 
@@ -98,6 +97,8 @@ class RegisterConfirmView(LinkThrottleMixin, FormView):
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
+        """Not a ServiceFormMixin view: it signs the new resident in before the welcome message,
+        and the mixin flashes the message before `success_redirect` could do so."""
         try:
             user = services.registration_confirm(registration=self.registration)
         except ValidationError as error:

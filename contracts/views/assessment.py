@@ -1,16 +1,16 @@
 """The pre-procurement social impact assessment: a GOV.UK task list, check your answers,
 submission, and sign-off by a second person."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView, TemplateView
 
 from people.two_factor import two_factor_required_view
-from socialvalue.forms import ConfirmForm, apply_validation_error
+from socialvalue.forms import ConfirmForm
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services, signoff
 from ..forms import SECTION_FORMS, AssessmentSignOffForm
@@ -72,7 +72,7 @@ class AssessmentMixin(ContractScopedMixin):
         }
 
 
-class AssessmentStartView(ContractScopedMixin, FormView):
+class AssessmentStartView(ServiceFormMixin, ContractScopedMixin, FormView):
     """Start (or continue) the assessment of a contract being planned."""
 
     template_name = "contracts/assessment_start.html"
@@ -86,15 +86,8 @@ class AssessmentStartView(ContractScopedMixin, FormView):
             return redirect(current)
         return super().get(request, *args, **kwargs)
 
-    def form_valid(self, form):
-        try:
-            assessment = services.assessment_start(
-                contract=self.get_contract(), by=self.request.user
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        return redirect(assessment)
+    def perform(self, form):
+        return services.assessment_start(contract=self.get_contract(), by=self.request.user)
 
 
 class AssessmentDetailView(AssessmentMixin, TemplateView):
@@ -114,7 +107,7 @@ class AssessmentDetailView(AssessmentMixin, TemplateView):
         return context
 
 
-class AssessmentSectionView(AssessmentMixin, FormView):
+class AssessmentSectionView(ServiceFormMixin, AssessmentMixin, FormView):
     template_name = "contracts/assessment_section.html"
     permission_rule = "contracts.manage_contract"
 
@@ -140,29 +133,29 @@ class AssessmentSectionView(AssessmentMixin, FormView):
             "section": self.kwargs["section"],
         }
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = dict(form.cleaned_data)
         extra = {"expected_revision": data.pop("revision")}
         if "objectives" in data:
             extra["objectives"] = data.pop("objectives")
         if "measures" in data:
             extra["measures"] = data.pop("measures")
-        try:
-            services.assessment_save_section(
-                assessment=self.get_assessment(),
-                section=self.kwargs["section"],
-                by=self.request.user,
-                **data,
-                **extra,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"‘{SECTION_INFO[self.kwargs['section']][0]}’ saved")
+        return services.assessment_save_section(
+            assessment=self.get_assessment(),
+            section=self.kwargs["section"],
+            by=self.request.user,
+            **data,
+            **extra,
+        )
+
+    def success_message(self, _result):
+        return f"‘{SECTION_INFO[self.kwargs['section']][0]}’ saved"
+
+    def success_redirect(self, _result):
         return redirect(self.get_assessment())
 
 
-class AssessmentCheckView(AssessmentMixin, FormView):
+class AssessmentCheckView(ServiceFormMixin, AssessmentMixin, FormView):
     """Check your answers, then submit for sign-off."""
 
     template_name = "contracts/assessment_check.html"
@@ -177,22 +170,20 @@ class AssessmentCheckView(AssessmentMixin, FormView):
             "problems": services.submission_problems(self.get_assessment()),
         }
 
-    def form_valid(self, form):
+    def perform(self, form):
         if not allowed(self.request.user, "contracts.edit_assessment", self.get_assessment()):
             raise PermissionDenied
-        try:
-            services.assessment_submit(assessment=self.get_assessment(), by=self.request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, "Submitted. A colleague with authority to approve must now sign it off"
-        )
+        return services.assessment_submit(assessment=self.get_assessment(), by=self.request.user)
+
+    def success_message(self, _result):
+        return "Submitted. A colleague with authority to approve must now sign it off"
+
+    def success_redirect(self, _result):
         return redirect(self.get_assessment())
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class AssessmentSignOffView(AssessmentMixin, FormView):
+class AssessmentSignOffView(ServiceFormMixin, AssessmentMixin, FormView):
     """Approve, or send back with a reason. Never by the author."""
 
     template_name = "contracts/assessment_sign_off.html"
@@ -207,41 +198,36 @@ class AssessmentSignOffView(AssessmentMixin, FormView):
     def get_form(self, form_class=None):
         return AssessmentSignOffForm(**self.get_form_kwargs())
 
-    def form_valid(self, form):
+    def perform(self, form):
         assessment = self.get_assessment()
-        try:
-            if form.cleaned_data["decision"] == "approve":
-                services.assessment_approve(assessment=assessment, by=self.request.user)
-                messages.success(
-                    self.request, "Assessment approved. The contract is approved to procure"
-                )
-            else:
-                services.assessment_return(
-                    assessment=assessment, by=self.request.user, reason=form.cleaned_data["reason"]
-                )
-                messages.success(self.request, "Sent back to the author")
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        return redirect(assessment.contract)
+        self.decision = form.cleaned_data["decision"]
+        if self.decision == "approve":
+            return services.assessment_approve(assessment=assessment, by=self.request.user)
+        return services.assessment_return(
+            assessment=assessment, by=self.request.user, reason=form.cleaned_data["reason"]
+        )
+
+    def success_message(self, _result):
+        if self.decision == "approve":
+            return "Assessment approved. The contract is approved to procure"
+        return "Sent back to the author"
+
+    def success_redirect(self, _result):
+        return redirect(self.get_assessment().contract)
 
 
-class AssessmentReopenView(AssessmentMixin, FormView):
+class AssessmentReopenView(ServiceFormMixin, AssessmentMixin, FormView):
     template_name = "contracts/assessment_reopen.html"
     permission_rule = "contracts.manage_contract"
 
     def get_form(self, form_class=None):
         return ConfirmForm(**self.get_form_kwargs(), submit_label="Reopen as a new version")
 
-    def form_valid(self, form):
-        try:
-            new = services.assessment_reopen(assessment=self.get_assessment(), by=self.request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
+    def perform(self, form):
+        return services.assessment_reopen(assessment=self.get_assessment(), by=self.request.user)
+
+    def success_message(self, new):
+        return (
             f"Version {new.version} opened. Version "
-            f"{new.version - 1} is kept, with its approval date",
+            f"{new.version - 1} is kept, with its approval date"
         )
-        return redirect(new)

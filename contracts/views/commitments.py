@@ -7,15 +7,15 @@ own page with its recovery action.
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, prefetch_related_objects
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.generic import DetailView, FormView
 
-from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import double_counting, progress, services
 from ..forms import (
@@ -113,7 +113,7 @@ def delivery_context(contract: Contract, user) -> dict:
     }
 
 
-class CommitmentCreateView(ContractActionMixin, FormView):
+class CommitmentCreateView(ServiceFormMixin, ContractActionMixin, FormView):
     template_name = "contracts/commitment_form.html"
 
     # What "Save and add another" carries to the next form (form field: model column): where,
@@ -145,25 +145,29 @@ class CommitmentCreateView(ContractActionMixin, FormView):
     def get_form(self, form_class=None):
         return CommitmentForm(**self.get_form_kwargs(), contract=self.get_contract())
 
-    def form_valid(self, form):
-        try:
-            commitment = services.commitment_add(
-                contract=self.get_contract(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        if CommitmentForm.ANOTHER in self.request.POST:
+    def _adding_another(self) -> bool:
+        return CommitmentForm.ANOTHER in self.request.POST
+
+    def perform(self, form):
+        return services.commitment_add(
+            contract=self.get_contract(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, commitment):
+        if self._adding_another():
             text = f"Commitment saved: {commitment.measure.name}. Add another"
             if double_counting.warnings_for_one(commitment):
                 text += ". The one saved may overlap with another commitment: check its page"
-            messages.success(self.request, text)
-            url = reverse("contracts:commitment_create", kwargs={"pk": commitment.contract_id})
-            return redirect(f"{url}?from={commitment.pk}")
+            return text
         text = "Commitment saved"
         if double_counting.warnings_for_one(commitment):
             text += ". It may overlap with another commitment: check the warning below"
-        messages.success(self.request, text)
+        return text
+
+    def success_redirect(self, commitment):
+        if self._adding_another():
+            url = reverse("contracts:commitment_create", kwargs={"pk": commitment.contract_id})
+            return redirect(f"{url}?from={commitment.pk}")
         return redirect("contracts:commitment_detail", pk=commitment.pk)
 
 

@@ -2,14 +2,14 @@
 second."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.decorators import method_decorator
 from django.views.generic import FormView
 
 from people.two_factor import two_factor_required_view
-from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services
 from ..forms import (
@@ -20,7 +20,7 @@ from ..models import Exemption, ExemptionThreshold
 from .pipeline import ContractScopedMixin
 
 
-class ContractExemptionView(ContractScopedMixin, FormView):
+class ContractExemptionView(ServiceFormMixin, ContractScopedMixin, FormView):
     """Propose that the Act does not apply. A second person confirms or declines it."""
 
     template_name = "contracts/contract_exemption.html"
@@ -45,23 +45,20 @@ class ContractExemptionView(ContractScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "threshold": self.threshold}
 
-    def form_valid(self, form):
-        try:
-            services.exemption_propose(
-                contract=self.get_contract(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            "Exemption proposed. It counts once a second person with authority confirms it",
+    def perform(self, form):
+        return services.exemption_propose(
+            contract=self.get_contract(), by=self.request.user, **form.cleaned_data
         )
+
+    def success_message(self, _exemption):
+        return "Exemption proposed. It counts once a second person with authority confirms it"
+
+    def success_redirect(self, _exemption):
         return redirect(self.get_contract())
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class ExemptionDecideView(ContractScopedMixin, FormView):
+class ExemptionDecideView(ServiceFormMixin, ContractScopedMixin, FormView):
     """Confirm or decline the contract's proposed exemption, under the sign-off rule."""
 
     template_name = "contracts/exemption_decide.html"
@@ -89,24 +86,22 @@ class ExemptionDecideView(ContractScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "exemption": self.get_exemption()}
 
-    def form_valid(self, form):
+    def perform(self, form):
         exemption, by = self.get_exemption(), self.request.user
-        try:
-            if form.cleaned_data["decision"] == "confirm":
-                services.exemption_confirm(exemption=exemption, by=by)
-                messages.success(
-                    self.request,
-                    "Exemption confirmed. The contract is out of the Act's scope and may move to "
-                    "procurement",
-                )
-            else:
-                services.exemption_decline(
-                    exemption=exemption, by=by, reason=form.cleaned_data["reason"]
-                )
-                messages.success(
-                    self.request, "Exemption declined. The contract stays under the Act"
-                )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
+        self.decision = form.cleaned_data["decision"]
+        if self.decision == "confirm":
+            return services.exemption_confirm(exemption=exemption, by=by)
+        return services.exemption_decline(
+            exemption=exemption, by=by, reason=form.cleaned_data["reason"]
+        )
+
+    def success_message(self, _exemption):
+        if self.decision == "confirm":
+            return (
+                "Exemption confirmed. The contract is out of the Act's scope and may move to "
+                "procurement"
+            )
+        return "Exemption declined. The contract stays under the Act"
+
+    def success_redirect(self, _exemption):
         return redirect(self.get_contract())

@@ -3,8 +3,7 @@ place records a joint arrangement between bodies. The overview, the pages an org
 admin uses to record, change, answer and end an arrangement, and the body's threshold below
 which it does not apply the Act."""
 
-from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
@@ -14,8 +13,9 @@ from django.views.generic import FormView, TemplateView
 from people.models import Organisation
 from people.permissions import served_by
 from people.two_factor import two_factor_required_view
-from socialvalue.forms import ConfirmForm, apply_validation_error
+from socialvalue.forms import ConfirmForm
 from socialvalue.rules import allowed
+from socialvalue.view_bases import ServiceFormMixin
 
 from ..forms import AnswerArrangementForm, ArrangementForm, ThresholdForm
 from ..models import ArrangementMember, ExemptionThreshold, JointArrangement
@@ -89,7 +89,7 @@ class SignOffOverviewView(TemplateView):
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class ArrangementCreateView(FormView):
+class ArrangementCreateView(ServiceFormMixin, FormView):
     template_name = "contracts/arrangement_form.html"
 
     def dispatch(self, request, *args, **kwargs):
@@ -104,25 +104,20 @@ class ArrangementCreateView(FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "place": self.place}
 
-    def form_valid(self, form):
-        try:
-            arrangement = services_governance.arrangement_record(
-                by=self.request.user, place=self.place, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        waiting = arrangement.members.filter(confirmed_at__isnull=True).count()
-        messages.success(
-            self.request,
-            f"{arrangement.name} recorded."
-            + (
-                f" {waiting} bod{'y' if waiting == 1 else 'ies'} must confirm before it counts "
-                "for them"
-                if waiting
-                else ""
-            ),
+    def perform(self, form):
+        return services_governance.arrangement_record(
+            by=self.request.user, place=self.place, **form.cleaned_data
         )
+
+    def success_message(self, arrangement):
+        waiting = arrangement.members.filter(confirmed_at__isnull=True).count()
+        return f"{arrangement.name} recorded." + (
+            f" {waiting} bod{'y' if waiting == 1 else 'ies'} must confirm before it counts for them"
+            if waiting
+            else ""
+        )
+
+    def success_redirect(self, _result):
         return redirect(OVERVIEW)
 
 
@@ -151,7 +146,7 @@ class ArrangementMixin:
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class ArrangementUpdateView(ArrangementMixin, FormView):
+class ArrangementUpdateView(ServiceFormMixin, ArrangementMixin, FormView):
     template_name = "contracts/arrangement_form.html"
 
     def get_form(self, form_class=None):
@@ -159,45 +154,44 @@ class ArrangementUpdateView(ArrangementMixin, FormView):
             **self.get_form_kwargs(), place=self.arrangement.place, arrangement=self.arrangement
         )
 
-    def form_valid(self, form):
+    def perform(self, form):
         data = form.cleaned_data
-        try:
-            services_governance.arrangement_update(
-                arrangement=self.arrangement,
-                by=self.request.user,
-                name=data["name"],
-                reference=data["reference"],
-                add_bodies=data.get("bodies") or (),
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{self.arrangement.name} saved")
+        return services_governance.arrangement_update(
+            arrangement=self.arrangement,
+            by=self.request.user,
+            name=data["name"],
+            reference=data["reference"],
+            add_bodies=data.get("bodies") or (),
+        )
+
+    def success_message(self, _result):
+        return f"{self.arrangement.name} saved"
+
+    def success_redirect(self, _result):
         return redirect(OVERVIEW)
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class ArrangementEndView(ArrangementMixin, FormView):
+class ArrangementEndView(ServiceFormMixin, ArrangementMixin, FormView):
     template_name = "contracts/arrangement_end.html"
 
     def get_form(self, form_class=None):
         return ConfirmForm(**self.get_form_kwargs(), submit_label="End the arrangement")
 
-    def form_valid(self, form):
-        try:
-            services_governance.arrangement_end(arrangement=self.arrangement, by=self.request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"{self.arrangement.name} has ended. Each body now signs off its own decisions",
+    def perform(self, form):
+        return services_governance.arrangement_end(
+            arrangement=self.arrangement, by=self.request.user
         )
+
+    def success_message(self, _result):
+        return f"{self.arrangement.name} has ended. Each body now signs off its own decisions"
+
+    def success_redirect(self, _result):
         return redirect(OVERVIEW)
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class ArrangementAnswerView(FormView):
+class ArrangementAnswerView(ServiceFormMixin, FormView):
     """An organisation admin of a body added to an arrangement confirms or declines it."""
 
     template_name = "contracts/arrangement_answer.html"
@@ -226,29 +220,26 @@ class ArrangementAnswerView(FormView):
             ],
         }
 
-    def form_valid(self, form):
-        answer = form.cleaned_data["answer"]
+    def perform(self, form):
+        self.answer = form.cleaned_data["answer"]
         service = (
             services_governance.arrangement_confirm
-            if answer == "confirm"
+            if self.answer == "confirm"
             else services_governance.arrangement_decline
         )
-        try:
-            service(member=self.member, by=self.request.user)
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"{self.member.organisation} is now in {self.member.arrangement.name}"
-            if answer == "confirm"
-            else f"{self.member.organisation} is not in {self.member.arrangement.name}",
-        )
+        return service(member=self.member, by=self.request.user)
+
+    def success_message(self, _result):
+        if self.answer == "confirm":
+            return f"{self.member.organisation} is now in {self.member.arrangement.name}"
+        return f"{self.member.organisation} is not in {self.member.arrangement.name}"
+
+    def success_redirect(self, _result):
         return redirect(reverse(OVERVIEW))
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class ThresholdSetView(FormView):
+class ThresholdSetView(ServiceFormMixin, FormView):
     """An organisation admin records the body's threshold; earlier ones are listed, kept."""
 
     template_name = "contracts/threshold_form.html"
@@ -277,13 +268,13 @@ class ThresholdSetView(FormView):
             ),
         }
 
-    def form_valid(self, form):
-        try:
-            services_governance.threshold_set(
-                organisation=self.organisation, by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"{self.organisation}'s threshold saved")
+    def perform(self, form):
+        return services_governance.threshold_set(
+            organisation=self.organisation, by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, _result):
+        return f"{self.organisation}'s threshold saved"
+
+    def success_redirect(self, _result):
         return redirect(OVERVIEW)

@@ -1,7 +1,5 @@
 """A contract's reporting periods, and which of them take returns before they end."""
 
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect
 from django.utils import timezone
 from django.utils.decorators import method_decorator
@@ -9,7 +7,7 @@ from django.views.generic import FormView
 
 from people.models import Membership, Organisation
 from people.two_factor import two_factor_required_view
-from socialvalue.forms import apply_validation_error
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services
 from ..forms import (
@@ -48,7 +46,7 @@ def _allowing_bodies(contract: Contract, periods) -> dict[int, Organisation]:
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class ContractPeriodsView(ContractActionMixin, FormView):
+class ContractPeriodsView(ServiceFormMixin, ContractActionMixin, FormView):
     """The contract's reporting periods, and, for an officer running it, letting returns be
     made for one before it ends, with a reason (`services.period_allow_early_returns`).
     Asks for a code where the place requires it: like verifying, it decides when delivery may
@@ -87,17 +85,15 @@ class ContractPeriodsView(ContractActionMixin, FormView):
         context["may_open"] = context["form"].fields["period"].queryset.exists()
         return context
 
-    def form_valid(self, form):
-        period = form.cleaned_data["period"]
-        try:
-            period = services.period_allow_early_returns(
-                period=period, by=self.request.user, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
-            f"Returns can now be made for {period} before it ends. The supplier sees why",
+    def perform(self, form):
+        return services.period_allow_early_returns(
+            period=form.cleaned_data["period"],
+            by=self.request.user,
+            reason=form.cleaned_data["reason"],
         )
+
+    def success_message(self, period):
+        return f"Returns can now be made for {period} before it ends. The supplier sees why"
+
+    def success_redirect(self, _period):
         return redirect("contracts:contract_periods", pk=self.get_contract().pk)

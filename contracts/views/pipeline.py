@@ -13,6 +13,7 @@ from people.permissions import place_ids, served_by
 from places.models import Area, Place
 from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed, unrestricted
+from socialvalue.view_bases import ServiceFormMixin
 
 from .. import services
 from ..filters import ContractFilterSet
@@ -175,7 +176,7 @@ def _places_for_new_contract(user):
     return served_by(user, Membership.Role.OFFICER)
 
 
-class ContractCreateView(FormView):
+class ContractCreateView(ServiceFormMixin, FormView):
     template_name = "contracts/contract_form.html"
 
     def get_place(self) -> Place:
@@ -202,23 +203,17 @@ class ContractCreateView(FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "place": self.place}
 
-    def form_valid(self, form):
-        try:
-            contract = services.contract_create(
-                by=self.request.user, place=self.place, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request,
+    def perform(self, form):
+        return services.contract_create(by=self.request.user, place=self.place, **form.cleaned_data)
+
+    def success_message(self, contract):
+        return (
             f"Contract {contract.reference} added. Start the social "
-            "value assessment before procurement starts",
+            "value assessment before procurement starts"
         )
-        return redirect(contract)
 
 
-class ContractUpdateView(ContractScopedMixin, FormView):
+class ContractUpdateView(ServiceFormMixin, ContractScopedMixin, FormView):
     template_name = "contracts/contract_form.html"
 
     def get_form(self, form_class=None):
@@ -233,16 +228,13 @@ class ContractUpdateView(ContractScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "place": self.get_contract().place}
 
-    def form_valid(self, form):
-        try:
-            contract = services.contract_update(
-                contract=self.get_contract(), by=self.request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, f"Contract {contract.reference} updated")
-        return redirect(contract)
+    def perform(self, form):
+        return services.contract_update(
+            contract=self.get_contract(), by=self.request.user, **form.cleaned_data
+        )
+
+    def success_message(self, contract):
+        return f"Contract {contract.reference} updated"
 
 
 class ProcurementStartView(ContractScopedMixin, FormView):
@@ -258,6 +250,8 @@ class ProcurementStartView(ContractScopedMixin, FormView):
         }
 
     def form_valid(self, form):
+        """Not a ServiceFormMixin view: a start before approval is flashed as a warning, and
+        that base flashes only success messages."""
         try:
             contract = services.contract_start_procurement(
                 contract=self.get_contract(),
@@ -279,7 +273,7 @@ class ProcurementStartView(ContractScopedMixin, FormView):
         return redirect(contract)
 
 
-class ContractAdvanceView(ContractScopedMixin, FormView):
+class ContractAdvanceView(ServiceFormMixin, ContractScopedMixin, FormView):
     template_name = "contracts/contract_advance.html"
 
     def get_next(self):
@@ -296,21 +290,16 @@ class ContractAdvanceView(ContractScopedMixin, FormView):
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "to": Stage(self.get_next())}
 
-    def form_valid(self, form):
-        try:
-            contract = services.contract_advance(
-                contract=self.get_contract(), to=self.get_next(), by=self.request.user
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(
-            self.request, f"The contract is now {contract.get_stage_display().lower()}"
+    def perform(self, form):
+        return services.contract_advance(
+            contract=self.get_contract(), to=self.get_next(), by=self.request.user
         )
-        return redirect(contract)
+
+    def success_message(self, contract):
+        return f"The contract is now {contract.get_stage_display().lower()}"
 
 
-class ContractCancelView(ContractScopedMixin, FormView):
+class ContractCancelView(ServiceFormMixin, ContractScopedMixin, FormView):
     template_name = "contracts/contract_cancel.html"
 
     def get_form(self, form_class=None):
@@ -321,15 +310,12 @@ class ContractCancelView(ContractScopedMixin, FormView):
             required_message="Explain why the contract is cancelled",
         )
 
-    def form_valid(self, form):
-        try:
-            contract = services.contract_cancel(
-                contract=self.get_contract(),
-                reason=form.cleaned_data["reason"],
-                by=self.request.user,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
-        messages.success(self.request, "The contract is cancelled. Its record is kept")
-        return redirect(contract)
+    def perform(self, form):
+        return services.contract_cancel(
+            contract=self.get_contract(),
+            reason=form.cleaned_data["reason"],
+            by=self.request.user,
+        )
+
+    def success_message(self, _contract):
+        return "The contract is cancelled. Its record is kept"

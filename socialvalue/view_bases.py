@@ -105,8 +105,10 @@ class ServiceFormMixin:
     Define `perform(form)`: call the service with the form's cleaned data and return what it
     made or changed. A `ValidationError` the service raises is put on the form (on the fields
     it names, otherwise above the form) and the form is shown again. Otherwise
-    `success_message(result)` (empty: no message) is flashed and `success_redirect(result)` is
-    returned: by default a redirect to the result's `get_absolute_url()`.
+    `success_message(result)` (empty: no message) is flashed, at `message_level(result)` (a
+    success by default; a warning where what was recorded needs attention), and
+    `success_redirect(result)` is returned: by default a redirect to the result's
+    `get_absolute_url()`.
     """
 
     def perform(self, form):
@@ -114,6 +116,9 @@ class ServiceFormMixin:
 
     def success_message(self, result) -> str:
         return ""
+
+    def message_level(self, result) -> int:
+        return messages.SUCCESS
 
     def success_redirect(self, result):
         return redirect(result)
@@ -125,7 +130,7 @@ class ServiceFormMixin:
             apply_validation_error(form, error)
             return self.form_invalid(form)
         if message := self.success_message(result):
-            messages.success(self.request, message)
+            messages.add_message(self.request, self.message_level(result), message)
         return self.success_redirect(result)
 
 

@@ -1,17 +1,16 @@
 """The contract pipeline: list, create, change, and the moves between stages."""
 
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.generic import DetailView, FormView
 from django_filters.views import FilterView
 
 from people.permissions import place_ids, served_by
 from places.models import Area, Place
-from socialvalue.forms import apply_validation_error
 from socialvalue.rules import allowed, unrestricted
 from socialvalue.view_bases import ServiceFormMixin
 
@@ -237,7 +236,7 @@ class ContractUpdateView(ServiceFormMixin, ContractScopedMixin, FormView):
         return f"Contract {contract.reference} updated"
 
 
-class ProcurementStartView(ContractScopedMixin, FormView):
+class ProcurementStartView(ServiceFormMixin, ContractScopedMixin, FormView):
     template_name = "contracts/procurement_start.html"
     form_class = ProcurementStartForm
 
@@ -249,28 +248,25 @@ class ProcurementStartView(ContractScopedMixin, FormView):
             "approved": services.approved_assessment(contract),
         }
 
-    def form_valid(self, form):
-        """Not a ServiceFormMixin view: a start before approval is flashed as a warning, and
-        that base flashes only success messages."""
-        try:
-            contract = services.contract_start_procurement(
-                contract=self.get_contract(),
-                started_on=form.cleaned_data["started_on"],
-                by=self.request.user,
-            )
-        except ValidationError as error:
-            apply_validation_error(form, error)
-            return self.form_invalid(form)
+    def perform(self, form):
+        return services.contract_start_procurement(
+            contract=self.get_contract(),
+            started_on=form.cleaned_data["started_on"],
+            by=self.request.user,
+        )
+
+    def success_message(self, contract):
         if contract.s1_compliance == Contract.Compliance.NON_COMPLIANT:
-            messages.warning(
-                self.request,
-                "Procurement start recorded. It is before the "
-                "assessment was approved, so the record shows it as "
-                "not compliant with section 1",
+            return (
+                "Procurement start recorded. It is before the assessment was approved, so the "
+                "record shows it as not compliant with section 1"
             )
-        else:
-            messages.success(self.request, "Procurement start recorded")
-        return redirect(contract)
+        return "Procurement start recorded"
+
+    def message_level(self, contract):
+        if contract.s1_compliance == Contract.Compliance.NON_COMPLIANT:
+            return messages.WARNING
+        return messages.SUCCESS
 
 
 class ContractAdvanceView(ServiceFormMixin, ContractScopedMixin, FormView):

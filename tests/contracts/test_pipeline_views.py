@@ -1,5 +1,7 @@
 """The pipeline and assessment pages: who may open what, the task list, and query counts."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -225,6 +227,26 @@ def test_procurement_start_page_records_compliance(client, cast, council):
     assert response.status_code == 302
     contract.refresh_from_db()
     assert contract.s1_compliance == Contract.Compliance.COMPLIANT
+
+
+def test_a_procurement_start_before_approval_is_recorded_with_a_warning(client, cast, council):
+    """Recorded as not compliant with section 1, and said so as a warning, not a success."""
+    from django.contrib import messages
+
+    contract = approved_contract(buyer=council, author=cast["officer"], approver=cast["colleague"])
+    client.force_login(cast["officer"])
+    approved_on = timezone.localtime(contract.assessments.get().approved_at).date()
+    before = approved_on - datetime.timedelta(days=30)
+    response = client.post(
+        reverse("contracts:procurement_start", kwargs={"pk": contract.pk}),
+        {"started_on_0": before.day, "started_on_1": before.month, "started_on_2": before.year},
+        follow=True,
+    )
+    contract.refresh_from_db()
+    assert contract.s1_compliance == Contract.Compliance.NON_COMPLIANT
+    [message] = list(response.context["messages"])
+    assert message.level == messages.WARNING
+    assert "not compliant with section 1" in message.message
 
 
 def _queries(client, url):

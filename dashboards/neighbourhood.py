@@ -34,12 +34,15 @@ def area_figures(area: Area, *, public: bool) -> dict:
     """What the page shows of delivery in the area, as plain data (so it can be cached)."""
     place = area.place
     scope = figures.Scope(place=place, area=area, public=public)
+    rows = figures.by_area(scope)
+    at_risk = None if public else figures.commitments_at_risk(scope, limit=LISTED)
+    # The contracts listed are those the public page lists, read with the ids already read.
     contracts, contract_total = figures.contracts_with_commitments(
-        figures.Scope(place=place, area=area, public=True), limit=LISTED
+        scope.public_twin(), limit=LISTED
     )
     return {
-        "rows": figures.by_area(scope),
-        "at_risk": None if public else figures.commitments_at_risk(scope, limit=LISTED),
+        "rows": rows,
+        "at_risk": at_risk,
         "contracts": contracts,
         "contract_total": contract_total,
         "generated_at": timezone.now(),

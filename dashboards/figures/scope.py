@@ -5,7 +5,7 @@ filters, and delivery grouped by any field of the commitment."""
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from django.db.models import (
@@ -68,6 +68,19 @@ class Scope:
     @property
     def has_commitment_filters(self) -> bool:
         return bool(self.area or self.theme or self.outcome or self.dimension)
+
+    def public_twin(self) -> Scope:
+        """The same filters as the transparency page applies them (`public`), sharing what
+        this scope has read once that does not depend on it: the area's subtree and the ids
+        of the commitments and contracts a narrow filter selects (not the objectives: the
+        public page counts published ones only). A neighbourhood page shows both."""
+        if self.public:
+            return self
+        twin = replace(self, public=True)
+        for key in ("areas", "commitments", "contracts"):
+            if key in self._read_once:
+                twin._read_once[key] = self._read_once[key]
+        return twin
 
     def in_period(self, field_name: str) -> Q:
         condition = Q()

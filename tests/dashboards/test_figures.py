@@ -311,3 +311,18 @@ def test_a_narrow_area_filter_keeps_the_buyers_commitments_lead_or_joint(world, 
     scope = Scope(place=world.place, area=world.w1, organisation=world.council)
     assert figures.scope._in_area_first(scope) is None
     assert chosen(world.w1, world.council) == {world.k1.pk, world.k2.pk}
+
+
+def test_the_public_twin_shares_the_filters_ids_and_gives_the_public_figures(world):
+    """A neighbourhood page's public list reads the ids its private figures already read,
+    and lists what a fresh public scope lists."""
+    private = Scope(place=world.place, area=world.w1)
+    figures.by_area(private)
+    twin = private.public_twin()
+    assert twin.public and not private.public and private.public_twin() is not private
+    assert twin._read_once["commitments"] == private._read_once["commitments"]
+    assert "objectives" not in twin._read_once  # the public page counts published ones only
+    fresh = Scope(place=world.place, area=world.w1, public=True)
+    assert figures.contracts_with_commitments(twin) == figures.contracts_with_commitments(fresh)
+    assert figures.objectives_summary(twin) == figures.objectives_summary(fresh)
+    assert fresh.public_twin() is fresh

@@ -74,9 +74,10 @@ def test_area_pages_cost_the_same_for_4_and_6_lsoas(
     # The neighbourhood page: need (5), maps (2: one per map), delivery, lists and contracts
     # (issue 16), and the header's unread-notifications count; the area's figures resolve their
     # filter to ids once (dashboards.figures._narrow_ids: its subtree, its commitments, then
-    # which of their contracts are the place's, for each of its two scopes;
-    # then `contracts()` and `objectives()`: the contracts and objectives it selects).
-    with django_assert_num_queries(35) as smaller:  # 2 neighbourhoods, 4 LSOAs
+    # which of their contracts are the place's; the public list of contracts shares them,
+    # `Scope.public_twin`); then `contracts()` and `objectives()`: the contracts and
+    # objectives it selects).
+    with django_assert_num_queries(32) as smaller:  # 2 neighbourhoods, 4 LSOAs
         client.get(area("Dunmore").get_absolute_url())
     with django_assert_num_queries(len(smaller)):  # 3 neighbourhoods, 6 LSOAs
         client.get(area("Abbey Mills").get_absolute_url())

@@ -89,8 +89,8 @@ PROPOSALS = [
 
 
 def _proposals(place: Place, vcs: User, officer: User, pantry: Organisation) -> dict:
-    """The demo proposals, each taken through the services to its final state. Over 60 lines:
-    a script of fictional data, read top to bottom, not logic."""
+    """The demo proposals, each taken through the services to its final state. Long
+    because it is a script of fictional data, read top to bottom, not logic."""
     areas = {a.name: a for a in Area.objects.filter(place=place)}
     made = {}
     for title, area_names, outcome_name, final, problem, change in PROPOSALS:
@@ -245,8 +245,8 @@ def _respond(consultation, *, by, kind, area, picks: dict) -> None:
 
 @transaction.atomic
 def load(place: Place) -> None:
-    """Load the demo community voice (`manage.py load_demo`). Over 60 lines: a script of
-    fictional data, read top to bottom, not logic."""
+    """Load the demo community voice (`manage.py load_demo`). Long because it is a
+    script of fictional data, read top to bottom, not logic."""
     vcs = User.objects.get(email="vcs@demo.test")
     officer = User.objects.get(email="officer@demo.test")
     leader = User.objects.get(email="leader@demo.test")

@@ -54,6 +54,34 @@ def delivery_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, 
     percents = {r["area_id"]: r["percent"] for r in rows}
     areas = _areas(rows)
     breaks = rate_breaks(rates[pk].per_thousand for pk in areas)
+    by_step = _rate_bands(breaks)
+    bands = sorted(by_step.values(), key=lambda band: band.number)
+    if not any(rate_step(rates[pk].per_thousand, breaks) is not None for pk in areas):
+        bands, by_step = [], {}
+    # Always the lightest fill. Not "none verified": an area may have verified delivery of
+    # measures with no proxy value, which is counted but has no £ (found from outside: 210
+    # people reached in Kingsmead, mapped as "none verified yet").
+    nothing = Band(5, NO_ESTIMATE)
+    items = [
+        _delivery_area(area, rates[pk], percents.get(pk), breaks, by_step, nothing)
+        for pk, area in areas.items()
+    ]
+    items.sort(key=lambda item: item.area.name)
+    return choropleth(
+        map_id=map_id,
+        title=title,
+        areas=items,
+        bands=[*bands, nothing],
+        value_heading="Verified £ per 1,000 residents",
+        extra_headings=HEADINGS,
+        sources=list(sources),
+        notes=[DEFINITIONS["per_thousand"]],
+    )
+
+
+def _rate_bands(breaks) -> dict[int, Band]:
+    """The band of each step between the breaks, labelled with its range of £ per 1,000
+    residents; the highest step is band 1, the darkest."""
     edges = [None, *breaks]  # band k runs from edges[k] to edges[k + 1]
     by_step = {}
     for step, low in enumerate(edges):
@@ -66,52 +94,34 @@ def delivery_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, 
             label = f"{_money(low)} or more"
         else:
             label = f"{_money(low)} to less than {_money(high)}"
-        by_step[step] = Band(len(edges) - step, label)  # the highest darkest, from 1
-    bands = sorted(by_step.values(), key=lambda band: band.number)
-    if not any(rate_step(rates[pk].per_thousand, breaks) is not None for pk in areas):
-        bands, by_step = [], {}
-    # Always the lightest fill. Not "none verified": an area may have verified delivery of
-    # measures with no proxy value, which is counted but has no £ (found from outside: 210
-    # people reached in Kingsmead, mapped as "none verified yet").
-    nothing = Band(5, NO_ESTIMATE)
-    items = []
-    for pk, area in areas.items():
-        rate = rates[pk]
-        value = rate.per_thousand
-        if value is None:
-            band, text, label = None, "population not known", ""
-        else:
-            step = rate_step(value, breaks)
-            band = nothing if step is None else by_step[step]
-            text = (
-                f"{_money(value)} verified per 1,000 residents"
-                if step is not None
-                else "no verified £ estimate"
-            )
-            label = _money(value) if step is not None else ""  # no "£0" crowding the map
-        text += f"; {rate.at_risk} commitment{'s' if rate.at_risk != 1 else ''} behind or at risk"
-        if rate.decile is not None:
-            text += f"; deprivation decile {rate.decile}"
-        items.append(
-            MapArea(
-                area,
-                value_text=text,
-                label=label,
-                band=band,
-                cells=_cells(rate, percents.get(pk)),
-                table_text=_money(value) if value is not None else "",
-            )
+        by_step[step] = Band(len(edges) - step, label)
+    return by_step
+
+
+def _delivery_area(area, rate, percent, breaks, by_step: dict[int, Band], nothing: Band):
+    """One area on the delivery map: its band, the words read out for it, and its row."""
+    value = rate.per_thousand
+    if value is None:
+        band, text, label = None, "population not known", ""
+    else:
+        step = rate_step(value, breaks)
+        band = nothing if step is None else by_step[step]
+        text = (
+            f"{_money(value)} verified per 1,000 residents"
+            if step is not None
+            else "no verified £ estimate"
         )
-    items.sort(key=lambda item: item.area.name)
-    return choropleth(
-        map_id=map_id,
-        title=title,
-        areas=items,
-        bands=[*bands, nothing],
-        value_heading="Verified £ per 1,000 residents",
-        extra_headings=HEADINGS,
-        sources=list(sources),
-        notes=[DEFINITIONS["per_thousand"]],
+        label = _money(value) if step is not None else ""  # no "£0" crowding the map
+    text += f"; {rate.at_risk} commitment{'s' if rate.at_risk != 1 else ''} behind or at risk"
+    if rate.decile is not None:
+        text += f"; deprivation decile {rate.decile}"
+    return MapArea(
+        area,
+        value_text=text,
+        label=label,
+        band=band,
+        cells=_cells(rate, percent),
+        table_text=_money(value) if value is not None else "",
     )
 
 

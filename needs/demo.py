@@ -27,8 +27,8 @@ def _days(n: int) -> datetime.date:
 
 @transaction.atomic
 def load(place: Place) -> None:
-    """Load the demo needs board (`manage.py load_demo`), once per place. Over 60 lines: a
-    script of fictional data, read top to bottom, not logic."""
+    """Load the demo needs board (`manage.py load_demo`), once per place. Long because
+    it is a script of fictional data, read top to bottom, not logic."""
     if Need.objects.filter(place=place).exists():
         return
     vcs = User.objects.get(email="vcs@demo.test")

@@ -162,12 +162,10 @@ def compile_css(package: Path, workdir: Path, colour: str) -> None:
     )
     if not result.ok:
         fail(f"Sass compilation failed:\n{result.error}")
-    for stray in (CSS_OUT.with_suffix(".css.map"),):
-        stray.unlink(missing_ok=True)
+    CSS_OUT.with_suffix(".css.map").unlink(missing_ok=True)
 
     css = CSS_OUT.read_text(encoding="utf-8")
-    # Precompiled GOV.UK CSS uses absolute /assets/ URLs; ours should not, but
-    # make sure.
+    # Precompiled GOV.UK CSS uses absolute /assets/ URLs; ours should not, but make sure.
     css = re.sub(r"url\((['\"]?)/assets/", rf"url(\1{STATIC_ASSETS_URL}", css)
     # Any url() to a GOV.UK image we delete (the footer crest) becomes `none`;
     # app.scss also stops the footer from drawing the box.
@@ -359,9 +357,6 @@ def write_favicons(colour: str) -> None:
     png = IMAGES_OUT / "favicon.png"
     png.write_bytes(favicon_png(colour))
     written.extend([svg, png])
-
-
-# --------------------------------------------------------------------------
 
 
 def main() -> int:

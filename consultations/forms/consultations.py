@@ -179,8 +179,8 @@ class ResponseForm(GovFormMixin, forms.Form):
 
     def __init__(self, *args, consultation, questions, response=None, **kwargs):
         """One field per question of the consultation, filled from the person's earlier
-        response, and the respondent's area and type. Over 60 lines: each kind of question (free text,
-        one choice, several, an agreement scale) makes its field here, side by side."""
+        response, and the respondent's area and type. Long because each kind of question (free
+        text, one choice, several, an agreement scale) makes its field here, side by side."""
         super().__init__(*args, **kwargs)
         self.questions = questions
         self.fields["area"].queryset = (

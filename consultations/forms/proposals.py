@@ -110,8 +110,8 @@ class ProposalForm(LinkSlotsMixin, KeptUploadsMixin, FreeTextFormMixin, forms.Fo
 
     def __init__(self, *args, place, user, proposal: Proposal | None = None, **kwargs):
         """Offer only what this person may choose (their organisations, the place's areas and
-        outcomes) and lay out the form's sections. Over 60 lines: one long form's setup, field
-        by field, in the order the page shows them."""
+        outcomes) and lay out the form's sections. Long because it is one long form's
+        setup, field by field, in the order the page shows them."""
         super().__init__(*args, **kwargs)
         self.place, self.proposal = place, proposal
         from people.permissions import organisation_ids

@@ -32,31 +32,10 @@ from .proposal_common import (
 )
 
 
-@transaction.atomic
-def proposal_transition(
-    *,
-    proposal: Proposal,
-    to: str,
-    by: User,
-    reason: str = "",
-    note: str = "",
-    objective: Objective | None = None,
-    merged_into: Proposal | None = None,
-) -> Proposal:
-    """Move a proposal one step along its life cycle, recording who, when and why.
-
-    Longer than 60 lines on purpose: it is the proposal's whole state machine, every step's
-    checks and effects side by side under one row lock, so the life cycle reads in one place
-    and no step can be taken by a path that skips the others' checks."""
-    proposal = (
-        Proposal.objects.select_for_update()
-        .select_related("organisation", "place")
-        .get(pk=proposal.pk)
-    )
-    problem = transition_error(proposal, to) or actor_error(by, proposal, to)
-    if problem:
-        raise ValidationError({"status": problem})
-    reason = (reason or "").strip()
+def _check_step(proposal, to, reason, objective, merged_into) -> None:
+    """Refuses the step when what it needs is missing or wrong: a complete proposal to
+    submit, a public reason to decline, an open proposal in the same place to merge into, an
+    objective in the same place to accept into."""
     if to == Status.SUBMITTED:
         errors = submission_error(proposal)
         if errors:
@@ -88,8 +67,11 @@ def proposal_transition(
             raise ValidationError({"objective": "Choose the objective the proposal becomes"})
         if objective.place_id != proposal.place_id:
             raise ValidationError({"objective": "Choose an objective in the same place"})
-    now = timezone.now()
-    from_status = proposal.status
+
+
+def _take_step(proposal, to, now, reason, objective, merged_into) -> None:
+    """Set the proposal's new status and what goes with it (not yet saved): when it changed,
+    the public reason, and the objective it became or the proposal it joined."""
     proposal.status = to
     proposal.status_changed_at = now
     if to == Status.SUBMITTED:
@@ -101,31 +83,11 @@ def proposal_transition(
         proposal.objective = objective
     if to == Status.MERGED:
         proposal.merged_into = merged_into
-    proposal.full_clean()
-    as_user(proposal, by).save()
-    acting_for = _acting_organisation(by, proposal, to)
-    ProposalEvent.objects.create(
-        proposal=proposal,
-        kind=ProposalEvent.Kind.TRANSITION,
-        from_status=from_status,
-        to_status=to,
-        by=by,
-        by_organisation=acting_for,
-        at=now,
-        public_reason=reason,
-    )
-    if note.strip():
-        ProposalEvent.objects.create(
-            proposal=proposal,
-            kind=ProposalEvent.Kind.NOTE,
-            from_status=to,
-            to_status=to,
-            by=by,
-            by_organisation=acting_for,
-            at=now,
-            note=note.strip(),
-            is_private=True,
-        )
+
+
+def _notify_transition(proposal, to, by, reason, acting_for) -> None:
+    """Tell the proposal's group and supporters of its new status and, when it is submitted,
+    the officers who review it; never the person who moved it."""
     context = {
         "proposal": proposal,
         "status": proposal.get_status_display(),
@@ -156,6 +118,62 @@ def proposal_transition(
                 "why": f"you review proposals for {proposal.place.name} as an officer",
             },
         )
+
+
+@transaction.atomic
+def proposal_transition(
+    *,
+    proposal: Proposal,
+    to: str,
+    by: User,
+    reason: str = "",
+    note: str = "",
+    objective: Objective | None = None,
+    merged_into: Proposal | None = None,
+) -> Proposal:
+    """Move a proposal one step along its life cycle, recording who, when and why.
+
+    Every step goes through here, under one row lock, so none can be taken by a path that
+    skips its checks (who may take it, and what it needs: `_check_step`)."""
+    proposal = (
+        Proposal.objects.select_for_update()
+        .select_related("organisation", "place")
+        .get(pk=proposal.pk)
+    )
+    problem = transition_error(proposal, to) or actor_error(by, proposal, to)
+    if problem:
+        raise ValidationError({"status": problem})
+    reason = (reason or "").strip()
+    _check_step(proposal, to, reason, objective, merged_into)
+    now = timezone.now()
+    from_status = proposal.status
+    _take_step(proposal, to, now, reason, objective, merged_into)
+    proposal.full_clean()
+    as_user(proposal, by).save()
+    acting_for = _acting_organisation(by, proposal, to)
+    ProposalEvent.objects.create(
+        proposal=proposal,
+        kind=ProposalEvent.Kind.TRANSITION,
+        from_status=from_status,
+        to_status=to,
+        by=by,
+        by_organisation=acting_for,
+        at=now,
+        public_reason=reason,
+    )
+    if note.strip():
+        ProposalEvent.objects.create(
+            proposal=proposal,
+            kind=ProposalEvent.Kind.NOTE,
+            from_status=to,
+            to_status=to,
+            by=by,
+            by_organisation=acting_for,
+            at=now,
+            note=note.strip(),
+            is_private=True,
+        )
+    _notify_transition(proposal, to, by, reason, acting_for)
     return proposal
 
 

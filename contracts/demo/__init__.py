@@ -112,6 +112,9 @@ def _approve(contract, author, approver, approved_days_ago):
 
 @transaction.atomic
 def load(place: Place) -> None:
+    """Load the demo contracts (`manage.py load_demo`), once per place: each taken through the
+    services to its stage, from planning to closed. Long because it is the demo's story
+    written out in order, one stage after another; splitting it would scatter one narrative."""
     if Contract.objects.filter(place=place, reference="WBC-2026-001").exists():
         return
     officer = User.objects.get(email="officer@demo.test")

@@ -114,6 +114,9 @@ def commitments_and_returns(
     subcontractor,
     pantry,
 ):
+    """The contract's commitments and its returns, each taken to its planned state (verified,
+    queried, rejected or left submitted). Long because it is a script of fictional data, read
+    top to bottom, not logic."""
     start, end = contract.contract_start, contract.contract_end
     # Each contract commits to its own things, where its own objectives are, and delivers at
     # its own pace: some on track, some behind, one target met, so the dashboard tells a story

@@ -1,7 +1,7 @@
 """Writes to contracts, assessments, commitments, returns and the records that say who decides
 for a public body, one module per family (contracts through the pipeline, reporting periods,
-award, assessments, suppliers and commitments, delivery returns, governance). Import from here
-(`contracts.services`); every public name is re-exported.
+award, assessments, suppliers and commitments, delivery returns, confirmed support,
+governance). Import from here (`contracts.services`); every public name is re-exported.
 
 Each function is keyword-only, runs in one transaction, validates with the models' rules, and
 records who acted in the history. The named business rules are functions with docstrings:
@@ -70,15 +70,14 @@ from .periods import (
 )
 from .returns import (
     quantity_above_remaining,
-    return_add_confirmed_support,
     return_answer,
-    return_confirm_support,
     return_query,
     return_reject,
     return_submit,
     return_verify,
     return_verify_refusal,
 )
+from .support import return_add_confirmed_support, return_confirm_support
 
 __all__ = [
     "SECTION_FIELDS",

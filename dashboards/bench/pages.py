@@ -45,6 +45,8 @@ def sign_in_users(place):
 
 
 def pages_to_measure(place, users):
+    """(name, user, url) of each page the benchmark measures. Long because it is the list of
+    pages, with the few objects their addresses need; a list reads best whole."""
     objective = Objective.objects.filter(place=place, status="active").order_by("pk").first()
     contract = (
         Contract.objects.filter(

@@ -65,62 +65,16 @@ def by_area(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
     groups = progress_groups(scope) if groups is None else groups
     grouped = _regroup(groups, "area__path", ("n", "due", "ratio_sum", "at_risk"))
     values = _verified_values(scope, groups, "area__path")
-    objective_rows = (
-        Objective.areas.through.objects.filter(
-            objective__in=objectives(scope).filter(status=Objective.Status.ACTIVE)
-        )
-        .order_by()
-        .values("area__path")
-        .annotate(n=Count("objective_id", distinct=True))
-    )
-    by_path = {
-        t["path"]: dict(
-            t,
-            commitments=0,
-            due=0,
-            ratio_sum=0.0,
-            at_risk=0,
-            verified_value=ZERO,
-            objective_links=0,
-        )
-        for t in tiles
-    }
+    objective_rows = _objective_links(scope)
+    by_path = {t["path"]: dict(t, **_counters()) for t in tiles}
 
     def tile_for(path: str):
         return Area.nearest(path, by_path)
 
     wider: dict[str, dict] = {}  # commitments for a whole ward (or wider), above every tile
-    names = {}
-    if grouped:
-        paths = [row["area__path"] for row in grouped if tile_for(row["area__path"]) is None]
-        names = {
-            a["path"]: a
-            for a in Area.objects.filter(path__in=paths).values(
-                "pk", "path", "name", "kind", "gss_code"
-            )
-        }
-
-    def wider_for(path: str):
-        area = names.get(path)
-        if area is None:
-            return None
-        return wider.setdefault(
-            path,
-            dict(
-                area,
-                name=f"{area['name']} (whole {Area.Kind(area['kind']).label.lower()})",
-                commitments=0,
-                due=0,
-                ratio_sum=0.0,
-                at_risk=0,
-                verified_value=ZERO,
-                objective_links=0,
-                wider=True,
-            ),
-        )
-
+    names = _wider_areas(grouped, tile_for) if grouped else {}
     for row in grouped:
-        tile = tile_for(row["area__path"]) or wider_for(row["area__path"])
+        tile = tile_for(row["area__path"]) or _wider_tile(wider, names, row["area__path"])
         if tile:
             tile["commitments"] += row["n"]
             tile["due"] += row["due"]
@@ -134,28 +88,80 @@ def by_area(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
         tile = tile_for(row["area__path"])
         if tile:
             tile["objective_links"] += row["n"]
-    result = []
-    for tile in [*by_path.values(), *wider.values()]:
-        percent = int(tile["ratio_sum"] * 100 / tile["due"]) if tile["due"] else None
-        band = band_for(percent)
-        result.append(
-            {
-                "area_id": tile["pk"],
-                "name": tile["name"],
-                "gss_code": tile["gss_code"],
-                "commitments": tile["commitments"],
-                "at_risk": tile["at_risk"],
-                "percent": percent,
-                "band": band,
-                "band_label": BANDS[band][1] if tile["commitments"] else "No commitments",
-                "verified_value": tile["verified_value"],
-                "has_objectives": tile["objective_links"] > 0,
-                "bar": min(percent or 0, 100),
-                "wider": tile.get("wider", False),
-            }
-        )
+    result = [_area_row(tile) for tile in [*by_path.values(), *wider.values()]]
     result.sort(key=lambda r: (r["percent"] is None, r["percent"] or 0, r["name"]))
     return result
+
+
+def _counters() -> dict:
+    """What a tile adds up, each starting from nothing."""
+    return {
+        "commitments": 0,
+        "due": 0,
+        "ratio_sum": 0.0,
+        "at_risk": 0,
+        "verified_value": ZERO,
+        "objective_links": 0,
+    }
+
+
+def _objective_links(scope: Scope):
+    """Per area path, how many active objectives name the area (a query, not yet run)."""
+    return (
+        Objective.areas.through.objects.filter(
+            objective__in=objectives(scope).filter(status=Objective.Status.ACTIVE)
+        )
+        .order_by()
+        .values("area__path")
+        .annotate(n=Count("objective_id", distinct=True))
+    )
+
+
+def _wider_areas(grouped: list[dict], tile_for) -> dict[str, dict]:
+    """The areas, by path, that commitments name but no tile holds: a whole ward or wider."""
+    paths = [row["area__path"] for row in grouped if tile_for(row["area__path"]) is None]
+    return {
+        a["path"]: a
+        for a in Area.objects.filter(path__in=paths).values(
+            "pk", "path", "name", "kind", "gss_code"
+        )
+    }
+
+
+def _wider_tile(wider: dict[str, dict], names: dict[str, dict], path: str) -> dict | None:
+    """The row of its own for the wider area at `path`, made the first time it is asked for."""
+    area = names.get(path)
+    if area is None:
+        return None
+    return wider.setdefault(
+        path,
+        dict(
+            area,
+            name=f"{area['name']} (whole {Area.Kind(area['kind']).label.lower()})",
+            **_counters(),
+            wider=True,
+        ),
+    )
+
+
+def _area_row(tile: dict) -> dict:
+    """A tile's figures as the map and the table show them, banded by what was delivered."""
+    percent = int(tile["ratio_sum"] * 100 / tile["due"]) if tile["due"] else None
+    band = band_for(percent)
+    return {
+        "area_id": tile["pk"],
+        "name": tile["name"],
+        "gss_code": tile["gss_code"],
+        "commitments": tile["commitments"],
+        "at_risk": tile["at_risk"],
+        "percent": percent,
+        "band": band,
+        "band_label": BANDS[band][1] if tile["commitments"] else "No commitments",
+        "verified_value": tile["verified_value"],
+        "has_objectives": tile["objective_links"] > 0,
+        "bar": min(percent or 0, 100),
+        "wider": tile.get("wider", False),
+    }
 
 
 @definition(

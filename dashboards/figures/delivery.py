@@ -24,6 +24,15 @@ from .scope import (
     lines,
 )
 
+# What a measure's row is grouped by and named from.
+MEASURE_FIELDS = (
+    "measure_id",
+    "measure__code",
+    "measure__name",
+    "measure__unit",
+    "measure__retired_at",
+)
+
 
 @definition(
     """Per framework measure, in its own unit: the quantity committed by current (not
@@ -36,55 +45,17 @@ from .scope import (
     proxy value add to the counts but not to the £."""
 )
 def delivery_by_measure(scope: Scope) -> dict:
-    measure_fields = (
-        "measure_id",
-        "measure__code",
-        "measure__name",
-        "measure__unit",
-        "measure__retired_at",
-    )
-    delivered_rows = delivered(scope, *measure_fields)
+    delivered_rows = delivered(scope, *MEASURE_FIELDS)
     if scope.start or scope.end:
         committed = (
             commitments(scope)
             .order_by()
-            .values(*measure_fields)
+            .values(*MEASURE_FIELDS)
             .annotate(**{name: aggregate() for name, aggregate in COMMITTED.items()})
         )
     else:
         committed = delivered_rows  # one pass over the commitments counted both
-    rows: dict[int, dict] = {}
-
-    def row_for(values: dict) -> dict:
-        measure_id = values["measure_id"]
-        if measure_id not in rows:
-            rows[measure_id] = {
-                "measure_id": measure_id,
-                "code": values["measure__code"],
-                "name": values["measure__name"],
-                "unit": values["measure__unit"],
-                "retired": values["measure__retired_at"] is not None,
-                "commitments": 0,
-                "committed": ZERO,
-                "committed_value": ZERO,
-                "without_proxy": 0,
-                "verified": ZERO,
-                "claimed": ZERO,
-                "verified_value": ZERO,
-            }
-        return rows[measure_id]
-
-    for values in committed:
-        row = row_for(values)
-        for key in ("commitments", "committed", "committed_value", "without_proxy"):
-            row[key] = values[key]
-    for values in delivered_rows:
-        row = row_for(values)
-        for key in ("verified", "claimed", "verified_value"):
-            row[key] = values[key]
-    ordered = sorted(rows.values(), key=lambda r: (r["code"], r["measure_id"]))
-    for row in ordered:
-        row["verified_percent"] = _percent(row["verified"], row["committed"])
+    ordered = _measure_rows(committed, delivered_rows)
     sources = list(
         commitments(scope)
         .filter(proxy_value__isnull=False)
@@ -99,6 +70,44 @@ def delivery_by_measure(scope: Scope) -> dict:
         "commitments": sum(r["commitments"] for r in ordered),
         "without_proxy": sum(r["without_proxy"] for r in ordered),
         "sources": sources,
+    }
+
+
+def _measure_rows(committed, delivered_rows) -> list[dict]:
+    """One row per measure, with what was committed and what was delivered against it, in the
+    order of the measures' codes."""
+    rows: dict[int, dict] = {}
+    for found, keys in (
+        (committed, ("commitments", "committed", "committed_value", "without_proxy")),
+        (delivered_rows, ("verified", "claimed", "verified_value")),
+    ):
+        for values in found:
+            if values["measure_id"] not in rows:
+                rows[values["measure_id"]] = _measure_row(values)
+            row = rows[values["measure_id"]]
+            for key in keys:
+                row[key] = values[key]
+    ordered = sorted(rows.values(), key=lambda r: (r["code"], r["measure_id"]))
+    for row in ordered:
+        row["verified_percent"] = _percent(row["verified"], row["committed"])
+    return ordered
+
+
+def _measure_row(values: dict) -> dict:
+    """A measure's row, named from `values`, with nothing counted yet."""
+    return {
+        "measure_id": values["measure_id"],
+        "code": values["measure__code"],
+        "name": values["measure__name"],
+        "unit": values["measure__unit"],
+        "retired": values["measure__retired_at"] is not None,
+        "commitments": 0,
+        "committed": ZERO,
+        "committed_value": ZERO,
+        "without_proxy": 0,
+        "verified": ZERO,
+        "claimed": ZERO,
+        "verified_value": ZERO,
     }
 
 

@@ -78,6 +78,9 @@ class CommunityPart(Base):
         self.consultations()
 
     def consultations(self):
+        """Closed consultations with one question each and their responses. Long because it
+        writes out each generated row in full, in the order the seeded random numbers are drawn;
+        splitting it would only scatter that order."""
         total = self.n("consultations")
         responses_each = max(1, self.n("responses") // total)
         consultation_ids, question_ids = Counter.after(Consultation), Counter.after(Question)

@@ -48,6 +48,10 @@ class ContractsPart(Base):
     def _contract_chunk(
         self, numbers, stages, order, contract_ids, assessment_ids, commitment_ids, period_ids
     ):
+        """One batch of contracts, each with what its stage has (an assessment, periods,
+        commitments and returns), written in one go. Long because it writes out each generated
+        row in full, in the order the seeded random numbers are drawn; splitting it would only
+        scatter that order."""
         contracts, assessments, periods, commitments, returns = [], [], [], [], []
         officer = self.officers[0]
         approver_pool = self.officers[1:] or self.officers

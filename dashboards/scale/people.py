@@ -9,6 +9,9 @@ from .base import Base, Counter
 
 class PeoplePart(Base):
     def organisations_and_people(self):
+        """The public bodies, community groups and suppliers, their people and memberships.
+        Long because it writes out each generated row in full, in the order the seeded random
+        numbers are drawn; splitting it would only scatter that order."""
         tag = self.place.slug
         kinds = ["local_authority", "nhs", "police", "fire", "housing"]
         ids = Counter.after(Organisation)

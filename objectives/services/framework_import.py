@@ -89,44 +89,21 @@ def import_framework_csv(
     `file_obj` is a binary or text file (binary is read as UTF-8; a byte order mark is fine).
     With `dry_run`, everything is checked and counted but nothing is saved.
 
-    A little over 60 lines: the order (read, plan, check against the framework held, then
-    write in one transaction) is the import's guarantee, and reads best as one sequence; the
-    steps themselves are functions (`framework_rows`, `_write`).
+    The order (read, plan, check against the framework held, then write in one transaction)
+    is the import's guarantee, and reads as one sequence; the steps themselves are functions
+    (`framework_rows`, `_write`).
     """
     report = FrameworkImportReport(dry_run=dry_run)
     name, version = (name or "").strip(), (version or "").strip()
     licence, source = (licence or "").strip(), (source or "").strip()
     given = (("name", name), ("version", version), ("licence", licence), ("source", source))
-    for label, value in given:
-        if label in ("name", "version") and not value:
-            report.error(None, f"the framework's {label} is missing")
-        elif label in FRAMEWORK_MAX_LENGTHS and len(value) > FRAMEWORK_MAX_LENGTHS[label]:
-            report.error(
-                None,
-                f"the framework's {label} is longer than {FRAMEWORK_MAX_LENGTHS[label]} characters",
-            )
-        else:
-            try:  # the model's own rules for the text (socialvalue.text)
-                Framework._meta.get_field(label).run_validators(value)
-            except ValidationError as exc:
-                report.error(None, f"the framework's {label}: {'; '.join(exc.messages)}")
+    _check_given(given, report)
     read = _read(file_obj, report)
     if read is None:
         return _finish(report)
     present, rows = read
     themes, measures = _plan(rows, present, report)
-    # Only a name and version that passed their checks are looked up (PostgreSQL cannot even
-    # be asked about a NUL character).
-    framework = (
-        None
-        if report.errors and any(error.line is None for error in report.errors)
-        else Framework.objects.filter(place=place, name=name, version=version).first()
-    )
-    if framework is not None:
-        if framework.is_retired:
-            report.error(None, retired_framework_message(framework))
-        else:
-            _check_against(framework, measures, report)
+    framework = _held(report, measures, place=place, name=name, version=version)
     if report.errors:
         return _finish(report)
     with transaction.atomic():
@@ -149,6 +126,42 @@ def import_framework_csv(
     return _finish(report)
 
 
+def _check_given(given, report: FrameworkImportReport) -> None:
+    """Reports each of the framework's own fields (name, version, licence, source) that is
+    missing, too long or breaks the model's rules for text."""
+    for label, value in given:
+        if label in ("name", "version") and not value:
+            report.error(None, f"the framework's {label} is missing")
+        elif label in FRAMEWORK_MAX_LENGTHS and len(value) > FRAMEWORK_MAX_LENGTHS[label]:
+            report.error(
+                None,
+                f"the framework's {label} is longer than {FRAMEWORK_MAX_LENGTHS[label]} characters",
+            )
+        else:
+            try:  # the model's own rules for the text (socialvalue.text)
+                Framework._meta.get_field(label).run_validators(value)
+            except ValidationError as exc:
+                report.error(None, f"the framework's {label}: {'; '.join(exc.messages)}")
+
+
+def _held(report, measures, *, place, name, version) -> Framework | None:
+    """The framework version already held, if any, with the plan checked against it: a
+    retired version cannot be updated."""
+    # Only a name and version that passed their checks are looked up (PostgreSQL cannot even
+    # be asked about a NUL character).
+    framework = (
+        None
+        if report.errors and any(error.line is None for error in report.errors)
+        else Framework.objects.filter(place=place, name=name, version=version).first()
+    )
+    if framework is not None:
+        if framework.is_retired:
+            report.error(None, retired_framework_message(framework))
+        else:
+            _check_against(framework, measures, report)
+    return framework
+
+
 def _finish(report: FrameworkImportReport) -> FrameworkImportReport:
     report.errors.sort(key=lambda error: error.line or 0)
     return report
@@ -158,9 +171,8 @@ def _write(
     report, framework, themes, measures, present, *, place, name, version, by, licence, source
 ) -> None:
     """Write a checked plan: the framework, then its themes, outcomes and measures, counting
-    what was created, updated or left unchanged. About 100 lines: each level's create-or-update
-    needs the level above it just written, inside the import's one transaction; splitting it
-    per level would pass the same half-dozen maps between four functions."""
+    what was created, updated or left unchanged. Each level needs the level above it just
+    written, inside the import's one transaction."""
     if framework is None:
         framework = framework_create(
             place=place, name=name, version=version, by=by, licence=licence, source=source
@@ -176,7 +188,13 @@ def _write(
             save_validated(framework, by)
             report.framework_updated = True
     report.framework = framework
+    outcomes_by_name = _write_themes(report, framework, themes, by)
+    _write_measures(report, framework, measures, outcomes_by_name, by)
 
+
+def _write_themes(report, framework, themes, by) -> dict[tuple[str, str], Outcome]:
+    """Create or update the plan's themes and, under each theme saved, its outcomes; new ones
+    go after those held. Returns the outcomes by (theme name, outcome name)."""
     held_themes = {t.name: t for t in framework.themes.all()}
     held_outcomes = {(o.theme_id, o.name): o for o in framework.outcomes.all()}
     last = framework.themes.aggregate(last=Max("position"))["last"]
@@ -213,22 +231,32 @@ def _write(
                 created = True
             else:
                 created = False
-            changed = created
-            wanted = {"code": plan.code, "description": plan.description}
-            for attr, value in wanted.items():
-                if value is not None and getattr(outcome, attr) != value:
-                    setattr(outcome, attr, value)
-                    changed = True
-            if set(outcome.dimensions) != set(plan.dimensions):
-                outcome.set_dimensions(plan.dimensions)
-                changed = True
-            if changed and _trysave_validated(outcome, by, plan.line, report):
-                if created:
-                    report.outcomes_created += 1
-                else:
-                    report.outcomes_updated += 1
+            _write_outcome(report, outcome, plan, created, by)
             outcomes_by_name[(plan.theme, plan.name)] = outcome
+    return outcomes_by_name
 
+
+def _write_outcome(report, outcome: Outcome, plan, created: bool, by) -> None:
+    """Save the outcome if it is new or the plan changes its code, description or dimensions."""
+    changed = created
+    wanted = {"code": plan.code, "description": plan.description}
+    for attr, value in wanted.items():
+        if value is not None and getattr(outcome, attr) != value:
+            setattr(outcome, attr, value)
+            changed = True
+    if set(outcome.dimensions) != set(plan.dimensions):
+        outcome.set_dimensions(plan.dimensions)
+        changed = True
+    if changed and _trysave_validated(outcome, by, plan.line, report):
+        if created:
+            report.outcomes_created += 1
+        else:
+            report.outcomes_updated += 1
+
+
+def _write_measures(report, framework, measures, outcomes_by_name, by) -> None:
+    """Create or update each planned measure under its outcome, and note the measures held
+    that the file leaves out (they are kept)."""
     held_measures = {m.code: m for m in framework.measures.all()}
     now = timezone.now()
     for plan in measures:

@@ -62,13 +62,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, runs, place, json_path, wrk_seconds, export_runs, no_exports, only, **options
     ):
-        place_obj = (
-            Place.objects.filter(slug=place).first()
-            if place
-            else max(Place.objects.all(), key=lambda p: p.contracts.count(), default=None)
-        )
-        if place_obj is None:
-            raise CommandError("Load data first (make run, or manage.py seed_scale)")
+        place_obj = _place(place)
 
         # The whole-place open-data files, built as the task builds them (timed), so the
         # transparency page links them and their download is measured below.
@@ -107,18 +101,7 @@ class Command(BaseCommand):
         finally:
             server.terminate()
             server.wait(timeout=20)
-        report = {
-            "database": connection.vendor,
-            "rows": {
-                "contracts": Contract.objects.filter(place=place_obj).count(),
-                "objectives": Objective.objects.filter(place=place_obj).count(),
-                "proposals": Proposal.objects.filter(place=place_obj).count(),
-            },
-            "runs": runs,
-            "pages": results,
-            "load": load,
-            "open_data_build": open_data,
-        }
+        report = _report(place_obj, runs, results, load, open_data)
         Path(json_path).parent.mkdir(parents=True, exist_ok=True)
         Path(json_path).write_text(json.dumps(report, indent=2, default=str))
         self._table(report)
@@ -142,3 +125,31 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"load: {json.dumps(report['load'])}")
         self.stdout.write(f"open-data build: {json.dumps(report['open_data_build'])}")
+
+
+def _place(slug: str | None) -> Place:
+    """The place named, or the one with most contracts."""
+    place_obj = (
+        Place.objects.filter(slug=slug).first()
+        if slug
+        else max(Place.objects.all(), key=lambda p: p.contracts.count(), default=None)
+    )
+    if place_obj is None:
+        raise CommandError("Load data first (make run, or manage.py seed_scale)")
+    return place_obj
+
+
+def _report(place_obj: Place, runs: int, results: list, load: dict, open_data: dict) -> dict:
+    """What was measured, with the database and how many rows the place has."""
+    return {
+        "database": connection.vendor,
+        "rows": {
+            "contracts": Contract.objects.filter(place=place_obj).count(),
+            "objectives": Objective.objects.filter(place=place_obj).count(),
+            "proposals": Proposal.objects.filter(place=place_obj).count(),
+        },
+        "runs": runs,
+        "pages": results,
+        "load": load,
+        "open_data_build": open_data,
+    }

@@ -43,27 +43,8 @@ class Command(BaseCommand):
     def handle(self, *args, runs, place, user, json_path, **options):
         if runs < 1:
             raise CommandError("--runs must be at least 1")
-        place_obj = (
-            Place.objects.filter(slug=place).first()
-            if place
-            else max(Place.objects.all(), key=lambda p: p.contracts.count(), default=None)
-        )
-        if place_obj is None:
-            raise CommandError("No such place. Load some data first")
-        if user:
-            user_obj = User.objects.filter(email__iexact=user).first()
-        else:
-            user_obj = (
-                User.objects.filter(
-                    memberships__ended_at__isnull=True,
-                    memberships__organisation__place=place_obj,
-                    memberships__role__in=[Membership.Role.LEADER, Membership.Role.OFFICER],
-                )
-                .order_by("pk")
-                .first()
-            )
-        if user_obj is None:
-            raise CommandError("No leader or officer of that place to sign in as")
+        place_obj = _place(place)
+        user_obj = _user(user, place_obj)
         if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
         client = Client()
@@ -87,40 +68,78 @@ class Command(BaseCommand):
                     commitment__contract__place=place_obj
                 ).count(),
             },
-            "pages": {},
+            "pages": {name: _measure(client, url, runs) for name, url in pages},
         }
-        for name, url in pages:
-            timings, queries = [], []
-            for run in range(runs + 1):
-                with CaptureQueriesContext(connection) as ctx:
-                    started = time.perf_counter()
-                    response = client.get(url)
-                    if response.streaming:
-                        for _chunk in response.streaming_content:
-                            pass
-                    elapsed = (time.perf_counter() - started) * 1000
-                if response.status_code != 200:
-                    raise CommandError(f"{url} answered {response.status_code}")
-                if run:  # the first run warms caches and is not counted
-                    timings.append(elapsed)
-                    queries.append(len(ctx.captured_queries))
-            results["pages"][name] = {
-                "url": url,
-                "median_ms": round(statistics.median(timings), 1),
-                "p95_ms": round(_p95(timings), 1),
-                "queries": max(queries),
-            }
+        self._table(place_obj, results)
+        if json_path:
+            with open(json_path, "w", encoding="utf-8") as handle:
+                json.dump(results, handle, indent=2)
+            self.stdout.write(f"Written to {json_path}")
+
+    def _table(self, place_obj, results):
         data = results["data"]
         self.stdout.write(
             f"{place_obj.name}: {data['contracts']} contracts, {data['commitments']} "
-            f"commitments, {data['returns']} returns; {runs} runs each"
+            f"commitments, {data['returns']} returns; {results['runs']} runs each"
         )
         self.stdout.write(f"{'page':<18}{'median ms':>12}{'p95 ms':>12}{'queries':>10}")
         for name, row in results["pages"].items():
             self.stdout.write(
                 f"{name:<18}{row['median_ms']:>12}{row['p95_ms']:>12}{row['queries']:>10}"
             )
-        if json_path:
-            with open(json_path, "w", encoding="utf-8") as handle:
-                json.dump(results, handle, indent=2)
-            self.stdout.write(f"Written to {json_path}")
+
+
+def _place(slug: str | None) -> Place:
+    """The place named, or the one with most contracts."""
+    place_obj = (
+        Place.objects.filter(slug=slug).first()
+        if slug
+        else max(Place.objects.all(), key=lambda p: p.contracts.count(), default=None)
+    )
+    if place_obj is None:
+        raise CommandError("No such place. Load some data first")
+    return place_obj
+
+
+def _user(email: str | None, place_obj: Place) -> User:
+    """The person named, or the place's first current leader or officer, to sign in as."""
+    if email:
+        user_obj = User.objects.filter(email__iexact=email).first()
+    else:
+        user_obj = (
+            User.objects.filter(
+                memberships__ended_at__isnull=True,
+                memberships__organisation__place=place_obj,
+                memberships__role__in=[Membership.Role.LEADER, Membership.Role.OFFICER],
+            )
+            .order_by("pk")
+            .first()
+        )
+    if user_obj is None:
+        raise CommandError("No leader or officer of that place to sign in as")
+    return user_obj
+
+
+def _measure(client: Client, url: str, runs: int) -> dict:
+    """The page's median and 95th percentile server time and its most queries, over `runs`
+    runs after a warm-up run."""
+    timings, queries = [], []
+    for run in range(runs + 1):
+        with CaptureQueriesContext(connection) as ctx:
+            started = time.perf_counter()
+            response = client.get(url)
+            if response.streaming:
+                for _chunk in response.streaming_content:
+                    pass
+            elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            raise CommandError(f"{url} answered {response.status_code}")
+        if run:  # the first run warms caches and is not counted
+            timings.append(elapsed)
+            queries.append(len(ctx.captured_queries))
+    return {
+        "url": url,
+        "median_ms": round(statistics.median(timings), 1),
+        "p95_ms": round(_p95(timings), 1),
+        "queries": max(queries),
+    }

@@ -5,10 +5,12 @@ from __future__ import annotations
 from django.db.models import Count, Exists, F, OuterRef, Q
 
 from consultations.models import Proposal
+from contracts.models import Contract
 from objectives.models import Objective
+from socialvalue.sql import AnyOf
 
 from .definitions import definition
-from .scope import ZERO, Scope, Stage, _sum_money, commitments, contracts
+from .scope import ZERO, Scope, Stage, _narrow_ids, _sum_money, commitments, contracts
 
 
 @definition(
@@ -23,13 +25,16 @@ def contracts_with_commitments(scope: Scope, limit: int | None = None) -> tuple[
     Commitment counts and verified £ are read for the listed contracts only, from the
     per-commitment delivery totals (every verified return, whatever the period)."""
     current = commitments(scope, use_period=False)
-    listed = (
-        contracts(scope)
-        .filter(
-            scope.in_period("awarded_on"),
-            stage__in=[Stage.AWARDED, Stage.IN_DELIVERY, Stage.CLOSED],
-        )
-        .filter(Exists(current.filter(contract_id=OuterRef("pk"))))
+    narrow = _narrow_ids(scope)
+    if narrow:
+        # A narrow filter's contracts carrying one of its current commitments are those
+        # commitments' contracts, read with them: no semi-join over them again.
+        carrying = Contract.objects.filter(AnyOf("pk", narrow[1]))
+    else:
+        carrying = contracts(scope).filter(Exists(current.filter(contract_id=OuterRef("pk"))))
+    listed = carrying.filter(
+        scope.in_period("awarded_on"),
+        stage__in=[Stage.AWARDED, Stage.IN_DELIVERY, Stage.CLOSED],
     )
     rows = listed.order_by("-awarded_on", "reference").values(
         "pk",

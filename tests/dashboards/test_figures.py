@@ -326,3 +326,24 @@ def test_the_public_twin_shares_the_filters_ids_and_gives_the_public_figures(wor
     assert figures.contracts_with_commitments(twin) == figures.contracts_with_commitments(fresh)
     assert figures.objectives_summary(twin) == figures.objectives_summary(fresh)
     assert fresh.public_twin() is fresh
+
+
+def test_the_contracts_carrying_commitments_are_the_same_read_narrow_or_wide(world, monkeypatch):
+    """A narrow filter lists its commitments' contracts (read with them); a wide one asks,
+    per contract, for a current commitment in the filter: the same rows and count."""
+
+    def listed(**filters):
+        scope = Scope(place=world.place, public=True, **filters)
+        rows, total = figures.contracts_with_commitments(scope, limit=10)
+        return [row["reference"] for row in rows], total, figures._narrow_ids(scope) is not None
+
+    cases = [{"area": world.w1}, {"area": world.w2}, {"organisation": world.council}, {}]
+    narrow = [listed(**case) for case in cases]
+    monkeypatch.setattr(figures.scope, "NARROW", 0)  # every filter read as a subquery
+    wide = [listed(**case) for case in cases]
+    assert [(refs, total) for refs, total, _ in narrow] == [
+        (refs, total) for refs, total, _ in wide
+    ]
+    assert narrow[0][:2] == (["C1"], 1) and narrow[1][:2] == (["C2"], 1)
+    assert [was for *_, was in narrow] == [True, True, True, False]
+    assert not any(was for *_, was in wide)

@@ -9,6 +9,7 @@ from consultations.models import Consultation
 from contracts.models import Contract
 from objectives.models import Objective
 from people.models import Membership, User
+from places.models import Place
 
 
 def _app_hooks(name: str) -> list:
@@ -19,6 +20,18 @@ def _app_hooks(name: str) -> list:
 
 def _is_export(name: str) -> bool:
     return "CSV" in name or "OCDS" in name or "PDF" in name
+
+
+def place_to_measure(slug: str | None) -> Place:
+    """The place named, or the one with most contracts: what both benchmark commands measure."""
+    place = (
+        Place.objects.filter(slug=slug).first()
+        if slug
+        else max(Place.objects.all(), key=lambda p: p.contracts.count(), default=None)
+    )
+    if place is None:
+        raise CommandError("No such place: load data first (make run, or manage.py seed_scale)")
+    return place
 
 
 def sign_in_users(place):

@@ -13,12 +13,18 @@ cached figures out of date. Results go to a JSON file and a readable table. It o
 import json
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 from django.db import connection
 
 from consultations.models import Proposal
 from contracts.models import Contract
-from dashboards.bench.pages import _app_hooks, _is_export, pages_to_measure, sign_in_users
+from dashboards.bench.pages import (
+    _app_hooks,
+    _is_export,
+    pages_to_measure,
+    place_to_measure,
+    sign_in_users,
+)
 from dashboards.bench.server import _free_port, start_gunicorn
 from dashboards.bench.timing import (
     bare_sql,
@@ -62,7 +68,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, runs, place, json_path, wrk_seconds, export_runs, no_exports, only, **options
     ):
-        place_obj = _place(place)
+        place_obj = place_to_measure(place)
 
         # The whole-place open-data files, built as the task builds them (timed), so the
         # transparency page links them and their download is measured below.
@@ -125,18 +131,6 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"load: {json.dumps(report['load'])}")
         self.stdout.write(f"open-data build: {json.dumps(report['open_data_build'])}")
-
-
-def _place(slug: str | None) -> Place:
-    """The place named, or the one with most contracts."""
-    place_obj = (
-        Place.objects.filter(slug=slug).first()
-        if slug
-        else max(Place.objects.all(), key=lambda p: p.contracts.count(), default=None)
-    )
-    if place_obj is None:
-        raise CommandError("Load data first (make run, or manage.py seed_scale)")
-    return place_obj
 
 
 def _report(place_obj: Place, runs: int, results: list, load: dict, open_data: dict) -> dict:

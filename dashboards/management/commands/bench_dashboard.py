@@ -19,6 +19,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from contracts.models import Commitment, Contract, DeliveryReturn
+from dashboards.bench.pages import place_to_measure
 from people.models import Membership, User
 from places.models import Place
 
@@ -43,7 +44,7 @@ class Command(BaseCommand):
     def handle(self, *args, runs, place, user, json_path, **options):
         if runs < 1:
             raise CommandError("--runs must be at least 1")
-        place_obj = _place(place)
+        place_obj = place_to_measure(place)
         user_obj = _user(user, place_obj)
         if "testserver" not in settings.ALLOWED_HOSTS and "*" not in settings.ALLOWED_HOSTS:
             settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
@@ -87,18 +88,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{name:<18}{row['median_ms']:>12}{row['p95_ms']:>12}{row['queries']:>10}"
             )
-
-
-def _place(slug: str | None) -> Place:
-    """The place named, or the one with most contracts."""
-    place_obj = (
-        Place.objects.filter(slug=slug).first()
-        if slug
-        else max(Place.objects.all(), key=lambda p: p.contracts.count(), default=None)
-    )
-    if place_obj is None:
-        raise CommandError("No such place. Load some data first")
-    return place_obj
 
 
 def _user(email: str | None, place_obj: Place) -> User:

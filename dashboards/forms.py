@@ -30,8 +30,7 @@ class AreaChoices(forms.models.ModelChoiceIterator):
         for pk, name, gss_code, kind, path in self.queryset.values_list(
             "pk", "name", "gss_code", "kind", "path"
         ):
-            depth = max(len(path) // Area.PATH_STEP - 1, 0)
-            yield (pk, _area_label(name, gss_code, kind, depth))
+            yield (pk, _area_label(name, gss_code, kind, Area.depth_of(path)))
 
 
 class AreaChoiceField(forms.ModelChoiceField):

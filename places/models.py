@@ -182,7 +182,12 @@ class Area(models.Model):
 
     @property
     def depth(self) -> int:
-        return max(len(self.path) // self.PATH_STEP - 1, 0)
+        return self.depth_of(self.path)
+
+    @classmethod
+    def depth_of(cls, path: str) -> int:
+        """How far below the top of its place an area with this path sits (0 at the top)."""
+        return max(len(path) // cls.PATH_STEP - 1, 0)
 
     def clean(self) -> None:
         errors = {}

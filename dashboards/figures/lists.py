@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Count, Exists, F, OuterRef, Q
+from django.db.models import Count, Exists, F, OuterRef, Q, Window
 
 from consultations.models import Proposal
 from contracts.models import Contract
@@ -36,7 +36,7 @@ def contracts_with_commitments(scope: Scope, limit: int | None = None) -> tuple[
         scope.in_period("awarded_on"),
         stage__in=[Stage.AWARDED, Stage.IN_DELIVERY, Stage.CLOSED],
     )
-    rows = listed.order_by("-awarded_on", "reference").values(
+    fields = (
         "pk",
         "reference",
         "title",
@@ -46,8 +46,20 @@ def contracts_with_commitments(scope: Scope, limit: int | None = None) -> tuple[
         "awarded_on",
         "stage",
     )
-    rows = list(rows[:limit] if limit else rows)
-    total = listed.count() if limit else len(rows)
+    ordered = listed.order_by("-awarded_on", "reference")
+    if limit and narrow:
+        # A narrow filter's count is taken in the same pass as the rows shown (a window over
+        # the whole list): a second query counting them read the same contracts again (9 ms
+        # for a ward of a county). Over a wide filter the window costs more than the count:
+        # every contract's names are joined before the limit (340 ms against 140 for a
+        # county's whole list).
+        rows = list(ordered.annotate(listed=Window(Count("pk"))).values(*fields, "listed")[:limit])
+        total = rows[0]["listed"] if rows else 0
+        for row in rows:
+            del row["listed"]
+    else:
+        rows = list(ordered.values(*fields)[:limit] if limit else ordered.values(*fields))
+        total = listed.count() if limit else len(rows)
     per_contract = {
         row["contract_id"]: row
         for row in current.filter(contract_id__in=[r["pk"] for r in rows])

@@ -10,6 +10,7 @@ from contracts import ledger
 from contracts.models import Commitment
 from dashboards import figures
 from dashboards.figures import Scope
+from tests.contracts.factories import AwardedContractFactory, CommitmentFactory
 
 
 @pytest.fixture
@@ -332,18 +333,31 @@ def test_the_contracts_carrying_commitments_are_the_same_read_narrow_or_wide(wor
     """A narrow filter lists its commitments' contracts (read with them); a wide one asks,
     per contract, for a current commitment in the filter: the same rows and count."""
 
-    def listed(**filters):
+    def listed(limit=10, **filters):
         scope = Scope(place=world.place, public=True, **filters)
-        rows, total = figures.contracts_with_commitments(scope, limit=10)
+        rows, total = figures.contracts_with_commitments(scope, limit=limit)
         return [row["reference"] for row in rows], total, figures._narrow_ids(scope) is not None
 
-    cases = [{"area": world.w1}, {"area": world.w2}, {"organisation": world.council}, {}]
+    # A second contract of the council's serving W1: the last two lists (narrow, then wide)
+    # show fewer than there are, so their counts are not the rows shown.
+    c5 = AwardedContractFactory(place=world.place, buyer=world.council, reference="C5")
+    CommitmentFactory(contract=c5, measure=world.m1, area=world.n2, objective=world.o1)
+    cases = [
+        {"area": world.w1},
+        {"area": world.w2},
+        {"organisation": world.council},
+        {},
+        {"area": world.w1, "limit": 1},
+        {"limit": 1},
+    ]
     narrow = [listed(**case) for case in cases]
     monkeypatch.setattr(figures.scope, "NARROW", 0)  # every filter read as a subquery
     wide = [listed(**case) for case in cases]
     assert [(refs, total) for refs, total, _ in narrow] == [
         (refs, total) for refs, total, _ in wide
     ]
-    assert narrow[0][:2] == (["C1"], 1) and narrow[1][:2] == (["C2"], 1)
-    assert [was for *_, was in narrow] == [True, True, True, False]
+    assert narrow[0][1] == 2 and narrow[1][:2] == (["C2"], 1)
+    assert len(narrow[4][0]) == 1 and narrow[4][1] == 2
+    assert len(narrow[5][0]) == 1 and narrow[5][1] == 3
+    assert [was for *_, was in narrow] == [True, True, True, False, True, False]
     assert not any(was for *_, was in wide)

@@ -77,7 +77,7 @@ def test_area_pages_cost_the_same_for_4_and_6_lsoas(
     # which of their contracts are the place's; the public list of contracts shares them,
     # `Scope.public_twin`, and lists the contracts read with the commitments); then
     # `objectives()`: the objectives it selects).
-    with django_assert_num_queries(31) as smaller:  # 2 neighbourhoods, 4 LSOAs
+    with django_assert_num_queries(30) as smaller:  # 2 neighbourhoods, 4 LSOAs
         client.get(area("Dunmore").get_absolute_url())
     with django_assert_num_queries(len(smaller)):  # 3 neighbourhoods, 6 LSOAs
         client.get(area("Abbey Mills").get_absolute_url())

@@ -44,6 +44,4 @@ class AreaChoiceField(forms.ModelMultipleChoiceField):
     """Areas to tick, each named with its kind (and a neighbourhood with its ward)."""
 
     def label_from_instance(self, area):
-        if area.kind == Area.Kind.NEIGHBOURHOOD and area.parent_id:
-            return f"{area.name} (neighbourhood in {area.parent.name})"
-        return f"{area.name} ({area.get_kind_display().lower()})"
+        return area.choice_label

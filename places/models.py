@@ -223,6 +223,14 @@ class Area(models.Model):
         """The GSS code with its year, as shown beside the name ("E05012345, 2024")."""
         return f"{self.gss_code}, {self.gss_year}" if self.gss_code else ""
 
+    @property
+    def choice_label(self) -> str:
+        """The area as a choice in a form names its kind, and a neighbourhood its ward
+        ("Harbour (ward)", "Quayside (neighbourhood in Harbour)"); reads `parent`."""
+        if self.kind == self.Kind.NEIGHBOURHOOD and self.parent_id:
+            return f"{self.name} (neighbourhood in {self.parent.name})"
+        return f"{self.name} ({self.get_kind_display().lower()})"
+
 
 class Boundary(models.Model):
     """An area's shape for one vintage, simplified for display.

@@ -27,10 +27,10 @@ class MeasureChoiceField(forms.ModelChoiceField):
 
 
 class AreaChoiceField(forms.ModelChoiceField):
+    """One area, named as every form names an area (`Area.choice_label`)."""
+
     def label_from_instance(self, area):
-        if area.kind == Area.Kind.NEIGHBOURHOOD and area.parent_id:
-            return f"{area.name} (neighbourhood in {area.parent.name})"
-        return f"{area.name} ({area.get_kind_display().lower()})"
+        return area.choice_label
 
 
 class CommitmentForm(GovFormMixin, forms.Form):

@@ -4,17 +4,17 @@ deprivation by `places.need_figures.delivery_against_need`.
 
 `against_need_figure(scope, rows)` is one of the page's cached figures
 (`views._figure_sources`), computed with the others and served from the figures cache. It
-reads `contracts.ledger.verified_by_area_and_measure` for the scope's commitments, so the
-quantities follow every filter of the page, and gives each quantity to the row of
-`figures.by_area` it belongs to, as that function does for the £: the neighbourhood (or ward)
-containing the commitment's area, or else the row of that whole ward or wider area.
+reads `figures.verified_by_area_and_measure` (the ledger's, by area and measure) for the
+scope's commitments, so the quantities follow every filter of the page, and gives each
+quantity to the row of `figures.by_area` it belongs to, as that function does for the £: the
+neighbourhood (or ward) containing the commitment's area, or else the row of that whole ward
+or wider area.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 
-from contracts import ledger
 from objectives.models import Measure
 from places.models import Area
 from places.need_figures import DeliveryAgainstNeed, delivery_against_need
@@ -27,9 +27,7 @@ def against_need_figure(scope: figures.Scope, rows: list[dict]) -> DeliveryAgain
     """Delivery against need for the scope, whose per-area figures are `rows`
     (`figures.by_area`)."""
     sources = need_sources(scope.place)
-    quantities = ledger.verified_by_area_and_measure(
-        figures.commitments(scope, use_period=False), start=scope.start, end=scope.end
-    )
+    quantities = figures.verified_by_area_and_measure(scope)
     return against_need(
         rows,
         need_by_area(scope.place, sources=sources),
@@ -46,7 +44,7 @@ def against_need(
     sources: NeedSources,
 ) -> DeliveryAgainstNeed:
     """`places.need_figures.delivery_against_need` for `figures.by_area` rows, with the
-    verified quantities by commitment area and measure (`ledger.verified_by_area_and_measure`:
+    verified quantities by commitment area and measure (`figures.verified_by_area_and_measure`:
     three small queries for the areas' paths and the measures' names)."""
     placed = []
     if quantities:

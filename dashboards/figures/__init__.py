@@ -53,6 +53,7 @@ from .scope import (
     delivered,
     lines,
     objectives,
+    verified_by_area_and_measure,
 )
 from .targets import by_outcome, objectives_summary, targets_progress, targets_total
 
@@ -97,5 +98,6 @@ __all__ = [
     "spend_in_scope",
     "targets_progress",
     "targets_total",
+    "verified_by_area_and_measure",
     "with_progress",
 ]

@@ -77,7 +77,7 @@ class Scope:
         if self.public:
             return self
         twin = replace(self, public=True)
-        for key in ("areas", "commitments", "contracts"):
+        for key in ("areas", "commitments", "contracts", "delivered"):
             if key in self._read_once:
                 twin._read_once[key] = self._read_once[key]
         return twin
@@ -322,9 +322,74 @@ COMMITTED = {
 }
 
 
+# What a narrow filter's delivery is read by, once per page (`delivered`): the keys the figures
+# group it by (area, outcome, measure with its names), each a field of the commitment.
+ONCE_KEYS = (
+    "area_id",
+    "area__path",
+    "objective__outcome_id",
+    "measure_id",
+    "measure__code",
+    "measure__name",
+    "measure__unit",
+    "measure__retired_at",
+)
+
+
 def delivered(scope: Scope, *fields: str) -> list[dict]:
     """Verified and claimed quantities, the verified £ estimate and the numbers of verified and
-    claimed returns, of the returns in the scope, grouped by `fields` of their commitments.
+    claimed returns, of the returns in the scope, grouped by `fields` of their commitments
+    (without a period, with what was committed too: COMMITTED).
+
+    A narrow filter's delivery is read once per page, grouped by every key the figures ask
+    for (ONCE_KEYS: a few hundred rows for a county's ward), and summed here by `fields`:
+    the areas, outcomes, measures and delivery against need each read the same lines of the
+    same commitments, which at county scale cost 40–60 ms a pass, cold."""
+    if set(fields) <= set(ONCE_KEYS) and _narrow_ids(scope):
+        if "delivered" not in scope._read_once:
+            scope._read_once["delivered"] = _delivered(scope, ONCE_KEYS)
+        return regrouped(scope._read_once["delivered"], fields)
+    return _delivered(scope, fields)
+
+
+def verified_by_area_and_measure(scope: Scope) -> list[dict]:
+    """The verified quantity per commitment area and measure of the scope's commitments, over
+    the reporting periods ending in its period (`ledger.verified_by_area_and_measure`): rows of
+    `area_id`, `measure_id` and `verified`, those with some. A narrow filter's are summed from
+    the delivery it has read once (`delivered`)."""
+    if not _narrow_ids(scope):
+        return ledger.verified_by_area_and_measure(
+            commitments(scope, use_period=False), start=scope.start, end=scope.end
+        )
+    return [
+        {"area_id": row["area_id"], "measure_id": row["measure_id"], "verified": row["verified"]}
+        for row in delivered(scope, "area_id", "measure_id")
+        if row["verified"] > 0
+    ]
+
+
+def regrouped(rows: list[dict], fields: tuple[str, ...]) -> list[dict]:
+    """`rows` (grouped by more keys than `fields`) summed by `fields`: each value that is not a
+    key of ONCE_KEYS is added up."""
+    totals: dict[tuple, dict] = {}
+    for row in rows:
+        key = tuple(row[name] for name in fields)
+        total = totals.get(key)
+        if total is None:
+            totals[key] = {
+                name: value
+                for name, value in row.items()
+                if name in fields or name not in ONCE_KEYS
+            }
+            continue
+        for name, value in row.items():
+            if name not in ONCE_KEYS:
+                total[name] += value
+    return list(totals.values())
+
+
+def _delivered(scope: Scope, fields: tuple[str, ...]) -> list[dict]:
+    """`delivered` read from the database, grouped by `fields`.
 
     With a period, the returns whose reporting period ends in it are summed. Without one, every
     return counts, and the per-commitment totals give the same answer from one row per

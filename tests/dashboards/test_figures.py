@@ -361,3 +361,50 @@ def test_the_contracts_carrying_commitments_are_the_same_read_narrow_or_wide(wor
     assert len(narrow[5][0]) == 1 and narrow[5][1] == 3
     assert [was for *_, was in narrow] == [True, True, True, False, True, False]
     assert not any(was for *_, was in wide)
+
+
+def test_a_narrow_filters_delivery_is_read_once_and_sums_as_each_figure_would(
+    world, monkeypatch, django_assert_num_queries
+):
+    """A narrow filter's delivery is read once, grouped by every key the figures ask for, and
+    summed by each figure's keys: the same rows as each figure's own query over the lines
+    (which a wide filter still makes), with and without a period."""
+    today = timezone.localdate()
+    keys = [
+        ("area__path",),
+        ("objective__outcome_id",),
+        figures.delivery.MEASURE_FIELDS,
+        ("area_id", "measure_id"),
+    ]
+    filters = [
+        {"area": world.w1},
+        {"area": world.n1},
+        {"area": world.w2, "organisation": world.nhs},
+        {"organisation": world.council},
+    ]
+    periods = [{}, {"start": today - datetime.timedelta(days=800), "end": today}]
+
+    def read(**chosen):
+        scope = Scope(place=world.place, **chosen)
+        rows = [sorted(figures.delivered(scope, *fields), key=repr) for fields in keys]
+        against_need = sorted(figures.verified_by_area_and_measure(scope), key=repr)
+        return rows, against_need, scope
+
+    narrow = []
+    for chosen in filters:
+        for period in periods:
+            rows, against_need, scope = read(**chosen, **period)
+            assert "delivered" in scope._read_once  # the narrow path was the one taken
+            with django_assert_num_queries(0):  # every figure's keys, from the one read
+                for fields in keys:
+                    figures.delivered(scope, *fields)
+            narrow.append((rows, against_need))
+    assert any(rows[0] for rows, _ in narrow) and any(need for _, need in narrow)
+    monkeypatch.setattr(figures.scope, "NARROW", 0)  # every filter read as a subquery
+    wide = []
+    for chosen in filters:
+        for period in periods:
+            rows, against_need, scope = read(**chosen, **period)
+            assert "delivered" not in scope._read_once
+            wide.append((rows, against_need))
+    assert narrow == wide

@@ -18,11 +18,12 @@ Honesty rules, applied everywhere:
   returns or commitments, never over targets or objectives.
 
 One module per family, in the order of the pages: `scope.py` (what the figures are about, and
-the scoped querysets every figure starts from), `definitions.py` (the registry of definitions),
-`headlines.py` (spend, compliance, weighting), `delivery.py` (by measure, lead buyer and
-quarter), `targets.py` (objectives, targets, outcomes), `progress.py` (commitments by status,
-at risk), `community.py` (proposals and consultations), `areas.py` (neighbourhood tiles and
-gaps) and `lists.py` (the public page's lists). This package names every figure, so callers
+the scoped querysets every figure starts from), `sums.py` (delivery summed from the ledger),
+`definitions.py` (the registry of definitions), `headlines.py` (spend, compliance,
+weighting), `delivery.py` (by measure, lead buyer and quarter), `targets.py` (objectives,
+targets, outcomes), `progress.py` (commitments by status, at risk), `community.py`
+(proposals and consultations), `areas.py` (neighbourhood tiles and gaps) and `lists.py` (the
+public page's lists). This package names every figure, so callers
 write `figures.by_area(scope)` whatever the layout.
 """
 
@@ -38,7 +39,6 @@ from .progress import commitment_statuses, commitments_at_risk, progress_groups
 from .scope import (
     CENTRAL_MINIMUM,
     CLAIMED,
-    COMMITTED,
     MONEY,
     NARROW,
     SPEND_STAGES,
@@ -50,11 +50,9 @@ from .scope import (
     _narrow_ids,
     commitments,
     contracts,
-    delivered,
-    lines,
     objectives,
-    verified_by_area_and_measure,
 )
+from .sums import COMMITTED, delivered, lines, verified_by_area_and_measure
 from .targets import by_outcome, objectives_summary, targets_progress, targets_total
 
 __all__ = [

@@ -10,7 +10,6 @@ from django.db.models.functions import Coalesce, TruncQuarter
 from .. import periods
 from .definitions import definition
 from .scope import (
-    COMMITTED,
     SPEND_STAGES,
     ZERO,
     Compliance,
@@ -20,9 +19,8 @@ from .scope import (
     _sum,
     commitments,
     contracts,
-    delivered,
-    lines,
 )
+from .sums import COMMITTED, delivered, lines
 
 # What a measure's row is grouped by and named from.
 MEASURE_FIELDS = (

@@ -11,7 +11,8 @@ from contracts.progress import NEEDS_RECOVERY as AT_RISK
 from contracts.progress import STATUS_LABELS, expected_amount, with_progress
 
 from .definitions import definition
-from .scope import Scope, _sum_money, commitments, delivered
+from .scope import Scope, _sum_money, commitments
+from .sums import delivered
 
 
 def progress_groups(scope: Scope) -> list[dict]:

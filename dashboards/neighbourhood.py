@@ -16,6 +16,8 @@ change; the lists that depend on the visitor are read on every request.
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from django.utils import timezone
 
 from places.models import Area
@@ -90,7 +92,7 @@ def area_delivery(request, area: Area, needs) -> dict:
     data, up_to_date = cached_area_figures(area, public=not private)
     rows = data["rows"]
     rates = area_rates(rows, needs)
-    contracts = [dict(c) for c in data["contracts"]]
+    contracts = [asdict(c) for c in data["contracts"]]
     from .views import contract_links
 
     links = contract_links(user, [c["pk"] for c in contracts])

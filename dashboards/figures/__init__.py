@@ -18,7 +18,7 @@ Honesty rules, applied everywhere:
   returns or commitments, never over targets or objectives.
 
 One module per family, in the order of the pages: `scope.py` (what the figures are about, and
-the scoped querysets every figure starts from), `sums.py` (delivery summed from the ledger),
+the scoped querysets every figure starts from), `sums.py` (delivery summed from the ledger), `rows.py` (the lists' rows, typed),
 `definitions.py` (the registry of definitions), `headlines.py` (spend, compliance,
 weighting), `delivery.py` (by measure, lead buyer and quarter), `targets.py` (objectives,
 targets, outcomes), `progress.py` (commitments by status, at risk), `community.py`
@@ -36,6 +36,14 @@ from .delivery import by_organisation, by_quarter, delivery_by_measure
 from .headlines import average_weighting, compliance, spend_in_scope
 from .lists import contracts_with_commitments, proposals_adopted
 from .progress import commitment_statuses, commitments_at_risk, progress_groups
+from .rows import (
+    AtRiskRow,
+    ContractRow,
+    OrganisationRow,
+    OutcomeRow,
+    QuarterRow,
+    TargetRow,
+)
 from .scope import (
     CENTRAL_MINIMUM,
     CLAIMED,
@@ -65,10 +73,16 @@ __all__ = [
     "NARROW",
     "SPEND_STAGES",
     "ZERO",
+    "AtRiskRow",
     "Compliance",
+    "ContractRow",
+    "OrganisationRow",
+    "OutcomeRow",
+    "QuarterRow",
     "ReturnStatus",
     "Scope",
     "Stage",
+    "TargetRow",
     "_narrow_ids",
     "average_weighting",
     "band_for",

@@ -9,6 +9,7 @@ from django.db.models.functions import Coalesce, TruncQuarter
 
 from .. import periods
 from .definitions import definition
+from .rows import OrganisationRow, QuarterRow
 from .scope import (
     SPEND_STAGES,
     ZERO,
@@ -115,7 +116,7 @@ def _measure_row(values: dict) -> dict:
     period, if one is chosen), contracts whose procurement started and how many of those were
     not compliant with section 1, current commitments, and the verified £ estimate."""
 )
-def by_organisation(scope: Scope) -> list[dict]:
+def by_organisation(scope: Scope) -> list[OrganisationRow]:
     qs = contracts(scope)
     awarded = Q(stage__in=SPEND_STAGES, not_in_scope=False) & scope.in_period("awarded_on")
     started = Q(procurement_started_on__isnull=False) & scope.in_period("procurement_started_on")
@@ -140,11 +141,14 @@ def by_organisation(scope: Scope) -> list[dict]:
         commitment_counts = {row["contract__buyer_id"]: row["commitments"] for row in by_buyer}
     result = []
     for buyer_id, row in rows.items():
-        row["commitments"] = commitment_counts.get(buyer_id, 0)
-        row["verified_value"] = values.get(buyer_id, ZERO)
-        if row["awarded"] or row["started"] or row["commitments"]:
-            result.append(row)
-    return sorted(result, key=lambda r: r["buyer__name"])
+        typed = OrganisationRow(
+            **row,
+            commitments=commitment_counts.get(buyer_id, 0),
+            verified_value=values.get(buyer_id, ZERO),
+        )
+        if typed.awarded or typed.started or typed.commitments:
+            result.append(typed)
+    return sorted(result, key=lambda r: r.buyer__name)
 
 
 @definition(
@@ -152,7 +156,7 @@ def by_organisation(scope: Scope) -> list[dict]:
     their award value; and returns by the quarter in which their reporting period ends — how
     many were verified, with their £ estimate, and how many are still claimed but unverified."""
 )
-def by_quarter(scope: Scope) -> list[dict]:
+def by_quarter(scope: Scope) -> list[QuarterRow]:
     awarded = (
         contracts(scope)
         .filter(scope.in_period("awarded_on"), awarded_on__isnull=False, not_in_scope=False)
@@ -172,34 +176,25 @@ def by_quarter(scope: Scope) -> list[dict]:
             verified_value=_sum("verified_value"),
         )
     )
-    rows: dict[datetime.date, dict] = {}
+    rows: dict[datetime.date, QuarterRow] = {}
 
-    def entry(quarter) -> dict:
+    def entry(quarter) -> QuarterRow:
         if isinstance(quarter, datetime.datetime):
             quarter = quarter.date()
-        return rows.setdefault(
-            quarter,
-            {
-                "quarter": quarter,
-                "label": periods.quarter_label(quarter),
-                "awarded": 0,
-                "awarded_value": ZERO,
-                "verified": 0,
-                "claimed": 0,
-                "verified_value": ZERO,
-            },
-        )
+        if quarter not in rows:
+            rows[quarter] = QuarterRow(quarter=quarter, label=periods.quarter_label(quarter))
+        return rows[quarter]
 
     for row in awarded:
-        entry(row["quarter"]).update(awarded=row["n"], awarded_value=row["value"])
+        found = entry(row["quarter"])
+        found.awarded, found.awarded_value = row["n"], row["value"]
     for row in delivered:
-        entry(row["quarter"]).update(
-            verified=row["verified"],
-            claimed=row["claimed"] if not scope.public else 0,
-            verified_value=row["verified_value"],
-        )
+        found = entry(row["quarter"])
+        found.verified = row["verified"]
+        found.claimed = row["claimed"] if not scope.public else 0
+        found.verified_value = row["verified_value"]
     ordered = [rows[k] for k in sorted(rows)]
-    top = max((r["verified_value"] for r in ordered), default=ZERO)
+    top = max((r.verified_value for r in ordered), default=ZERO)
     for row in ordered:
-        row["bar"] = int(row["verified_value"] * 100 / top) if top else 0
+        row.bar = int(row.verified_value * 100 / top) if top else 0
     return ordered

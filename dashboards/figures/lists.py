@@ -10,6 +10,7 @@ from objectives.models import Objective
 from socialvalue.sql import AnyOf
 
 from .definitions import definition
+from .rows import ContractRow
 from .scope import ZERO, Scope, Stage, _narrow_ids, _sum_money, commitments, contracts
 
 
@@ -19,7 +20,9 @@ from .scope import ZERO, Scope, Stage, _narrow_ids, _sum_money, commitments, con
     of commitments and the verified £ estimate. Nothing commercially confidential (no evaluation
     scores, no contacts) and no personal data."""
 )
-def contracts_with_commitments(scope: Scope, limit: int | None = None) -> tuple[list[dict], int]:
+def contracts_with_commitments(
+    scope: Scope, limit: int | None = None
+) -> tuple[list[ContractRow], int]:
     """The contracts (newest award first; the first `limit` if given) and how many there are.
 
     Commitment counts and verified £ are read for the listed contracts only, from the
@@ -60,9 +63,26 @@ def contracts_with_commitments(scope: Scope, limit: int | None = None) -> tuple[
     else:
         rows = list(ordered.values(*fields)[:limit] if limit else ordered.values(*fields))
         total = listed.count() if limit else len(rows)
-    per_contract = {
+    per_contract = _delivery_per_contract(current, [r["pk"] for r in rows])
+    typed = []
+    for row in rows:
+        found = per_contract.get(row["pk"], {})
+        typed.append(
+            ContractRow(
+                **row,
+                commitment_count=found.get("n", 0),
+                verified_value=found.get("value") or ZERO,
+            )
+        )
+    return typed, total
+
+
+def _delivery_per_contract(current, contract_ids: list[int]) -> dict[int, dict]:
+    """Per listed contract: its current commitments (`n`) and their verified £ (`value`),
+    from the per-commitment delivery totals."""
+    return {
         row["contract_id"]: row
-        for row in current.filter(contract_id__in=[r["pk"] for r in rows])
+        for row in current.filter(contract_id__in=contract_ids)
         .order_by()
         .values("contract_id")
         .annotate(
@@ -73,11 +93,6 @@ def contracts_with_commitments(scope: Scope, limit: int | None = None) -> tuple[
             ),
         )
     }
-    for row in rows:
-        found = per_contract.get(row["pk"], {})
-        row["commitment_count"] = found.get("n", 0)
-        row["verified_value"] = found.get("value") or ZERO
-    return rows, total
 
 
 @definition(

@@ -11,6 +11,7 @@ from contracts.progress import NEEDS_RECOVERY as AT_RISK
 from contracts.progress import STATUS_LABELS, expected_amount, with_progress
 
 from .definitions import definition
+from .rows import AtRiskRow
 from .scope import Scope, _sum_money, commitments
 from .sums import delivered
 
@@ -83,7 +84,7 @@ def commitment_statuses(scope: Scope, groups: list[dict] | None = None) -> dict:
     """Current commitments that are behind or at risk (see "commitments by status"), with the
     recovery action the buyer recorded, worst first."""
 )
-def commitments_at_risk(scope: Scope, limit: int | None = None) -> list[dict]:
+def commitments_at_risk(scope: Scope, limit: int | None = None) -> list[AtRiskRow]:
     ordering = ("status", "contract__reference", "pk")
     ranked = (
         with_progress(commitments(scope), scope.as_at)
@@ -115,8 +116,13 @@ def commitments_at_risk(scope: Scope, limit: int | None = None) -> list[dict]:
         "status",
         "recovery_action",
     )
-    rows = list(qs)
-    for row in rows:
-        row["status_label"] = STATUS_LABELS[row["status"]]
-        row["expected"] = expected_amount(row["expected"])
-    return rows
+    return [
+        AtRiskRow(
+            **dict(
+                row,
+                status_label=STATUS_LABELS[row["status"]],
+                expected=expected_amount(row["expected"]),
+            )
+        )
+        for row in qs
+    ]

@@ -14,6 +14,7 @@ from socialvalue.sql import AnyOf
 
 from .definitions import definition
 from .progress import _regroup, _verified_values, progress_groups
+from .rows import OutcomeRow, TargetRow
 from .scope import ZERO, Scope, _percent, _sum, objectives
 
 
@@ -120,7 +121,7 @@ def objectives_summary(scope: Scope) -> dict:
     the period), claimed but unverified quantities apart, and the share due by then. A return
     counts towards a target only through its own commitment, so nothing is counted twice."""
 )
-def targets_progress(scope: Scope, limit: int | None = None) -> list[dict]:
+def targets_progress(scope: Scope, limit: int | None = None) -> list[TargetRow]:
     ids = objectives(scope).filter(status__in=Objective.PUBLIC_STATUSES).values("pk")
     rows = _targets_with_progress(
         scope,
@@ -135,15 +136,23 @@ def targets_progress(scope: Scope, limit: int | None = None) -> list[dict]:
         "target_date",
         limit=limit,
     )
+    typed = []
     for row in rows:
-        row["percent"] = _percent(row["verified"], row["target_quantity"])
-        row["status"] = target_status(
+        percent = _percent(row["verified"], row["target_quantity"])
+        status = target_status(
             row["verified"], row["target_quantity"], row["expected"], row["objective__status"]
         )
-        row["status_label"] = TARGET_STATUS_LABELS[row["status"]]
-        row["on_track"] = row["status"] in ("complete", "on_track")
-        row["bar"] = min(row["percent"] or 0, 100)
-    return rows
+        typed.append(
+            TargetRow(
+                **row,
+                percent=percent,
+                status=status,
+                status_label=TARGET_STATUS_LABELS[status],
+                on_track=status in ("complete", "on_track"),
+                bar=min(percent or 0, 100),
+            )
+        )
+    return typed
 
 
 def targets_total(scope: Scope) -> int:
@@ -157,7 +166,7 @@ def targets_total(scope: Scope) -> int:
     current commitments serving them, how many of those are behind or at risk, and the
     verified and committed £ estimates (quantity × the proxy copied on each commitment)."""
 )
-def by_outcome(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
+def by_outcome(scope: Scope, groups: list[dict] | None = None) -> list[OutcomeRow]:
     groups = progress_groups(scope) if groups is None else groups
     committed = _regroup(groups, "objective__outcome_id", ("n", "at_risk", "committed_value"))
     names = {
@@ -178,31 +187,22 @@ def by_outcome(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
         .values("outcome_id", "outcome__name", "outcome__theme__name")
         .annotate(n=Count("pk"))
     )
-    rows: dict[int, dict] = {}
+    rows: dict[int, OutcomeRow] = {}
     for row in active:
-        rows[row["outcome_id"]] = {
-            "outcome": row["outcome__name"],
-            "theme": row["outcome__theme__name"],
-            "objectives": row["n"],
-            "commitments": 0,
-            "at_risk": 0,
-            "committed_value": ZERO,
-        }
+        rows[row["outcome_id"]] = OutcomeRow(
+            outcome=row["outcome__name"], theme=row["outcome__theme__name"], objectives=row["n"]
+        )
     for row in committed:
         entry = rows.setdefault(
             row["objective__outcome_id"],
-            {
-                "outcome": row["objective__outcome__name"],
-                "theme": row["objective__outcome__theme__name"],
-                "objectives": 0,
-            },
+            OutcomeRow(
+                outcome=row["objective__outcome__name"],
+                theme=row["objective__outcome__theme__name"],
+            ),
         )
-        entry.update(
-            commitments=row["n"], at_risk=row["at_risk"], committed_value=row["committed_value"]
-        )
+        entry.commitments = row["n"]
+        entry.at_risk = row["at_risk"]
+        entry.committed_value = row["committed_value"]
     for outcome_id, entry in rows.items():
-        entry["verified_value"] = verified.get(outcome_id, ZERO)
-        entry.setdefault("commitments", 0)
-        entry.setdefault("at_risk", 0)
-        entry.setdefault("committed_value", ZERO)
-    return sorted(rows.values(), key=lambda r: (r["theme"], r["outcome"]))
+        entry.verified_value = verified.get(outcome_id, ZERO)
+    return sorted(rows.values(), key=lambda r: (r.theme, r.outcome))

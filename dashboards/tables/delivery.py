@@ -72,7 +72,7 @@ def non_compliant_table(data: dict) -> Table:
     return table
 
 
-def organisations_table(rows: list[dict]) -> Table:
+def organisations_table(rows: list[figures.OrganisationRow]) -> Table:
     table = Table(
         "organisations",
         "By partner organisation (lead buyer)",
@@ -90,19 +90,19 @@ def organisations_table(rows: list[dict]) -> Table:
     for r in rows:
         table.rows.append(
             [
-                r["buyer__name"],
-                r["awarded"],
-                _money(r["spend"]),
-                r["started"],
-                r["non_compliant"],
-                r["commitments"],
-                _money(r["verified_value"]),
+                r.buyer__name,
+                r.awarded,
+                _money(r.spend),
+                r.started,
+                r.non_compliant,
+                r.commitments,
+                _money(r.verified_value),
             ]
         )
     return table
 
 
-def quarters_table(rows: list[dict], *, public: bool = False) -> Table:
+def quarters_table(rows: list[figures.QuarterRow], *, public: bool = False) -> Table:
     columns = [
         Column("Quarter"),
         Column("Contracts awarded", True),
@@ -119,15 +119,15 @@ def quarters_table(rows: list[dict], *, public: bool = False) -> Table:
         definition=figures.by_quarter.definition,
     )
     for r in rows:
-        row = [r["label"], r["awarded"], _money(r["awarded_value"]), r["verified"]]
+        row = [r.label, r.awarded, _money(r.awarded_value), r.verified]
         if not public:
-            row.append(r["claimed"])
-        row.append(_money(r["verified_value"]))
+            row.append(r.claimed)
+        row.append(_money(r.verified_value))
         table.rows.append(row)
     return table
 
 
-def contracts_table(rows: list[dict], total: int | None = None) -> Table:
+def contracts_table(rows: list[figures.ContractRow], total: int | None = None) -> Table:
     table = Table(
         "contracts",
         "Contracts with social value commitments",
@@ -147,14 +147,14 @@ def contracts_table(rows: list[dict], total: int | None = None) -> Table:
     for r in rows:
         table.rows.append(
             [
-                r["reference"],
-                r["title"],
-                r["buyer__name"],
-                r["supplier__name"],
-                r["awarded_on"],
-                _money(r["award_value"]),
-                r["commitment_count"],
-                _money(r["verified_value"]),
+                r.reference,
+                r.title,
+                r.buyer__name,
+                r.supplier__name,
+                r.awarded_on,
+                _money(r.award_value),
+                r.commitment_count,
+                _money(r.verified_value),
             ]
         )
     return table

@@ -6,7 +6,9 @@ from .. import figures
 from .base import Column, Table, _money, _n, _whole
 
 
-def targets_table(rows: list[dict], *, public: bool = False, total: int | None = None) -> Table:
+def targets_table(
+    rows: list[figures.TargetRow], *, public: bool = False, total: int | None = None
+) -> Table:
     columns = [
         Column("Objective"),
         Column("Measure (unit)"),
@@ -26,20 +28,20 @@ def targets_table(rows: list[dict], *, public: bool = False, total: int | None =
     )
     for r in rows:
         row = [
-            r["objective__title"],
-            f"{r['measure__code']} {r['measure__name']} ({r['measure__unit']})",
-            _n(r["target_quantity"]),
-            r["target_date"],
-            _n(r["verified"]),
+            r.objective__title,
+            f"{r.measure__code} {r.measure__name} ({r.measure__unit})",
+            _n(r.target_quantity),
+            r.target_date,
+            _n(r.verified),
         ]
         if not public:
-            row.append(_n(r["claimed"]))
-        row += [_whole(r["expected"]), r["percent"], r["status_label"]]
+            row.append(_n(r.claimed))
+        row += [_whole(r.expected), r.percent, r.status_label]
         table.rows.append(row)
     return table
 
 
-def at_risk_table(rows: list[dict], total: int | None = None) -> Table:
+def at_risk_table(rows: list[figures.AtRiskRow], total: int | None = None) -> Table:
     table = Table(
         "at_risk",
         "Commitments behind or at risk, with recovery actions",
@@ -61,15 +63,15 @@ def at_risk_table(rows: list[dict], total: int | None = None) -> Table:
     for r in rows:
         table.rows.append(
             [
-                r["status_label"],
-                f"{r['contract__reference']} {r['contract__title']}",
-                r["delivered_by__name"],
-                f"{r['measure__code']} {r['measure__name']} ({r['measure__unit']})",
-                r["area__name"],
-                _n(r["quantity"]),
-                _whole(r["expected"]),
-                _n(r["verified"]),
-                r["recovery_action"] or "None recorded",
+                r.status_label,
+                f"{r.contract__reference} {r.contract__title}",
+                r.delivered_by__name,
+                f"{r.measure__code} {r.measure__name} ({r.measure__unit})",
+                r.area__name,
+                _n(r.quantity),
+                _whole(r.expected),
+                _n(r.verified),
+                r.recovery_action or "None recorded",
             ]
         )
     return table
@@ -114,7 +116,7 @@ def areas_table(rows: list[dict]) -> Table:
     return table
 
 
-def outcomes_table(rows: list[dict]) -> Table:
+def outcomes_table(rows: list[figures.OutcomeRow]) -> Table:
     table = Table(
         "outcomes",
         "By theme and outcome",
@@ -132,13 +134,13 @@ def outcomes_table(rows: list[dict]) -> Table:
     for r in rows:
         table.rows.append(
             [
-                r["theme"],
-                r["outcome"],
-                r["objectives"],
-                r["commitments"],
-                r["at_risk"],
-                _money(r["committed_value"]),
-                _money(r["verified_value"]),
+                r.theme,
+                r.outcome,
+                r.objectives,
+                r.commitments,
+                r.at_risk,
+                _money(r.committed_value),
+                _money(r.verified_value),
             ]
         )
     return table

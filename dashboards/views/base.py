@@ -96,7 +96,7 @@ class FiguresMixin:
             "against_need": data["against_need"],
             "need_definitions": NEED_DEFINITIONS,
             "need_citations": sources.citations,
-            "targets_behind": [t for t in data["targets"] if t["status"] == "behind"][:3],
+            "targets_behind": [t for t in data["targets"] if t.status == "behind"][:3],
             "need_gaps": [dict(row, rate=rate) for rate, row in placed if rate.decile <= 2][:3],
         }
 

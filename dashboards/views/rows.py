@@ -92,7 +92,7 @@ def contract_links(user, contract_ids) -> dict[int, ContractLink]:
 # shown row's contract id is in the figures.
 CONTRACT_ROWS = {
     "non_compliant": (0, lambda data: [r["pk"] for r in data["compliance"]["not_compliant"]]),
-    "at_risk": (1, lambda data: [r["contract_id"] for r in data["at_risk"]]),
+    "at_risk": (1, lambda data: [r.contract_id for r in data["at_risk"]]),
 }
 
 

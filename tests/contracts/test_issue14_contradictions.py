@@ -47,8 +47,8 @@ def test_achieved_with_nothing_verified_is_not_said_to_be_met(client, world):
     target = f"{world.target.target_quantity.normalize():,f}"
     assert f"verified delivery 0 of {target} {unit}" in page
     rows = figures.targets_progress(figures.Scope(place=world.place))
-    (row,) = [r for r in rows if r["objective__title"] == objective.title]
-    assert (row["status"], row["status_label"]) == ("closed", "Closed as achieved")
+    (row,) = [r for r in rows if r.objective__title == objective.title]
+    assert (row.status, row.status_label) == ("closed", "Closed as achieved")
 
 
 def test_achieved_is_said_to_be_met_only_when_verified_delivery_meets_every_target(client, world):
@@ -141,7 +141,7 @@ def test_no_return_is_taken_or_charted_for_a_period_that_has_not_ended(world):
         attested=True,
     )
     assert r.period.early_returns_reason == "The contract ends early, on 1 March"
-    quarters = [row["quarter"] for row in figures.by_quarter(figures.Scope(place=world.place))]
+    quarters = [row.quarter for row in figures.by_quarter(figures.Scope(place=world.place))]
     assert all(q <= today for q in quarters)
 
 
@@ -177,11 +177,11 @@ def test_the_headline_counts_targets_by_the_same_rule_as_each_row(world):
     scope = figures.Scope(place=world.place)
     rows = figures.targets_progress(scope)
     summary = figures.objectives_summary(scope)
-    behind = {r["objective__title"] for r in rows if r["status"] == "behind"}
+    behind = {r.objective__title for r in rows if r.status == "behind"}
     assert summary["behind"] == len(behind)
     for row in rows:
-        assert row["status"] == target_status(
-            row["verified"], row["target_quantity"], row["expected"], row["objective__status"]
+        assert row.status == target_status(
+            row.verified, row.target_quantity, row.expected, row.objective__status
         )
 
 

@@ -184,7 +184,7 @@ def _check(client, world, commitments, verified, claimed, by_period, by_quarter)
             )
             got = sum(r["verified"] for r in figures.delivered(in_year, "measure_id"))
             assert got == want, (match, year)
-    quarters = {r["quarter"]: r["verified_value"] for r in figures.by_quarter(scope)}
+    quarters = {r.quarter: r.verified_value for r in figures.by_quarter(scope)}
     for quarter, amount in by_quarter.items():
         assert quarters.get(quarter, 0) == amount
     tiles = {t["name"]: t["verified_value"] for t in figures.by_area(scope)}

@@ -113,7 +113,7 @@ def test_an_objective_falls_behind_when_verified_delivery_is_short(world, scope)
     summary = figures.objectives_summary(scope)
     assert (summary["on_track"], summary["behind"]) == (0, 1)
     [target] = figures.targets_progress(scope)
-    assert (target["verified"], target["claimed"], target["on_track"]) == (1, 3, False)
+    assert (target.verified, target.claimed, target.on_track) == (1, 3, False)
 
 
 def test_public_objectives_hide_drafts(world):
@@ -127,9 +127,9 @@ def test_commitments_at_risk_carry_their_recovery_action(world, scope):
     Commitment.objects.filter(pk=world.k3.pk).update(recovery_action="Extra crew in May")
     later = Scope(place=world.place, today=world.k3.due_date)
     rows = figures.commitments_at_risk(later)
-    k3 = next(r for r in rows if r["pk"] == world.k3.pk)
-    assert k3["status"] == "at_risk"
-    assert k3["recovery_action"] == "Extra crew in May"
+    k3 = next(r for r in rows if r.pk == world.k3.pk)
+    assert k3.status == "at_risk"
+    assert k3.recovery_action == "Extra crew in May"
     counts = figures.commitment_statuses(later)
     assert counts["total"] == 3
     assert counts["at_risk"] + counts["behind"] == len(rows)
@@ -165,28 +165,28 @@ def test_an_objective_named_in_an_assessment_is_not_a_gap(scope, world):
 
 
 def test_by_outcome(scope):
-    rows = {r["outcome"]: r for r in figures.by_outcome(scope)}
-    assert (rows["OC1"]["objectives"], rows["OC1"]["commitments"]) == (1, 2)
-    assert rows["OC1"]["verified_value"] == Decimal("400")
-    assert (rows["OC2"]["objectives"], rows["OC2"]["commitments"]) == (2, 1)
-    assert rows["OC2"]["verified_value"] == Decimal("50")
+    rows = {r.outcome: r for r in figures.by_outcome(scope)}
+    assert (rows["OC1"].objectives, rows["OC1"].commitments) == (1, 2)
+    assert rows["OC1"].verified_value == Decimal("400")
+    assert (rows["OC2"].objectives, rows["OC2"].commitments) == (2, 1)
+    assert rows["OC2"].verified_value == Decimal("50")
 
 
 def test_by_organisation_counts_each_contract_once_for_its_lead_buyer(scope, world):
     world.c2.joint_buyers.add(world.council)
-    rows = {r["buyer__name"]: r for r in figures.by_organisation(scope)}
+    rows = {r.buyer__name: r for r in figures.by_organisation(scope)}
     council, nhs = rows["Testborough Council"], rows["Testborough NHS"]
-    assert (council["awarded"], council["spend"], council["started"]) == (1, Decimal("1000"), 2)
-    assert (nhs["awarded"], nhs["spend"], nhs["non_compliant"]) == (1, Decimal("3000"), 1)
-    assert nhs["verified_value"] == Decimal("50")
+    assert (council.awarded, council.spend, council.started) == (1, Decimal("1000"), 2)
+    assert (nhs.awarded, nhs.spend, nhs.non_compliant) == (1, Decimal("3000"), 1)
+    assert nhs.verified_value == Decimal("50")
 
 
 def test_by_quarter_uses_financial_quarters(scope, world):
     rows = figures.by_quarter(scope)
-    assert sum(r["verified"] for r in rows) == 3
-    assert sum(r["claimed"] for r in rows) == 1
-    assert sum(r["verified_value"] for r in rows) == Decimal("450")
-    assert all(r["label"][4] == "/" and " Q" in r["label"] for r in rows)
+    assert sum(r.verified for r in rows) == 3
+    assert sum(r.claimed for r in rows) == 1
+    assert sum(r.verified_value for r in rows) == Decimal("450")
+    assert all(r.label[4] == "/" and " Q" in r.label for r in rows)
 
 
 # Filters --------------------------------------------------------------------------------------
@@ -268,7 +268,10 @@ def test_the_stored_totals_and_the_returns_give_the_same_delivery(world):
     assert any(v[0] for v in delivered(plain).values())  # something was verified
 
     def values(rows, key):
-        return {r[key]: r["verified_value"] for r in rows}
+        def read(row, name):  # the areas' rows are dicts; the others are typed (figures.rows)
+            return row[name] if isinstance(row, dict) else getattr(row, name)
+
+        return {read(r, key): read(r, "verified_value") for r in rows}
 
     assert values(figures.by_outcome(plain), "outcome") == values(
         figures.by_outcome(everything), "outcome"
@@ -336,7 +339,7 @@ def test_the_contracts_carrying_commitments_are_the_same_read_narrow_or_wide(wor
     def listed(limit=10, **filters):
         scope = Scope(place=world.place, public=True, **filters)
         rows, total = figures.contracts_with_commitments(scope, limit=limit)
-        return [row["reference"] for row in rows], total, figures._narrow_ids(scope) is not None
+        return [row.reference for row in rows], total, figures._narrow_ids(scope) is not None
 
     # A second contract of the council's serving W1: the last two lists (narrow, then wide)
     # show fewer than there are, so their counts are not the rows shown.

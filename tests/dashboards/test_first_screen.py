@@ -23,12 +23,12 @@ def leader_dashboard(client, settings):
 def test_objectives_behind_on_the_first_screen_are_exactly_the_targets_behind(leader_dashboard):
     context = leader_dashboard.context
     listed = context["targets_behind"]
-    behind = [row for row in context["targets"] if row["status"] == "behind"]
+    behind = [row for row in context["targets"] if row.status == "behind"]
     assert listed, "the demo has targets behind; the list must show some"
     assert listed == behind[: len(listed)]
-    closed = [row for row in context["targets"] if row["status"] == "closed"]
+    closed = [row for row in context["targets"] if row.status == "closed"]
     assert closed, "the demo has an objective closed as achieved short of its target"
     shown = leader_dashboard.content.decode()
     first_screen = shown[shown.index("Needing a decision") : shown.index("Contracts not compliant")]
     for row in closed:
-        assert row["objective__title"] not in first_screen
+        assert row.objective__title not in first_screen

@@ -86,7 +86,7 @@ def test_every_page_gives_each_commitment_the_same_status(client, varied, make_m
     dashboard = client.get(reverse("dashboards:dashboard")).context
     assert {s: dashboard["statuses"][s] for s in tally} == dict(tally)
     assert dashboard["statuses"]["total"] == len(by_contract)
-    at_risk = {row["pk"]: row["status"] for row in dashboard["at_risk"]}
+    at_risk = {row.pk: row.status for row in dashboard["at_risk"]}
     assert at_risk == {pk: s for pk, s in by_contract.items() if s in ("behind", "at_risk")}
 
     client.logout()

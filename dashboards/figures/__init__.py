@@ -39,6 +39,7 @@ from .progress import commitment_statuses, commitments_at_risk, progress_groups
 from .rows import (
     AtRiskRow,
     ContractRow,
+    MeasureRow,
     OrganisationRow,
     OutcomeRow,
     QuarterRow,
@@ -76,6 +77,7 @@ __all__ = [
     "AtRiskRow",
     "Compliance",
     "ContractRow",
+    "MeasureRow",
     "OrganisationRow",
     "OutcomeRow",
     "QuarterRow",

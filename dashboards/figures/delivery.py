@@ -9,7 +9,7 @@ from django.db.models.functions import Coalesce, TruncQuarter
 
 from .. import periods
 from .definitions import definition
-from .rows import OrganisationRow, QuarterRow
+from .rows import MeasureRow, OrganisationRow, QuarterRow
 from .scope import (
     SPEND_STAGES,
     ZERO,
@@ -64,50 +64,38 @@ def delivery_by_measure(scope: Scope) -> dict:
     )
     return {
         "rows": ordered,
-        "verified_value": sum((r["verified_value"] for r in ordered), ZERO),
-        "committed_value": sum((r["committed_value"] for r in ordered), ZERO),
-        "commitments": sum(r["commitments"] for r in ordered),
-        "without_proxy": sum(r["without_proxy"] for r in ordered),
+        "verified_value": sum((r.verified_value for r in ordered), ZERO),
+        "committed_value": sum((r.committed_value for r in ordered), ZERO),
+        "commitments": sum(r.commitments for r in ordered),
+        "without_proxy": sum(r.without_proxy for r in ordered),
         "sources": sources,
     }
 
 
-def _measure_rows(committed, delivered_rows) -> list[dict]:
+def _measure_rows(committed, delivered_rows) -> list[MeasureRow]:
     """One row per measure, with what was committed and what was delivered against it, in the
     order of the measures' codes."""
-    rows: dict[int, dict] = {}
+    rows: dict[int, MeasureRow] = {}
     for found, keys in (
         (committed, ("commitments", "committed", "committed_value", "without_proxy")),
         (delivered_rows, ("verified", "claimed", "verified_value")),
     ):
         for values in found:
             if values["measure_id"] not in rows:
-                rows[values["measure_id"]] = _measure_row(values)
+                rows[values["measure_id"]] = MeasureRow(
+                    measure_id=values["measure_id"],
+                    code=values["measure__code"],
+                    name=values["measure__name"],
+                    unit=values["measure__unit"],
+                    retired=values["measure__retired_at"] is not None,
+                )
             row = rows[values["measure_id"]]
             for key in keys:
-                row[key] = values[key]
-    ordered = sorted(rows.values(), key=lambda r: (r["code"], r["measure_id"]))
+                setattr(row, key, values[key])
+    ordered = sorted(rows.values(), key=lambda r: (r.code, r.measure_id))
     for row in ordered:
-        row["verified_percent"] = _percent(row["verified"], row["committed"])
+        row.verified_percent = _percent(row.verified, row.committed)
     return ordered
-
-
-def _measure_row(values: dict) -> dict:
-    """A measure's row, named from `values`, with nothing counted yet."""
-    return {
-        "measure_id": values["measure_id"],
-        "code": values["measure__code"],
-        "name": values["measure__name"],
-        "unit": values["measure__unit"],
-        "retired": values["measure__retired_at"] is not None,
-        "commitments": 0,
-        "committed": ZERO,
-        "committed_value": ZERO,
-        "without_proxy": 0,
-        "verified": ZERO,
-        "claimed": ZERO,
-        "verified_value": ZERO,
-    }
 
 
 @definition(

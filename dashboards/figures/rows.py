@@ -58,6 +58,26 @@ class TargetRow:
 
 
 @dataclass
+class MeasureRow:
+    """A framework measure: what was committed and delivered in its unit
+    (`delivery_by_measure`)."""
+
+    measure_id: int
+    code: str
+    name: str
+    unit: str
+    retired: bool
+    commitments: int = 0
+    committed: Decimal = ZERO
+    committed_value: Decimal = ZERO
+    without_proxy: int = 0
+    verified: Decimal = ZERO
+    claimed: Decimal = ZERO
+    verified_value: Decimal = ZERO
+    verified_percent: int | None = None
+
+
+@dataclass
 class OutcomeRow:
     """An outcome of the framework with its objectives and commitments (`by_outcome`)."""
 

@@ -26,15 +26,15 @@ def measures_table(data: dict, *, public: bool = False) -> Table:
     )
     for r in data["rows"]:
         row = [
-            f"{r['code']} {r['name']}" + (" (retired measure)" if r["retired"] else ""),
-            r["unit"],
-            r["commitments"],
-            _n(r["committed"]),
-            _n(r["verified"]),
+            f"{r.code} {r.name}" + (" (retired measure)" if r.retired else ""),
+            r.unit,
+            r.commitments,
+            _n(r.committed),
+            _n(r.verified),
         ]
         if not public:
-            row.append(_n(r["claimed"]))
-        row += [r["verified_percent"], _measure_value(r)]
+            row.append(_n(r.claimed))
+        row += [r.verified_percent, _measure_value(r)]
         table.rows.append(row)
     return table
 
@@ -42,12 +42,12 @@ def measures_table(data: dict, *, public: bool = False) -> Table:
 NOT_VALUED = "Not valued (no proxy)"
 
 
-def _measure_value(r: dict):
+def _measure_value(r: figures.MeasureRow):
     """A measure whose commitments all lack a proxy value is counted, not valued: "£0" would
     read as delivery worth nothing (found from outside on the transparency page)."""
-    if r["commitments"] and r["without_proxy"] >= r["commitments"]:
+    if r.commitments and r.without_proxy >= r.commitments:
         return NOT_VALUED
-    return _money(r["verified_value"])
+    return _money(r.verified_value)
 
 
 def non_compliant_table(data: dict) -> Table:

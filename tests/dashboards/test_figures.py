@@ -66,21 +66,21 @@ def test_average_weighting_counts_contracts_without_a_weighting_apart(scope):
 
 def test_delivery_by_measure_counts_verified_apart_from_claimed(scope):
     result = figures.delivery_by_measure(scope)
-    rows = {r["code"]: r for r in result["rows"]}
+    rows = {r.code: r for r in result["rows"]}
     m1, m2, m3 = rows["M1"], rows["M2"], rows["M3"]
-    assert (m1["committed"], m1["verified"], m1["claimed"]) == (10, 4, 3)
-    assert m1["verified_value"] == Decimal("400")  # verified only: the claimed 3 add no £
-    assert m1["committed_value"] == Decimal("1000")
+    assert (m1.committed, m1.verified, m1.claimed) == (10, 4, 3)
+    assert m1.verified_value == Decimal("400")  # verified only: the claimed 3 add no £
+    assert m1.committed_value == Decimal("1000")
     # A subcontractor's commitment with no proxy value: counted, never valued.
-    assert (m2["committed"], m2["verified"], m2["verified_value"], m2["without_proxy"]) == (
+    assert (m2.committed, m2.verified, m2.verified_value, m2.without_proxy) == (
         5,
         2,
         0,
         1,
     )
     # A retired measure still counts; the rejected 7 count nowhere.
-    assert m3["retired"] is True
-    assert (m3["verified"], m3["claimed"], m3["verified_value"]) == (5, 0, Decimal("50"))
+    assert m3.retired is True
+    assert (m3.verified, m3.claimed, m3.verified_value) == (5, 0, Decimal("50"))
     assert result["verified_value"] == Decimal("450")
     assert result["committed_value"] == Decimal("1200")
     assert result["without_proxy"] == 1
@@ -92,7 +92,7 @@ def test_delivery_by_measure_counts_verified_apart_from_claimed(scope):
 
 def test_withdrawn_commitments_count_nowhere(world, scope):
     Commitment.objects.filter(pk=world.k3.pk).update(withdrawn_at=timezone.now())
-    codes = [r["code"] for r in figures.delivery_by_measure(scope)["rows"]]
+    codes = [r.code for r in figures.delivery_by_measure(scope)["rows"]]
     assert codes == ["M1", "M2"]
 
 
@@ -195,9 +195,9 @@ def test_by_quarter_uses_financial_quarters(scope, world):
 def test_period_filters_returns_by_reporting_period_and_contracts_by_award_date(world):
     p1 = world.c1.periods.order_by("start")[0]
     scope = Scope(place=world.place, start=p1.start, end=p1.end)
-    rows = {r["code"]: r for r in figures.delivery_by_measure(scope)["rows"]}
-    assert rows["M1"]["claimed"] == 0  # the claim is for the second period
-    assert rows["M1"]["verified"] == 4
+    rows = {r.code: r for r in figures.delivery_by_measure(scope)["rows"]}
+    assert rows["M1"].claimed == 0  # the claim is for the second period
+    assert rows["M1"].verified == 4
     # No contract was awarded in the first reporting period (they were awarded before it).
     assert figures.spend_in_scope(scope)["count"] == 0
     awarded = world.c1.awarded_on
@@ -208,7 +208,7 @@ def test_period_filters_returns_by_reporting_period_and_contracts_by_award_date(
 def test_organisation_filter(world):
     scope = Scope(place=world.place, organisation=world.nhs)
     assert figures.spend_in_scope(scope)["total"] == Decimal("3000")
-    assert [r["code"] for r in figures.delivery_by_measure(scope)["rows"]] == ["M3"]
+    assert [r.code for r in figures.delivery_by_measure(scope)["rows"]] == ["M3"]
     assert figures.objectives_summary(scope)["active"] == 1  # O4, led by the NHS body
 
 
@@ -220,10 +220,10 @@ def test_organisation_filter_includes_joint_buyers(world):
 
 def test_area_filter_includes_everything_below(world):
     ward = Scope(place=world.place, area=world.w1)
-    assert [r["code"] for r in figures.delivery_by_measure(ward)["rows"]] == ["M1", "M2"]
+    assert [r.code for r in figures.delivery_by_measure(ward)["rows"]] == ["M1", "M2"]
     assert figures.spend_in_scope(ward)["count"] == 1  # C1 serves W1 through its commitments
     lsoa = Scope(place=world.place, area=world.l1)
-    assert [r["code"] for r in figures.delivery_by_measure(lsoa)["rows"]] == ["M1"]
+    assert [r.code for r in figures.delivery_by_measure(lsoa)["rows"]] == ["M1"]
     assert [r["name"] for r in figures.by_area(ward)] == ["N1", "N2"]
 
 
@@ -233,11 +233,11 @@ def test_theme_outcome_and_dimension_filters(world):
         Scope(place=world.place, outcome=world.oc2),
         Scope(place=world.place, dimension="economic"),
     ):
-        assert [r["code"] for r in figures.delivery_by_measure(scope)["rows"]] == ["M3"]
+        assert [r.code for r in figures.delivery_by_measure(scope)["rows"]] == ["M3"]
         assert figures.spend_in_scope(scope)["count"] == 1
         assert figures.objectives_summary(scope)["active"] == 2  # O2 and O4
     social = Scope(place=world.place, dimension="social")
-    assert [r["code"] for r in figures.delivery_by_measure(social)["rows"]] == ["M1", "M2"]
+    assert [r.code for r in figures.delivery_by_measure(social)["rows"]] == ["M1", "M2"]
 
 
 def test_another_place_counts_nothing_here(world):
@@ -260,7 +260,7 @@ def test_the_stored_totals_and_the_returns_give_the_same_delivery(world):
 
     def delivered(scope):
         return {
-            r["measure_id"]: (r["verified"], r["claimed"], r["verified_value"])
+            r.measure_id: (r.verified, r.claimed, r.verified_value)
             for r in figures.delivery_by_measure(scope)["rows"]
         }
 

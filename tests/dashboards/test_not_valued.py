@@ -4,11 +4,13 @@ of green space verified)."""
 
 from decimal import Decimal
 
+from dashboards.figures import MeasureRow
 from dashboards.tables import NOT_VALUED, measures_table
 
 
 def _row(**overrides):
     row = {
+        "measure_id": 1,
         "code": "WR12",
         "name": "Green space improved",
         "unit": "square metres",
@@ -21,7 +23,7 @@ def _row(**overrides):
         "verified_value": Decimal("0"),
         "without_proxy": 2,
     }
-    return row | overrides
+    return MeasureRow(**(row | overrides))
 
 
 def test_a_measure_with_no_proxy_is_not_valued_rather_than_worth_nothing():

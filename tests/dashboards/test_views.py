@@ -92,7 +92,7 @@ def test_filters_reach_the_figures(client, world):
     )
     assert response.status_code == 200
     assert response.context["spend"]["total"] == 3000
-    assert [r["code"] for r in response.context["measures"]["rows"]] == ["M3"]
+    assert [r.code for r in response.context["measures"]["rows"]] == ["M3"]
 
 
 def test_an_unknown_filter_value_shows_an_error_not_a_crash(client, world):

@@ -23,7 +23,7 @@ from places.selectors import Need, NeedSources, need_by_area, need_sources
 from . import figures
 
 
-def against_need_figure(scope: figures.Scope, rows: list[dict]) -> DeliveryAgainstNeed:
+def against_need_figure(scope: figures.Scope, rows: list[figures.AreaRow]) -> DeliveryAgainstNeed:
     """Delivery against need for the scope, whose per-area figures are `rows`
     (`figures.by_area`)."""
     sources = need_sources(scope.place)
@@ -37,7 +37,7 @@ def against_need_figure(scope: figures.Scope, rows: list[dict]) -> DeliveryAgain
 
 
 def against_need(
-    rows: list[dict],
+    rows: list[figures.AreaRow],
     needs: Mapping[int, Need],
     *,
     quantities: list[dict],
@@ -48,7 +48,7 @@ def against_need(
     three small queries for the areas' paths and the measures' names)."""
     placed = []
     if quantities:
-        row_ids = {r["area_id"] for r in rows}
+        row_ids = {r.area_id for r in rows}
         paths = dict(
             Area.objects.filter(pk__in=row_ids | {q["area_id"] for q in quantities}).values_list(
                 "pk", "path"

@@ -9,13 +9,15 @@ from places.models import Area
 from places.need_figures import DEFINITIONS, area_rates, rate_breaks, rate_step
 from places.selectors import Need
 
+from .figures.rows import AreaRow
+
 
 def _money(value) -> str:
     return f"£{value:,.0f}"
 
 
 def _areas(rows) -> dict[int, Area]:
-    ids = [r["area_id"] for r in rows if not r["wider"]]
+    ids = [r.area_id for r in rows if not r.wider]
     # Only what a map shows of an area: its name, and its id for the link and the shape.
     return Area.objects.only("pk", "name", "kind", "place_id").in_bulk(ids)
 
@@ -46,12 +48,14 @@ HEADINGS = (
 )
 
 
-def delivery_map(*, map_id: str, title: str, rows: list[dict], needs: dict[int, Need], sources=()):
+def delivery_map(
+    *, map_id: str, title: str, rows: list[AreaRow], needs: dict[int, Need], sources=()
+):
     """Neighbourhoods shaded by verified £ per 1,000 residents (darkest: most), in quartiles of
     the areas with some; the table beside it has population, £, commitments, those behind and
     the deprivation decile."""
     rates = area_rates(rows, needs)
-    percents = {r["area_id"]: r["percent"] for r in rows}
+    percents = {r.area_id: r.percent for r in rows}
     areas = _areas(rows)
     breaks = rate_breaks(rates[pk].per_thousand for pk in areas)
     by_step = _rate_bands(breaks)
@@ -135,13 +139,13 @@ def at_risk_band(count: int) -> Band:
 
 
 def at_risk_map(
-    *, map_id: str, title: str, rows: list[dict], needs: dict[int, Need], table_href: str = ""
+    *, map_id: str, title: str, rows: list[AreaRow], needs: dict[int, Need], table_href: str = ""
 ):
     """Neighbourhoods shaded by how many current commitments there are behind or at risk
     (darkest: most), with the same table as the delivery map; or, with `table_href`, a link
     to the delivery map's table (which has the same columns) instead of a copy of it."""
     rates = area_rates(rows, needs)
-    percents = {r["area_id"]: r["percent"] for r in rows}
+    percents = {r.area_id: r.percent for r in rows}
     items = []
     for pk, area in _areas(rows).items():
         rate = rates[pk]

@@ -107,14 +107,14 @@ def area_delivery(request, area: Area, needs) -> dict:
     proposals = Proposal.objects.listed_for(user).filter(place=place)
     return {
         "delivery_scope": scope,
-        "delivery_rows": [dict(row, rate=rates[row["area_id"]]) for row in rows],
+        "delivery_rows": [dict(asdict(row), rate=rates[row.area_id]) for row in rows],
         "delivery_map": delivery_map(
             map_id="area-delivery-map",
             title=f"Verified delivery per 1,000 residents in {area.name}",
             rows=rows,
             needs=needs,
         )
-        if len([r for r in rows if not r["wider"]]) > 1
+        if len([r for r in rows if not r.wider]) > 1
         else None,
         "per_thousand_definition": NEED_DEFINITIONS["per_thousand"],
         "by_area_definition": figures.by_area.definition,

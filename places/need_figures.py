@@ -2,10 +2,11 @@
 deprivation. Nothing here reads returns or commitments.
 
 Every function takes per-area figures already computed elsewhere (today the dashboard's
-`figures.by_area` rows: `area_id`, `verified_value`, `commitments`, `at_risk`, `wider`) and the
-need figures of `places.selectors.need_by_area`, so whichever module computes delivery per
-area, the per-1,000-residents rates, the decile table and the most-deprived share are computed
-here, once, for the dashboard, the transparency page and the neighbourhood page alike.
+`figures.by_area` rows, read as `AreaFigures`: `area_id`, `verified_value`, `commitments`,
+`at_risk`, `wider`) and the need figures of `places.selectors.need_by_area`, so whichever
+module computes delivery per area, the per-1,000-residents rates, the decile table and the
+most-deprived share are computed here, once, for the dashboard, the transparency page and
+the neighbourhood page alike.
 
 Definitions (shown beside the figures, from `DEFINITIONS`):
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Protocol
 
 from .selectors import Need, NeedSources
 
@@ -82,6 +84,16 @@ def percent(part: Decimal, whole: Decimal) -> Decimal | None:
     return (Decimal(part) * 100 / Decimal(whole)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
+class AreaFigures(Protocol):
+    """A per-area row of delivery, as this module reads it (`figures.by_area`'s rows)."""
+
+    area_id: int
+    verified_value: Decimal
+    commitments: int
+    at_risk: int
+    wider: bool
+
+
 @dataclass(frozen=True)
 class AreaRate:
     """One area's delivery beside its need."""
@@ -105,15 +117,15 @@ class AreaRate:
         return self.need.band if self.need else None
 
 
-def area_rates(rows: Iterable[Mapping], needs: Mapping[int, Need]) -> dict[int, AreaRate]:
+def area_rates(rows: Iterable[AreaFigures], needs: Mapping[int, Need]) -> dict[int, AreaRate]:
     """Each per-area row beside its need, by area id (the map's and the tables' figures)."""
     return {
-        row["area_id"]: AreaRate(
-            area_id=row["area_id"],
-            verified_value=Decimal(row["verified_value"] or 0),
-            commitments=row.get("commitments", 0),
-            at_risk=row.get("at_risk", 0),
-            need=needs.get(row["area_id"]),
+        row.area_id: AreaRate(
+            area_id=row.area_id,
+            verified_value=Decimal(row.verified_value or 0),
+            commitments=row.commitments,
+            at_risk=row.at_risk,
+            need=needs.get(row.area_id),
         )
         for row in rows
     }
@@ -253,11 +265,11 @@ def _pc(value: Decimal) -> str:
     return f"{value.normalize():f}%" if value == value.to_integral() else f"{value}%"
 
 
-def _placed(row: Mapping, need: Need | None) -> bool:
+def _placed(row: AreaFigures, need: Need | None) -> bool:
     """Whether an area's figures go in a decile: a neighbourhood (not a whole ward or wider
     area) with a decile, a population and the share living in the most deprived LSOAs."""
     return not (
-        row.get("wider")
+        row.wider
         or need is None
         or need.band is None
         or not need.population
@@ -266,7 +278,7 @@ def _placed(row: Mapping, need: Need | None) -> bool:
 
 
 def delivery_against_need(
-    rows: Iterable[Mapping],
+    rows: Iterable[AreaFigures],
     needs: Mapping[int, Need],
     *,
     quantities: Iterable[Mapping] = (),
@@ -285,20 +297,20 @@ def delivery_against_need(
     by_decile = {n: DecileRow(n) for n in range(1, 11)}
     placed: dict[int, DecileRow] = {}
     for row in rows:
-        value = Decimal(row["verified_value"] or 0)
-        need = needs.get(row["area_id"])
+        value = Decimal(row.verified_value or 0)
+        need = needs.get(row.area_id)
         if not _placed(row, need):
             result.unplaced_value += value
-            if not row.get("wider"):
+            if not row.wider:
                 if need is None or need.band is None:
                     result.without_decile += 1
                 elif not need.population:
                     result.without_population += 1
             continue
-        decile = placed[row["area_id"]] = by_decile[need.band]
+        decile = placed[row.area_id] = by_decile[need.band]
         decile.areas += 1
         decile.population += need.population
-        decile.commitments += row.get("commitments", 0)
+        decile.commitments += row.commitments
         decile.verified_value += value
         result.placed_value += value
         result.population += need.population

@@ -37,6 +37,7 @@ from .headlines import average_weighting, compliance, spend_in_scope
 from .lists import contracts_with_commitments, proposals_adopted
 from .progress import commitment_statuses, commitments_at_risk, progress_groups
 from .rows import (
+    AreaRow,
     AtRiskRow,
     ContractRow,
     MeasureRow,
@@ -74,6 +75,7 @@ __all__ = [
     "NARROW",
     "SPEND_STAGES",
     "ZERO",
+    "AreaRow",
     "AtRiskRow",
     "Compliance",
     "ContractRow",

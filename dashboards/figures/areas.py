@@ -12,6 +12,7 @@ from socialvalue.sql import AnyOf
 
 from .definitions import definition
 from .progress import _regroup, _verified_values, progress_groups
+from .rows import AreaRow
 from .scope import ZERO, Scope, Stage, _areas_within, objectives
 
 BANDS = [
@@ -58,7 +59,7 @@ def _tile_areas(scope: Scope):
     verified £ estimate. Commitments for a whole ward (or a wider area) are shown on their own
     rows, not shared out between neighbourhoods. Ranked from the least delivered."""
 )
-def by_area(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
+def by_area(scope: Scope, groups: list[dict] | None = None) -> list[AreaRow]:
     tiles = _tile_areas(scope)
     if not tiles:
         return []
@@ -89,7 +90,7 @@ def by_area(scope: Scope, groups: list[dict] | None = None) -> list[dict]:
         if tile:
             tile["objective_links"] += row["n"]
     result = [_area_row(tile) for tile in [*by_path.values(), *wider.values()]]
-    result.sort(key=lambda r: (r["percent"] is None, r["percent"] or 0, r["name"]))
+    result.sort(key=lambda r: (r.percent is None, r.percent or 0, r.name))
     return result
 
 
@@ -144,24 +145,24 @@ def _wider_tile(wider: dict[str, dict], names: dict[str, dict], path: str) -> di
     )
 
 
-def _area_row(tile: dict) -> dict:
+def _area_row(tile: dict) -> AreaRow:
     """A tile's figures as the map and the table show them, banded by what was delivered."""
     percent = int(tile["ratio_sum"] * 100 / tile["due"]) if tile["due"] else None
     band = band_for(percent)
-    return {
-        "area_id": tile["pk"],
-        "name": tile["name"],
-        "gss_code": tile["gss_code"],
-        "commitments": tile["commitments"],
-        "at_risk": tile["at_risk"],
-        "percent": percent,
-        "band": band,
-        "band_label": BANDS[band][1] if tile["commitments"] else "No commitments",
-        "verified_value": tile["verified_value"],
-        "has_objectives": tile["objective_links"] > 0,
-        "bar": min(percent or 0, 100),
-        "wider": tile.get("wider", False),
-    }
+    return AreaRow(
+        area_id=tile["pk"],
+        name=tile["name"],
+        gss_code=tile["gss_code"],
+        commitments=tile["commitments"],
+        at_risk=tile["at_risk"],
+        percent=percent,
+        band=band,
+        band_label=BANDS[band][1] if tile["commitments"] else "No commitments",
+        verified_value=tile["verified_value"],
+        has_objectives=tile["objective_links"] > 0,
+        bar=min(percent or 0, 100),
+        wider=tile.get("wider", False),
+    )
 
 
 @definition(
@@ -170,11 +171,9 @@ def _area_row(tile: dict) -> dict:
     — no current commitment and not named in any contract's assessment (cancelled contracts
     aside)."""
 )
-def gaps(scope: Scope, areas: list[dict] | None = None) -> dict:
+def gaps(scope: Scope, areas: list[AreaRow] | None = None) -> dict:
     areas = by_area(scope) if areas is None else areas
-    unserved_areas = [
-        a for a in areas if a["has_objectives"] and not a["commitments"] and not a["wider"]
-    ]
+    unserved_areas = [a for a in areas if a.has_objectives and not a.commitments and not a.wider]
     commitment = Commitment.objects.current().filter(objective_id=OuterRef("pk"))
     named = Assessment.objects.filter(objectives=OuterRef("pk")).exclude(
         contract__stage=Stage.CANCELLED

@@ -12,6 +12,25 @@ ZERO = Decimal("0")
 
 
 @dataclass
+class AreaRow:
+    """A neighbourhood (or a ward, or a whole ward's own row) on the map and in the table of
+    areas (`by_area`)."""
+
+    area_id: int
+    name: str
+    gss_code: str
+    commitments: int
+    at_risk: int
+    percent: int | None  # delivered against due; None when nothing was due
+    band: int
+    band_label: str
+    verified_value: Decimal
+    has_objectives: bool
+    bar: int
+    wider: bool = False  # the commitments for a whole ward or wider, not shared out
+
+
+@dataclass
 class AtRiskRow:
     """A current commitment behind or at risk (`commitments_at_risk`)."""
 

@@ -77,7 +77,7 @@ def at_risk_table(rows: list[figures.AtRiskRow], total: int | None = None) -> Ta
     return table
 
 
-def areas_table(rows: list[dict]) -> Table:
+def areas_table(rows: list[figures.AreaRow]) -> Table:
     table = Table(
         "areas",
         "Neighbourhoods ranked by verified delivery against what was due",
@@ -95,22 +95,22 @@ def areas_table(rows: list[dict]) -> Table:
         definition=figures.by_area.definition,
     )
     rank = 0
-    for r in sorted(rows, key=lambda r: r["wider"]):  # whole wards after neighbourhoods
+    for r in sorted(rows, key=lambda r: r.wider):  # whole wards after neighbourhoods
         # Only neighbourhoods with something due are ranked: an area with nothing due, or a
         # whole ward's (or wider) commitments, has no place in the order.
-        ranked = r["percent"] is not None and not r["wider"]
+        ranked = r.percent is not None and not r.wider
         rank += ranked
         table.rows.append(
             [
-                rank if ranked else ("Whole area" if r["wider"] else "Nothing due"),
-                r["name"],
-                r["gss_code"],
-                r["commitments"],
-                r["at_risk"],
-                r["percent"],
-                r["band_label"],
-                _money(r["verified_value"]),
-                "Yes" if r["has_objectives"] else "No",
+                rank if ranked else ("Whole area" if r.wider else "Nothing due"),
+                r.name,
+                r.gss_code,
+                r.commitments,
+                r.at_risk,
+                r.percent,
+                r.band_label,
+                _money(r.verified_value),
+                "Yes" if r.has_objectives else "No",
             ]
         )
     return table
@@ -154,7 +154,7 @@ def gaps_tables(data: dict) -> tuple[Table, Table]:
         definition=figures.gaps.definition,
         empty="None: every neighbourhood with an active objective has a commitment.",
     )
-    areas.rows = [[a["name"], a["gss_code"]] for a in data["areas"]]
+    areas.rows = [[a.name, a.gss_code] for a in data["areas"]]
     objectives = Table(
         "gap_objectives",
         "Active objectives that no contract serves",

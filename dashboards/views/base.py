@@ -1,7 +1,7 @@
 """What the dashboard and the transparency page share: the filters, every figure and table
 for a place, the map and need context, and one table as CSV."""
 
-from dataclasses import replace
+from dataclasses import asdict, replace
 
 from django.http import Http404, HttpResponse
 from django.utils import timezone
@@ -73,14 +73,14 @@ class FiguresMixin:
         )
         # Largest gaps against need: the most deprived areas getting least per resident.
         placed = [
-            (rates[r["area_id"]], r)
+            (rates[r.area_id], r)
             for r in areas
-            if not r["wider"]
-            and rates[r["area_id"]].per_thousand is not None
-            and rates[r["area_id"]].decile is not None
+            if not r.wider
+            and rates[r.area_id].per_thousand is not None
+            and rates[r.area_id].decile is not None
         ]
         # Among the most deprived (deciles 1 and 2): the least per 1,000 residents first.
-        placed.sort(key=lambda pair: (pair[0].per_thousand, pair[0].decile, pair[1]["name"]))
+        placed.sort(key=lambda pair: (pair[0].per_thousand, pair[0].decile, pair[1].name))
         return {
             "at_risk_map": None
             if self.public
@@ -97,7 +97,9 @@ class FiguresMixin:
             "need_definitions": NEED_DEFINITIONS,
             "need_citations": sources.citations,
             "targets_behind": [t for t in data["targets"] if t.status == "behind"][:3],
-            "need_gaps": [dict(row, rate=rate) for rate, row in placed if rate.decile <= 2][:3],
+            "need_gaps": [dict(asdict(row), rate=rate) for rate, row in placed if rate.decile <= 2][
+                :3
+            ],
         }
 
     def download(self, place: Place, places, prefix: str) -> HttpResponse:

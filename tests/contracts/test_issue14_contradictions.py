@@ -105,10 +105,10 @@ def test_a_tile_with_verified_delivery_shows_it_even_when_nothing_is_due(client,
     DeliveryReturnFactory(commitment=commitment, quantity=Decimal("3"), status="verified")
     expected = (Decimal("3") * commitment.proxy_value).quantize(Decimal("1"))
     (tile,) = [
-        t for t in figures.by_area(figures.Scope(place=world.place)) if t["name"] == "Keep Lane"
+        t for t in figures.by_area(figures.Scope(place=world.place)) if t.name == "Keep Lane"
     ]
-    assert tile["percent"] is None  # nothing was due yet: a one-off, due at the end
-    assert tile["verified_value"] == 3 * commitment.proxy_value
+    assert tile.percent is None  # nothing was due yet: a one-off, due at the end
+    assert tile.verified_value == 3 * commitment.proxy_value
     client.force_login(world.leader)
     page = client.get(reverse("dashboards:dashboard"), {"place": world.place.slug})
     assert f"£{expected:,} verified" in page.content.decode()

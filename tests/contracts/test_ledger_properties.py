@@ -187,7 +187,7 @@ def _check(client, world, commitments, verified, claimed, by_period, by_quarter)
     quarters = {r.quarter: r.verified_value for r in figures.by_quarter(scope)}
     for quarter, amount in by_quarter.items():
         assert quarters.get(quarter, 0) == amount
-    tiles = {t["name"]: t["verified_value"] for t in figures.by_area(scope)}
+    tiles = {t.name: t.verified_value for t in figures.by_area(scope)}
     keep_lane = verified[commitments[1].pk] * (commitments[1].proxy_value or 0)
     assert tiles.get("Keep Lane", 0) == keep_lane
     # The commitments CSV: one row per commitment and ended period; verified only.

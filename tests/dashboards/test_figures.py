@@ -140,18 +140,18 @@ def test_commitments_at_risk_carry_their_recovery_action(world, scope):
 
 
 def test_by_area_rolls_up_to_neighbourhoods_and_keeps_ward_commitments_apart(scope, world):
-    rows = {r["name"]: r for r in figures.by_area(scope)}
-    assert rows["N1"]["commitments"] == 2  # K1 in L1 (inside N1) and K2 in N1
-    assert rows["N1"]["verified_value"] == Decimal("400")
-    assert rows["N2"]["commitments"] == 0
-    assert rows["N2"]["band_label"] == "No commitments"
-    assert rows["W2 (whole ward)"]["commitments"] == 1
-    assert rows["W2 (whole ward)"]["wider"] is True
+    rows = {r.name: r for r in figures.by_area(scope)}
+    assert rows["N1"].commitments == 2  # K1 in L1 (inside N1) and K2 in N1
+    assert rows["N1"].verified_value == Decimal("400")
+    assert rows["N2"].commitments == 0
+    assert rows["N2"].band_label == "No commitments"
+    assert rows["W2 (whole ward)"].commitments == 1
+    assert rows["W2 (whole ward)"].wider is True
 
 
 def test_gaps(scope, world):
     result = figures.gaps(scope)
-    assert [a["name"] for a in result["areas"]] == ["N2"]
+    assert [a.name for a in result["areas"]] == ["N2"]
     assert [o["title"] for o in result["objectives"]] == ["O2 unserved"]
 
 
@@ -224,7 +224,7 @@ def test_area_filter_includes_everything_below(world):
     assert figures.spend_in_scope(ward)["count"] == 1  # C1 serves W1 through its commitments
     lsoa = Scope(place=world.place, area=world.l1)
     assert [r.code for r in figures.delivery_by_measure(lsoa)["rows"]] == ["M1"]
-    assert [r["name"] for r in figures.by_area(ward)] == ["N1", "N2"]
+    assert [r.name for r in figures.by_area(ward)] == ["N1", "N2"]
 
 
 def test_theme_outcome_and_dimension_filters(world):
@@ -268,10 +268,7 @@ def test_the_stored_totals_and_the_returns_give_the_same_delivery(world):
     assert any(v[0] for v in delivered(plain).values())  # something was verified
 
     def values(rows, key):
-        def read(row, name):  # the areas' rows are dicts; the others are typed (figures.rows)
-            return row[name] if isinstance(row, dict) else getattr(row, name)
-
-        return {read(r, key): read(r, "verified_value") for r in rows}
+        return {getattr(r, key): r.verified_value for r in rows}
 
     assert values(figures.by_outcome(plain), "outcome") == values(
         figures.by_outcome(everything), "outcome"

@@ -3,22 +3,25 @@ wards' commitments and areas with nothing due follow, unranked."""
 
 from decimal import Decimal
 
+from dashboards.figures import AreaRow
 from dashboards.tables import areas_table
 
 
 def _row(name, percent, wider=False):
-    return {
-        "area_id": hash(name) % 1000,
-        "name": name,
-        "gss_code": "",
-        "commitments": 0 if percent is None else 2,
-        "at_risk": 0,
-        "percent": percent,
-        "band_label": "",
-        "verified_value": Decimal(0),
-        "has_objectives": False,
-        "wider": wider,
-    }
+    return AreaRow(
+        area_id=hash(name) % 1000,
+        name=name,
+        gss_code="",
+        commitments=0 if percent is None else 2,
+        at_risk=0,
+        percent=percent,
+        band=0,
+        band_label="",
+        verified_value=Decimal(0),
+        has_objectives=False,
+        bar=0,
+        wider=wider,
+    )
 
 
 def test_only_neighbourhoods_with_something_due_are_ranked():

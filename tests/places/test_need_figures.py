@@ -1,6 +1,7 @@
 """Delivery against need, with numbers worked out by hand (places/need_figures.py)."""
 
 from decimal import Decimal
+from types import SimpleNamespace
 
 from places.need_figures import delivery_against_need, per_thousand, percent
 from places.selectors import Need, NeedSources
@@ -21,13 +22,14 @@ def need(population, decile, share):
 
 
 def row(area_id, value, commitments=1, wider=False):
-    return {
-        "area_id": area_id,
-        "verified_value": Decimal(value),
-        "commitments": commitments,
-        "at_risk": 0,
-        "wider": wider,
-    }
+    """A per-area row as `need_figures` reads it (`AreaFigures`)."""
+    return SimpleNamespace(
+        area_id=area_id,
+        verified_value=Decimal(value),
+        commitments=commitments,
+        at_risk=0,
+        wider=wider,
+    )
 
 
 def test_per_thousand_residents():

@@ -37,14 +37,18 @@ from .headlines import average_weighting, compliance, spend_in_scope
 from .lists import contracts_with_commitments, proposals_adopted
 from .progress import commitment_statuses, commitments_at_risk, progress_groups
 from .rows import (
+    AdoptedProposalRow,
     AreaRow,
     AtRiskRow,
     ContractRow,
+    CountRow,
     MeasureRow,
+    NonCompliantRow,
     OrganisationRow,
     OutcomeRow,
     QuarterRow,
     TargetRow,
+    UnservedObjectiveRow,
 )
 from .scope import (
     CENTRAL_MINIMUM,
@@ -75,11 +79,14 @@ __all__ = [
     "NARROW",
     "SPEND_STAGES",
     "ZERO",
+    "AdoptedProposalRow",
     "AreaRow",
     "AtRiskRow",
     "Compliance",
     "ContractRow",
+    "CountRow",
     "MeasureRow",
+    "NonCompliantRow",
     "OrganisationRow",
     "OutcomeRow",
     "QuarterRow",
@@ -87,6 +94,7 @@ __all__ = [
     "Scope",
     "Stage",
     "TargetRow",
+    "UnservedObjectiveRow",
     "_narrow_ids",
     "average_weighting",
     "band_for",

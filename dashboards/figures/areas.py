@@ -12,7 +12,7 @@ from socialvalue.sql import AnyOf
 
 from .definitions import definition
 from .progress import _regroup, _verified_values, progress_groups
-from .rows import AreaRow
+from .rows import AreaRow, UnservedObjectiveRow
 from .scope import ZERO, Scope, Stage, _areas_within, objectives
 
 BANDS = [
@@ -178,11 +178,12 @@ def gaps(scope: Scope, areas: list[AreaRow] | None = None) -> dict:
     named = Assessment.objects.filter(objectives=OuterRef("pk")).exclude(
         contract__stage=Stage.CANCELLED
     )
-    unserved = list(
-        objectives(scope)
+    unserved = [
+        UnservedObjectiveRow(**row)
+        for row in objectives(scope)
         .filter(status=Objective.Status.ACTIVE)
         .filter(~Exists(commitment), ~Exists(named))
         .order_by("title")
         .values("pk", "title", "lead_organisation__name")
-    )
+    ]
     return {"areas": unserved_areas, "objectives": unserved}

@@ -8,6 +8,7 @@ from consultations.models import Consultation, Proposal, RespondentType, Respons
 from socialvalue.sql import AnyOf
 
 from .definitions import definition
+from .rows import CountRow
 from .scope import Scope, _areas_within, _objective_condition
 
 
@@ -38,13 +39,11 @@ def proposals_summary(scope: Scope) -> dict:
     S = Proposal.Status
     reviewed = sum(counts[s] for s in (S.UNDER_REVIEW, S.ACCEPTED, S.MERGED, S.DECLINED))
     return {
-        "by_status": [
-            {"status": s.value, "label": s.label, "count": counts[s.value]} for s in statuses
-        ],
+        "by_status": [CountRow(s.label, counts[s.value], key=s.value) for s in statuses],
         "funnel": [
-            {"label": "Submitted", "count": counts["total"]},
-            {"label": "Reviewed (under review or decided)", "count": reviewed},
-            {"label": "Accepted as an objective", "count": counts[S.ACCEPTED]},
+            CountRow("Submitted", counts["total"]),
+            CountRow("Reviewed (under review or decided)", reviewed),
+            CountRow("Accepted as an objective", counts[S.ACCEPTED]),
         ],
         "total": counts["total"],
     }
@@ -100,16 +99,13 @@ def consultations_summary(scope: Scope) -> dict:
         .values_list("respondent_type")
         .annotate(n=Count("pk"))
     )
-    responses = [
-        {"type": t.value, "label": t.label, "count": by_type.get(t.value, 0)}
-        for t in RespondentType
-    ]
+    responses = [CountRow(t.label, by_type.get(t.value, 0), key=t.value) for t in RespondentType]
     return {
         "total": counts["total"],
         "by_stage": [
-            {"stage": s.value, "label": s.label, "count": counts[s.value]}
+            CountRow(s.label, counts[s.value], key=s.value)
             for s in (S.UPCOMING, S.OPEN, S.CLOSED, S.SUMMARY)
         ],
         "responses": responses,
-        "response_total": sum(r["count"] for r in responses),
+        "response_total": sum(r.count for r in responses),
     }

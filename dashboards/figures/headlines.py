@@ -12,6 +12,7 @@ from django.utils import timezone
 from contracts.models import Assessment
 
 from .definitions import definition
+from .rows import NonCompliantRow
 from .scope import CENTRAL_MINIMUM, SPEND_STAGES, Compliance, Scope, _percent, _sum, contracts
 
 
@@ -77,13 +78,13 @@ def compliance(scope: Scope, limit: int | None = None) -> dict:
         )
         for row in rows[:limit] if limit else rows:
             approved = row["first_approved_at"]
-            row["reason"] = (
+            reason = (
                 "No approved assessment"
                 if approved is None
                 else f"Assessment approved {timezone.localtime(approved):%-d %B %Y}, after "
                 "procurement started"
             )
-            counts["not_compliant"].append(row)
+            counts["not_compliant"].append(NonCompliantRow(**row, reason=reason))
     return counts
 
 

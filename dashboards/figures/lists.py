@@ -10,7 +10,7 @@ from objectives.models import Objective
 from socialvalue.sql import AnyOf
 
 from .definitions import definition
-from .rows import ContractRow
+from .rows import AdoptedProposalRow, ContractRow
 from .scope import ZERO, Scope, Stage, _narrow_ids, _sum_money, commitments, contracts
 
 
@@ -99,7 +99,9 @@ def _delivery_per_contract(current, contract_ids: list[int]) -> dict[int, dict]:
     """Community proposals accepted as (or attached to) a published objective of the place,
     with the group that proposed them."""
 )
-def proposals_adopted(scope: Scope, limit: int | None = None) -> tuple[list[dict], int]:
+def proposals_adopted(
+    scope: Scope, limit: int | None = None
+) -> tuple[list[AdoptedProposalRow], int]:
     """The adopted proposals (the first `limit`, by objective, if given) and how many in all."""
     adopted = Proposal.objects.filter(hidden_at__isnull=True).filter(
         place=scope.place,
@@ -109,5 +111,5 @@ def proposals_adopted(scope: Scope, limit: int | None = None) -> tuple[list[dict
     rows = adopted.order_by("objective__title", "title").values(
         "pk", "title", "organisation__name", "objective_id", "objective__title"
     )
-    rows = list(rows[:limit] if limit else rows)
-    return rows, adopted.count() if limit else len(rows)
+    typed = [AdoptedProposalRow(**row) for row in (rows[:limit] if limit else rows)]
+    return typed, adopted.count() if limit else len(typed)

@@ -138,6 +138,52 @@ class QuarterRow:
 
 
 @dataclass
+class NonCompliantRow:
+    """A contract whose procurement started without an assessment approved first
+    (`compliance`)."""
+
+    pk: int
+    reference: str
+    title: str
+    buyer__name: str
+    procurement_started_on: datetime.date
+    first_approved_at: datetime.datetime | None
+    reason: str
+
+
+@dataclass
+class UnservedObjectiveRow:
+    """An active objective that no contract serves (`gaps`)."""
+
+    pk: int
+    title: str
+    lead_organisation__name: str | None
+
+
+@dataclass
+class AdoptedProposalRow:
+    """A community proposal accepted as (or attached to) a published objective
+    (`proposals_adopted`)."""
+
+    pk: int
+    title: str
+    organisation__name: str | None
+    objective_id: int
+    objective__title: str
+
+
+@dataclass
+class CountRow:
+    """A count with its label: proposals by state, consultations by stage, responses by type of
+    respondent, the steps of the proposals' funnel (`proposals_summary`,
+    `consultations_summary`). `key` is the state, stage or type counted ("" for a step)."""
+
+    label: str
+    count: int
+    key: str = ""
+
+
+@dataclass
 class ContractRow:
     """A contract carrying commitments in the filters (`contracts_with_commitments`)."""
 

@@ -13,7 +13,7 @@ def proposals_table(data: dict) -> Table:
         [Column("State"), Column("Proposals", True)],
         definition=figures.proposals_summary.definition,
     )
-    table.rows = [[r["label"], r["count"]] for r in data["by_status"]]
+    table.rows = [[r.label, r.count] for r in data["by_status"]]
     return table
 
 
@@ -24,5 +24,5 @@ def responses_table(data: dict) -> Table:
         [Column("Respondent type"), Column("Responses", True)],
         definition=figures.consultations_summary.definition,
     )
-    table.rows = [[r["label"], r["count"]] for r in data["responses"]]
+    table.rows = [[r.label, r.count] for r in data["responses"]]
     return table

@@ -66,9 +66,7 @@ def non_compliant_table(data: dict) -> Table:
         total=data["non_compliant"],
     )
     for r in data["not_compliant"]:
-        table.rows.append(
-            [r["reference"], r["title"], r["buyer__name"], r["procurement_started_on"], r["reason"]]
-        )
+        table.rows.append([r.reference, r.title, r.buyer__name, r.procurement_started_on, r.reason])
     return table
 
 

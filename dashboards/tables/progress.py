@@ -162,5 +162,5 @@ def gaps_tables(data: dict) -> tuple[Table, Table]:
         definition=figures.gaps.definition,
         empty="None: every active objective is served by a contract.",
     )
-    objectives.rows = [[o["title"], o["lead_organisation__name"]] for o in data["objectives"]]
+    objectives.rows = [[o.title, o.lead_organisation__name] for o in data["objectives"]]
     return areas, objectives

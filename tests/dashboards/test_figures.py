@@ -32,8 +32,8 @@ def test_compliance_share_and_the_list_of_contracts_without_an_assessment(scope,
     assert (result["compliant"], result["non_compliant"], result["exempt"]) == (1, 1, 1)
     assert result["share"] == 50
     [row] = result["not_compliant"]
-    assert row["reference"] == "C2"
-    assert row["reason"] == "No approved assessment"
+    assert row.reference == "C2"
+    assert row.reason == "No approved assessment"
 
 
 def test_compliance_explains_an_assessment_approved_after_the_start(world, scope):
@@ -47,8 +47,8 @@ def test_compliance_explains_an_assessment_approved_after_the_start(world, scope
     world.c1.save()
     result = figures.compliance(scope)
     assert result["share"] == 0
-    assert [r["reference"] for r in result["not_compliant"]] == ["C1", "C2"]
-    assert "after procurement started" in result["not_compliant"][0]["reason"]
+    assert [r.reference for r in result["not_compliant"]] == ["C1", "C2"]
+    assert "after procurement started" in result["not_compliant"][0].reason
 
 
 def test_public_scope_lists_no_non_compliant_contracts(world):
@@ -152,7 +152,7 @@ def test_by_area_rolls_up_to_neighbourhoods_and_keeps_ward_commitments_apart(sco
 def test_gaps(scope, world):
     result = figures.gaps(scope)
     assert [a.name for a in result["areas"]] == ["N2"]
-    assert [o["title"] for o in result["objectives"]] == ["O2 unserved"]
+    assert [o.title for o in result["objectives"]] == ["O2 unserved"]
 
 
 def test_an_objective_named_in_an_assessment_is_not_a_gap(scope, world):

@@ -120,6 +120,15 @@ def _notify_transition(proposal, to, by, reason, acting_for) -> None:
         )
 
 
+def _locked(proposal: Proposal) -> Proposal:
+    """The proposal as it is now, its row locked until the transaction ends."""
+    return (
+        Proposal.objects.select_for_update()
+        .select_related("organisation", "place")
+        .get(pk=proposal.pk)
+    )
+
+
 @transaction.atomic
 def proposal_transition(
     *,
@@ -135,11 +144,7 @@ def proposal_transition(
 
     Every step goes through here, under one row lock, so none can be taken by a path that
     skips its checks (who may take it, and what it needs: `_check_step`)."""
-    proposal = (
-        Proposal.objects.select_for_update()
-        .select_related("organisation", "place")
-        .get(pk=proposal.pk)
-    )
+    proposal = _locked(proposal)
     problem = transition_error(proposal, to) or actor_error(by, proposal, to)
     if problem:
         raise ValidationError({"status": problem})
@@ -151,25 +156,20 @@ def proposal_transition(
     proposal.full_clean()
     as_user(proposal, by).save()
     acting_for = _acting_organisation(by, proposal, to)
+    who_when = {"proposal": proposal, "by": by, "by_organisation": acting_for, "at": now}
     ProposalEvent.objects.create(
-        proposal=proposal,
+        **who_when,
         kind=ProposalEvent.Kind.TRANSITION,
         from_status=from_status,
         to_status=to,
-        by=by,
-        by_organisation=acting_for,
-        at=now,
         public_reason=reason,
     )
     if note.strip():
         ProposalEvent.objects.create(
-            proposal=proposal,
+            **who_when,
             kind=ProposalEvent.Kind.NOTE,
             from_status=to,
             to_status=to,
-            by=by,
-            by_organisation=acting_for,
-            at=now,
             note=note.strip(),
             is_private=True,
         )
@@ -253,73 +253,54 @@ def _event_in_place(*, proposal: Proposal, by: User, kind: str, **fields) -> Pro
     return event
 
 
+def _set_hidden(proposal: Proposal, by: User, *, hidden: bool, reason: str, at) -> Proposal:
+    """Hide the proposal (or show it again) with the public reason, record the step as an
+    event, and tell the proposing organisation's people (not the person acting) by email."""
+    proposal.hidden_at = at if hidden else None
+    proposal.hidden_by = by if hidden else None
+    proposal.hidden_reason = reason if hidden else ""
+    proposal.full_clean()
+    as_user(proposal, by).save()
+    _event_in_place(
+        proposal=proposal,
+        by=by,
+        kind=ProposalEvent.Kind.HIDDEN if hidden else ProposalEvent.Kind.SHOWN,
+        at=at,
+        public_reason=reason,
+    )
+    notify(
+        recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],
+        subject=f"Proposal {proposal.reference} {'was hidden' if hidden else 'is shown again'}",
+        template="consultations/email/proposal_hidden.txt",
+        context={"proposal": proposal, "reason": reason, "hidden": hidden},
+    )
+    return proposal
+
+
 @transaction.atomic
 def proposal_hide(*, proposal: Proposal, by: User, reason: str) -> Proposal:
     """Hide a whole proposal (abusive content) with a reason shown publicly in its place.
     Nothing is deleted: the proposing organisation still sees it, with the reason, and its
     people are told by email."""
-    proposal = (
-        Proposal.objects.select_for_update()
-        .select_related("organisation", "place")
-        .get(pk=proposal.pk)
-    )
-    problem = hide_error(by, proposal)
-    if problem:
+    proposal = _locked(proposal)
+    if problem := hide_error(by, proposal):
         raise ValidationError(problem)
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError(
             {"reason": "Explain why the proposal is hidden: this is shown publicly"}
         )
-    now = timezone.now()
-    proposal.hidden_at = now
-    proposal.hidden_by = by
-    proposal.hidden_reason = reason
-    proposal.full_clean()
-    as_user(proposal, by).save()
-    _event_in_place(
-        proposal=proposal, by=by, kind=ProposalEvent.Kind.HIDDEN, at=now, public_reason=reason
-    )
-    notify(
-        recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],
-        subject=f"Proposal {proposal.reference} was hidden",
-        template="consultations/email/proposal_hidden.txt",
-        context={"proposal": proposal, "reason": reason, "hidden": True},
-    )
-    return proposal
+    return _set_hidden(proposal, by, hidden=True, reason=reason, at=timezone.now())
 
 
 @transaction.atomic
 def proposal_unhide(*, proposal: Proposal, by: User, reason: str = "") -> Proposal:
     """Show a hidden proposal again. Why it was hidden stays in its events and history."""
-    proposal = (
-        Proposal.objects.select_for_update()
-        .select_related("organisation", "place")
-        .get(pk=proposal.pk)
-    )
-    problem = unhide_error(by, proposal)
-    if problem:
+    proposal = _locked(proposal)
+    if problem := unhide_error(by, proposal):
         raise ValidationError(problem)
     reason = (reason or "").strip()
-    proposal.hidden_at = None
-    proposal.hidden_by = None
-    proposal.hidden_reason = ""
-    proposal.full_clean()
-    as_user(proposal, by).save()
-    _event_in_place(
-        proposal=proposal,
-        by=by,
-        kind=ProposalEvent.Kind.SHOWN,
-        at=timezone.now(),
-        public_reason=reason,
-    )
-    notify(
-        recipients=[u for u in _members(proposal.organisation) if u.pk != by.pk],
-        subject=f"Proposal {proposal.reference} is shown again",
-        template="consultations/email/proposal_hidden.txt",
-        context={"proposal": proposal, "reason": reason, "hidden": False},
-    )
-    return proposal
+    return _set_hidden(proposal, by, hidden=False, reason=reason, at=timezone.now())
 
 
 __all__ = [

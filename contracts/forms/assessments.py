@@ -24,6 +24,16 @@ def _yes_no(label, *, required_message, help_text=""):
     )
 
 
+def _text(label, *, rows=4, help_text=""):
+    """An optional free-text answer."""
+    return forms.CharField(
+        label=label,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
 # The assessment's sections ---------------------------------------------------------------------
 
 
@@ -54,11 +64,7 @@ def _relevant(dim: str):
 
 
 def _how(dim: str):
-    return forms.CharField(
-        label=f"How, or why {dim} well-being is not relevant",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    return _text(f"How, or why {dim} well-being is not relevant")
 
 
 class WellbeingForm(SectionForm):
@@ -88,22 +94,10 @@ class SecuringForm(SectionForm):
         widget=forms.CheckboxSelectMultiple,
         help_text="Active objectives for the contract's areas and the areas inside them",
     )
-    lever_award_criteria = forms.CharField(
-        label="Award criteria", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-    lever_contract_conditions = forms.CharField(
-        label="Contract conditions and KPIs",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    lever_lotting_reservation = forms.CharField(
-        label="Lotting, or reserving lots for SMEs and VCSEs",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    lever_supply_chain = forms.CharField(
-        label="Supply chain requirements", required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
+    lever_award_criteria = _text("Award criteria", rows=3)
+    lever_contract_conditions = _text("Contract conditions and KPIs", rows=3)
+    lever_lotting_reservation = _text("Lotting, or reserving lots for SMEs and VCSEs", rows=3)
+    lever_supply_chain = _text("Supply chain requirements", rows=3)
 
     def __init__(self, *args, assessment, **kwargs):
         super().__init__(*args, assessment=assessment, **kwargs)
@@ -125,17 +119,11 @@ class SecuringForm(SectionForm):
 
 class ProportionalityForm(SectionForm):
     section = "proportionality"
-    relevance = forms.CharField(
-        label="How does the social value sought relate to what is being bought?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
+    relevance = _text(
+        "How does the social value sought relate to what is being bought?",
         help_text="Section 1(6): only matters relevant to what is procured",
     )
-    proportionality = forms.CharField(
-        label="Why is this approach proportionate to the contract's size and nature?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    proportionality = _text("Why is this approach proportionate to the contract's size and nature?")
 
 
 class ConsultationForm(SectionForm):
@@ -145,9 +133,7 @@ class ConsultationForm(SectionForm):
         required_message="Say whether you will consult",
         help_text="Section 1(7): you must consider whether to consult",
     )
-    consultation_reason = forms.CharField(
-        label="Why, or why not?", required=False, widget=forms.Textarea(attrs={"rows": 4})
-    )
+    consultation_reason = _text("Why, or why not?")
     consultation_link = forms.URLField(
         label="Link to the consultation (optional)",
         required=False,
@@ -169,11 +155,7 @@ class EvaluationForm(SectionForm):
         ),
         help_text="Central government must use at least 10%. Councils set their own",
     )
-    evaluation_questions = forms.CharField(
-        label="Questions bidders will be asked",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-    )
+    evaluation_questions = _text("Questions bidders will be asked")
     measures = forms.ModelMultipleChoiceField(
         label="Measures bidders will be asked to commit to (optional)",
         queryset=Measure.objects.none(),
@@ -198,11 +180,7 @@ class UrgencyForm(SectionForm):
         required_message="Say whether urgency is claimed",
         help_text="Section 1(8). Most contracts answer no",
     )
-    urgency_reason = forms.CharField(
-        label="If yes: what is the urgency?",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
+    urgency_reason = _text("If yes: what is the urgency?", rows=3)
     urgency_caused_by_authority = forms.TypedChoiceField(
         label="If yes: was the urgency caused by the authority's own delay?",
         choices=YES_NO,

@@ -49,6 +49,18 @@ class QuantityConfirmationMixin:
         return bool(self.cleaned_data.get("confirm_quantity"))
 
 
+class EvidenceFilesMixin:
+    """For a form whose `__init__` adds `EVIDENCE_FILE_SLOTS` optional evidence file fields,
+    `file_1`…: the files given in them, for the service."""
+
+    def evidence_files(self) -> list:
+        return [
+            self.cleaned_data[f"file_{slot}"]
+            for slot in range(1, EVIDENCE_FILE_SLOTS + 1)
+            if self.cleaned_data.get(f"file_{slot}")
+        ]
+
+
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period):
         if period.early_returns_reason:
@@ -56,7 +68,9 @@ class PeriodChoiceField(forms.ModelChoiceField):
         return str(period)
 
 
-class ReturnForm(KeptUploadsMixin, QuantityConfirmationMixin, GovFormMixin, forms.Form):
+class ReturnForm(
+    KeptUploadsMixin, EvidenceFilesMixin, QuantityConfirmationMixin, GovFormMixin, forms.Form
+):
     submit_label = "Submit return"
 
     period = PeriodChoiceField(
@@ -126,13 +140,6 @@ class ReturnForm(KeptUploadsMixin, QuantityConfirmationMixin, GovFormMixin, form
         self.fields["attested"] = self.fields.pop("attested")
         self.show_confirm_quantity()
 
-    def evidence_files(self) -> list:
-        return [
-            self.cleaned_data[f"file_{slot}"]
-            for slot in range(1, EVIDENCE_FILE_SLOTS + 1)
-            if self.cleaned_data.get(f"file_{slot}")
-        ]
-
 
 class VersionedForm(GovFormMixin, forms.Form):
     """Carries the version of the return the user was looking at, so a change made by someone
@@ -192,7 +199,7 @@ class RejectForm(VersionedForm):
     )
 
 
-class AnswerForm(KeptUploadsMixin, QuantityConfirmationMixin, VersionedForm):
+class AnswerForm(KeptUploadsMixin, EvidenceFilesMixin, QuantityConfirmationMixin, VersionedForm):
     submit_label = "Send your answer"
     prefix_name = "answer"
 
@@ -215,13 +222,6 @@ class AnswerForm(KeptUploadsMixin, QuantityConfirmationMixin, VersionedForm):
                 label=f"More evidence: file {slot} (optional)", required=False
             )
         self.show_confirm_quantity()
-
-    def evidence_files(self) -> list:
-        return [
-            self.cleaned_data[f"file_{slot}"]
-            for slot in range(1, EVIDENCE_FILE_SLOTS + 1)
-            if self.cleaned_data.get(f"file_{slot}")
-        ]
 
 
 class ConfirmSupportForm(GovFormMixin, forms.Form):

@@ -96,6 +96,15 @@ class ReturnActionView(ReturnDetailView):
         and returns the updated return; a base with no action of its own is never routed."""
         raise NotImplementedError(f"{type(self).__name__} must say which service it calls")
 
+    def service_kwargs(self, form) -> dict:
+        """What every action's service is given: the return, who acts, and the version of the
+        return they were looking at."""
+        return {
+            "delivery_return": self.object,
+            "by": self.request.user,
+            "expected_version": form.cleaned_data["version"],
+        }
+
     def after(self, delivery_return):
         pass
 
@@ -128,53 +137,39 @@ class ReturnActionView(ReturnDetailView):
 
 
 @method_decorator(two_factor_required_view, name="dispatch")
-class ReturnVerifyView(ReturnActionView):
+class OfficerDecisionView(ReturnActionView):
+    """An officer's decision on a return (verify, query, reject): asks for two-factor and the
+    verify rule. The submitter is told by the service (contracts.notices.return_decided)."""
+
     permission_rule = "contracts.verify_return"
+
+
+class ReturnVerifyView(OfficerDecisionView):
     form_class = VerifyForm
     success_message = "Return verified. Its quantity now counts as delivered"
 
     def act(self, form):
-        return services.return_verify(
-            delivery_return=self.object,
-            by=self.request.user,
-            expected_version=form.cleaned_data["version"],
-        )
-
-    # The submitter is told by the service (contracts.notices.return_decided).
+        return services.return_verify(**self.service_kwargs(form))
 
 
-@method_decorator(two_factor_required_view, name="dispatch")
-class ReturnQueryView(ReturnActionView):
-    permission_rule = "contracts.verify_return"
+class ReturnQueryView(OfficerDecisionView):
     form_class = QueryForm
     success_message = "Question sent to the supplier"
 
     def act(self, form):
         return services.return_query(
-            delivery_return=self.object,
-            by=self.request.user,
-            question=form.cleaned_data["question"],
-            expected_version=form.cleaned_data["version"],
+            **self.service_kwargs(form), question=form.cleaned_data["question"]
         )
 
-    # The submitter is told by the service (contracts.notices.return_decided).
 
-
-@method_decorator(two_factor_required_view, name="dispatch")
-class ReturnRejectView(ReturnActionView):
-    permission_rule = "contracts.verify_return"
+class ReturnRejectView(OfficerDecisionView):
     form_class = RejectForm
     success_message = "Return rejected. The supplier has been told why"
 
     def act(self, form):
         return services.return_reject(
-            delivery_return=self.object,
-            by=self.request.user,
-            reason=form.cleaned_data["reason"],
-            expected_version=form.cleaned_data["version"],
+            **self.service_kwargs(form), reason=form.cleaned_data["reason"]
         )
-
-    # The submitter is told by the service (contracts.notices.return_decided).
 
 
 class ReturnAnswerView(ReturnActionView):
@@ -184,12 +179,10 @@ class ReturnAnswerView(ReturnActionView):
 
     def act(self, form):
         return services.return_answer(
-            delivery_return=self.object,
-            by=self.request.user,
+            **self.service_kwargs(form),
             answer=form.cleaned_data["answer"],
             quantity=form.cleaned_data["quantity"],
             files=form.evidence_files(),
-            expected_version=form.cleaned_data["version"],
             quantity_confirmed=form.quantity_confirmed(),
         )
 

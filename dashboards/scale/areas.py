@@ -18,33 +18,28 @@ class AreasPart(Base):
         # rule places.services.area_save keeps; no area here moves, so no subtree to rewrite).
         ids = Counter.after(Area)
         areas, self.wards, self.neighbourhoods, lsoas = [], [], [], []
+
+        def add(kind: str, name: str, parent: Area | None, into: list) -> Area:
+            area = Area(
+                pk=ids.take(),
+                place=self.place,
+                kind=kind,
+                name=name,
+                parent_id=parent.pk if parent else None,
+            )
+            area.path = area.path_under(parent.path if parent else "")
+            areas.append(area)
+            into.append(area)
+            return area
+
         for w in range(self.n("wards")):
-            ward = Area(pk=ids.take(), place=self.place, kind="ward", name=f"Ward {w + 1}")
-            ward.path = ward.path_under("")
-            areas.append(ward)
-            self.wards.append(ward)
+            ward = add("ward", f"Ward {w + 1}", None, self.wards)
             for n in range(FULL["neighbourhoods_per_ward"]):
-                hood = Area(
-                    pk=ids.take(),
-                    place=self.place,
-                    kind="neighbourhood",
-                    name=f"Neighbourhood {w + 1}.{n + 1}",
-                    parent_id=ward.pk,
+                hood = add(
+                    "neighbourhood", f"Neighbourhood {w + 1}.{n + 1}", ward, self.neighbourhoods
                 )
-                hood.path = hood.path_under(ward.path)
-                areas.append(hood)
-                self.neighbourhoods.append(hood)
                 for s in range(FULL["lsoas_per_neighbourhood"]):
-                    lsoa = Area(
-                        pk=ids.take(),
-                        place=self.place,
-                        kind="lsoa",
-                        name=f"LSOA {w + 1}.{n + 1}.{s + 1}",
-                        parent_id=hood.pk,
-                    )
-                    lsoa.path = lsoa.path_under(hood.path)
-                    areas.append(lsoa)
-                    lsoas.append(lsoa)
+                    add("lsoa", f"LSOA {w + 1}.{n + 1}.{s + 1}", hood, lsoas)
         self.save(Area, areas)
         self.say(f"{len(areas):,} areas")
 

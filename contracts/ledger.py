@@ -4,7 +4,7 @@ Every figure of delivery in the product — contract and commitment pages, objec
 the register, home pages, the dashboard, the transparency page, every CSV and the OCDS
 export — is read from the ledger, and nothing else sums returns (a test scans the code).
 
-The ledger has two tables, both derived from the returns and written only here:
+The ledger has three tables, all derived from the returns and written only here:
 
 - `LedgerEntry`: one line per commitment and reporting period, with the verified and the
   claimed-but-unverified quantity, their £ estimates (quantity × the proxy copied onto the
@@ -13,6 +13,9 @@ The ledger has two tables, both derived from the returns and written only here:
   is never stale here), and its quarter is the financial quarter the period ends in.
 - `DeliveryTotal`: the same lines summed per commitment, so lists of hundreds of thousands of
   commitments read one row each.
+- `ObjectiveDelivery`: the lines of current commitments summed per objective, measure and
+  period start, which targets are judged by (`by_objective_and_measure`): a few rows per
+  objective instead of every line of every commitment serving it.
 
 The services that change returns or commitments call `record()` explicitly, inside their own
 transaction, after their write; bulk loads call `rebuild()`. Lines are recomputed from the
@@ -32,10 +35,21 @@ from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Count, DecimalField, FilteredRelation, Q, Subquery, Sum, Value
+from django.db.models import (
+    Count,
+    DecimalField,
+    FilteredRelation,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
-from .models import Commitment, DeliveryReturn, DeliveryTotal, LedgerEntry
+from objectives.models import Objective
+
+from .models import Commitment, DeliveryReturn, DeliveryTotal, LedgerEntry, ObjectiveDelivery
 
 ZERO = Decimal("0")
 MONEY = DecimalField(max_digits=18, decimal_places=2)
@@ -137,6 +151,39 @@ def record(commitment_ids: Iterable[int | None]) -> None:
     LedgerEntry.objects.bulk_create(lines)
     for pk in ids:
         DeliveryTotal.objects.update_or_create(commitment_id=pk, defaults=totals.get(pk, NOTHING))
+    _record_objectives(Commitment.objects.filter(pk__in=ids).values_list("objective_id", flat=True))
+
+
+def _objective_rows(objective_ids=None):
+    """`ObjectiveDelivery` rows summed from the lines of current commitments (of these
+    objectives, or all), leaving out sums of nothing."""
+    lines = LedgerEntry.objects.filter(commitment__withdrawn_at__isnull=True)
+    if objective_ids is not None:
+        lines = lines.filter(commitment__objective_id__in=objective_ids)
+    rows = (
+        lines.order_by()
+        .values_list("commitment__objective_id", "commitment__measure_id", "period_start")
+        .annotate(verified=Sum("verified"), claimed=Sum("claimed"))
+    )
+    for objective_id, measure_id, start, verified, claimed in rows.iterator(chunk_size=BATCH):
+        if verified or claimed:
+            yield ObjectiveDelivery(
+                objective_id=objective_id,
+                measure_id=measure_id,
+                period_start=start,
+                verified=verified,
+                claimed=claimed,
+            )
+
+
+def _record_objectives(objective_ids) -> None:
+    """Sum these objectives' rollup again from their commitments' lines. The objectives are
+    locked first: two transactions recording commitments of one objective would otherwise
+    each sum it without the other's lines."""
+    ids = sorted(set(objective_ids))
+    list(Objective.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    ObjectiveDelivery.objects.filter(objective_id__in=ids).delete()
+    ObjectiveDelivery.objects.bulk_create(list(_objective_rows(ids)))
 
 
 @transaction.atomic
@@ -144,6 +191,7 @@ def rebuild() -> int:
     """Recompute the whole ledger from the returns (after a bulk load); returns its lines."""
     LedgerEntry.objects.all().delete()
     DeliveryTotal.objects.all().delete()
+    ObjectiveDelivery.objects.all().delete()
     proxies = dict(Commitment.objects.values_list("pk", "proxy_value"))
     count = 0
     batch: list[LedgerEntry] = []
@@ -168,46 +216,8 @@ def rebuild() -> int:
         [DeliveryTotal(commitment_id=pk, **total) for pk, total in totals.items()],
         batch_size=BATCH,
     )
+    ObjectiveDelivery.objects.bulk_create(_objective_rows(), batch_size=BATCH)
     return count
-
-
-def differences(limit: int = 20) -> list[tuple[str, dict, dict]]:
-    """Ledger lines and commitment totals that differ from the returns: (which, stored,
-    computed), at most `limit` of them."""
-    found: list[tuple[str, dict, dict]] = []
-    proxies = dict(Commitment.objects.values_list("pk", "proxy_value"))
-    fields = (*LINE_FIELDS, "verified_value", "claimed_value", "quarter")
-    computed_lines = {
-        (line.commitment_id, line.period_id): {name: getattr(line, name) for name in fields}
-        for line in _lines(_summed().iterator(chunk_size=BATCH), proxies)
-    }
-    stored_lines = {
-        (row.pop("commitment_id"), row.pop("period_id")): row
-        for row in LedgerEntry.objects.values("commitment_id", "period_id", *fields)
-    }
-    for key in sorted(set(computed_lines) | set(stored_lines)):
-        have, want = stored_lines.get(key), computed_lines.get(key)
-        if have != want:
-            found.append((f"commitment {key[0]}, period {key[1]}", have or {}, want or {}))
-            if len(found) >= limit:
-                return found
-    computed_totals: dict[int, dict] = {}
-    for (pk, _period), line in computed_lines.items():
-        total = computed_totals.setdefault(pk, dict(NOTHING))
-        for name in LINE_FIELDS:
-            total[name] += line[name]
-    stored_totals = {
-        row.pop("commitment_id"): row
-        for row in DeliveryTotal.objects.values("commitment_id", *LINE_FIELDS)
-    }
-    for pk in sorted(set(computed_totals) | set(stored_totals)):
-        have = stored_totals.get(pk, NOTHING)
-        want = computed_totals.get(pk, NOTHING)
-        if have != want:
-            found.append((f"commitment {pk} (total)", have, want))
-            if len(found) >= limit:
-                break
-    return found
 
 
 # Reading --------------------------------------------------------------------------------------
@@ -253,10 +263,29 @@ def counted_elsewhere(commitment: Commitment, *, excluding: DeliveryReturn | Non
     return counted
 
 
+def by_objective_and_measure(objective_ids, on: datetime.date | None = None) -> dict:
+    """(objective, measure) → (verified, claimed) over the current commitments serving these
+    objectives (a list or a queryset of ids), from the objectives' rollup (`ObjectiveDelivery`):
+    verified as at `on` (the periods started by then; every period when None), claimed now.
+    Pairs with nothing verified or claimed are left out."""
+    ids = objective_ids if isinstance(objective_ids, QuerySet) else list(objective_ids)
+    started = Q(period_start__lte=on) if on is not None else Q()
+    rows = (
+        ObjectiveDelivery.objects.filter(objective_id__in=ids)
+        .order_by()
+        .values_list("objective_id", "measure_id")
+        .annotate(
+            verified=Coalesce(Sum("verified", filter=started), Value(ZERO), output_field=MONEY),
+            claimed=Coalesce(Sum("claimed"), Value(ZERO), output_field=MONEY),
+        )
+    )
+    return {(o, m): (verified, claimed) for o, m, verified, claimed in rows}
+
+
 def by_target(target_ids: list[int]):
     """Verified and claimed delivery per target: the commitments that serve its objective with
-    the same measure. Each return belongs to one commitment, so nothing is counted twice
-    however many targets or contracts there are."""
+    the same measure (`by_objective_and_measure`). Each return belongs to one commitment, so
+    nothing is counted twice however many targets or contracts there are."""
     from objectives.models import Target
     from objectives.progress import Delivery
 
@@ -266,28 +295,12 @@ def by_target(target_ids: list[int]):
         t.pk: (t.objective_id, t.measure_id)
         for t in Target.objects.filter(pk__in=target_ids).only("pk", "objective_id", "measure_id")
     }
-    if not targets:
-        return {}
-    condition = Q()
-    for objective_id, measure_id in set(targets.values()):
-        condition |= Q(objective_id=objective_id, measure_id=measure_id)
-    rows = (
-        Commitment.objects.current()
-        .filter(condition)
-        .order_by()
-        .values("objective_id", "measure_id")
-        .annotate(
-            verified=Sum("delivery_total__verified"),
-            claimed=Sum("delivery_total__claimed"),
-        )
-    )
-    totals = {
-        (r["objective_id"], r["measure_id"]): Delivery(
-            verified=r["verified"] or ZERO, claimed_unverified=r["claimed"] or ZERO
-        )
-        for r in rows
-    }
-    return {pk: totals.get(pair, Delivery()) for pk, pair in targets.items()}
+    totals = by_objective_and_measure({objective_id for objective_id, _ in targets.values()})
+    result = {}
+    for pk, pair in targets.items():
+        verified, claimed = totals.get(pair, (ZERO, ZERO))
+        result[pk] = Delivery(verified=verified, claimed_unverified=claimed)
+    return result
 
 
 def verified_by_area(place, *, start=None, end=None, organisation=None) -> dict[int, dict]:

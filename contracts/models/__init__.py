@@ -26,7 +26,7 @@ from .governance import (
     JointArrangement,
     JointArrangementQuerySet,
 )
-from .ledger import ClaimKey, DeliveryTotal, EvidenceFile, LedgerEntry
+from .ledger import ClaimKey, DeliveryTotal, EvidenceFile, LedgerEntry, ObjectiveDelivery
 from .ocds import AwardSupplier, BuyerAlias, OcdsImport, normalise_identifier, normalise_name
 
 __all__ = [
@@ -50,6 +50,7 @@ __all__ = [
     "KeyPerformanceIndicator",
     "LedgerEntry",
     "LoadedStatusMixin",
+    "ObjectiveDelivery",
     "OcdsImport",
     "PerformanceAssessment",
     "ReportingPeriod",

@@ -82,6 +82,37 @@ class LedgerEntry(models.Model):
         return f"{self.commitment_id} {self.period_start}–{self.period_end}: {self.verified}"
 
 
+class ObjectiveDelivery(models.Model):
+    """The ledger's rollup per objective, measure and reporting-period start: the verified and
+    claimed quantities of the current (not withdrawn) commitments serving the objective with
+    the measure, summed from their `LedgerEntry` lines.
+
+    What a target is judged by (its objective's commitments with its measure, as at a day:
+    the periods started by then), read as a few rows per objective instead of every line of
+    every commitment serving it (8,000 commitments for a county ward's objectives). Derived
+    data, written only by `contracts.ledger` when it records a commitment's lines, and
+    compared with the lines by `manage.py rebuild_ledger --check`.
+    """
+
+    objective = models.ForeignKey(
+        "objectives.Objective", on_delete=models.CASCADE, related_name="+"
+    )
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="+")
+    period_start = models.DateField()
+    verified = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+    claimed = models.DecimalField(max_digits=16, decimal_places=2, default=Decimal("0"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["objective", "measure", "period_start"], name="objective_delivery_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id}/{self.measure_id} {self.period_start}: {self.verified}"
+
+
 class EvidenceFile(models.Model):
     delivery_return = models.ForeignKey(
         DeliveryReturn, on_delete=models.PROTECT, related_name="files"

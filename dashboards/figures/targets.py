@@ -6,53 +6,36 @@ from __future__ import annotations
 from django.db.models import Count, ExpressionWrapper, F, FloatField
 
 from contracts import ledger
-from contracts.models import Commitment
 from contracts.progress import is_current, share_elapsed
 from objectives.models import Objective, Outcome, Target
 from objectives.progress import TARGET_STATUS_LABELS, target_status
-from socialvalue.sql import AnyOf
 
 from .definitions import definition
 from .progress import _regroup, _verified_values, progress_groups
 from .rows import OutcomeRow, TargetRow
-from .scope import ZERO, Scope, _percent, _sum, objectives
+from .scope import ZERO, Scope, _percent, objectives
 
 
 def _delivery_by_objective_and_measure(scope: Scope) -> dict[tuple, tuple]:
     """(objective, measure) → (verified, claimed) over current commitments, as at the scope's
-    day, for every active or achieved objective in the scope: one grouped query (two for a
-    past day), rather than a correlated subquery per target, read once for the objectives'
+    day, for every active or achieved objective in the scope: read from the ledger's rollup
+    per objective (`ledger.by_objective_and_measure`, a few rows per objective rather than
+    every line of the thousands of commitments serving them), once for the objectives'
     summary and the targets' table."""
-    if "delivery" in scope._read_once:
-        return scope._read_once["delivery"]
-    on = scope.as_at
-    # The objectives (a few thousand at most) are read as ids, so the database finds their
-    # commitments from the index on objective rather than scanning every commitment.
-    objective_ids = list(
-        objectives(scope)
-        .filter(status__in=Objective.PUBLIC_STATUSES)
-        .order_by()
-        .values_list("pk", flat=True)
-    )
-    serving = Commitment.objects.current().filter(AnyOf("objective_id", objective_ids)).order_by()
-    rows = serving.values("objective_id", "measure_id").annotate(
-        verified=_sum("delivery_total__verified"), claimed=_sum("delivery_total__claimed")
-    )
-    found = {(r["objective_id"], r["measure_id"]): (r["verified"], r["claimed"]) for r in rows}
-    if not is_current(on):
-        earlier = (
-            ledger.entries(period_start__lte=on, commitment__withdrawn_at__isnull=True)
-            .filter(AnyOf("commitment__objective_id", objective_ids))
+    if "delivery" not in scope._read_once:
+        on = scope.as_at
+        # The objectives (a few thousand at most) are read as ids, so the rollup is read
+        # from its index on objective.
+        objective_ids = list(
+            objectives(scope)
+            .filter(status__in=Objective.PUBLIC_STATUSES)
             .order_by()
-            .values_list("commitment__objective_id", "commitment__measure_id")
-            .annotate(verified=_sum("verified"))
+            .values_list("pk", flat=True)
         )
-        verified_then = {(o, m): v for o, m, v in earlier}
-        found = {
-            key: (verified_then.get(key, ZERO), claimed) for key, (_, claimed) in found.items()
-        }
-    scope._read_once["delivery"] = found
-    return found
+        scope._read_once["delivery"] = ledger.by_objective_and_measure(
+            objective_ids, None if is_current(on) else on
+        )
+    return scope._read_once["delivery"]
 
 
 def _targets_with_progress(

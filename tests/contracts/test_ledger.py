@@ -7,8 +7,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from contracts import ledger, services
-from contracts.models import DeliveryReturn, DeliveryTotal, LedgerEntry
+from contracts import ledger, ledger_check, services
+from contracts.models import DeliveryReturn, DeliveryTotal, LedgerEntry, ObjectiveDelivery
 from dashboards import figures
 
 pytestmark = pytest.mark.django_db
@@ -58,7 +58,7 @@ def test_every_service_keeps_the_totals_equal_to_the_returns(world):
     c = submit(world, second, "2")  # a corrected return for the rejected one's period
     services.return_verify(delivery_return=c, by=world.colleague)
     assert stored(world.commitment) == (5, 0, 2, 0)
-    assert ledger.differences() == []
+    assert ledger_check.differences() == []
 
 
 def test_a_refused_change_leaves_the_totals_alone(world):
@@ -84,7 +84,7 @@ def test_rebuild_ledger_reports_and_rebuilds_what_bulk_loads_bypass(world, retur
             for period in periods
         ]
     )
-    found = ledger.differences()
+    found = ledger_check.differences()
     assert [which for which, _stored, _computed in found] == [
         *(f"commitment {world.rival_commitment.pk}, period {p.pk}" for p in periods),
         f"commitment {world.rival_commitment.pk} (total)",
@@ -99,7 +99,7 @@ def test_rebuild_ledger_reports_and_rebuilds_what_bulk_loads_bypass(world, retur
         call_command("rebuild_ledger", "--check")
     call_command("rebuild_ledger")
     assert stored(world.rival_commitment) == (4, 0, 2, 0)
-    assert ledger.differences() == []
+    assert ledger_check.differences() == []
 
 
 def test_figures_as_at_today_and_as_at_a_past_day_agree_with_the_returns(world):
@@ -116,6 +116,39 @@ def test_figures_as_at_today_and_as_at_a_past_day_agree_with_the_returns(world):
     before = second.start - datetime.timedelta(days=1)
     then = figures.with_progress(qs, before).get(pk=world.commitment.pk)
     assert then.verified == r1.quantity == 3
+
+
+def test_the_objectives_rollup_follows_each_return_and_answers_as_at_a_day(world):
+    """Targets are judged from the rollup per objective and measure: every service that
+    changes a return keeps it equal to the lines, and as at a day it counts the periods
+    started by then (verified) and every claim (claimed), as the commitments' lines do."""
+    first, second = world.periods[:2]
+    pair = (world.commitment.objective_id, world.commitment.measure_id)
+    r1 = services.return_verify(delivery_return=submit(world, first, "3"), by=world.officer)
+    r2 = submit(world, second, "4")
+    assert ledger.by_objective_and_measure([pair[0]]) == {pair: (3, 4)}
+    before = second.start - datetime.timedelta(days=1)
+    assert ledger.by_objective_and_measure([pair[0]], before) == {pair: (3, 4)}
+    assert ledger.by_objective_and_measure([pair[0]], first.start - datetime.timedelta(1)) == {
+        pair: (0, 4)
+    }
+    services.return_reject(delivery_return=r2, by=world.officer, reason="Timesheets unsigned")
+    assert ledger.by_objective_and_measure([pair[0]]) == {pair: (r1.quantity, 0)}
+    assert ledger_check.differences() == []
+
+
+def test_a_stale_row_of_the_objectives_rollup_is_reported_and_rebuilt(world):
+    services.return_verify(delivery_return=submit(world, world.periods[0], "3"), by=world.officer)
+    ObjectiveDelivery.objects.update(verified=Decimal("30"))  # a write bypassing the ledger
+    found = ledger_check.differences()
+    assert [
+        (which.split(",")[0], stored["verified"], computed["verified"])
+        for which, stored, computed in found
+    ] == [(f"objective {world.commitment.objective_id}", 30, 3)]
+    with pytest.raises(CommandError, match="differ from the returns"):
+        call_command("rebuild_ledger", "--check")
+    call_command("rebuild_ledger")
+    assert ledger_check.differences() == []
 
 
 def test_verified_by_area_gives_each_area_its_verified_quantity_and_pounds(world):

@@ -7,12 +7,14 @@ from decimal import Decimal
 import pytest
 from django.apps import apps
 
-from contracts import ledger
+from contracts import ledger, ledger_check
 from contracts.models import DeliveryReturn, ReportingPeriod
 from tests.contracts.factories import CommitmentFactory
 
 pytestmark = pytest.mark.django_db
 migration = importlib.import_module("contracts.migrations.0014_financial_quarter_periods")
+# The objectives' rollup came later (0018), summed from the lines 0014 leaves.
+rollup = importlib.import_module("contracts.migrations.0018_objective_delivery")
 D = datetime.date
 
 
@@ -45,6 +47,7 @@ def test_old_periods_become_quarters_and_every_return_moves_with_a_note(world):
     ]
     ledger.record([commitment.pk])  # as the services had
     migration.to_financial_quarters(apps, None)
+    rollup.fill(apps, None)
     periods = list(contract.periods.order_by("start").values_list("start", "end"))
     assert periods == [
         (D(2025, 2, 9), D(2025, 3, 31)),
@@ -60,4 +63,4 @@ def test_old_periods_become_quarters_and_every_return_moves_with_a_note(world):
     assert (moved.period.start, moved.period.end) == (D(2025, 4, 1), D(2025, 6, 30))
     assert moved.moved_note.startswith("Made for the period 9 Feb 2025 to 9 May 2025; moved to")
     assert kept[made[3].pk].period.start == D(2026, 1, 1)
-    assert ledger.differences() == []
+    assert ledger_check.differences() == []

@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from contracts import ledger
+from contracts import ledger, ledger_check
 
 
 class Command(BaseCommand):
@@ -18,7 +18,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, check, **options):
-        found = ledger.differences()
+        found = ledger_check.differences()
         for which, stored, computed in found:
             self.stderr.write(f"{which}: the ledger has {stored}, the returns give {computed}")
         if check:

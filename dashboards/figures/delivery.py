@@ -4,22 +4,20 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, Sum, Value
-from django.db.models.functions import Coalesce, TruncQuarter
+from django.db.models import Count, Sum, Value
+from django.db.models.functions import Coalesce
 
 from .. import periods
 from .definitions import definition
+from .headlines import contract_groups
 from .rows import MeasureRow, OrganisationRow, QuarterRow
 from .scope import (
-    SPEND_STAGES,
     ZERO,
     Compliance,
     Scope,
-    Stage,
     _percent,
     _sum,
     commitments,
-    contracts,
 )
 from .sums import COMMITTED, delivered, lines
 
@@ -105,20 +103,24 @@ def _measure_rows(committed, delivered_rows) -> list[MeasureRow]:
     not compliant with section 1, current commitments, and the verified £ estimate."""
 )
 def by_organisation(scope: Scope) -> list[OrganisationRow]:
-    qs = contracts(scope)
-    awarded = Q(stage__in=SPEND_STAGES, not_in_scope=False) & scope.in_period("awarded_on")
-    started = Q(procurement_started_on__isnull=False) & scope.in_period("procurement_started_on")
-    rows = {
-        r["buyer_id"]: r
-        for r in qs.order_by()
-        .values("buyer_id", "buyer__name")
-        .annotate(
-            awarded=Count("pk", filter=awarded),
-            spend=_sum("award_value", filter=awarded),
-            started=Count("pk", filter=started),
-            non_compliant=Count("pk", filter=started & Q(s1_compliance=Compliance.NON_COMPLIANT)),
+    rows: dict[int, dict] = {}
+    for group in contract_groups(scope):
+        row = rows.setdefault(
+            group["buyer_id"],
+            {
+                "buyer_id": group["buyer_id"],
+                "buyer__name": group["buyer__name"],
+                "awarded": 0,
+                "spend": ZERO,
+                "started": 0,
+                "non_compliant": 0,
+            },
         )
-    }
+        # Awarded and spend as the spend headline counts them (in scope, at a spend stage).
+        row["awarded"] += group["count"]
+        row["spend"] += group["total"]
+        row["started"] += group["started"]
+        row["non_compliant"] += group[Compliance.NON_COMPLIANT]
     by_buyer = delivered(scope, "contract__buyer_id")
     values = {row["contract__buyer_id"]: row["verified_value"] for row in by_buyer}
     if scope.start or scope.end:
@@ -145,15 +147,11 @@ def by_organisation(scope: Scope) -> list[OrganisationRow]:
     many were verified, with their £ estimate, and how many are still claimed but unverified."""
 )
 def by_quarter(scope: Scope) -> list[QuarterRow]:
-    awarded = (
-        contracts(scope)
-        .filter(scope.in_period("awarded_on"), awarded_on__isnull=False, not_in_scope=False)
-        .exclude(stage=Stage.CANCELLED)
-        .annotate(quarter=TruncQuarter("awarded_on"))
-        .order_by()
-        .values("quarter")
-        .annotate(n=Count("pk"), value=_sum("award_value"))
-    )
+    awarded: dict = {}
+    for group in contract_groups(scope):
+        if group["quarter"] is not None and group["awarded"]:
+            n, value = awarded.get(group["quarter"], (0, ZERO))
+            awarded[group["quarter"]] = (n + group["awarded"], value + group["awarded_value"])
     delivered = (
         lines(scope)
         .order_by()
@@ -173,9 +171,9 @@ def by_quarter(scope: Scope) -> list[QuarterRow]:
             rows[quarter] = QuarterRow(quarter=quarter, label=periods.quarter_label(quarter))
         return rows[quarter]
 
-    for row in awarded:
-        found = entry(row["quarter"])
-        found.awarded, found.awarded_value = row["n"], row["value"]
+    for quarter, (n, value) in awarded.items():
+        found = entry(quarter)
+        found.awarded, found.awarded_value = n, value
     for row in delivered:
         found = entry(row["quarter"])
         found.verified = row["verified"]

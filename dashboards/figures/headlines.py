@@ -1,5 +1,6 @@
 """Headline figures about buying: spend in scope of the Act, section 1 compliance and the
-average social value weighting."""
+average social value weighting; and the scope's contracts counted once for them all and for
+the buyers' and quarters' tables (`contract_groups`)."""
 
 from __future__ import annotations
 
@@ -7,13 +8,85 @@ from decimal import Decimal
 
 from django.db.models import Avg as _Avg
 from django.db.models import Count, Max, Min, OuterRef, Q, Subquery
+from django.db.models.functions import TruncQuarter
 from django.utils import timezone
 
 from contracts.models import Assessment
 
 from .definitions import definition
 from .rows import NonCompliantRow
-from .scope import CENTRAL_MINIMUM, SPEND_STAGES, Compliance, Scope, _percent, _sum, contracts
+from .scope import (
+    CENTRAL_MINIMUM,
+    SPEND_STAGES,
+    ZERO,
+    Compliance,
+    Scope,
+    Stage,
+    _percent,
+    _sum,
+    contracts,
+)
+
+# The compliance figure's counts, each the contracts of that status (`Contract.Compliance`).
+COMPLIANCE_COUNTS = (
+    Compliance.COMPLIANT,
+    Compliance.NON_COMPLIANT,
+    Compliance.EXEMPT,
+    Compliance.NOT_RECORDED,
+)
+
+
+MONEY_COUNTS = ("total", "exempt_total", "awarded_value")
+
+
+def _contract_counts(scope: Scope) -> dict:
+    """What each figure about contracts counts, as conditional aggregates: spend in scope and
+    exempt (awarded within the period, at a spend stage), the quarters' awards (any stage but
+    cancelled, in scope), and the contracts whose procurement started within the period, by
+    their section 1 compliance and in scope of the Act."""
+    in_scope = Q(not_in_scope=False)
+    spend = Q(stage__in=SPEND_STAGES) & scope.in_period("awarded_on")
+    awarded = (Q(awarded_on__isnull=False) & scope.in_period("awarded_on") & in_scope) & ~Q(
+        stage=Stage.CANCELLED
+    )
+    started = Q(procurement_started_on__isnull=False) & scope.in_period("procurement_started_on")
+    counts = {
+        "count": Count("pk", filter=spend & in_scope),
+        "total": _sum("award_value", filter=spend & in_scope),
+        "exempt_count": Count("pk", filter=spend & ~in_scope),
+        "exempt_total": _sum("award_value", filter=spend & ~in_scope),
+        "awarded": Count("pk", filter=awarded),
+        "awarded_value": _sum("award_value", filter=awarded),
+        "started": Count("pk", filter=started),
+        "started_in_scope": Count("pk", filter=started & in_scope),
+    }
+    for status in COMPLIANCE_COUNTS:
+        counts[status] = Count("pk", filter=started & Q(s1_compliance=status))
+    return counts
+
+
+def contract_groups(scope: Scope) -> list[dict]:
+    """The scope's contracts counted once by lead buyer and the quarter of their award
+    (`_contract_counts`, a hundred rows or so), read once per page: spend, compliance, the
+    weighting's started contracts, and the buyers' and quarters' tables are sums of these
+    rows, rather than five passes over the same contracts."""
+    if "contract_groups" not in scope._read_once:
+        scope._read_once["contract_groups"] = list(
+            contracts(scope)
+            .annotate(quarter=TruncQuarter("awarded_on"))
+            .order_by()
+            .values("buyer_id", "buyer__name", "quarter")
+            .annotate(**_contract_counts(scope))
+        )
+    return scope._read_once["contract_groups"]
+
+
+def _summed(rows: list[dict], *names: str) -> dict:
+    """`names` summed over `rows`: £ from Decimal("0"), counts from 0, as `aggregate()` gives."""
+    return {
+        name: sum((row[name] for row in rows), ZERO if name in MONEY_COUNTS else 0)
+        for name in names
+    }
 
 
 @definition(
@@ -23,14 +96,7 @@ from .scope import CENTRAL_MINIMUM, SPEND_STAGES, Compliance, Scope, _percent, _
     contracts are not included."""
 )
 def spend_in_scope(scope: Scope) -> dict:
-    qs = contracts(scope).filter(scope.in_period("awarded_on"), stage__in=SPEND_STAGES)
-    in_scope = Q(not_in_scope=False)
-    return qs.aggregate(
-        count=Count("pk", filter=in_scope),
-        total=_sum("award_value", filter=in_scope),
-        exempt_count=Count("pk", filter=~in_scope),
-        exempt_total=_sum("award_value", filter=~in_scope),
-    )
+    return _summed(contract_groups(scope), "count", "total", "exempt_count", "exempt_total")
 
 
 @definition(
@@ -41,15 +107,7 @@ def spend_in_scope(scope: Scope) -> dict:
     recorded as not in scope of the Act are counted apart and left out of the share."""
 )
 def compliance(scope: Scope, limit: int | None = None) -> dict:
-    qs = contracts(scope).filter(
-        scope.in_period("procurement_started_on"), procurement_started_on__isnull=False
-    )
-    counts = qs.aggregate(
-        compliant=Count("pk", filter=Q(s1_compliance=Compliance.COMPLIANT)),
-        non_compliant=Count("pk", filter=Q(s1_compliance=Compliance.NON_COMPLIANT)),
-        exempt=Count("pk", filter=Q(s1_compliance=Compliance.EXEMPT)),
-        not_recorded=Count("pk", filter=Q(s1_compliance=Compliance.NOT_RECORDED)),
-    )
+    counts = _summed(contract_groups(scope), *COMPLIANCE_COUNTS)
     counted = counts["compliant"] + counts["non_compliant"]
     counts["counted"] = counted
     counts["share"] = _percent(counts["compliant"], counted)
@@ -64,7 +122,12 @@ def compliance(scope: Scope, limit: int | None = None) -> dict:
             .values("approved_at")[:1]
         )
         rows = (
-            qs.filter(s1_compliance=Compliance.NON_COMPLIANT)
+            contracts(scope)
+            .filter(
+                scope.in_period("procurement_started_on"),
+                procurement_started_on__isnull=False,
+                s1_compliance=Compliance.NON_COMPLIANT,
+            )
             .annotate(first_approved_at=Subquery(first_approval))
             .order_by("procurement_started_on", "reference")
             .values(
@@ -110,7 +173,7 @@ def average_weighting(scope: Scope) -> dict:
         highest=Max("weighting_percent"),
         below_minimum=Count("pk", filter=Q(weighting_percent__lt=CENTRAL_MINIMUM)),
     )
-    result["started"] = started.count()
+    result["started"] = _summed(contract_groups(scope), "started_in_scope")["started_in_scope"]
     result["without_weighting"] = result["started"] - result["count"]
     if result["average"] is not None:
         result["average"] = Decimal(result["average"]).quantize(Decimal("0.1"))

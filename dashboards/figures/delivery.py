@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce
 from .. import periods
 from .definitions import definition
 from .headlines import contract_groups
+from .progress import _regroup, by_measure_and_source
 from .rows import MeasureRow, OrganisationRow, QuarterRow
 from .scope import (
     ZERO,
@@ -43,23 +44,40 @@ MEASURE_FIELDS = (
 )
 def delivery_by_measure(scope: Scope) -> dict:
     delivered_rows = delivered(scope, *MEASURE_FIELDS)
-    if scope.start or scope.end:
+    counted = by_measure_and_source(scope)  # None unless the filter is narrow
+    if counted is not None:
+        # A narrow filter's commitments were counted by measure and source with their
+        # progress: summed here by measure, and their sources read from them.
         committed = (
-            commitments(scope)
-            .order_by()
-            .values(*MEASURE_FIELDS)
-            .annotate(**{name: aggregate() for name, aggregate in COMMITTED.items()})
+            [dict(row, commitments=row["n"]) for row in _by_measure(counted)]
+            if scope.start or scope.end
+            else delivered_rows
+        )
+        sources = sorted(
+            (
+                {"proxy_source": row["proxy_source"], "proxy_year": row["proxy_year"]}
+                for row in _by_source(counted)
+            ),
+            key=lambda s: (s["proxy_source"], s["proxy_year"] is None, s["proxy_year"] or 0),
         )
     else:
-        committed = delivered_rows  # one pass over the commitments counted both
+        if scope.start or scope.end:
+            committed = (
+                commitments(scope)
+                .order_by()
+                .values(*MEASURE_FIELDS)
+                .annotate(**{name: aggregate() for name, aggregate in COMMITTED.items()})
+            )
+        else:
+            committed = delivered_rows  # one pass over the commitments counted both
+        sources = list(
+            commitments(scope)
+            .filter(proxy_value__isnull=False)
+            .order_by("proxy_source", "proxy_year")
+            .values("proxy_source", "proxy_year")
+            .distinct()
+        )
     ordered = _measure_rows(committed, delivered_rows)
-    sources = list(
-        commitments(scope)
-        .filter(proxy_value__isnull=False)
-        .order_by("proxy_source", "proxy_year")
-        .values("proxy_source", "proxy_year")
-        .distinct()
-    )
     return {
         "rows": ordered,
         "verified_value": sum((r.verified_value for r in ordered), ZERO),
@@ -68,6 +86,17 @@ def delivery_by_measure(scope: Scope) -> dict:
         "without_proxy": sum(r.without_proxy for r in ordered),
         "sources": sources,
     }
+
+
+def _by_measure(counted: list[dict]) -> list[dict]:
+    """The rows of `by_measure_and_source` summed by measure."""
+    return _regroup(counted, MEASURE_FIELDS, ("n", "committed", "committed_value", "without_proxy"))
+
+
+def _by_source(counted: list[dict]) -> list[dict]:
+    """The distinct proxy sources and years of the commitments that have a proxy value."""
+    with_proxy = [row for row in counted if row["n"] > row["without_proxy"]]
+    return _regroup(with_proxy, ("proxy_source", "proxy_year"), ())
 
 
 def _measure_rows(committed, delivered_rows) -> list[MeasureRow]:

@@ -12,31 +12,63 @@ from contracts.progress import STATUS_LABELS, expected_amount, with_progress
 
 from .definitions import definition
 from .rows import AtRiskRow
-from .scope import Scope, _sum_money, commitments
+from .scope import Scope, _narrow_ids, _sum, _sum_money, commitments
 from .sums import delivered
+
+# What a narrow filter's progress groups are keyed by as well (a few thousand commitments, so
+# a few thousand rows at most): the measures' committed quantities and the proxy values'
+# sources are then sums of these groups (`by_measure_and_source`), not passes of their own.
+NARROW_KEYS = (
+    "measure_id",
+    "measure__code",
+    "measure__name",
+    "measure__unit",
+    "measure__retired_at",
+    "proxy_source",
+    "proxy_year",
+)
 
 
 def progress_groups(scope: Scope) -> list[dict]:
     """Current commitments in the scope, judged as at its day, counted by area, outcome and
-    status in one pass: the statuses, the areas and the outcomes are all sums of these rows (a
-    few thousand), instead of three passes over every commitment."""
-    return list(
-        with_progress(commitments(scope), scope.as_at)
-        .order_by()
-        .values("area__path", "objective__outcome_id", "status")
-        .annotate(
-            n=Count("pk"),
-            due=Count("pk", filter=Q(due_ratio__isnull=False)),
-            ratio_sum=Coalesce(Sum("due_ratio"), Value(0.0), output_field=FloatField()),
-            committed_value=_sum_money(
-                F("quantity") * F("proxy_value"), filter=Q(proxy_value__isnull=False)
-            ),
-            # Every verified return, whatever the period: see `_verified_values`.
-            verified_value=_sum_money(
-                F("delivery_total__verified") * F("proxy_value"),
-                filter=Q(proxy_value__isnull=False, delivery_total__isnull=False),
-            ),
+    status in one pass (and for a narrow filter by measure and proxy source too: NARROW_KEYS),
+    read once per page: the statuses, the areas and the outcomes are all sums of these rows
+    (a few thousand), instead of three passes over every commitment."""
+    if "groups" not in scope._read_once:
+        keys = ("area__path", "objective__outcome_id", "status")
+        if _narrow_ids(scope):
+            keys += NARROW_KEYS
+        scope._read_once["groups"] = list(
+            with_progress(commitments(scope), scope.as_at)
+            .order_by()
+            .values(*keys)
+            .annotate(
+                n=Count("pk"),
+                due=Count("pk", filter=Q(due_ratio__isnull=False)),
+                ratio_sum=Coalesce(Sum("due_ratio"), Value(0.0), output_field=FloatField()),
+                committed=_sum("quantity"),
+                committed_value=_sum_money(
+                    F("quantity") * F("proxy_value"), filter=Q(proxy_value__isnull=False)
+                ),
+                without_proxy=Count("pk", filter=Q(proxy_value__isnull=True)),
+                # Every verified return, whatever the period: see `_verified_values`.
+                verified_value=_sum_money(
+                    F("delivery_total__verified") * F("proxy_value"),
+                    filter=Q(proxy_value__isnull=False, delivery_total__isnull=False),
+                ),
+            )
         )
+    return scope._read_once["groups"]
+
+
+def by_measure_and_source(scope: Scope) -> list[dict] | None:
+    """A narrow filter's commitments counted by measure and proxy source (what `COMMITTED`
+    counts, keyed by NARROW_KEYS), summed from its progress groups; None for a wider filter,
+    whose groups are not keyed by them."""
+    if not _narrow_ids(scope):
+        return None
+    return _regroup(
+        progress_groups(scope), NARROW_KEYS, ("n", "committed", "committed_value", "without_proxy")
     )
 
 
@@ -51,11 +83,16 @@ def _verified_values(scope: Scope, groups: list[dict], key: str) -> dict:
     return {row[key]: row["verified_value"] for row in rows}
 
 
-def _regroup(groups: list[dict], key: str, fields: tuple[str, ...]) -> list[dict]:
-    """The progress groups summed by `key`; `at_risk` counts those behind or at risk."""
+def _regroup(groups: list[dict], key: str | tuple[str, ...], fields: tuple[str, ...]) -> list[dict]:
+    """The progress groups summed by `key` (a field, or several); `at_risk` counts those
+    behind or at risk."""
+    names = (key,) if isinstance(key, str) else key
     totals: dict = {}
     for row in groups:
-        entry = totals.setdefault(row[key], {key: row[key], "at_risk": 0})
+        found = tuple(row[name] for name in names)
+        entry = totals.get(found)
+        if entry is None:
+            entry = totals[found] = {name: row[name] for name in names} | {"at_risk": 0}
         for name in fields:
             if name == "at_risk":
                 entry["at_risk"] += row["n"] if row["status"] in AT_RISK else 0

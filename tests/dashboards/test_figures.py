@@ -408,3 +408,38 @@ def test_a_narrow_filters_delivery_is_read_once_and_sums_as_each_figure_would(
             assert "delivered" not in scope._read_once
             wide.append((rows, against_need))
     assert narrow == wide
+
+
+def test_a_narrow_filters_measures_and_sources_are_summed_from_its_progress(world, monkeypatch):
+    """A narrow filter counts its commitments by measure and proxy source with their progress
+    (one pass); the measures' table and its sources are sums of those groups, and equal what
+    a wide filter's own queries give, as do the statuses, areas and outcomes."""
+    today = timezone.localdate()
+    filters = [
+        {"area": world.w1},
+        {"area": world.n1},
+        {"area": world.w2, "organisation": world.nhs},
+        {"organisation": world.council},
+    ]
+    periods = [{}, {"start": today - datetime.timedelta(days=800), "end": today}]
+
+    def read(**chosen):
+        scope = Scope(place=world.place, **chosen)
+        found = (
+            figures.delivery_by_measure(scope),
+            figures.commitment_statuses(scope),
+            figures.by_area(scope),
+            figures.by_outcome(scope),
+        )
+        keyed = all("measure_id" in row for row in figures.progress_groups(scope))
+        return found, keyed
+
+    cases = [dict(**chosen, **period) for chosen in filters for period in periods]
+    narrow = [read(**case) for case in cases]
+    assert all(keyed for _, keyed in narrow)  # the narrow path was the one taken
+    assert any(found[0]["rows"] for found, _ in narrow)
+    assert any(found[0]["sources"] for found, _ in narrow)
+    monkeypatch.setattr(figures.scope, "NARROW", 0)  # every filter read as a subquery
+    wide = [read(**case) for case in cases]
+    assert not any(keyed for _, keyed in wide)
+    assert [found for found, _ in narrow] == [found for found, _ in wide]

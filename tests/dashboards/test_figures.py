@@ -363,6 +363,21 @@ def test_the_contracts_carrying_commitments_are_the_same_read_narrow_or_wide(wor
     assert not any(was for *_, was in wide)
 
 
+def _narrow_filters(world) -> list[dict]:
+    """Filters that select few commitments: a ward, a neighbourhood, a ward with a buyer, a
+    buyer alone."""
+    return [
+        {"area": world.w1},
+        {"area": world.n1},
+        {"area": world.w2, "organisation": world.nhs},
+        {"organisation": world.council},
+    ]
+
+
+def _periods(today) -> list[dict]:
+    return [{}, {"start": today - datetime.timedelta(days=800), "end": today}]
+
+
 def test_a_narrow_filters_delivery_is_read_once_and_sums_as_each_figure_would(
     world, monkeypatch, django_assert_num_queries
 ):
@@ -376,13 +391,7 @@ def test_a_narrow_filters_delivery_is_read_once_and_sums_as_each_figure_would(
         figures.delivery.MEASURE_FIELDS,
         ("area_id", "measure_id"),
     ]
-    filters = [
-        {"area": world.w1},
-        {"area": world.n1},
-        {"area": world.w2, "organisation": world.nhs},
-        {"organisation": world.council},
-    ]
-    periods = [{}, {"start": today - datetime.timedelta(days=800), "end": today}]
+    filters, periods = _narrow_filters(world), _periods(today)
 
     def read(**chosen):
         scope = Scope(place=world.place, **chosen)
@@ -415,13 +424,7 @@ def test_a_narrow_filters_measures_and_sources_are_summed_from_its_progress(worl
     (one pass); the measures' table and its sources are sums of those groups, and equal what
     a wide filter's own queries give, as do the statuses, areas and outcomes."""
     today = timezone.localdate()
-    filters = [
-        {"area": world.w1},
-        {"area": world.n1},
-        {"area": world.w2, "organisation": world.nhs},
-        {"organisation": world.council},
-    ]
-    periods = [{}, {"start": today - datetime.timedelta(days=800), "end": today}]
+    filters, periods = _narrow_filters(world), _periods(today)
 
     def read(**chosen):
         scope = Scope(place=world.place, **chosen)

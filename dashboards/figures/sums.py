@@ -61,11 +61,22 @@ def delivered(scope: Scope, *fields: str) -> list[dict]:
     for (ONCE_KEYS: a few hundred rows for a county's ward), and summed here by `fields`:
     the areas, outcomes, measures and delivery against need each read the same lines of the
     same commitments, which at county scale cost 40–60 ms a pass, cold."""
-    if set(fields) <= set(ONCE_KEYS) and _narrow_ids(scope):
+    keys = _once_keys(scope)
+    if set(fields) <= set(keys) and _narrow_ids(scope):
         if "delivered" not in scope._read_once:
-            scope._read_once["delivered"] = _delivered(scope, ONCE_KEYS)
-        return regrouped(scope._read_once["delivered"], fields)
+            scope._read_once["delivered"] = _delivered(scope, keys)
+        return regrouped(scope._read_once["delivered"], fields, keys)
     return _delivered(scope, fields)
+
+
+# Keys that are the ledger line's own, not its commitment's.
+LINE_KEYS = ("quarter",)
+
+
+def _once_keys(scope: Scope) -> tuple[str, ...]:
+    """ONCE_KEYS, and with a period the financial quarter of each line (the quarters' table):
+    without one, delivery is read from the per-commitment totals, which have no quarter."""
+    return (*ONCE_KEYS, *LINE_KEYS) if scope.start or scope.end else ONCE_KEYS
 
 
 def verified_by_area_and_measure(scope: Scope) -> list[dict]:
@@ -84,22 +95,22 @@ def verified_by_area_and_measure(scope: Scope) -> list[dict]:
     ]
 
 
-def regrouped(rows: list[dict], fields: tuple[str, ...]) -> list[dict]:
-    """`rows` (grouped by more keys than `fields`) summed by `fields`: each value that is not a
-    key of ONCE_KEYS is added up."""
+def regrouped(
+    rows: list[dict], fields: tuple[str, ...], keys: tuple[str, ...] = ONCE_KEYS
+) -> list[dict]:
+    """`rows` (grouped by `keys`, more than `fields`) summed by `fields`: each value that is
+    not one of `keys` is added up."""
     totals: dict[tuple, dict] = {}
     for row in rows:
         key = tuple(row[name] for name in fields)
         total = totals.get(key)
         if total is None:
             totals[key] = {
-                name: value
-                for name, value in row.items()
-                if name in fields or name not in ONCE_KEYS
+                name: value for name, value in row.items() if name in fields or name not in keys
             }
             continue
         for name, value in row.items():
-            if name not in ONCE_KEYS:
+            if name not in keys:
                 total[name] += value
     return list(totals.values())
 
@@ -128,9 +139,12 @@ def _delivered(scope: Scope, fields: tuple[str, ...]) -> list[dict]:
             )
         else:
             prefix, line, base = "commitment__", "", lines(scope)
+        # A line's own fields (its quarter) are reached through `line`, the commitment's
+        # through `prefix`; each is named back as asked.
+        named = {(line if name in LINE_KEYS else prefix) + name: name for name in fields}
         rows = (
             base.order_by()
-            .values(*(prefix + name for name in fields))
+            .values(*named)
             .annotate(
                 verified=_sum(line + "verified"),
                 claimed=_sum(line + "claimed"),
@@ -139,26 +153,22 @@ def _delivered(scope: Scope, fields: tuple[str, ...]) -> list[dict]:
                 claimed_returns=Coalesce(Sum(line + "claimed_returns"), Value(0)),
             )
         )
-    else:
-        prefix = ""
-        rows = (
-            commitments(scope, use_period=False)
-            .order_by()
-            .values(*fields)
-            .annotate(
-                # Without a period, the same pass also counts what was committed (COMMITTED).
-                **{name: aggregate() for name, aggregate in COMMITTED.items()},
-                verified=_sum("delivery_total__verified"),
-                claimed=_sum("delivery_total__claimed"),
-                verified_value=_sum_money(
-                    F("delivery_total__verified") * F("proxy_value"),
-                    filter=Q(proxy_value__isnull=False),
-                ),
-                verified_returns=Coalesce(Sum("delivery_total__verified_returns"), Value(0)),
-                claimed_returns=Coalesce(Sum("delivery_total__claimed_returns"), Value(0)),
-            )
+        return [{named.get(key, key): v for key, v in row.items()} for row in rows]
+    rows = (
+        commitments(scope, use_period=False)
+        .order_by()
+        .values(*fields)
+        .annotate(
+            # Without a period, the same pass also counts what was committed (COMMITTED).
+            **{name: aggregate() for name, aggregate in COMMITTED.items()},
+            verified=_sum("delivery_total__verified"),
+            claimed=_sum("delivery_total__claimed"),
+            verified_value=_sum_money(
+                F("delivery_total__verified") * F("proxy_value"),
+                filter=Q(proxy_value__isnull=False),
+            ),
+            verified_returns=Coalesce(Sum("delivery_total__verified_returns"), Value(0)),
+            claimed_returns=Coalesce(Sum("delivery_total__claimed_returns"), Value(0)),
         )
-    cut = len(prefix)
-    return [
-        {key[cut:] if key.startswith(prefix) else key: v for key, v in row.items()} for row in rows
-    ]
+    )
+    return list(rows)

@@ -15,9 +15,10 @@ from .rows import AtRiskRow
 from .scope import Scope, _narrow_ids, _sum, _sum_money, commitments
 from .sums import delivered
 
-# What a narrow filter's progress groups are keyed by as well (a few thousand commitments, so
-# a few thousand rows at most): the measures' committed quantities and the proxy values'
-# sources are then sums of these groups (`by_measure_and_source`), not passes of their own.
+# What a narrow filter's progress groups with a period are keyed by as well (a few thousand
+# commitments, so a few thousand rows at most): the measures' committed quantities and the
+# proxy values' sources are then sums of these groups (`by_measure_and_source`), not passes
+# of their own.
 NARROW_KEYS = (
     "measure_id",
     "measure__code",
@@ -31,12 +32,13 @@ NARROW_KEYS = (
 
 def progress_groups(scope: Scope) -> list[dict]:
     """Current commitments in the scope, judged as at its day, counted by area, outcome and
-    status in one pass (and for a narrow filter by measure and proxy source too: NARROW_KEYS),
+    status in one pass (and for a narrow filter with a period by measure and proxy source too:
+    NARROW_KEYS),
     read once per page: the statuses, the areas and the outcomes are all sums of these rows
     (a few thousand), instead of three passes over every commitment."""
     if "groups" not in scope._read_once:
         keys = ("area__path", "objective__outcome_id", "status")
-        if _narrow_ids(scope):
+        if _by_measure_too(scope):
             keys += NARROW_KEYS
         scope._read_once["groups"] = list(
             with_progress(commitments(scope), scope.as_at)
@@ -61,11 +63,19 @@ def progress_groups(scope: Scope) -> list[dict]:
     return scope._read_once["groups"]
 
 
+def _by_measure_too(scope: Scope) -> bool:
+    """Whether the progress groups are keyed by NARROW_KEYS too: for a narrow filter with a
+    period. Without a period the measures' committed quantities come with their delivery
+    (`sums.delivered`), and the extra keys would only make the groups (a neighbourhood page's,
+    say) larger: measured, they cost a county ward's page more than the query they save."""
+    return bool((scope.start or scope.end) and _narrow_ids(scope))
+
+
 def by_measure_and_source(scope: Scope) -> list[dict] | None:
     """A narrow filter's commitments counted by measure and proxy source (what `COMMITTED`
     counts, keyed by NARROW_KEYS), summed from its progress groups; None for a wider filter,
     whose groups are not keyed by them."""
-    if not _narrow_ids(scope):
+    if not _by_measure_too(scope):
         return None
     return _regroup(
         progress_groups(scope), NARROW_KEYS, ("n", "committed", "committed_value", "without_proxy")

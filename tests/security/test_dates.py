@@ -22,7 +22,7 @@ from django.utils import timezone
 from consultations import services as consultation_services
 from consultations.models import Consultation
 from contracts import services
-from contracts.models import Contract, LedgerEntry, ReportingPeriod
+from contracts.models import Contract, LedgerEntry, ObjectiveDelivery, ReportingPeriod
 from tests.contracts.factories import ContractFactory
 from tests.security.test_quantities import project_fields
 
@@ -180,6 +180,8 @@ DERIVED = {
     (LedgerEntry, "period_start"),
     (LedgerEntry, "period_end"),
     (LedgerEntry, "quarter"),
+    # The objectives' rollup of those lines, by their period's start.
+    (ObjectiveDelivery, "period_start"),
 }
 
 

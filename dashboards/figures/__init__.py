@@ -1,7 +1,7 @@
 """The leaders' dashboard and the transparency page's figures, as pure query functions.
 
-Every figure is a named function taking a `Scope` and returning plain data (dicts, lists,
-numbers). Each computes in SQL with `aggregate()`, `values().annotate()` and conditional
+Every figure is a named function taking a `Scope` and returning plain, typed data: a
+headline's totals (`totals.py`), a list of rows (`rows.py`), or a number. Each computes in SQL with `aggregate()`, `values().annotate()` and conditional
 aggregation, so the number of queries does not depend on the number of contracts, commitments
 or returns. Python only merges a handful of already-aggregated rows (one per measure, area,
 organisation or quarter).
@@ -19,7 +19,7 @@ Honesty rules, applied everywhere:
 
 One module per family, in the order of the pages: `scope.py` (what the figures are about, and
 the scoped querysets every figure starts from), `sums.py` (delivery summed from the ledger), `rows.py` (the lists' rows, typed),
-`definitions.py` (the registry of definitions), `headlines.py` (spend, compliance,
+`totals.py` (the headline figures' totals, typed), `definitions.py` (the registry of definitions), `headlines.py` (spend, compliance,
 weighting), `delivery.py` (by measure, lead buyer and quarter), `targets.py` (objectives,
 targets, outcomes), `progress.py` (commitments by status, at risk), `community.py`
 (proposals and consultations), `areas.py` (neighbourhood tiles and gaps) and `lists.py` (the
@@ -68,6 +68,16 @@ from .scope import (
 )
 from .sums import COMMITTED, delivered, lines, verified_by_area_and_measure
 from .targets import by_outcome, objectives_summary, targets_progress, targets_total
+from .totals import (
+    ComplianceTotals,
+    ConsultationCounts,
+    MeasureTotals,
+    ObjectiveCounts,
+    ProposalCounts,
+    SpendTotals,
+    StatusCounts,
+    WeightingTotals,
+)
 
 __all__ = [
     "BANDS",
@@ -83,18 +93,26 @@ __all__ = [
     "AreaRow",
     "AtRiskRow",
     "Compliance",
+    "ComplianceTotals",
+    "ConsultationCounts",
     "ContractRow",
     "CountRow",
     "MeasureRow",
+    "MeasureTotals",
     "NonCompliantRow",
+    "ObjectiveCounts",
     "OrganisationRow",
     "OutcomeRow",
+    "ProposalCounts",
     "QuarterRow",
     "ReturnStatus",
     "Scope",
+    "SpendTotals",
     "Stage",
+    "StatusCounts",
     "TargetRow",
     "UnservedObjectiveRow",
+    "WeightingTotals",
     "_narrow_ids",
     "average_weighting",
     "band_for",

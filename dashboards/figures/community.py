@@ -10,6 +10,7 @@ from socialvalue.sql import AnyOf
 from .definitions import definition
 from .rows import CountRow
 from .scope import Scope, _areas_within, _objective_condition
+from .totals import ConsultationCounts, ProposalCounts
 
 
 @definition(
@@ -19,7 +20,7 @@ from .scope import Scope, _areas_within, _objective_condition
     decided) → accepted (adopted as or attached to an objective). The organisation filter does
     not apply: proposals come from community groups."""
 )
-def proposals_summary(scope: Scope) -> dict:
+def proposals_summary(scope: Scope) -> ProposalCounts:
     qs = Proposal.objects.filter(
         scope.in_period("submitted_at__date"), place=scope.place, submitted_at__isnull=False
     ).exclude(status=Proposal.Status.DRAFT)
@@ -38,15 +39,15 @@ def proposals_summary(scope: Scope) -> dict:
     )
     S = Proposal.Status
     reviewed = sum(counts[s] for s in (S.UNDER_REVIEW, S.ACCEPTED, S.MERGED, S.DECLINED))
-    return {
-        "by_status": [CountRow(s.label, counts[s.value], key=s.value) for s in statuses],
-        "funnel": [
+    return ProposalCounts(
+        by_status=[CountRow(s.label, counts[s.value], key=s.value) for s in statuses],
+        funnel=[
             CountRow("Submitted", counts["total"]),
             CountRow("Reviewed (under review or decided)", reviewed),
             CountRow("Accepted as an objective", counts[S.ACCEPTED]),
         ],
-        "total": counts["total"],
-    }
+        total=counts["total"],
+    )
 
 
 @definition(
@@ -55,7 +56,7 @@ def proposals_summary(scope: Scope) -> dict:
     if one is chosen), by stage; and their responses by the type of respondent each chose.
     Only counts are shown: responses themselves are never published."""
 )
-def consultations_summary(scope: Scope) -> dict:
+def consultations_summary(scope: Scope) -> ConsultationCounts:
     today = scope.today
     qs = Consultation.objects.filter(
         scope.in_period("opens_on"), place=scope.place, published_at__isnull=False
@@ -100,12 +101,12 @@ def consultations_summary(scope: Scope) -> dict:
         .annotate(n=Count("pk"))
     )
     responses = [CountRow(t.label, by_type.get(t.value, 0), key=t.value) for t in RespondentType]
-    return {
-        "total": counts["total"],
-        "by_stage": [
+    return ConsultationCounts(
+        total=counts["total"],
+        by_stage=[
             CountRow(s.label, counts[s.value], key=s.value)
             for s in (S.UPCOMING, S.OPEN, S.CLOSED, S.SUMMARY)
         ],
-        "responses": responses,
-        "response_total": sum(r.count for r in responses),
-    }
+        responses=responses,
+        response_total=sum(r.count for r in responses),
+    )

@@ -21,6 +21,7 @@ from .scope import (
     commitments,
 )
 from .sums import COMMITTED, delivered, lines
+from .totals import MeasureTotals
 
 # What a measure's row is grouped by and named from.
 MEASURE_FIELDS = (
@@ -42,7 +43,7 @@ MEASURE_FIELDS = (
     the commitment when it was made, listed with their sources and years. Commitments with no
     proxy value add to the counts but not to the £."""
 )
-def delivery_by_measure(scope: Scope) -> dict:
+def delivery_by_measure(scope: Scope) -> MeasureTotals:
     delivered_rows = delivered(scope, *MEASURE_FIELDS)
     counted = by_measure_and_source(scope)  # None unless the filter is narrow
     if counted is not None:
@@ -78,14 +79,14 @@ def delivery_by_measure(scope: Scope) -> dict:
             .distinct()
         )
     ordered = _measure_rows(committed, delivered_rows)
-    return {
-        "rows": ordered,
-        "verified_value": sum((r.verified_value for r in ordered), ZERO),
-        "committed_value": sum((r.committed_value for r in ordered), ZERO),
-        "commitments": sum(r.commitments for r in ordered),
-        "without_proxy": sum(r.without_proxy for r in ordered),
-        "sources": sources,
-    }
+    return MeasureTotals(
+        rows=ordered,
+        verified_value=sum((r.verified_value for r in ordered), ZERO),
+        committed_value=sum((r.committed_value for r in ordered), ZERO),
+        commitments=sum(r.commitments for r in ordered),
+        without_proxy=sum(r.without_proxy for r in ordered),
+        sources=sources,
+    )
 
 
 def _by_measure(counted: list[dict]) -> list[dict]:

@@ -26,6 +26,7 @@ from .scope import (
     _sum,
     contracts,
 )
+from .totals import ComplianceTotals, SpendTotals, WeightingTotals
 
 # The compliance figure's counts, each the contracts of that status (`Contract.Compliance`).
 COMPLIANCE_COUNTS = (
@@ -95,8 +96,10 @@ def _summed(rows: list[dict], *names: str) -> dict:
     in scope of the Social Value Act are counted apart, not in the total. Closed and cancelled
     contracts are not included."""
 )
-def spend_in_scope(scope: Scope) -> dict:
-    return _summed(contract_groups(scope), "count", "total", "exempt_count", "exempt_total")
+def spend_in_scope(scope: Scope) -> SpendTotals:
+    return SpendTotals(
+        **_summed(contract_groups(scope), "count", "total", "exempt_count", "exempt_total")
+    )
 
 
 @definition(
@@ -106,12 +109,10 @@ def spend_in_scope(scope: Scope) -> dict:
     assessment, or one approved after the start, is not compliant and is listed. Contracts
     recorded as not in scope of the Act are counted apart and left out of the share."""
 )
-def compliance(scope: Scope, limit: int | None = None) -> dict:
-    counts = _summed(contract_groups(scope), *COMPLIANCE_COUNTS)
-    counted = counts["compliant"] + counts["non_compliant"]
-    counts["counted"] = counted
-    counts["share"] = _percent(counts["compliant"], counted)
-    counts["not_compliant"] = []
+def compliance(scope: Scope, limit: int | None = None) -> ComplianceTotals:
+    counts = ComplianceTotals(**_summed(contract_groups(scope), *COMPLIANCE_COUNTS))
+    counts.counted = counts.compliant + counts.non_compliant
+    counts.share = _percent(counts.compliant, counts.counted)
     if not scope.public:
         first_approval = (
             Assessment.objects.filter(
@@ -147,7 +148,7 @@ def compliance(scope: Scope, limit: int | None = None) -> dict:
                 else f"Assessment approved {timezone.localtime(approved):%-d %B %Y}, after "
                 "procurement started"
             )
-            counts["not_compliant"].append(NonCompliantRow(**row, reason=reason))
+            counts.not_compliant.append(NonCompliantRow(**row, reason=reason))
     return counts
 
 
@@ -158,7 +159,7 @@ def compliance(scope: Scope, limit: int | None = None) -> dict:
     approved assessment. Contracts with no weighting recorded are counted apart. Central
     government's minimum is 10%."""
 )
-def average_weighting(scope: Scope) -> dict:
+def average_weighting(scope: Scope) -> WeightingTotals:
     started = contracts(scope).filter(
         scope.in_period("procurement_started_on"),
         procurement_started_on__isnull=False,
@@ -173,8 +174,7 @@ def average_weighting(scope: Scope) -> dict:
         highest=Max("weighting_percent"),
         below_minimum=Count("pk", filter=Q(weighting_percent__lt=CENTRAL_MINIMUM)),
     )
-    result["started"] = _summed(contract_groups(scope), "started_in_scope")["started_in_scope"]
-    result["without_weighting"] = result["started"] - result["count"]
+    started = _summed(contract_groups(scope), "started_in_scope")["started_in_scope"]
     if result["average"] is not None:
         result["average"] = Decimal(result["average"]).quantize(Decimal("0.1"))
-    return result
+    return WeightingTotals(**result, started=started, without_weighting=started - result["count"])

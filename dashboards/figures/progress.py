@@ -14,6 +14,7 @@ from .definitions import definition
 from .rows import AtRiskRow
 from .scope import Scope, _narrow_ids, _sum, _sum_money, commitments
 from .sums import delivered
+from .totals import StatusCounts
 
 # What a narrow filter's progress groups with a period are keyed by as well (a few thousand
 # commitments, so a few thousand rows at most): the measures' committed quantities and the
@@ -118,12 +119,11 @@ def _regroup(groups: list[dict], key: str | tuple[str, ...], fields: tuple[str, 
     date, or all of it at the due date for one-off commitments); behind when it is at least 75%
     of that; at risk below that. Only verified returns count."""
 )
-def commitment_statuses(scope: Scope, groups: list[dict] | None = None) -> dict:
+def commitment_statuses(scope: Scope, groups: list[dict] | None = None) -> StatusCounts:
     groups = progress_groups(scope) if groups is None else groups
-    counts = dict.fromkeys(STATUS_LABELS, 0)
+    counts = StatusCounts()
     for row in groups:
-        counts[row["status"]] += row["n"]
-    counts["total"] = sum(counts.values())
+        setattr(counts, row["status"], getattr(counts, row["status"]) + row["n"])
     return counts
 
 

@@ -1,6 +1,7 @@
 """The rows of the figures' lists, typed: what each figure gives its table, its template and its
 CSV download, field by field. A field named with `__` is the commitment's, contract's or
-target's field of that path (`contract__reference`), as the query that reads it names it."""
+target's field of that path (`contract__reference`), as the query that reads it names it. (The
+headline figures' totals are typed in `totals.py`.)"""
 
 from __future__ import annotations
 

@@ -14,6 +14,7 @@ from .definitions import definition
 from .progress import _regroup, _verified_values, progress_groups
 from .rows import OutcomeRow, TargetRow
 from .scope import ZERO, Scope, _percent, objectives
+from .totals import ObjectiveCounts
 
 
 def _delivery_by_objective_and_measure(scope: Scope) -> dict[tuple, tuple]:
@@ -74,7 +75,7 @@ def _targets_with_progress(
     behind when any target falls short. Active objectives with no targets are counted apart.
     Drafts are never shown on the public page."""
 )
-def objectives_summary(scope: Scope) -> dict:
+def objectives_summary(scope: Scope) -> ObjectiveCounts:
     statuses = dict(objectives(scope).order_by().values_list("pk", "status"))
     active = [pk for pk, status in statuses.items() if status == Objective.Status.ACTIVE]
     with_targets, behind = set(), set()
@@ -84,17 +85,16 @@ def objectives_summary(scope: Scope) -> dict:
         status = target_status(row["verified"], row["target_quantity"], row["expected"])
         if status == "behind":
             behind.add(row["objective_id"])
-    counts = {
-        "active": len(active),
-        "on_track": len(with_targets - behind),
-        "behind": len(behind),
-        "no_targets": len(active) - len(with_targets),
-        "achieved": sum(1 for s in statuses.values() if s == Objective.Status.ACHIEVED),
-        "draft": sum(1 for s in statuses.values() if s == Objective.Status.DRAFT),
-    }
-    if scope.public:
-        counts["draft"] = None
-    return counts
+    return ObjectiveCounts(
+        active=len(active),
+        on_track=len(with_targets - behind),
+        behind=len(behind),
+        no_targets=len(active) - len(with_targets),
+        achieved=sum(1 for s in statuses.values() if s == Objective.Status.ACHIEVED),
+        draft=None
+        if scope.public
+        else sum(1 for s in statuses.values() if s == Objective.Status.DRAFT),
+    )
 
 
 @definition(

@@ -7,7 +7,7 @@ from .. import figures
 from .base import Column, Table, _money, _n
 
 
-def measures_table(data: dict, *, public: bool = False) -> Table:
+def measures_table(data: figures.MeasureTotals, *, public: bool = False) -> Table:
     columns = [
         Column("Measure"),
         Column("Unit"),
@@ -24,7 +24,7 @@ def measures_table(data: dict, *, public: bool = False) -> Table:
         columns,
         definition=figures.delivery_by_measure.definition,
     )
-    for r in data["rows"]:
+    for r in data.rows:
         row = [
             f"{r.code} {r.name}" + (" (retired measure)" if r.retired else ""),
             r.unit,
@@ -50,7 +50,7 @@ def _measure_value(r: figures.MeasureRow):
     return _money(r.verified_value)
 
 
-def non_compliant_table(data: dict) -> Table:
+def non_compliant_table(data: figures.ComplianceTotals) -> Table:
     table = Table(
         "non_compliant",
         "Contracts whose procurement started without an assessment approved first",
@@ -63,9 +63,9 @@ def non_compliant_table(data: dict) -> Table:
         ],
         definition=figures.compliance.definition,
         empty="None: every contract in these filters had its assessment approved first.",
-        total=data["non_compliant"],
+        total=data.non_compliant,
     )
-    for r in data["not_compliant"]:
+    for r in data.not_compliant:
         table.rows.append([r.reference, r.title, r.buyer__name, r.procurement_started_on, r.reason])
     return table
 

@@ -33,7 +33,7 @@ def _table_builders(public: bool) -> dict:
 
     def at_risk(data):
         statuses = data.get("statuses")
-        total = statuses["behind"] + statuses["at_risk"] if statuses else None
+        total = statuses.behind + statuses.at_risk if statuses else None
         return tables.at_risk_table(data["at_risk"], total=total)
 
     builders = {
@@ -91,7 +91,7 @@ def contract_links(user, contract_ids) -> dict[int, ContractLink]:
 # The tables whose rows are contracts: the column that names the contract, and where each
 # shown row's contract id is in the figures.
 CONTRACT_ROWS = {
-    "non_compliant": (0, lambda data: [r.pk for r in data["compliance"]["not_compliant"]]),
+    "non_compliant": (0, lambda data: [r.pk for r in data["compliance"].not_compliant]),
     "at_risk": (1, lambda data: [r.contract_id for r in data["at_risk"]]),
 }
 

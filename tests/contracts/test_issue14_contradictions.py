@@ -167,8 +167,8 @@ def test_a_contract_with_no_assessment_is_not_recorded_not_non_compliant(world, 
         procurement_started_on=datetime.date(2025, 1, 1),
     )
     counts = figures.compliance(figures.Scope(place=world.place))
-    assert counts["not_recorded"] == 1
-    assert contract.reference not in [row["reference"] for row in counts["not_compliant"]]
+    assert counts.not_recorded == 1
+    assert contract.reference not in [row.reference for row in counts.not_compliant]
 
 
 def test_the_headline_counts_targets_by_the_same_rule_as_each_row(world):
@@ -178,7 +178,7 @@ def test_the_headline_counts_targets_by_the_same_rule_as_each_row(world):
     rows = figures.targets_progress(scope)
     summary = figures.objectives_summary(scope)
     behind = {r.objective__title for r in rows if r.status == "behind"}
-    assert summary["behind"] == len(behind)
+    assert summary.behind == len(behind)
     for row in rows:
         assert row.status == target_status(
             row.verified, row.target_quantity, row.expected, row.objective__status

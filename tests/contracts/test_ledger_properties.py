@@ -173,7 +173,7 @@ def _check(client, world, commitments, verified, claimed, by_period, by_quarter)
         assert sum(r["verified"] for r in rows) == sum(verified[c.pk] for c in chosen), match
         assert sum(r["claimed"] for r in rows) == sum(claimed[c.pk] for c in chosen), match
         statuses = figures.commitment_statuses(filtered)
-        assert statuses["total"] == len(chosen), match
+        assert statuses.total == len(chosen), match
         for year in years:
             p = year_period(year)
             in_year = figures.Scope(place=world.place, start=p.start, end=p.end, **match)

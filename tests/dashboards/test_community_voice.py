@@ -42,7 +42,7 @@ def _world(world):
 def test_proposals_by_state_and_funnel(world):
     _world(world)
     result = figures.proposals_summary(Scope(place=world.place))
-    counts = {r.key: r.count for r in result["by_status"]}
+    counts = {r.key: r.count for r in result.by_status}
     assert counts == {
         "submitted": 1,
         "under_review": 1,
@@ -51,25 +51,25 @@ def test_proposals_by_state_and_funnel(world):
         "declined": 1,
         "withdrawn": 1,
     }
-    assert [s.count for s in result["funnel"]] == [6, 4, 2]  # drafts are not counted
+    assert [s.count for s in result.funnel] == [6, 4, 2]  # drafts are not counted
 
 
 def test_proposals_area_filter(world):
     _world(world)
     result = figures.proposals_summary(Scope(place=world.place, area=world.n2))
-    assert result["total"] == 1
+    assert result.total == 1
 
 
 def test_consultations_by_stage_and_responses_by_type(world):
     _world(world)
     result = figures.consultations_summary(Scope(place=world.place))
-    assert result["total"] == 2  # the draft is not counted
-    stages = {s.key: s.count for s in result["by_stage"]}
+    assert result.total == 2  # the draft is not counted
+    stages = {s.key: s.count for s in result.by_stage}
     assert stages == {"upcoming": 1, "open": 1, "closed": 0, "summary": 0}
-    responses = {r.key: r.count for r in result["responses"]}
+    responses = {r.key: r.count for r in result.responses}
     assert (responses["vcs"], responses["resident"], responses["staff"]) == (2, 1, 0)
     nhs_only = figures.consultations_summary(Scope(place=world.place, organisation=world.nhs))
-    assert (nhs_only["total"], nhs_only["response_total"]) == (1, 0)
+    assert (nhs_only.total, nhs_only.response_total) == (1, 0)
 
 
 def test_only_proposals_adopted_as_published_objectives_are_listed(world, client):

@@ -19,19 +19,16 @@ def scope(world):
 
 
 def test_spend_in_scope_counts_awarded_contracts_and_sets_exempt_apart(scope):
-    assert figures.spend_in_scope(scope) == {
-        "count": 2,
-        "total": Decimal("4000"),
-        "exempt_count": 1,
-        "exempt_total": Decimal("500"),
-    }
+    assert figures.spend_in_scope(scope) == figures.SpendTotals(
+        count=2, total=Decimal("4000"), exempt_count=1, exempt_total=Decimal("500")
+    )
 
 
 def test_compliance_share_and_the_list_of_contracts_without_an_assessment(scope, world):
     result = figures.compliance(scope)
-    assert (result["compliant"], result["non_compliant"], result["exempt"]) == (1, 1, 1)
-    assert result["share"] == 50
-    [row] = result["not_compliant"]
+    assert (result.compliant, result.non_compliant, result.exempt) == (1, 1, 1)
+    assert result.share == 50
+    [row] = result.not_compliant
     assert row.reference == "C2"
     assert row.reason == "No approved assessment"
 
@@ -46,27 +43,27 @@ def test_compliance_explains_an_assessment_approved_after_the_start(world, scope
     world.c1.s1_compliance = "non_compliant"
     world.c1.save()
     result = figures.compliance(scope)
-    assert result["share"] == 0
-    assert [r.reference for r in result["not_compliant"]] == ["C1", "C2"]
-    assert "after procurement started" in result["not_compliant"][0].reason
+    assert result.share == 0
+    assert [r.reference for r in result.not_compliant] == ["C1", "C2"]
+    assert "after procurement started" in result.not_compliant[0].reason
 
 
 def test_public_scope_lists_no_non_compliant_contracts(world):
-    assert figures.compliance(Scope(place=world.place, public=True))["not_compliant"] == []
+    assert figures.compliance(Scope(place=world.place, public=True)).not_compliant == []
 
 
 def test_average_weighting_counts_contracts_without_a_weighting_apart(scope):
     result = figures.average_weighting(scope)
-    assert result["average"] == Decimal("20.0")
-    assert result["count"] == 1
-    assert result["started"] == 2  # C1 and C2; C3 is exempt
-    assert result["without_weighting"] == 1
-    assert result["below_minimum"] == 0
+    assert result.average == Decimal("20.0")
+    assert result.count == 1
+    assert result.started == 2  # C1 and C2; C3 is exempt
+    assert result.without_weighting == 1
+    assert result.below_minimum == 0
 
 
 def test_delivery_by_measure_counts_verified_apart_from_claimed(scope):
     result = figures.delivery_by_measure(scope)
-    rows = {r.code: r for r in result["rows"]}
+    rows = {r.code: r for r in result.rows}
     m1, m2, m3 = rows["M1"], rows["M2"], rows["M3"]
     assert (m1.committed, m1.verified, m1.claimed) == (10, 4, 3)
     assert m1.verified_value == Decimal("400")  # verified only: the claimed 3 add no £
@@ -81,10 +78,10 @@ def test_delivery_by_measure_counts_verified_apart_from_claimed(scope):
     # A retired measure still counts; the rejected 7 count nowhere.
     assert m3.retired is True
     assert (m3.verified, m3.claimed, m3.verified_value) == (5, 0, Decimal("50"))
-    assert result["verified_value"] == Decimal("450")
-    assert result["committed_value"] == Decimal("1200")
-    assert result["without_proxy"] == 1
-    assert result["sources"] == [
+    assert result.verified_value == Decimal("450")
+    assert result.committed_value == Decimal("1200")
+    assert result.without_proxy == 1
+    assert result.sources == [
         {"proxy_source": "Source A", "proxy_year": 2025},
         {"proxy_source": "Source B", "proxy_year": 2024},
     ]
@@ -92,34 +89,34 @@ def test_delivery_by_measure_counts_verified_apart_from_claimed(scope):
 
 def test_withdrawn_commitments_count_nowhere(world, scope):
     Commitment.objects.filter(pk=world.k3.pk).update(withdrawn_at=timezone.now())
-    codes = [r.code for r in figures.delivery_by_measure(scope)["rows"]]
+    codes = [r.code for r in figures.delivery_by_measure(scope).rows]
     assert codes == ["M1", "M2"]
 
 
 def test_objectives_summary(scope):
-    assert figures.objectives_summary(scope) == {
-        "active": 3,
-        "on_track": 1,  # O1: 4 verified against 3 due so far (6 over 200 days, 100 gone)
-        "behind": 0,
-        "no_targets": 2,
-        "achieved": 0,
-        "draft": 1,
-    }
+    assert figures.objectives_summary(scope) == figures.ObjectiveCounts(
+        active=3,
+        on_track=1,  # O1: 4 verified against 3 due so far (6 over 200 days, 100 gone)
+        behind=0,
+        no_targets=2,
+        achieved=0,
+        draft=1,
+    )
 
 
 def test_an_objective_falls_behind_when_verified_delivery_is_short(world, scope):
     world.k1.returns.filter(status="verified").update(quantity=Decimal("1"))
     ledger.record([world.k1.pk])  # a queryset update bypasses the services
     summary = figures.objectives_summary(scope)
-    assert (summary["on_track"], summary["behind"]) == (0, 1)
+    assert (summary.on_track, summary.behind) == (0, 1)
     [target] = figures.targets_progress(scope)
     assert (target.verified, target.claimed, target.on_track) == (1, 3, False)
 
 
 def test_public_objectives_hide_drafts(world):
     summary = figures.objectives_summary(Scope(place=world.place, public=True))
-    assert summary["draft"] is None
-    assert summary["active"] == 3
+    assert summary.draft is None
+    assert summary.active == 3
 
 
 def test_commitments_at_risk_carry_their_recovery_action(world, scope):
@@ -131,8 +128,8 @@ def test_commitments_at_risk_carry_their_recovery_action(world, scope):
     assert k3.status == "at_risk"
     assert k3.recovery_action == "Extra crew in May"
     counts = figures.commitment_statuses(later)
-    assert counts["total"] == 3
-    assert counts["at_risk"] + counts["behind"] == len(rows)
+    assert counts.total == 3
+    assert counts.at_risk + counts.behind == len(rows)
     # The page asks for the first rows only: the same rows, in the same order.
     assert len(rows) >= 2
     assert figures.commitments_at_risk(later, limit=1) == rows[:1]
@@ -195,35 +192,35 @@ def test_by_quarter_uses_financial_quarters(scope, world):
 def test_period_filters_returns_by_reporting_period_and_contracts_by_award_date(world):
     p1 = world.c1.periods.order_by("start")[0]
     scope = Scope(place=world.place, start=p1.start, end=p1.end)
-    rows = {r.code: r for r in figures.delivery_by_measure(scope)["rows"]}
+    rows = {r.code: r for r in figures.delivery_by_measure(scope).rows}
     assert rows["M1"].claimed == 0  # the claim is for the second period
     assert rows["M1"].verified == 4
     # No contract was awarded in the first reporting period (they were awarded before it).
-    assert figures.spend_in_scope(scope)["count"] == 0
+    assert figures.spend_in_scope(scope).count == 0
     awarded = world.c1.awarded_on
     by_award = Scope(place=world.place, start=awarded, end=awarded)
-    assert figures.spend_in_scope(by_award)["count"] == 2
+    assert figures.spend_in_scope(by_award).count == 2
 
 
 def test_organisation_filter(world):
     scope = Scope(place=world.place, organisation=world.nhs)
-    assert figures.spend_in_scope(scope)["total"] == Decimal("3000")
-    assert [r.code for r in figures.delivery_by_measure(scope)["rows"]] == ["M3"]
-    assert figures.objectives_summary(scope)["active"] == 1  # O4, led by the NHS body
+    assert figures.spend_in_scope(scope).total == Decimal("3000")
+    assert [r.code for r in figures.delivery_by_measure(scope).rows] == ["M3"]
+    assert figures.objectives_summary(scope).active == 1  # O4, led by the NHS body
 
 
 def test_organisation_filter_includes_joint_buyers(world):
     world.c2.joint_buyers.add(world.council)
     scope = Scope(place=world.place, organisation=world.council)
-    assert figures.spend_in_scope(scope)["count"] == 2
+    assert figures.spend_in_scope(scope).count == 2
 
 
 def test_area_filter_includes_everything_below(world):
     ward = Scope(place=world.place, area=world.w1)
-    assert [r.code for r in figures.delivery_by_measure(ward)["rows"]] == ["M1", "M2"]
-    assert figures.spend_in_scope(ward)["count"] == 1  # C1 serves W1 through its commitments
+    assert [r.code for r in figures.delivery_by_measure(ward).rows] == ["M1", "M2"]
+    assert figures.spend_in_scope(ward).count == 1  # C1 serves W1 through its commitments
     lsoa = Scope(place=world.place, area=world.l1)
-    assert [r.code for r in figures.delivery_by_measure(lsoa)["rows"]] == ["M1"]
+    assert [r.code for r in figures.delivery_by_measure(lsoa).rows] == ["M1"]
     assert [r.name for r in figures.by_area(ward)] == ["N1", "N2"]
 
 
@@ -233,19 +230,19 @@ def test_theme_outcome_and_dimension_filters(world):
         Scope(place=world.place, outcome=world.oc2),
         Scope(place=world.place, dimension="economic"),
     ):
-        assert [r.code for r in figures.delivery_by_measure(scope)["rows"]] == ["M3"]
-        assert figures.spend_in_scope(scope)["count"] == 1
-        assert figures.objectives_summary(scope)["active"] == 2  # O2 and O4
+        assert [r.code for r in figures.delivery_by_measure(scope).rows] == ["M3"]
+        assert figures.spend_in_scope(scope).count == 1
+        assert figures.objectives_summary(scope).active == 2  # O2 and O4
     social = Scope(place=world.place, dimension="social")
-    assert [r.code for r in figures.delivery_by_measure(social)["rows"]] == ["M1", "M2"]
+    assert [r.code for r in figures.delivery_by_measure(social).rows] == ["M1", "M2"]
 
 
 def test_another_place_counts_nothing_here(world):
     from tests.places.factories import PlaceFactory
 
     other = Scope(place=PlaceFactory())
-    assert figures.spend_in_scope(other)["count"] == 0
-    assert figures.delivery_by_measure(other)["rows"] == []
+    assert figures.spend_in_scope(other).count == 0
+    assert figures.delivery_by_measure(other).rows == []
 
 
 def test_the_stored_totals_and_the_returns_give_the_same_delivery(world):
@@ -261,7 +258,7 @@ def test_the_stored_totals_and_the_returns_give_the_same_delivery(world):
     def delivered(scope):
         return {
             r.measure_id: (r.verified, r.claimed, r.verified_value)
-            for r in figures.delivery_by_measure(scope)["rows"]
+            for r in figures.delivery_by_measure(scope).rows
         }
 
     assert delivered(plain) == delivered(everything)
@@ -446,8 +443,8 @@ def test_a_narrow_filters_measures_and_sources_are_summed_from_its_progress(worl
     # The narrow path was the one taken with a period (without one, the measures' committed
     # quantities come with their delivery).
     assert [keyed for _, keyed in narrow] == ["start" in case for case in cases]
-    assert any(found[0]["rows"] for found, _ in narrow)
-    assert any(found[0]["sources"] for found, _ in narrow)
+    assert any(found[0].rows for found, _ in narrow)
+    assert any(found[0].sources for found, _ in narrow)
     monkeypatch.setattr(figures.scope, "NARROW", 0)  # every filter read as a subquery
     wide = [read(**case) for case in cases]
     assert not any(keyed for _, keyed in wide)

@@ -36,7 +36,7 @@ COMPLIANCE_COUNTS = (
     Compliance.NOT_RECORDED,
 )
 
-
+# The sums of `_contract_counts` that are £ (summed from Decimal("0"), as `aggregate()` gives).
 MONEY_COUNTS = ("total", "exempt_total", "awarded_value")
 
 

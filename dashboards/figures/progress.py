@@ -33,10 +33,10 @@ NARROW_KEYS = (
 
 def progress_groups(scope: Scope) -> list[dict]:
     """Current commitments in the scope, judged as at its day, counted by area, outcome and
-    status in one pass (and for a narrow filter with a period by measure and proxy source too:
-    NARROW_KEYS),
-    read once per page: the statuses, the areas and the outcomes are all sums of these rows
-    (a few thousand), instead of three passes over every commitment."""
+    status in one pass (for a narrow filter with a period, by measure and proxy source too:
+    NARROW_KEYS), read once per page: the statuses, the areas and the outcomes are all sums of
+    these rows (a few thousand), instead of three passes over every commitment. The rows are
+    shared: callers sum them (`_regroup`) and never change them."""
     if "groups" not in scope._read_once:
         keys = ("area__path", "objective__outcome_id", "status")
         if _by_measure_too(scope):

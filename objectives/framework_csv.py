@@ -58,7 +58,7 @@ def export_rows(framework: Framework) -> Iterator[list]:
                 ";".join(outcome.dimensions),
                 outcome.description,
             ]
-            measures = list(outcome.measures.all())
+            measures = outcome.measures_in_order()
             if not measures:
                 yield [*outcome_cells, *([""] * len(MEASURE_COLUMNS))]
             for m in measures:

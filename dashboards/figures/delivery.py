@@ -7,6 +7,8 @@ import datetime
 from django.db.models import Count, Sum, Value
 from django.db.models.functions import Coalesce
 
+from objectives.models import code_order
+
 from .. import periods
 from .definitions import definition
 from .headlines import contract_groups
@@ -102,7 +104,7 @@ def _by_source(counted: list[dict]) -> list[dict]:
 
 def _measure_rows(committed, delivered_rows) -> list[MeasureRow]:
     """One row per measure, with what was committed and what was delivered against it, in the
-    order of the measures' codes."""
+    order of the measures' codes as people read them (WR2 before WR10: `code_order`)."""
     rows: dict[int, MeasureRow] = {}
     for found, keys in (
         (committed, ("commitments", "committed", "committed_value", "without_proxy")),
@@ -120,7 +122,7 @@ def _measure_rows(committed, delivered_rows) -> list[MeasureRow]:
             row = rows[values["measure_id"]]
             for key in keys:
                 setattr(row, key, values[key])
-    ordered = sorted(rows.values(), key=lambda r: (r.code, r.measure_id))
+    ordered = sorted(rows.values(), key=lambda r: (code_order(r.code), r.measure_id))
     for row in ordered:
         row.verified_percent = _percent(row.verified, row.committed)
     return ordered

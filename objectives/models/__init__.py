@@ -1,7 +1,15 @@
 """Outcomes frameworks and the register of objectives, one module per family. Import models
 from here (`objectives.models`), as migrations and other apps do."""
 
-from .frameworks import Dimension, DimensionsMixin, Framework, Measure, Outcome, Theme
+from .frameworks import (
+    Dimension,
+    DimensionsMixin,
+    Framework,
+    Measure,
+    Outcome,
+    Theme,
+    code_order,
+)
 from .objectives import EvidenceLink, Objective, Target
 
 __all__ = [
@@ -14,4 +22,5 @@ __all__ = [
     "Outcome",
     "Target",
     "Theme",
+    "code_order",
 ]

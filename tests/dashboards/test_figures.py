@@ -449,3 +449,13 @@ def test_a_narrow_filters_measures_and_sources_are_summed_from_its_progress(worl
     wide = [read(**case) for case in cases]
     assert not any(keyed for _, keyed in wide)
     assert [found for found, _ in narrow] == [found for found, _ in wide]
+
+
+def test_the_measures_table_lists_codes_in_the_order_people_read_them(world, scope):
+    """M10 comes after M2 and M3 (as text it would sort before them)."""
+    from tests.objectives.factories import MeasureFactory
+
+    m10 = MeasureFactory(outcome=world.m1.outcome, code="M10", unit="starts")
+    CommitmentFactory(contract=world.c1, measure=m10, area=world.n1, objective=world.o1)
+    codes = [r.code for r in figures.delivery_by_measure(scope).rows]
+    assert codes == ["M1", "M2", "M3", "M10"]

@@ -542,3 +542,28 @@ def test_the_admin_never_deletes_and_freezes_retired_frameworks(client, fw, offi
     assert response.status_code == 403
     measure.refresh_from_db()
     assert measure.code == "J1"
+
+
+def test_measures_are_listed_in_the_order_people_read_their_codes(client, officer, fw):
+    """WR2 comes before WR10 on the framework page and in its CSV (as text, WR10 sorts
+    first), and on the dashboard's measures table (`objectives.models.code_order`)."""
+    from objectives.models import code_order
+
+    assert sorted(["WR10", "WR2", "WR1", "wr12", "TOM 1.10", "TOM 1.2"], key=code_order) == [
+        "TOM 1.2",
+        "TOM 1.10",
+        "WR1",
+        "WR2",
+        "WR10",
+        "wr12",
+    ]
+    outcome = fw.measures.get().outcome
+    for code in ("WR10", "WR2", "WR1"):
+        MeasureFactory(outcome=outcome, code=code, name=f"Measure {code}")
+    client.force_login(officer)
+    page = client.get(reverse("objectives:framework_detail", kwargs={"pk": fw.pk})).content
+    exported = client.get(reverse("objectives:framework_export", kwargs={"pk": fw.pk}))
+    exported = b"".join(exported.streaming_content) if exported.streaming else exported.content
+    for listed in (page.decode(), exported.decode()):
+        places = [listed.index(code) for code in ("J1", "WR1", "WR2", "WR10")]
+        assert places == sorted(places), listed

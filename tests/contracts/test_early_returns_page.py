@@ -11,6 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from contracts.models import Contract, ReportingPeriod
 
@@ -48,10 +49,14 @@ def test_the_officer_allows_early_returns_and_the_period_says_who_when_and_why(c
     page = response.content.decode()
     assert f"Returns can now be made for {current} before it ends" in page
     today = timezone.localdate()
+    # As the page writes it: a name such as O'Neill is escaped in HTML.
     assert (
-        f"Early returns allowed by {world.officer.full_name or world.officer.email} of "
-        f"{world.council.name} on {today:%-d %B %Y}: {REASON}"
-    ) in page
+        escape(
+            f"Early returns allowed by {world.officer.full_name or world.officer.email} of "
+            f"{world.council.name} on {today:%-d %B %Y}: {REASON}"
+        )
+        in page
+    )
     current.refresh_from_db()
     assert current.early_returns_reason == REASON
     assert current.early_returns_allowed_by == world.officer

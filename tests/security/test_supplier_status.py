@@ -13,6 +13,7 @@ import json
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils.html import escape
 
 from people import services
 from people.models import Membership, Organisation
@@ -125,7 +126,7 @@ def test_self_declared_is_said_wherever_the_status_is_shown(client, world):
 
     page = officer.get(world.supplier.get_absolute_url()).content.decode()
     assert "self-declared" not in page
-    assert "Confirmed by" in page and world.users["officer"].full_name in page
+    assert "Confirmed by" in page and escape(world.users["officer"].full_name) in page
 
 
 def test_an_officer_registering_an_organisation_confirms_what_they_record(world):

@@ -5,7 +5,6 @@ from faker import Faker
 from people.models import Membership, Organisation, User
 from tests.places.factories import PlaceFactory
 
-
 NAMES = Faker("en_GB")
 
 

@@ -145,13 +145,18 @@ def record(commitment_ids: Iterable[int | None]) -> None:
         return
     # Lock first, then read: under READ COMMITTED the read below takes a fresh snapshot, so it
     # sees a return committed by whoever held the lock before us.
-    list(Commitment.objects.select_for_update().filter(pk__in=ids).values_list("pk", flat=True))
+    # The lock's read also gives the commitments' objectives, whose rollup is summed again.
+    objective_ids = list(
+        Commitment.objects.select_for_update()
+        .filter(pk__in=ids)
+        .values_list("objective_id", flat=True)
+    )
     lines, totals = _computed(ids)
     LedgerEntry.objects.filter(commitment_id__in=ids).delete()
     LedgerEntry.objects.bulk_create(lines)
     for pk in ids:
         DeliveryTotal.objects.update_or_create(commitment_id=pk, defaults=totals.get(pk, NOTHING))
-    _record_objectives(Commitment.objects.filter(pk__in=ids).values_list("objective_id", flat=True))
+    _record_objectives(objective_ids)
 
 
 def _objective_rows(objective_ids=None):
